@@ -1,0 +1,1 @@
+//! Juris: policy-as-code for law.
