@@ -1,1 +1,5 @@
-fn main() {}
+//! The `juris` command line: a thin layer over the library.
+
+fn main() -> std::process::ExitCode {
+    juris::cli::run()
+}

@@ -1,0 +1,156 @@
+//! Per-decision cost of the OAR 860-086-0030 transfer policy in each engine.
+//!
+//! Groups (every benchmark runs one decision per iteration, walking the
+//! 10,000-request workload cyclically, so the reported time is per
+//! decision):
+//!
+//! * `evaluate`: the engine's request is built beforehand (Cedar `Request`,
+//!   Rego input `Value`); only evaluation and reading the decision and its
+//!   citation into a `juris_bench::Decision` are timed.
+//! * `end_to_end`: the engine's request is built from the `TransferRequest`
+//!   inside the timed loop, then evaluated.
+//! * `load`: parsing the policy (Cedar: schema + policies + strict
+//!   validation + entity store; Rego interpreter: parse; Rego VM: parse +
+//!   compile to an RVM program).
+//!
+//! `floor` is the hand-written Rust function; it returns its static
+//! `(Outcome, &str)` and allocates nothing, while every engine row also pays
+//! for one `String` holding the citation.
+//!
+//! Run: `cargo bench -p juris-bench --bench decision`.
+
+#![allow(clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use common::{
+    rego_input, CedarEngine, RegoInterpreter, RegoVm, CEDAR_POLICY, CEDAR_SCHEMA, REGO_POLICY,
+};
+use criterion::{criterion_group, criterion_main, Criterion};
+use juris_bench::{floor, workload, TransferRequest, WORKLOAD_SIZE};
+
+// Juris rows are added once the juris library API lands.
+
+/// Cycle through `items`, one per call.
+struct Cycle<'a, T> {
+    items: &'a [T],
+    next: usize,
+}
+
+impl<'a, T> Cycle<'a, T> {
+    fn new(items: &'a [T]) -> Self {
+        Cycle { items, next: 0 }
+    }
+
+    fn next(&mut self) -> &'a T {
+        let item = &self.items[self.next];
+        self.next += 1;
+        if self.next == self.items.len() {
+            self.next = 0;
+        }
+        item
+    }
+}
+
+fn evaluate(c: &mut Criterion) {
+    let requests = workload(WORKLOAD_SIZE);
+    let cedar = CedarEngine::load(CEDAR_POLICY, CEDAR_SCHEMA).expect("cedar loads");
+    let cedar_requests: Vec<cedar_policy::Request> = requests
+        .iter()
+        .map(|r| cedar.request(r).expect("cedar request"))
+        .collect();
+    let rego_inputs: Vec<regorus::Value> = requests.iter().map(rego_input).collect();
+    let mut interpreter = RegoInterpreter::load(REGO_POLICY).expect("rego loads");
+    let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
+
+    let mut group = c.benchmark_group("evaluate");
+    group.bench_function("floor", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| floor(black_box(cycle.next())))
+    });
+    group.bench_function("cedar", |b| {
+        let mut cycle = Cycle::new(&cedar_requests);
+        b.iter(|| cedar.evaluate(black_box(cycle.next())).expect("cedar"))
+    });
+    group.bench_function("rego_interpreter", |b| {
+        let mut cycle = Cycle::new(&rego_inputs);
+        b.iter(|| interpreter.evaluate(black_box(cycle.next())).expect("rego"))
+    });
+    group.bench_function("rego_vm", |b| {
+        let mut cycle = Cycle::new(&rego_inputs);
+        b.iter(|| vm.evaluate(black_box(cycle.next())).expect("rvm"))
+    });
+    group.finish();
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let requests = workload(WORKLOAD_SIZE);
+    let cedar = CedarEngine::load(CEDAR_POLICY, CEDAR_SCHEMA).expect("cedar loads");
+    let mut interpreter = RegoInterpreter::load(REGO_POLICY).expect("rego loads");
+    let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
+
+    let mut group = c.benchmark_group("end_to_end");
+    group.bench_function("floor", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| floor(black_box(cycle.next())))
+    });
+    group.bench_function("cedar", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| cedar.decide(black_box(cycle.next())).expect("cedar"))
+    });
+    group.bench_function("rego_interpreter", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| interpreter.decide(black_box(cycle.next())).expect("rego"))
+    });
+    group.bench_function("rego_vm", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| vm.decide(black_box(cycle.next())).expect("rvm"))
+    });
+    group.finish();
+}
+
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(30);
+    group.bench_function("cedar", |b| {
+        b.iter(|| {
+            CedarEngine::load(black_box(CEDAR_POLICY), black_box(CEDAR_SCHEMA)).expect("cedar")
+        })
+    });
+    group.bench_function("rego_interpreter", |b| {
+        b.iter(|| RegoInterpreter::load(black_box(REGO_POLICY)).expect("rego"))
+    });
+    group.bench_function("rego_vm", |b| {
+        b.iter(|| RegoVm::load(black_box(REGO_POLICY)).expect("rvm"))
+    });
+    group.finish();
+}
+
+/// Sanity check before timing anything: a decision per engine on one
+/// request, so a broken adapter fails fast instead of being measured.
+fn smoke(_: &mut Criterion) {
+    let req: TransferRequest = workload(1)[0];
+    let expected = juris_bench::Decision::from(floor(&req));
+    let cedar = CedarEngine::load(CEDAR_POLICY, CEDAR_SCHEMA).expect("cedar loads");
+    assert_eq!(cedar.decide(&req).expect("cedar"), expected);
+    let mut interpreter = RegoInterpreter::load(REGO_POLICY).expect("rego loads");
+    assert_eq!(interpreter.decide(&req).expect("rego"), expected);
+    let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
+    assert_eq!(vm.decide(&req).expect("rvm"), expected);
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = smoke, evaluate, end_to_end, load
+}
+criterion_main!(benches);

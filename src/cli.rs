@@ -1,0 +1,381 @@
+//! The command line: clap derive, one function per subcommand, exit codes 0 / 1 / 2.
+
+use crate::diagnostic::{self, code, Diagnostic, FileDiagnostics};
+use crate::engine::Engine;
+use crate::explain;
+use crate::load;
+use crate::request::{locate::locate, RequestError};
+use crate::source::{SourceFile, Span};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Juris: policy-as-code for law.
+#[derive(Parser, Debug)]
+#[command(name = "juris", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people (miette, no colour unless on a terminal).
+    Human,
+    /// Stable JSON.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and check policies: names, types, cites against the statute text, exceptions.
+    Check {
+        /// Policy files or folders (default: `policies/`).
+        paths: Vec<PathBuf>,
+        /// Output format (default: human on a terminal, json otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Decide a request and explain the decision.
+    Eval {
+        /// Policy files or folders (default: `policies/`).
+        paths: Vec<PathBuf>,
+        /// The request: a JSON file, or `-` for standard input.
+        #[arg(long, short)]
+        request: String,
+        /// Output format (default: human on a terminal, json otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Run the tests written in the policies.
+    Test {
+        /// Policy files or folders (default: `policies/`).
+        paths: Vec<PathBuf>,
+        /// Output format (default: human on a terminal, json otherwise).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// Explain a diagnostic code (`C006` or `unknown-cite`); without one, list them all.
+    Explain {
+        /// The code.
+        code: Option<String>,
+    },
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            });
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let code = run_command(cli.command, &mut Io {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        stdin: &mut || {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map(|_| s)
+        },
+        terminal: std::io::stdout().is_terminal(),
+    });
+    ExitCode::from(code)
+}
+
+/// Where a command reads and writes; tests pass buffers.
+pub struct Io<'a> {
+    /// Standard output.
+    pub stdout: &'a mut dyn Write,
+    /// Standard error.
+    pub stderr: &'a mut dyn Write,
+    /// Reads all of standard input.
+    pub stdin: &'a mut dyn FnMut() -> std::io::Result<String>,
+    /// Whether standard output is a terminal (colour, human format by default).
+    pub terminal: bool,
+}
+
+/// The width human output is drawn at.
+const WIDTH: usize = 100;
+
+/// Runs a parsed command; returns the exit code.
+pub fn run_command(command: Command, io: &mut Io) -> u8 {
+    match command {
+        Command::Check { paths, format } => check(paths, format, io),
+        Command::Eval { paths, request, format } => eval(paths, &request, format, io),
+        Command::Test { paths, format } => test(paths, format, io),
+        Command::Explain { code } => explain_code(code.as_deref(), io),
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    }
+}
+
+fn format_of(format: Option<Format>, io: &Io) -> Format {
+    format.unwrap_or(if io.terminal { Format::Human } else { Format::Json })
+}
+
+fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, color: bool) {
+    let text = match format {
+        Format::Human => diagnostic::render_human(files, color, WIDTH),
+        Format::Json => pretty(&crate::report::json::diagnostics(files)),
+    };
+    let _ = to.write_all(text.as_bytes());
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Whether the diagnostics are usage problems (paths) rather than findings in policies.
+fn is_usage(files: &[FileDiagnostics]) -> bool {
+    files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.code.code.starts_with('U'))
+}
+
+fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
+    let format = format_of(format, io);
+    let paths = default_paths(paths);
+    match load::load(&paths) {
+        Ok(program) => {
+            match format {
+                Format::Human => {
+                    let _ = writeln!(
+                        io.stdout,
+                        "{} {} checked clean",
+                        program.policies.len(),
+                        if program.policies.len() == 1 { "policy" } else { "policies" }
+                    );
+                    for p in &program.policies {
+                        let _ = writeln!(io.stdout, "  {} — {} ({})", p.source.name(), p.citation, p.jurisdiction);
+                    }
+                }
+                Format::Json => {
+                    let _ = io.stdout.write_all(pretty(&serde_json::json!([])).as_bytes());
+                }
+            }
+            0
+        }
+        Err(files) => {
+            emit_diagnostics(&files, format, io.stdout, io.terminal);
+            if is_usage(&files) {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}
+
+fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> u8 {
+    let format = format_of(format, io);
+    let paths = default_paths(paths);
+    let engine = match load::load(&paths) {
+        Ok(program) => Engine::from_program(program),
+        Err(files) => {
+            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            return 2;
+        }
+    };
+    let (name, text) = if request == "-" {
+        match (io.stdin)() {
+            Ok(t) => ("<stdin>".to_string(), t),
+            Err(e) => return usage(io, &format!("cannot read the request from standard input: {e}")),
+        }
+    } else {
+        match std::fs::read_to_string(request) {
+            Ok(t) => (load::display_path(std::path::Path::new(request)), t),
+            Err(e) => {
+                let d = Diagnostic::new(&code::unreadable_path, format!("cannot read the request `{request}`: {e}"), Span::default())
+                    .help("give a JSON file, or `-` to read standard input");
+                emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
+                return 2;
+            }
+        }
+    };
+    let source = SourceFile::new(name, text);
+    let json: serde_json::Value = match serde_json::from_str(source.text()) {
+        Ok(v) => v,
+        Err(e) => {
+            let offset = offset_of(source.text(), e.line(), e.column());
+            let d = Diagnostic::new(&code::invalid_json, format!("the request is not valid JSON: {}", json_reason(&e)), Span::new(offset, offset + 1))
+                .label("here")
+                .help("a request is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`");
+            emit_request_errors(&source, vec![d], io);
+            return 2;
+        }
+    };
+    let (policy, request) = match engine.request_from_json(&json) {
+        Ok(ok) => ok,
+        Err(errors) => {
+            let diagnostics = errors.iter().map(|e| request_diagnostic(&source, e)).collect();
+            emit_request_errors(&source, diagnostics, io);
+            return 2;
+        }
+    };
+    let decision = engine.decide_traced(policy, &request);
+    let text = match format {
+        Format::Json => pretty(&explain::to_json(policy, &decision, &request)),
+        Format::Human => explain::human::render(
+            policy,
+            &decision,
+            &request,
+            explain::human::Style {
+                color: io.terminal,
+                width: WIDTH,
+            },
+        ),
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    0
+}
+
+fn usage(io: &mut Io, message: &str) -> u8 {
+    let _ = writeln!(io.stderr, "error: {message}");
+    2
+}
+
+/// A request error as a diagnostic pointing into the request text.
+pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnostic {
+    let span = if error.key.is_empty() {
+        Span::new(0, source.text().len().min(1))
+    } else {
+        locate(source.text(), &error.key, error.at_key)
+            .or_else(|| locate(source.text(), &error.key, true))
+            .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
+    };
+    let label = if error.at_key { "not in the vocabulary" } else { "this value" };
+    Diagnostic::new(error.code, error.message.clone(), span)
+        .label(label)
+        .maybe_help(error.help.clone())
+}
+
+fn emit_request_errors(source: &SourceFile, diagnostics: Vec<Diagnostic>, io: &mut Io) {
+    let file = FileDiagnostics {
+        source: source.clone(),
+        diagnostics,
+    };
+    emit_diagnostics(&[file], Format::Human, io.stderr, false);
+}
+
+fn json_reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return (offset + column.saturating_sub(1)).min(text.len());
+        }
+        offset += l.len();
+    }
+    text.len().saturating_sub(1)
+}
+
+fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
+    let format = format_of(format, io);
+    let paths = default_paths(paths);
+    let program = match load::load(&paths) {
+        Ok(p) => p,
+        Err(files) => {
+            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            return 2;
+        }
+    };
+    let mut passed = 0;
+    let mut failed = 0;
+    let mut json = Vec::new();
+    for policy in &program.policies {
+        if format == Format::Human {
+            let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
+        }
+        for result in crate::suite::run(policy) {
+            let (line, _) = policy.source.line_col(result.test.span.start as usize);
+            if result.passed() {
+                passed += 1;
+            } else {
+                failed += 1;
+            }
+            match format {
+                Format::Human => {
+                    let status = if result.passed() { "ok  " } else { "FAIL" };
+                    let _ = writeln!(io.stdout, "  {status} {}  [line {line}]", result.test.name);
+                    for f in &result.failures {
+                        let _ = writeln!(io.stdout, "         {f}");
+                    }
+                }
+                Format::Json => json.push(serde_json::json!({
+                    "policy": policy.citation,
+                    "file": policy.source.name(),
+                    "line": line,
+                    "test": result.test.name,
+                    "passed": result.passed(),
+                    "failures": result.failures,
+                })),
+            }
+        }
+    }
+    match format {
+        Format::Human => {
+            let _ = writeln!(io.stdout, "\n{passed} passed, {failed} failed");
+        }
+        Format::Json => {
+            let _ = io.stdout.write_all(pretty(&serde_json::json!({"passed": passed, "failed": failed, "tests": json})).as_bytes());
+        }
+    }
+    u8::from(failed > 0)
+}
+
+fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {
+    match key {
+        None => {
+            for c in diagnostic::CODES {
+                let _ = writeln!(io.stdout, "{}  {:<24} {}", c.code, c.name, c.summary);
+            }
+            0
+        }
+        Some(key) => match diagnostic::lookup(key) {
+            Some(c) => {
+                let _ = writeln!(
+                    io.stdout,
+                    "{} {} ({})\n\n{}\n\n{}",
+                    c.code,
+                    c.name,
+                    c.severity.as_str(),
+                    c.summary,
+                    c.explanation
+                );
+                0
+            }
+            None => {
+                let names: Vec<&str> = diagnostic::CODES.iter().map(|c| c.code).chain(diagnostic::CODES.iter().map(|c| c.name)).collect();
+                let hint = diagnostic::did_you_mean(key, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                let _ = writeln!(io.stderr, "error: `{key}` is not a diagnostic code{hint}; `juris explain` lists them");
+                2
+            }
+        },
+    }
+}

@@ -1,0 +1,331 @@
+//! Diagnostics: one table of codes, one diagnostic type, miette at the edge.
+//!
+//! Every problem Juris reports has a [`Code`] from [`CODES`]: a stable identifier (`C006`),
+//! a kebab-case name, a one-line summary and an explanation (shown by `juris explain`).
+//! A [`Diagnostic`] carries labels into one source file and, optionally, related notes
+//! pointing into another (the statute text a provision cites).
+
+use crate::source::{SourceFile, Span};
+use std::fmt;
+
+mod codes;
+pub use codes::{code, lookup, Code, CODES};
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails `check`; nothing is decided with the policy.
+    Error,
+    /// Reported; fails `check` only when denied in `juris.toml`.
+    Warning,
+}
+
+impl Severity {
+    /// `error` / `warning`
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A label on a span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What it says (may be empty).
+    pub text: String,
+}
+
+/// A note pointing into another file, such as the statute text.
+#[derive(Clone, Debug)]
+pub struct Related {
+    /// The other file.
+    pub source: SourceFile,
+    /// What the note says.
+    pub message: String,
+    /// A label in the other file.
+    pub label: Option<Label>,
+}
+
+/// One problem found in one file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// Its code.
+    pub code: &'static Code,
+    /// Its severity (the code's default unless configured otherwise).
+    pub severity: Severity,
+    /// A lowercase message without a final period; user values in backticks.
+    pub message: String,
+    /// Labels into the file, the primary one first.
+    pub labels: Vec<Label>,
+    /// How to fix it, when we know.
+    pub help: Option<String>,
+    /// Notes in other files.
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity and a primary label.
+    pub fn new(code: &'static Code, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            message: message.into(),
+            labels: vec![Label {
+                span,
+                text: String::new(),
+            }],
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Sets the primary label's text.
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        if let Some(first) = self.labels.first_mut() {
+            first.text = text.into();
+        }
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line if there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// Adds a note in another file.
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    /// The primary span.
+    pub fn span(&self) -> Span {
+        self.labels.first().map(|l| l.span).unwrap_or_default()
+    }
+}
+
+/// The diagnostics of one file, with the file held once.
+#[derive(Clone, Debug)]
+pub struct FileDiagnostics {
+    /// The file.
+    pub source: SourceFile,
+    /// Its diagnostics in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileDiagnostics {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A "did you mean" suggestion: the closest candidate, if close enough.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(word, candidate);
+        if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// A diagnostic bound to its file, for miette to render.
+pub struct Rendered<'a> {
+    /// The file the labels point into.
+    pub source: &'a SourceFile,
+    /// The diagnostic.
+    pub diagnostic: &'a Diagnostic,
+    named: miette::NamedSource<String>,
+    related: Vec<RelatedRendered>,
+}
+
+impl<'a> Rendered<'a> {
+    /// Binds a diagnostic to its file.
+    pub fn new(source: &'a SourceFile, diagnostic: &'a Diagnostic) -> Self {
+        let related = diagnostic
+            .related
+            .iter()
+            .map(|r| RelatedRendered {
+                named: r.source.to_miette(),
+                len: r.source.text().len(),
+                message: r.message.clone(),
+                label: r.label.clone(),
+            })
+            .collect();
+        Rendered {
+            source,
+            diagnostic,
+            named: source.to_miette(),
+            related,
+        }
+    }
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendered")
+            .field("diagnostic", &self.diagnostic)
+            .finish()
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let code = self.diagnostic.code;
+        Some(Box::new(format!("{}::{}", code.code, code.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.named)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let len = self.source.text().len();
+        Some(Box::new(self.diagnostic.labels.iter().enumerate().map(
+            move |(i, l)| {
+                let span = clamp(l.span, len);
+                let text = (!l.text.is_empty()).then(|| l.text.clone());
+                if i == 0 {
+                    miette::LabeledSpan::new_primary_with_span(text, span)
+                } else {
+                    miette::LabeledSpan::new_with_span(text, span)
+                }
+            },
+        )))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+fn clamp(span: Span, len: usize) -> miette::SourceSpan {
+    let start = (span.start as usize).min(len);
+    let end = (span.end as usize).clamp(start, len);
+    miette::SourceSpan::new(start.into(), end - start)
+}
+
+#[derive(Debug)]
+struct RelatedRendered {
+    named: miette::NamedSource<String>,
+    len: usize,
+    message: String,
+    label: Option<Label>,
+}
+
+impl fmt::Display for RelatedRendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RelatedRendered {}
+
+impl miette::Diagnostic for RelatedRendered {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.label.as_ref().map(|_| &self.named as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let label = self.label.as_ref()?;
+        let span = clamp(label.span, self.len);
+        let text = (!label.text.is_empty()).then(|| label.text.clone());
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(text, span),
+        )))
+    }
+}
+
+/// Renders diagnostics for people: miette's graphical report, without colour when
+/// `color` is false, at a fixed width.
+pub fn render_human(files: &[FileDiagnostics], color: bool, width: usize) -> String {
+    let mut out = String::new();
+    for file in files {
+        for diagnostic in &file.diagnostics {
+            out.push_str(&render_one(&file.source, diagnostic, color, width));
+        }
+    }
+    out
+}
+
+/// Renders one diagnostic with miette.
+pub fn render_one(source: &SourceFile, diagnostic: &Diagnostic, color: bool, width: usize) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    let rendered = Rendered::new(source, diagnostic);
+    if handler.render_report(&mut out, &rendered).is_err() {
+        out = format!(
+            "{}[{}]: {}\n",
+            diagnostic.severity.as_str(),
+            diagnostic.code.code,
+            diagnostic.message
+        );
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,183 @@
+//! The one table of diagnostic codes. It feeds `juris explain CODE`, the README index,
+//! SARIF rule metadata, and a test that every code has docs and a fixture.
+
+use super::Severity;
+
+/// A diagnostic code and its documentation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The stable identifier, e.g. `C006`.
+    pub code: &'static str,
+    /// The kebab-case name, e.g. `unknown-cite`.
+    pub name: &'static str,
+    /// The default severity.
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    /// Why it matters and how to fix it, with an example.
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($( $id:ident = $code:literal $name:literal $sev:ident $summary:literal $explanation:literal; )*) => {
+        /// Named access to each code.
+        #[allow(non_upper_case_globals)]
+        pub mod code {
+            use super::*;
+            $(
+                #[doc = $summary]
+                pub static $id: Code = Code {
+                    code: $code,
+                    name: $name,
+                    severity: Severity::$sev,
+                    summary: $summary,
+                    explanation: $explanation,
+                };
+            )*
+        }
+        /// Every code, in order.
+        pub static CODES: &[&Code] = &[$( &code::$id ),*];
+    };
+}
+
+codes! {
+    // ------------------------------------------------------------------ syntax
+    syntax_error = "S001" "syntax-error" Error
+        "the policy text does not follow the grammar"
+        "The parser expected something else at this point, for example a `}` that closes a \
+         provision, or a value after `is`. The label points at the first character it could \
+         not read and the message says, in words, what would have fitted there.\n\n\
+         Example:\n    provision (3) \"May not transfer\" {\n      when data is\n    }\n\
+         Here a value is missing after `is`.\n\nParsing resumes at the next item (provision, \
+         definition, test …), so one run reports every broken item of a file.";
+    parser_limit = "S002" "parser-limit" Error
+        "the policy is nested too deeply or is too large to parse safely"
+        "Juris limits the work the parser may do on one file so that hostile or broken input \
+         cannot hang it. Real policies stay far below the limit; split the file or reduce \
+         the nesting of parentheses.";
+    invalid_literal = "S003" "invalid-literal" Error
+        "a number or date is written in the right shape but is not a valid value"
+        "Dates are `YYYY-MM-DD` calendar dates (`2012-02-30` does not exist); numbers must be \
+         finite.\n\nExample:\n    effective 2012-13-01\nThere is no 13th month.";
+
+    // ------------------------------------------------------------------ checker
+    unknown_name = "C001" "unknown-name" Error
+        "a condition, test or term names a fact or definition that is not declared"
+        "Every name in a condition must be a fact of the vocabulary or a definition. A typo \
+         here would otherwise silently make a provision never apply.\n\nExample:\n    \
+         when customer.usage_amv >= 1\nThe vocabulary declares `customer.usage_amw`.";
+    unknown_member = "C002" "unknown-member" Error
+        "a value is not a member of the fact's enumeration"
+        "Enumerations are closed: a value outside the list can never match a request, so it \
+         is an error rather than a provision that silently never applies.\n\nExample:\n    \
+         when data is social_security_number\n`data` declares `ssn`.";
+    type_mismatch = "C003" "type-mismatch" Error
+        "a fact is compared with a value of another type"
+        "Comparing a number with an enumeration member, or testing a number as if it were a \
+         boolean, has no meaning. The label shows the fact's declared type.\n\nExample:\n    \
+         when customer.usage_amw is electric_company";
+    duplicate_fact = "C004" "duplicate-fact" Error
+        "a fact is declared twice"
+        "Each fact of the vocabulary is declared once, with one type and one meaning.";
+    duplicate_provision = "C005" "duplicate-provision" Error
+        "two provisions encode the same subsection"
+        "A subsection is encoded by one provision block; its lettered items nest inside it. \
+         Two blocks with the same cite would make the explanation ambiguous. Merge them.";
+    unknown_cite = "C006" "unknown-cite" Error
+        "a cite names a subsection that does not exist in the statute text"
+        "Juris parses the statute text the header names into its numbered subsections and \
+         checks every cite against it, so an explanation never quotes a subsection that is \
+         not in the law.\n\nExample:\n    provision (3) { (j) when … }\nOAR 860-086-0030(3) \
+         ends at (i).";
+    exception_cycle = "C007" "exception-cycle" Error
+        "provisions override each other in a cycle"
+        "Exceptions form an order: if (3) overrides (2), (2) cannot override (3), directly or \
+         through other provisions, or no decision could say which one wins.";
+    unknown_override = "C008" "unknown-override" Error
+        "an `overrides` clause names a subsection that no provision encodes"
+        "An exception must name the provisions it is an exception to. The cite exists in the \
+         statute text but no provision of this policy encodes it.";
+    statute_text = "C009" "statute-text" Error
+        "the statute text named in the header cannot be read"
+        "The header's `text` names the plain-text copy of the instrument, relative to the \
+         policy file. The project carries its own copy beside the policy.";
+    duplicate_definition = "C010" "duplicate-definition" Error
+        "a name is defined twice, or a definition shadows a fact"
+        "Definitions and facts share one namespace.";
+    definition_cycle = "C011" "definition-cycle" Error
+        "a definition refers to itself, directly or through other definitions"
+        "A definition is a derived fact; it must bottom out in facts of the vocabulary.";
+    missing_effect = "C012" "missing-effect" Error
+        "a provision that decides has no effect"
+        "A provision without nested subsections decides: it needs `required`, `permitted`, \
+         `prohibited` or `out of scope`, written on it or inherited from its parent.";
+    header_field = "C013" "header-field" Error
+        "a header field is missing or given twice"
+        "The header needs `title`, `jurisdiction` and `text`, once each; `effective` and \
+         `current_through` are optional, once each.";
+    duplicate_member = "C014" "duplicate-member" Error
+        "an enumeration lists a member twice"
+        "Enumeration members are distinct.";
+    duplicate_jurisdiction = "C015" "duplicate-jurisdiction" Error
+        "two loaded policies declare the same jurisdiction"
+        "A request selects its policy by `jurisdiction`; two policies for one jurisdiction \
+         would make that choice ambiguous. Load one of them.";
+    too_many_members = "C016" "too-many-members" Error
+        "an enumeration has more than 64 members"
+        "Enumerations are compiled to bit sets of 64 members. Split the fact.";
+    conflicting_clauses = "C017" "conflicting-clauses" Error
+        "a provision states two effects, or a marked subsection also encodes rules"
+        "A provision has one effect. A subsection marked `not encoded` carries no rules.";
+    duplicate_marker = "C018" "duplicate-marker" Error
+        "a subsection is both encoded and marked, or marked twice"
+        "A subsection is either encoded by a provision or declared `not encoded` / `not \
+         available`, once.";
+    invalid_default = "C019" "invalid-default" Error
+        "a fact's default is not a value of its type"
+        "The default of a fact must be a value of the fact's declared type.";
+
+    // ------------------------------------------------------------------ requests
+    unknown_key = "R001" "unknown-key" Error
+        "the request has a key the policy's vocabulary does not declare"
+        "Requests are checked against the vocabulary before anything is decided: an unknown \
+         key is refused, never ignored, because ignoring it could turn a misspelt fact into \
+         a permission.";
+    wrong_type = "R002" "wrong-type" Error
+        "a request value is not of the fact's type"
+        "Each fact has one type: a boolean is `true`/`false`, a number is a JSON number, an \
+         enumeration member is a string from the list, a date is a `YYYY-MM-DD` string, a \
+         set is an array of members. `null` means the fact is unknown.";
+    unknown_value = "R003" "unknown-value" Error
+        "a request value is not a member of the fact's enumeration"
+        "Enumerations are closed; a value outside the list is refused with the list of \
+         allowed values and the closest spelling.";
+    invalid_json = "R004" "invalid-json" Error
+        "the request is not a JSON object"
+        "A request is one JSON object (one per line for `juris batch`).";
+    unknown_jurisdiction = "R005" "unknown-jurisdiction" Error
+        "no loaded policy has the request's jurisdiction, or the request names none"
+        "The request's `jurisdiction` selects the policy among those loaded. It may be \
+         omitted only when exactly one policy is loaded.";
+
+    // ------------------------------------------------------------------ usage
+    unreadable_path = "U001" "unreadable-path" Error
+        "a path given on the command line cannot be read"
+        "The path does not exist or cannot be read. Paths default to `policies/`.";
+    no_policies = "U002" "no-policies" Error
+        "no `.juris` policy was found under the given paths"
+        "Give a `.juris` file or a folder that holds some.";
+
+    // ------------------------------------------------------------------ tests
+    test_failed = "T001" "test-failed" Error
+        "a policy test's decision differs from what it expects"
+        "A test states a request and the decision, cites, obligations and unknown facts it \
+         expects. The report shows expected and actual side by side.";
+}
+
+/// Looks a code up by identifier (`C006`) or name (`unknown-cite`), case-insensitively.
+pub fn lookup(key: &str) -> Option<&'static Code> {
+    CODES
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(key) || c.name.eq_ignore_ascii_case(key))
+}

@@ -1,0 +1,231 @@
+//! The case split over unknown facts.
+
+use super::{decide_known, first_unknown_fact, split_values, Decision, Outcome};
+use crate::ir::{FactId, LeafId, Policy, Type};
+use crate::request::Request;
+use crate::value::{format_date, format_number, Value};
+
+/// How many evaluations one decision may spend on case splits. Past it, the decision is
+/// `undetermined` with the facts found so far and no further cases: never a guess.
+pub(super) const BUDGET: usize = 4096;
+
+/// One distinguishable case of an undetermined decision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    /// The facts and the values they take in this case.
+    pub when: Vec<(FactId, CaseValue)>,
+    /// The outcome in this case.
+    pub outcome: Outcome,
+    /// The deciding provisions in this case.
+    pub cites: Vec<LeafId>,
+    /// The obligations in this case.
+    pub obligations: Vec<u32>,
+}
+
+/// The value a fact takes in a case.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CaseValue {
+    /// Exactly this value.
+    Value(Value),
+    /// Any of these enumeration members (a bit set).
+    Members(u64),
+    /// A number or date within these bounds (`(bound, inclusive)`).
+    Range {
+        /// Lower bound.
+        lo: Option<(f64, bool)>,
+        /// Upper bound.
+        hi: Option<(f64, bool)>,
+    },
+}
+
+impl CaseValue {
+    /// The value as a request writes it, or as a comparison (`>= 1`).
+    pub fn to_json(&self, policy: &Policy, fact: FactId) -> serde_json::Value {
+        let declared = policy.fact(fact);
+        match self {
+            CaseValue::Value(v) => declared.to_json(v),
+            CaseValue::Members(mask) => serde_json::Value::Array(
+                declared
+                    .ty
+                    .members()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1u64 << i) != 0)
+                    .map(|(_, m)| serde_json::Value::String(m.clone()))
+                    .collect(),
+            ),
+            CaseValue::Range { .. } => serde_json::Value::String(self.describe(policy, fact)),
+        }
+    }
+
+    /// The value in words: `ssn`, `one of a, b`, `>= 1`, `>= 1 and < 2`.
+    pub fn describe(&self, policy: &Policy, fact: FactId) -> String {
+        let declared = policy.fact(fact);
+        let show = |x: f64| {
+            if matches!(declared.ty, Type::Date) {
+                format_date(x as i32)
+            } else {
+                format_number(x)
+            }
+        };
+        match self {
+            CaseValue::Value(v) => declared.show(v),
+            CaseValue::Members(mask) => {
+                let names: Vec<&str> = declared
+                    .ty
+                    .members()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1u64 << i) != 0)
+                    .map(|(_, m)| m.as_str())
+                    .collect();
+                format!("one of {}", names.join(", "))
+            }
+            CaseValue::Range { lo, hi } => match (lo, hi) {
+                (Some((a, true)), Some((b, true))) if a == b => format!("== {}", show(*a)),
+                (None, None) => "any".to_string(),
+                (Some((a, incl)), None) => format!("{} {}", if *incl { ">=" } else { ">" }, show(*a)),
+                (None, Some((b, incl))) => format!("{} {}", if *incl { "<=" } else { "<" }, show(*b)),
+                (Some((a, ai)), Some((b, bi))) => format!(
+                    "{} {} and {} {}",
+                    if *ai { ">=" } else { ">" },
+                    show(*a),
+                    if *bi { "<=" } else { "<" },
+                    show(*b)
+                ),
+            },
+        }
+    }
+}
+
+/// Decides, splitting on unknown facts as needed.
+pub(super) fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decision {
+    *budget = budget.saturating_sub(1);
+    if let Some(d) = decide_known(policy, request) {
+        return d;
+    }
+    let undetermined = |depends_on: Vec<FactId>| Decision {
+        outcome: Outcome::Undetermined,
+        cites: Vec::new(),
+        obligations: Vec::new(),
+        depends_on,
+        cases: Vec::new(),
+        trace: None,
+    };
+    let Some(fact) = first_unknown_fact(policy, request) else {
+        return undetermined(Vec::new());
+    };
+    if *budget == 0 {
+        return undetermined(vec![fact]);
+    }
+    let values = split_values(policy, fact, request);
+    let mut subs: Vec<(Value, Decision)> = Vec::with_capacity(values.len());
+    for v in values {
+        let mut r = request.clone();
+        r.assume(fact, v.clone());
+        let d = decide_split(policy, &r, budget);
+        subs.push((v, d));
+    }
+    if let Some((_, first)) = subs.first() {
+        if subs.iter().all(|(_, d)| d == first) {
+            return first.clone();
+        }
+    }
+    let groups = group(policy, fact, subs);
+    let mut cases = Vec::new();
+    for (value, d) in groups {
+        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
+            for mut c in d.cases {
+                c.when.insert(0, (fact, value.clone()));
+                cases.push(c);
+            }
+        } else {
+            cases.push(Case {
+                when: vec![(fact, value)],
+                outcome: d.outcome,
+                cites: d.cites,
+                obligations: d.obligations,
+            });
+        }
+    }
+    let mut depends_on: Vec<FactId> = Vec::new();
+    let mut cites: Vec<LeafId> = Vec::new();
+    for c in &cases {
+        for (f, _) in &c.when {
+            if !depends_on.contains(f) {
+                depends_on.push(*f);
+            }
+        }
+        for l in &c.cites {
+            if !cites.contains(l) {
+                cites.push(*l);
+            }
+        }
+    }
+    Decision {
+        outcome: Outcome::Undetermined,
+        cites,
+        obligations: Vec::new(),
+        depends_on,
+        cases,
+        trace: None,
+    }
+}
+
+/// Groups the values of a fact that lead to the same decision: enumeration members into
+/// sets, adjacent number regions into ranges.
+fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
+    match &policy.fact(fact).ty {
+        Type::Enum(_) => {
+            let mut groups: Vec<(u64, Decision)> = Vec::new();
+            for (v, d) in subs {
+                let Value::Enum(i) = v else { continue };
+                match groups.iter_mut().find(|(_, g)| *g == d) {
+                    Some((mask, _)) => *mask |= 1u64 << i,
+                    None => groups.push((1u64 << i, d)),
+                }
+            }
+            groups
+                .into_iter()
+                .map(|(mask, d)| {
+                    let value = if mask.count_ones() == 1 {
+                        CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
+                    } else {
+                        CaseValue::Members(mask)
+                    };
+                    (value, d)
+                })
+                .collect()
+        }
+        Type::Number | Type::Date => {
+            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+            let mut out: Vec<(CaseValue, Decision)> = Vec::new();
+            for (v, d) in subs {
+                let x = match v {
+                    Value::Number(n) => n,
+                    Value::Date(days) => f64::from(days),
+                    _ => continue,
+                };
+                let (lo, hi) = region(&thresholds, x);
+                match out.last_mut() {
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => *last_hi = hi,
+                    _ => out.push((CaseValue::Range { lo, hi }, d)),
+                }
+            }
+            out
+        }
+        _ => subs.into_iter().map(|(v, d)| (CaseValue::Value(v), d)).collect(),
+    }
+}
+
+type Bound = Option<(f64, bool)>;
+
+/// The region of the number line (cut at the thresholds) that `x` lies in.
+fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
+    if let Some(t) = thresholds.iter().find(|t| **t == x) {
+        return (Some((*t, true)), Some((*t, true)));
+    }
+    let lo = thresholds.iter().rev().find(|t| **t < x).map(|t| (*t, false));
+    let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
+    (lo, hi)
+}

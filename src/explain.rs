@@ -1,0 +1,364 @@
+//! Explanations: one structure ([`Explanation`]), built from a decision and its trace,
+//! rendered for people ([`human`]) and as stable JSON ([`to_json`]).
+//!
+//! The JSON `explanation` object (documented in the README, "Decision JSON"):
+//!
+//! - `policy`, `title`, `jurisdiction`: the instrument.
+//! - `deciding`: the provisions that decided, each with `cite`, `title`, `effect`,
+//!   `source` (`file:line`), `statute` (the sentence it encodes, quoted from the text file),
+//!   `conditions` (`[{"condition", "value"}]`: each clause as written and its value) and,
+//!   for a conditional permission, `only_if`.
+//! - `overridden`: applicable provisions set aside by an exception: `cite`, `effect`, `by`.
+//! - `near_misses`: provisions that would have decided otherwise, with the first condition
+//!   that failed: `cite`, `effect`, `failed` (`{"condition", "value"}`).
+//! - `facts`: the facts the deciding provisions read: `fact`, `value`, `origin`
+//!   (`given` / `default` / `unknown`).
+
+use crate::ast::EffectKind;
+use crate::eval::{self, Decision, Outcome, Tri};
+use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
+use crate::request::{Origin, Request};
+use serde_json::{json, Value as Json};
+
+pub mod human;
+
+/// One clause of a provision and its value for the request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClauseValue {
+    /// The clause as written (`when data is ssn`).
+    pub text: String,
+    /// Its value.
+    pub value: Tri,
+    /// Where it is written.
+    pub span: crate::source::Span,
+}
+
+/// A provision as the explanation shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisionView {
+    /// The leaf.
+    pub leaf: LeafId,
+    /// Its full citation.
+    pub cite: String,
+    /// Its title, or its nearest ancestor's.
+    pub title: Option<String>,
+    /// What it decides for this request.
+    pub effect: EffectKind,
+    /// `file:line`
+    pub source: String,
+    /// The statute sentence it encodes.
+    pub statute: Option<String>,
+    /// Its clauses and their values.
+    pub conditions: Vec<ClauseValue>,
+    /// Its `only if`, and its value.
+    pub only_if: Option<ClauseValue>,
+}
+
+/// An explanation of one decision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The provisions that decided.
+    pub deciding: Vec<ProvisionView>,
+    /// Applicable provisions set aside by an exception, and the exception.
+    pub overridden: Vec<(ProvisionView, String)>,
+    /// Provisions that would have decided otherwise, and the first clause that failed.
+    pub near_misses: Vec<(ProvisionView, ClauseValue)>,
+    /// The facts the deciding provisions read.
+    pub facts: Vec<(FactId, Origin)>,
+}
+
+/// The most near misses an explanation lists.
+const MAX_NEAR_MISSES: usize = 5;
+
+/// Builds the explanation of a decision.
+pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Explanation {
+    let trace = match &decision.trace {
+        Some(t) => t.clone(),
+        None => eval::trace_of(policy, request),
+    };
+    let view = |leaf: LeafId, effect: Option<EffectKind>| provision_view(policy, request, leaf, effect);
+    let deciding: Vec<ProvisionView> = decision
+        .cites
+        .iter()
+        .filter(|_| decision.outcome != Outcome::Undetermined)
+        .map(|&l| view(l, Some(effect_for(policy, &trace, l))))
+        .collect();
+    let overridden = trace
+        .overridden
+        .iter()
+        .filter(|(_, by)| decision.cites.contains(by) || decision.outcome == Outcome::Undetermined)
+        .map(|&(l, by)| (view(l, None), policy.cite_of(by).to_string()))
+        .collect();
+    let mut near_misses = Vec::new();
+    if matches!(decision.outcome, Outcome::Required | Outcome::Permitted | Outcome::Prohibited | Outcome::NotAddressed) {
+        for (i, state) in trace.applies.iter().enumerate() {
+            if near_misses.len() >= MAX_NEAR_MISSES {
+                break;
+            }
+            let leaf = LeafId(i as u32);
+            if *state != Tri::False {
+                continue;
+            }
+            let l = policy.leaf(leaf);
+            let would = match l.effect {
+                EffectKind::Required | EffectKind::Permitted => Outcome::Permitted,
+                EffectKind::Prohibited => Outcome::Prohibited,
+                EffectKind::OutOfScope => Outcome::NotAddressed,
+            };
+            let decided = match decision.outcome {
+                Outcome::Required => Outcome::Permitted,
+                o => o,
+            };
+            if would == decided {
+                continue;
+            }
+            let values: Vec<Tri> = l.conjuncts.iter().map(|c| eval::eval_expr(policy, request, c.expr)).collect();
+            let failed: Vec<usize> = values.iter().enumerate().filter(|(_, v)| **v == Tri::False).map(|(i, _)| i).collect();
+            let [only] = failed.as_slice() else { continue };
+            let conjunct = &l.conjuncts[*only];
+            // A provision about another item of the question (another `data`, another
+            // `action`) is not a near miss: it is about something else.
+            if tests_given_member(policy, request, conjunct.expr) {
+                continue;
+            }
+            let clause = ClauseValue {
+                text: clause_text(policy, conjunct.span),
+                value: Tri::False,
+                span: conjunct.span,
+            };
+            near_misses.push((view(leaf, None), clause));
+        }
+    }
+    let mut facts: Vec<(FactId, Origin)> = Vec::new();
+    for p in &deciding {
+        let l = policy.leaf(p.leaf);
+        let exprs = l.conjuncts.iter().map(|c| c.expr).chain(l.only_if.map(|(e, _)| e));
+        for e in exprs {
+            for f in facts_in(policy, e) {
+                if !facts.iter().any(|(g, _)| *g == f) {
+                    facts.push((f, request.origin(f)));
+                }
+            }
+        }
+    }
+    Explanation {
+        deciding,
+        overridden,
+        near_misses,
+        facts,
+    }
+}
+
+/// What a leaf decides for a request (a conditional permission whose condition failed
+/// prohibits).
+fn effect_for(policy: &Policy, trace: &eval::Trace, leaf: LeafId) -> EffectKind {
+    let l = policy.leaf(leaf);
+    match trace.only_if.get(leaf.index()).copied().flatten() {
+        Some(Tri::False) => EffectKind::Prohibited,
+        _ => l.effect,
+    }
+}
+
+fn provision_view(policy: &Policy, request: &Request, leaf: LeafId, effect: Option<EffectKind>) -> ProvisionView {
+    let l = policy.leaf(leaf);
+    let node = policy.node(l.node);
+    let mut title = node.title.clone();
+    let mut up = node.parent;
+    while title.is_none() {
+        let Some(p) = up else { break };
+        title = policy.node(p).title.clone();
+        up = policy.node(p).parent;
+    }
+    let (line, _) = policy.source.line_col(node.label_span.start as usize);
+    ProvisionView {
+        leaf,
+        cite: node.cite.full.clone(),
+        title,
+        effect: effect.unwrap_or(l.effect),
+        source: format!("{}:{line}", policy.source.name()),
+        statute: policy.quote(&node.cite),
+        conditions: l
+            .conjuncts
+            .iter()
+            .map(|c| ClauseValue {
+                text: clause_text(policy, c.span),
+                value: eval::eval_expr(policy, request, c.expr),
+                span: c.span,
+            })
+            .collect(),
+        only_if: l.only_if.map(|(e, span)| ClauseValue {
+            text: format!("only if {}", clause_text(policy, span)),
+            value: eval::eval_expr(policy, request, e),
+            span,
+        }),
+    }
+}
+
+/// A clause's source text on one line.
+pub fn clause_text(policy: &Policy, span: crate::source::Span) -> String {
+    policy.source.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the condition tests the value of an enumeration fact the request gives.
+fn tests_given_member(policy: &Policy, request: &Request, e: ExprId) -> bool {
+    match policy.expr(e) {
+        Expr::Member { fact, .. } => request.origin(*fact) == Origin::Given,
+        Expr::And(es) | Expr::Or(es) => es.iter().any(|x| tests_given_member(policy, request, *x)),
+        Expr::Not(x) => tests_given_member(policy, request, *x),
+        _ => false,
+    }
+}
+
+/// The facts a condition reads (through definitions too), in order.
+pub fn facts_in(policy: &Policy, e: ExprId) -> Vec<FactId> {
+    let mut out = Vec::new();
+    collect_facts(policy, e, &mut out, 0);
+    out
+}
+
+fn collect_facts(policy: &Policy, e: ExprId, out: &mut Vec<FactId>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match policy.expr(e) {
+        Expr::Bool(f)
+        | Expr::Member { fact: f, .. }
+        | Expr::Compare { fact: f, .. }
+        | Expr::TextEq { fact: f, .. }
+        | Expr::Contains { fact: f, .. } => {
+            if !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        Expr::Def(d) => {
+            if let Some(def) = policy.definitions.get(d.index()) {
+                collect_facts(policy, def.expr, out, depth + 1);
+            }
+        }
+        Expr::Not(x) => collect_facts(policy, *x, out, depth + 1),
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                collect_facts(policy, *x, out, depth + 1);
+            }
+        }
+        Expr::Const(_) => {}
+    }
+}
+
+/// The name of an effect in the decision contract's words.
+pub fn effect_name(effect: EffectKind) -> &'static str {
+    match effect {
+        EffectKind::Required => "required",
+        EffectKind::Permitted => "permitted",
+        EffectKind::Prohibited => "prohibited",
+        EffectKind::OutOfScope => "not_addressed",
+    }
+}
+
+fn tri_json(t: Tri) -> Json {
+    match t {
+        Tri::True => Json::Bool(true),
+        Tri::False => Json::Bool(false),
+        Tri::Unknown => Json::String("unknown".to_string()),
+    }
+}
+
+fn clause_json(c: &ClauseValue) -> Json {
+    json!({"condition": c.text, "value": tri_json(c.value)})
+}
+
+fn provision_json(p: &ProvisionView) -> Json {
+    let mut v = json!({
+        "cite": p.cite,
+        "title": p.title,
+        "effect": effect_name(p.effect),
+        "source": p.source,
+        "statute": p.statute,
+        "conditions": p.conditions.iter().map(clause_json).collect::<Vec<_>>(),
+    });
+    if let (Some(o), Some(map)) = (&p.only_if, v.as_object_mut()) {
+        map.insert("only_if".to_string(), clause_json(o));
+    }
+    v
+}
+
+/// The obligations of a decision, as the contract writes them.
+pub fn obligations_json(policy: &Policy, obligations: &[u32]) -> Json {
+    Json::Array(
+        obligations
+            .iter()
+            .filter_map(|&o| policy.obligations.get(o as usize))
+            .map(|o| json!({"text": o.text, "cite": o.cite.full}))
+            .collect(),
+    )
+}
+
+/// The value of a fact in a request, as JSON (`null` when unknown).
+pub fn fact_value_json(policy: &Policy, request: &Request, fact: FactId) -> Json {
+    request
+        .get(fact)
+        .map(|v| policy.fact(fact).to_json(v))
+        .unwrap_or(Json::Null)
+}
+
+/// The decision as the contract's JSON object, with the explanation.
+pub fn to_json(policy: &Policy, decision: &Decision, request: &Request) -> Json {
+    let explanation = explain(policy, decision, request);
+    let cites: Vec<&str> = decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
+    let cases: Vec<Json> = decision
+        .cases
+        .iter()
+        .map(|c| {
+            let when: serde_json::Map<String, Json> = c
+                .when
+                .iter()
+                .map(|(f, v)| (policy.fact(*f).name.clone(), v.to_json(policy, *f)))
+                .collect();
+            json!({
+                "when": when,
+                "decision": c.outcome.as_str(),
+                "cites": c.cites.iter().map(|&l| policy.cite_of(l)).collect::<Vec<_>>(),
+                "obligations": obligations_json(policy, &c.obligations),
+            })
+        })
+        .collect();
+    let facts: Vec<Json> = explanation
+        .facts
+        .iter()
+        .map(|(f, origin)| {
+            json!({
+                "fact": policy.fact(*f).name,
+                "value": fact_value_json(policy, request, *f),
+                "origin": match origin { Origin::Given => "given", Origin::Default => "default", Origin::Unknown => "unknown" },
+            })
+        })
+        .collect();
+    json!({
+        "decision": decision.outcome.as_str(),
+        "cites": cites,
+        "obligations": obligations_json(policy, &decision.obligations),
+        "depends_on": decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
+        "cases": cases,
+        "explanation": {
+            "policy": policy.citation,
+            "title": policy.title,
+            "jurisdiction": policy.jurisdiction,
+            "deciding": explanation.deciding.iter().map(provision_json).collect::<Vec<_>>(),
+            "overridden": explanation.overridden.iter().map(|(p, by)| json!({
+                "cite": p.cite, "effect": effect_name(p.effect), "by": by, "source": p.source,
+            })).collect::<Vec<_>>(),
+            "near_misses": explanation.near_misses.iter().map(|(p, c)| json!({
+                "cite": p.cite, "effect": effect_name(p.effect), "source": p.source, "failed": clause_json(c),
+            })).collect::<Vec<_>>(),
+            "facts": facts,
+        }
+    })
+}
+
+/// The members of an enumeration fact, for messages.
+pub fn members_of(policy: &Policy, fact: FactId) -> Vec<String> {
+    match &policy.fact(fact).ty {
+        Type::Enum(m) | Type::Set(m) => m.clone(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,354 @@
+//! The explanation for people: the decision, then each deciding provision's policy source
+//! with labels on its conditions and their values, the statute sentence it encodes (with a
+//! second label on the statute text), the exceptions that fell, near misses, obligations,
+//! and — when undetermined — the cases.
+
+use super::{explain, facts_in, ClauseValue, ProvisionView};
+use crate::eval::{Decision, Outcome, Tri};
+use crate::ir::Policy;
+use crate::request::{Origin, Request};
+use crate::source::{SourceFile, Span};
+use std::fmt::{self, Write as _};
+
+/// How an explanation is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// ANSI colour.
+    pub color: bool,
+    /// Line width.
+    pub width: usize,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Renders a decision and its explanation for people.
+pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: Style) -> String {
+    let explanation = explain(policy, decision, request);
+    let mut out = String::new();
+    let cites: Vec<&str> = decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
+    let _ = writeln!(out, "{} — {}", headline(decision.outcome), policy_line(policy));
+    if decision.outcome != Outcome::Undetermined && !cites.is_empty() {
+        let _ = writeln!(out, "cites: {}", cites.join(", "));
+    }
+    out.push('\n');
+    if decision.outcome == Outcome::Undetermined {
+        render_cases(&mut out, policy, decision);
+    }
+    for p in &explanation.deciding {
+        let verb = match decision.outcome {
+            Outcome::Conflict => "applies with",
+            _ => "decides",
+        };
+        let message = format!(
+            "{} {verb} `{}`{}",
+            p.cite,
+            super::effect_name(p.effect),
+            p.title.as_ref().map(|t| format!(" — {t}")).unwrap_or_default()
+        );
+        let labels = p
+            .conditions
+            .iter()
+            .chain(p.only_if.iter())
+            .map(|c| (c.span, label_for(policy, request, c)))
+            .collect();
+        let statute = statute_note(policy, p);
+        out.push_str(&draw(
+            &policy.source,
+            message,
+            labels,
+            p.statute.as_ref().map(|s| format!("the law: {}", quote(s))),
+            statute,
+            style,
+        ));
+    }
+    if !explanation.overridden.is_empty() {
+        out.push_str("Exceptions applied:\n");
+        for (p, by) in &explanation.overridden {
+            let _ = writeln!(
+                out,
+                "  - {} ({}) would apply, but {by} overrides it  [{}]",
+                p.cite,
+                super::effect_name(p.effect),
+                p.source
+            );
+        }
+        out.push('\n');
+    }
+    if !explanation.near_misses.is_empty() {
+        out.push_str("Why not otherwise:\n");
+        for (p, failed) in &explanation.near_misses {
+            let _ = writeln!(
+                out,
+                "  - {} would make it {}, but `{}` is {}  [{}]",
+                p.cite,
+                super::effect_name(p.effect),
+                failed.text,
+                values_of(policy, request, failed),
+                p.source
+            );
+        }
+        out.push('\n');
+    }
+    if !decision.obligations.is_empty() {
+        out.push_str("Obligations:\n");
+        for &o in &decision.obligations {
+            if let Some(ob) = policy.obligations.get(o as usize) {
+                let _ = writeln!(out, "  - {} ({})", ob.text, ob.cite.full);
+            }
+        }
+        out.push('\n');
+    }
+    if !explanation.facts.is_empty() {
+        out.push_str("Facts:\n");
+        for (f, origin) in &explanation.facts {
+            let fact = policy.fact(*f);
+            let value = request.get(*f).map(|v| fact.show(v)).unwrap_or_else(|| "unknown".to_string());
+            let origin = match origin {
+                Origin::Given => "given",
+                Origin::Default => "default",
+                Origin::Unknown => "not given",
+            };
+            let _ = writeln!(out, "  {} = {value} ({origin})", fact.name);
+        }
+    }
+    if decision.outcome == Outcome::Conflict {
+        out.push_str(
+            "\nThe provisions above apply with different outcomes and no exception orders them: \
+             a drafting defect. Treat the act as not permitted.\n",
+        );
+    }
+    out
+}
+
+fn headline(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Required => "REQUIRED: the act must be done",
+        Outcome::Permitted => "PERMITTED: the act may be done",
+        Outcome::Prohibited => "PROHIBITED: the act may not be done",
+        Outcome::NotAddressed => "NOT ADDRESSED: no provision in scope speaks to this",
+        Outcome::Undetermined => "UNDETERMINED: the answer depends on facts not given",
+        Outcome::Conflict => "CONFLICT: provisions disagree and nothing orders them",
+    }
+}
+
+fn policy_line(policy: &Policy) -> String {
+    format!("{} ({}), jurisdiction {}", policy.citation, policy.title, policy.jurisdiction)
+}
+
+fn render_cases(out: &mut String, policy: &Policy, decision: &Decision) {
+    let names: Vec<&str> = decision.depends_on.iter().map(|f| policy.fact(*f).name.as_str()).collect();
+    let _ = writeln!(out, "It depends on: {}\n", names.join(", "));
+    for (i, case) in decision.cases.iter().enumerate() {
+        let when: Vec<String> = case
+            .when
+            .iter()
+            .map(|(f, v)| {
+                let d = v.describe(policy, *f);
+                if d.starts_with(['<', '>', '=']) {
+                    format!("{} {d}", policy.fact(*f).name)
+                } else if d.starts_with("one of") {
+                    format!("{} is {d}", policy.fact(*f).name)
+                } else {
+                    format!("{} = {d}", policy.fact(*f).name)
+                }
+            })
+            .collect();
+        let cites: Vec<&str> = case.cites.iter().map(|&l| policy.cite_of(l)).collect();
+        let _ = writeln!(
+            out,
+            "  {}. if {}: {}{}",
+            i + 1,
+            when.join(" and "),
+            case.outcome.as_str(),
+            if cites.is_empty() { String::new() } else { format!(" ({})", cites.join(", ")) }
+        );
+        for &o in &case.obligations {
+            if let Some(ob) = policy.obligations.get(o as usize) {
+                let _ = writeln!(out, "       obligation: {} ({})", ob.text, ob.cite.full);
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn quote(text: &str) -> String {
+    format!("“{text}”")
+}
+
+/// The label on a clause: its value and the values of the facts it reads.
+fn label_for(policy: &Policy, request: &Request, clause: &ClauseValue) -> String {
+    values_of(policy, request, clause)
+}
+
+fn values_of(policy: &Policy, request: &Request, clause: &ClauseValue) -> String {
+    let value = match clause.value {
+        Tri::True => "true",
+        Tri::False => "false",
+        Tri::Unknown => "unknown",
+    };
+    let mut facts = Vec::new();
+    // The facts a clause reads are those of its expression; find it by span.
+    for (i, span) in policy.expr_spans.iter().enumerate() {
+        if clause.span.start <= span.start && span.end <= clause.span.end {
+            for f in facts_in(policy, crate::ir::ExprId(i as u32)) {
+                if !facts.contains(&f) {
+                    facts.push(f);
+                }
+            }
+        }
+    }
+    let shown: Vec<String> = facts
+        .iter()
+        .map(|f| {
+            let fact = policy.fact(*f);
+            let v = request.get(*f).map(|v| fact.show(v)).unwrap_or_else(|| "unknown".to_string());
+            format!("{} = {v}", fact.name)
+        })
+        .collect();
+    if shown.is_empty() {
+        value.to_string()
+    } else {
+        format!("{value} ({})", shown.join(", "))
+    }
+}
+
+/// A second report pointing into the statute text at the subsection's label.
+fn statute_note(policy: &Policy, p: &ProvisionView) -> Option<(SourceFile, Span, String)> {
+    let leaf = policy.leaf(p.leaf);
+    let sub = policy.node(leaf.node).cite.subsection?;
+    let s = policy.statute.text.get(sub);
+    let end = s.own_text.end.max(s.label.end);
+    Some((
+        policy.statute.source.clone(),
+        Span::new(s.label.start, end),
+        format!("{} in {}", p.cite, policy.statute.source.name()),
+    ))
+}
+
+fn draw(
+    source: &SourceFile,
+    message: String,
+    labels: Vec<(Span, String)>,
+    help: Option<String>,
+    statute: Option<(SourceFile, Span, String)>,
+    style: Style,
+) -> String {
+    let report = Report {
+        named: source.to_miette(),
+        len: source.text().len(),
+        message,
+        labels,
+        help,
+        related: statute.map(|(src, span, message)| StatuteReport {
+            named: src.to_miette(),
+            len: src.text().len(),
+            span,
+            message,
+        }),
+    };
+    let theme = if style.color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(0);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!("{}\n", report.message);
+    }
+    out.push('\n');
+    out
+}
+
+fn clamp(span: Span, len: usize) -> miette::SourceSpan {
+    let start = (span.start as usize).min(len);
+    let end = (span.end as usize).clamp(start, len);
+    miette::SourceSpan::new(start.into(), end - start)
+}
+
+#[derive(Debug)]
+struct Report {
+    named: miette::NamedSource<String>,
+    len: usize,
+    message: String,
+    labels: Vec<(Span, String)>,
+    help: Option<String>,
+    related: Option<StatuteReport>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.named)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().map(|(span, text)| {
+            miette::LabeledSpan::new_with_span(Some(text.clone()), clamp(*span, self.len))
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        self.related
+            .as_ref()
+            .map(|r| Box::new(std::iter::once(r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = _>>)
+    }
+}
+
+#[derive(Debug)]
+struct StatuteReport {
+    named: miette::NamedSource<String>,
+    len: usize,
+    span: Span,
+    message: String,
+}
+
+impl fmt::Display for StatuteReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StatuteReport {}
+
+impl miette::Diagnostic for StatuteReport {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.named)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
+            Some("the subsection this provision encodes".to_string()),
+            clamp(self.span, self.len),
+        ))))
+    }
+}

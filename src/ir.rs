@@ -1,0 +1,464 @@
+//! The compiled evaluation tree: names resolved to ids, types checked, spans kept for
+//! explanations. Built once by the checker; immutable, `Send + Sync`.
+
+use crate::ast::{CompareOp, EffectKind, MarkerKind};
+use crate::source::{SourceFile, Span};
+use crate::statute::{StatuteText, SubsectionId};
+use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+macro_rules! id {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The id as an index.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+id! {
+    /// A fact of a policy's vocabulary.
+    FactId;
+    /// A definition.
+    DefId;
+    /// An expression in a policy's expression arena.
+    ExprId;
+    /// A provision (a node of the subsection tree).
+    NodeId;
+    /// A deciding provision (a leaf of the subsection tree).
+    LeafId;
+}
+
+/// A set of loaded, checked and compiled policies.
+#[derive(Debug, Default)]
+pub struct Program {
+    /// The policies, in load order.
+    pub policies: Vec<Arc<Policy>>,
+}
+
+impl Program {
+    /// The policy for a jurisdiction.
+    pub fn policy_for(&self, jurisdiction: &str) -> Option<&Arc<Policy>> {
+        self.policies.iter().find(|p| p.jurisdiction == jurisdiction)
+    }
+}
+
+/// The type of a fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// `bool`
+    Bool,
+    /// `number`
+    Number,
+    /// `date`
+    Date,
+    /// `text`
+    Text,
+    /// `a | b | c`
+    Enum(Vec<String>),
+    /// `set of a | b | c`
+    Set(Vec<String>),
+}
+
+impl Type {
+    /// The type in words, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Type::Bool => "a boolean".to_string(),
+            Type::Number => "a number".to_string(),
+            Type::Date => "a date".to_string(),
+            Type::Text => "a text".to_string(),
+            Type::Enum(m) => format!("one of {}", list_members(m)),
+            Type::Set(m) => format!("a set of {}", list_members(m)),
+        }
+    }
+
+    /// The enumeration or set members, if any.
+    pub fn members(&self) -> &[String] {
+        match self {
+            Type::Enum(m) | Type::Set(m) => m,
+            _ => &[],
+        }
+    }
+}
+
+fn list_members(members: &[String]) -> String {
+    const MAX: usize = 8;
+    let shown: Vec<String> = members.iter().take(MAX).map(|m| format!("`{m}`")).collect();
+    if members.len() > MAX {
+        format!("{}, … ({} in all)", shown.join(", "), members.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// A fact of the vocabulary.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    /// Its dotted name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// The value it takes when a request does not give it.
+    pub default: Option<Value>,
+    /// Its one-line meaning.
+    pub meaning: String,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+impl Fact {
+    /// A value of this fact, written as a request would write it.
+    pub fn show(&self, value: &Value) -> String {
+        match (value, &self.ty) {
+            (Value::Enum(i), Type::Enum(m)) => m.get(*i as usize).cloned().unwrap_or_default(),
+            (Value::Set(bits), Type::Set(m)) => {
+                let names: Vec<&str> = m
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1u64 << i) != 0)
+                    .map(|(_, n)| n.as_str())
+                    .collect();
+                format!("[{}]", names.join(", "))
+            }
+            (v, _) => v.to_string(),
+        }
+    }
+
+    /// The value as JSON, the way a request writes it.
+    pub fn to_json(&self, value: &Value) -> serde_json::Value {
+        match value {
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Number::from_f64(*n)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::Date(d) => serde_json::Value::String(crate::value::format_date(*d)),
+            Value::Text(t) => serde_json::Value::String(t.to_string()),
+            Value::Enum(_) => serde_json::Value::String(self.show(value)),
+            Value::Set(bits) => serde_json::Value::Array(
+                self.ty
+                    .members()
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1u64 << i) != 0)
+                    .map(|(_, n)| serde_json::Value::String(n.clone()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A compiled condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// Always this value.
+    Const(bool),
+    /// A boolean fact.
+    Bool(FactId),
+    /// A definition.
+    Def(DefId),
+    /// An enumeration fact's value is one of the members in `mask`.
+    Member {
+        /// The fact.
+        fact: FactId,
+        /// The accepted members, as a bit set.
+        mask: u64,
+    },
+    /// A number or date fact compared with a constant (dates as days).
+    Compare {
+        /// The fact.
+        fact: FactId,
+        /// The operator.
+        op: CompareOp,
+        /// The constant.
+        value: f64,
+    },
+    /// A text fact equals a constant.
+    TextEq {
+        /// The fact.
+        fact: FactId,
+        /// The constant.
+        value: Arc<str>,
+    },
+    /// A set fact contains a member.
+    Contains {
+        /// The fact.
+        fact: FactId,
+        /// The member's index.
+        member: u8,
+    },
+    /// `not`
+    Not(ExprId),
+    /// `and`
+    And(Vec<ExprId>),
+    /// `or`
+    Or(Vec<ExprId>),
+}
+
+/// A citation, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cite {
+    /// The full citation, e.g. `OAR 860-086-0030(3)(a)`.
+    pub full: String,
+    /// The local path segments (empty for another instrument's cite).
+    pub path: Vec<String>,
+    /// The subsection in the statute text, when the cite is local and found.
+    pub subsection: Option<SubsectionId>,
+}
+
+/// A named derived fact.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    /// Its name.
+    pub name: String,
+    /// What it stands for.
+    pub expr: ExprId,
+    /// The definition it encodes.
+    pub cite: Cite,
+    /// Its meaning, if written.
+    pub meaning: Option<String>,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// One `when`/`unless` clause of a provision, as a conjunct of a leaf's condition.
+#[derive(Clone, Debug)]
+pub struct Conjunct {
+    /// The condition (an `unless` is compiled negated).
+    pub expr: ExprId,
+    /// Where the clause is written.
+    pub span: Span,
+    /// The provision that states it.
+    pub node: NodeId,
+}
+
+/// A provision: a node of the policy's subsection tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Its citation.
+    pub cite: Cite,
+    /// Its title, if written.
+    pub title: Option<String>,
+    /// The parent provision.
+    pub parent: Option<NodeId>,
+    /// Nested provisions.
+    pub children: Vec<NodeId>,
+    /// Its own conditions.
+    pub conditions: Vec<Conjunct>,
+    /// Its own effect, if stated.
+    pub effect: Option<EffectKind>,
+    /// The leaf, when this provision decides.
+    pub leaf: Option<LeafId>,
+    /// The leaves of the rules its lead-in states (`rule { … }`).
+    pub rules: Vec<LeafId>,
+    /// `not encoded` / `not available`, when marked so.
+    pub marker: Option<(MarkerKind, String)>,
+    /// The provision's label.
+    pub label_span: Span,
+    /// The whole provision.
+    pub span: Span,
+}
+
+/// A deciding provision, with everything inherited from its ancestors flattened in.
+#[derive(Clone, Debug)]
+pub struct Leaf {
+    /// Its provision.
+    pub node: NodeId,
+    /// Its condition: ancestors' clauses first, then its own.
+    pub conjuncts: Vec<Conjunct>,
+    /// Its effect.
+    pub effect: EffectKind,
+    /// `only if …`: the effect holds only if this does; otherwise the opposite.
+    pub only_if: Option<(ExprId, Span)>,
+    /// The obligations that come with it.
+    pub obligations: Vec<u32>,
+    /// The leaves it overrides, directly or through other exceptions, as ranges of leaf
+    /// indices (`start..end`).
+    pub overrides: Vec<(u32, u32)>,
+    /// The provisions it names in `overrides`, directly (for explanations).
+    pub direct_overrides: Vec<NodeId>,
+}
+
+impl Leaf {
+    /// Whether this leaf overrides `other`.
+    pub fn overrides_leaf(&self, other: LeafId) -> bool {
+        self.overrides
+            .iter()
+            .any(|&(start, end)| start <= other.0 && other.0 < end)
+    }
+}
+
+/// A duty that comes with a decision.
+#[derive(Clone, Debug)]
+pub struct Obligation {
+    /// The duty, in words.
+    pub text: String,
+    /// Its citation.
+    pub cite: Cite,
+    /// When it arises, beyond its provision deciding.
+    pub when: Option<ExprId>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A subsection declared `not encoded` or `not available`.
+#[derive(Clone, Debug)]
+pub struct Marker {
+    /// Which.
+    pub kind: MarkerKind,
+    /// The subsection.
+    pub cite: Cite,
+    /// Why.
+    pub reason: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// A plain phrase and what it means in the vocabulary.
+#[derive(Clone, Debug)]
+pub struct Term {
+    /// The phrases, lowercase.
+    pub phrases: Vec<String>,
+    /// What they mean.
+    pub meaning: ExprId,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A policy test.
+#[derive(Clone, Debug)]
+pub struct Test {
+    /// Its name.
+    pub name: String,
+    /// The request it states.
+    pub request: crate::request::Request,
+    /// The expected outcome.
+    pub outcome: crate::eval::Outcome,
+    /// The expected cites (full), if stated.
+    pub cites: Option<Vec<String>>,
+    /// The expected obligations' cites (full), if stated.
+    pub obligations: Option<Vec<String>>,
+    /// The expected facts the outcome depends on, if stated.
+    pub depends_on: Option<Vec<String>>,
+    /// Where the test is written.
+    pub span: Span,
+    /// Where its expectation is written.
+    pub expect_span: Span,
+}
+
+/// A statute text loaded beside a policy.
+#[derive(Clone, Debug)]
+pub struct Statute {
+    /// The instrument's citation prefix.
+    pub citation: String,
+    /// The file.
+    pub source: SourceFile,
+    /// Its numbered subsections.
+    pub text: StatuteText,
+}
+
+/// One compiled policy.
+#[derive(Debug)]
+pub struct Policy {
+    /// The citation prefix, e.g. `OAR 860-086-0030`.
+    pub citation: String,
+    /// The title.
+    pub title: String,
+    /// The jurisdiction requests name to select it.
+    pub jurisdiction: String,
+    /// When the encoded text took effect.
+    pub effective: Option<String>,
+    /// The date the text is current through.
+    pub current_through: Option<String>,
+    /// The policy file.
+    pub source: SourceFile,
+    /// The statute text it encodes.
+    pub statute: Statute,
+    /// Other instruments it cites, with their texts.
+    pub references: Vec<Statute>,
+    /// The vocabulary.
+    pub facts: Vec<Fact>,
+    /// Facts by name.
+    pub fact_index: HashMap<String, FactId>,
+    /// Definitions.
+    pub definitions: Vec<Definition>,
+    /// The expression arena.
+    pub exprs: Vec<Expr>,
+    /// Each expression's span.
+    pub expr_spans: Vec<Span>,
+    /// Provisions, in source order (parents before children).
+    pub nodes: Vec<Node>,
+    /// Deciding provisions, in source order.
+    pub leaves: Vec<Leaf>,
+    /// Obligations.
+    pub obligations: Vec<Obligation>,
+    /// Markers.
+    pub markers: Vec<Marker>,
+    /// Plain-language terms.
+    pub terms: Vec<Term>,
+    /// Tests.
+    pub tests: Vec<Test>,
+    /// Per fact, the constants numbers and dates are compared with (sorted), so that an
+    /// unknown number can be split into the cases that matter.
+    pub thresholds: Vec<Vec<f64>>,
+}
+
+impl Policy {
+    /// An expression.
+    pub fn expr(&self, id: ExprId) -> &Expr {
+        static FALSE: Expr = Expr::Const(false);
+        self.exprs.get(id.index()).unwrap_or(&FALSE)
+    }
+
+    /// An expression's span.
+    pub fn expr_span(&self, id: ExprId) -> Span {
+        self.expr_spans.get(id.index()).copied().unwrap_or_default()
+    }
+
+    /// A fact.
+    pub fn fact(&self, id: FactId) -> &Fact {
+        &self.facts[id.index().min(self.facts.len().saturating_sub(1))]
+    }
+
+    /// A provision.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index().min(self.nodes.len().saturating_sub(1))]
+    }
+
+    /// A deciding provision.
+    pub fn leaf(&self, id: LeafId) -> &Leaf {
+        &self.leaves[id.index().min(self.leaves.len().saturating_sub(1))]
+    }
+
+    /// A fact by name.
+    pub fn fact_id(&self, name: &str) -> Option<FactId> {
+        self.fact_index.get(name).copied()
+    }
+
+    /// The full citation of a local path.
+    pub fn cite_string(&self, path: &[String]) -> String {
+        full_cite(&self.citation, path)
+    }
+
+    /// The statute sentence a cite encodes, with its ancestors' lead-in, if found.
+    pub fn quote(&self, cite: &Cite) -> Option<String> {
+        cite.subsection.map(|s| self.statute.text.quote(s))
+    }
+}
+
+/// Joins a citation prefix and a local path: `OAR 860-086-0030` + `(3)(a)` →
+/// `OAR 860-086-0030(3)(a)`; `17 O.S. §` + `710.6(B)(5)` → `17 O.S. § 710.6(B)(5)`.
+pub fn full_cite(prefix: &str, path: &[String]) -> String {
+    let local = StatuteText::display_path(path);
+    if local.starts_with('(') || local.is_empty() {
+        format!("{prefix}{local}")
+    } else {
+        format!("{prefix} {local}")
+    }
+}

@@ -1,0 +1,3 @@
+//! Renderers for diagnostics, one small module per format.
+
+pub mod json;

@@ -1,0 +1,383 @@
+//! Requests: converted and validated once, at the boundary, against a policy's vocabulary.
+//!
+//! A request that does not fit the vocabulary (an undeclared key, a value of the wrong
+//! type, a value outside an enumeration) is refused with [`RequestError`]s; it never
+//! reaches the evaluator. The evaluator sees only [`Request`]: one slot per fact.
+
+use crate::diagnostic::{code, did_you_mean, Code};
+use crate::ir::{FactId, Policy, Type};
+use crate::value::{parse_date, Value};
+use std::sync::Arc;
+
+pub mod locate;
+
+/// Where a fact's value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The request gave it.
+    Given,
+    /// The vocabulary's default.
+    Default,
+    /// Nobody: the fact is unknown.
+    Unknown,
+}
+
+/// A validated request: one slot per fact of the policy's vocabulary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    values: Vec<Option<Value>>,
+    origins: Vec<Origin>,
+}
+
+/// Why a request was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestError {
+    /// The diagnostic code (`R001` …).
+    pub code: &'static Code,
+    /// The dotted key the problem is at (empty for the whole request).
+    pub key: String,
+    /// Whether the problem is the key itself rather than its value.
+    pub at_key: bool,
+    /// A lowercase message without a final period.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// A value given for a fact, before it is checked against the fact's type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input<'a> {
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string: an enumeration member, a date or a text.
+    Str(&'a str),
+    /// A list of strings: a set.
+    List(Vec<&'a str>),
+}
+
+impl From<bool> for Input<'_> {
+    fn from(b: bool) -> Self {
+        Input::Bool(b)
+    }
+}
+
+impl From<f64> for Input<'_> {
+    fn from(n: f64) -> Self {
+        Input::Number(n)
+    }
+}
+
+impl<'a> From<&'a str> for Input<'a> {
+    fn from(s: &'a str) -> Self {
+        Input::Str(s)
+    }
+}
+
+impl Request {
+    /// A request in which every fact is unknown or takes its default.
+    pub fn empty(policy: &Policy) -> Self {
+        Request::empty_for(&policy.facts)
+    }
+
+    /// A request over these facts in which every fact is unknown or takes its default.
+    pub fn empty_for(facts: &[crate::ir::Fact]) -> Self {
+        let mut values = Vec::with_capacity(facts.len());
+        let mut origins = Vec::with_capacity(facts.len());
+        for fact in facts {
+            match &fact.default {
+                Some(v) => {
+                    values.push(Some(v.clone()));
+                    origins.push(Origin::Default);
+                }
+                None => {
+                    values.push(None);
+                    origins.push(Origin::Unknown);
+                }
+            }
+        }
+        Request { values, origins }
+    }
+
+    /// The value of a fact, if known.
+    #[inline]
+    pub fn get(&self, fact: FactId) -> Option<&Value> {
+        self.values.get(fact.index()).and_then(Option::as_ref)
+    }
+
+    /// Where a fact's value comes from.
+    pub fn origin(&self, fact: FactId) -> Origin {
+        self.origins
+            .get(fact.index())
+            .copied()
+            .unwrap_or(Origin::Unknown)
+    }
+
+    /// Sets a fact to a value already of its type (used by case splits).
+    pub fn assume(&mut self, fact: FactId, value: Value) {
+        if let (Some(slot), Some(origin)) = (
+            self.values.get_mut(fact.index()),
+            self.origins.get_mut(fact.index()),
+        ) {
+            *slot = Some(value);
+            *origin = Origin::Given;
+        }
+    }
+
+    /// Sets a fact by name, checking the value against its type.
+    pub fn set<'a>(
+        &mut self,
+        policy: &Policy,
+        key: &str,
+        input: impl Into<Input<'a>>,
+    ) -> Result<(), RequestError> {
+        let Some(fact) = policy.fact_id(key) else {
+            return Err(unknown_key(policy, key));
+        };
+        let value = convert(policy, fact, key, input.into())?;
+        self.assume(fact, value);
+        Ok(())
+    }
+
+    /// Marks a fact unknown (a JSON `null`).
+    pub fn unset(&mut self, policy: &Policy, key: &str) -> Result<(), RequestError> {
+        let Some(fact) = policy.fact_id(key) else {
+            return Err(unknown_key(policy, key));
+        };
+        if let (Some(slot), Some(origin)) = (
+            self.values.get_mut(fact.index()),
+            self.origins.get_mut(fact.index()),
+        ) {
+            *slot = None;
+            *origin = Origin::Unknown;
+        }
+        Ok(())
+    }
+
+    /// Builds a request from a JSON object. Every problem is reported, not just the first.
+    /// The `jurisdiction` key, if present, must name this policy's jurisdiction.
+    pub fn from_json(policy: &Policy, json: &serde_json::Value) -> Result<Request, Vec<RequestError>> {
+        let mut request = Request::empty(policy);
+        let mut errors = Vec::new();
+        let Some(object) = json.as_object() else {
+            return Err(vec![RequestError {
+                code: &code::invalid_json,
+                key: String::new(),
+                at_key: false,
+                message: "the request is not a JSON object".to_string(),
+                help: Some("a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into()),
+            }]);
+        };
+        for (key, value) in object {
+            if key == "jurisdiction" {
+                if value.as_str() != Some(policy.jurisdiction.as_str()) {
+                    errors.push(RequestError {
+                        code: &code::unknown_jurisdiction,
+                        key: key.clone(),
+                        at_key: false,
+                        message: format!(
+                            "this request names jurisdiction {value}, but the policy is for `{}`",
+                            policy.jurisdiction
+                        ),
+                        help: Some(format!("use `\"jurisdiction\": \"{}\"`", policy.jurisdiction)),
+                    });
+                }
+                continue;
+            }
+            request.fill(policy, key, value, &mut errors);
+        }
+        if errors.is_empty() {
+            Ok(request)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn fill(&mut self, policy: &Policy, key: &str, value: &serde_json::Value, errors: &mut Vec<RequestError>) {
+        use serde_json::Value as J;
+        if let J::Object(object) = value {
+            if policy.fact_id(key).is_none() {
+                let prefix = format!("{key}.");
+                if policy.facts.iter().any(|f| f.name.starts_with(&prefix)) {
+                    for (k, v) in object {
+                        self.fill(policy, &format!("{prefix}{k}"), v, errors);
+                    }
+                } else {
+                    errors.push(unknown_key(policy, key));
+                }
+                return;
+            }
+        }
+        let input = match value {
+            J::Null => {
+                if let Err(e) = self.unset(policy, key) {
+                    errors.push(e);
+                }
+                return;
+            }
+            J::Bool(b) => Input::Bool(*b),
+            J::Number(n) => match n.as_f64() {
+                Some(n) => Input::Number(n),
+                None => Input::Str(""),
+            },
+            J::String(s) => Input::Str(s),
+            J::Array(items) => {
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.as_str() {
+                        Some(s) => list.push(s),
+                        None => {
+                            errors.push(wrong_type_at(policy, key, "an array of strings"));
+                            return;
+                        }
+                    }
+                }
+                Input::List(list)
+            }
+            J::Object(_) => {
+                errors.push(wrong_type_at(policy, key, "an object"));
+                return;
+            }
+        };
+        if let Err(e) = self.set(policy, key, input) {
+            errors.push(e);
+        }
+    }
+}
+
+fn unknown_key(policy: &Policy, key: &str) -> RequestError {
+    let suggestion = did_you_mean(
+        key,
+        policy
+            .facts
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(std::iter::once("jurisdiction")),
+    );
+    RequestError {
+        code: &code::unknown_key,
+        key: key.to_string(),
+        at_key: true,
+        message: format!(
+            "`{key}` is not in the vocabulary of {}",
+            policy.citation
+        ),
+        help: Some(match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "the vocabulary is listed by `juris vocabulary`; keys of {} start with: {}",
+                policy.citation,
+                top_level_keys(policy)
+            ),
+        }),
+    }
+}
+
+fn top_level_keys(policy: &Policy) -> String {
+    let mut keys: Vec<&str> = policy
+        .facts
+        .iter()
+        .map(|f| f.name.split('.').next().unwrap_or(""))
+        .collect();
+    keys.dedup();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn wrong_type_at(policy: &Policy, key: &str, found: &str) -> RequestError {
+    let expected = policy
+        .fact_id(key)
+        .map(|f| policy.fact(f).ty.describe())
+        .unwrap_or_else(|| "a value".to_string());
+    RequestError {
+        code: &code::wrong_type,
+        key: key.to_string(),
+        at_key: false,
+        message: format!("`{key}` must be {expected}, found {found}"),
+        help: Some(example_for(policy, key)),
+    }
+}
+
+fn example_for(policy: &Policy, key: &str) -> String {
+    let Some(fact) = policy.fact_id(key).map(|f| policy.fact(f)) else {
+        return String::new();
+    };
+    match &fact.ty {
+        Type::Bool => format!("write `\"{}\": true` or `false`", leaf_key(key)),
+        Type::Number => format!("write a JSON number, e.g. `\"{}\": 0.5`", leaf_key(key)),
+        Type::Date => format!("write a date string, e.g. `\"{}\": \"2024-01-31\"`", leaf_key(key)),
+        Type::Text => format!("write a string, e.g. `\"{}\": \"…\"`", leaf_key(key)),
+        Type::Enum(m) => format!(
+            "write one of the members as a string, e.g. `\"{}\": \"{}\"`",
+            leaf_key(key),
+            m.first().map(String::as_str).unwrap_or("")
+        ),
+        Type::Set(m) => format!(
+            "write an array of members, e.g. `\"{}\": [\"{}\"]`",
+            leaf_key(key),
+            m.first().map(String::as_str).unwrap_or("")
+        ),
+    }
+}
+
+fn leaf_key(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+fn convert(policy: &Policy, fact: FactId, key: &str, input: Input) -> Result<Value, RequestError> {
+    let declared = policy.fact(fact);
+    let found = match &input {
+        Input::Bool(b) => format!("`{b}`"),
+        Input::Number(n) => format!("`{}`", crate::value::format_number(*n)),
+        Input::Str(s) => format!("`\"{s}\"`"),
+        Input::List(_) => "an array".to_string(),
+    };
+    match (&declared.ty, input) {
+        (Type::Bool, Input::Bool(b)) => Ok(Value::Bool(b)),
+        (Type::Number, Input::Number(n)) if n.is_finite() => Ok(Value::Number(n)),
+        (Type::Date, Input::Str(s)) => parse_date(s).map(Value::Date).ok_or_else(|| {
+            wrong_type_at(policy, key, &format!("{found}, which is not a YYYY-MM-DD date"))
+        }),
+        (Type::Text, Input::Str(s)) => Ok(Value::Text(Arc::from(s))),
+        (Type::Enum(members), Input::Str(s)) => member_index(members, s)
+            .map(Value::Enum)
+            .ok_or_else(|| unknown_value(key, s, members)),
+        (Type::Set(members), Input::List(items)) => {
+            let mut bits = 0u64;
+            for item in items {
+                let i = member_index(members, item).ok_or_else(|| unknown_value(key, item, members))?;
+                bits |= 1u64 << i;
+            }
+            Ok(Value::Set(bits))
+        }
+        _ => Err(wrong_type_at(policy, key, &found)),
+    }
+}
+
+/// The index of an enumeration member.
+pub fn member_index(members: &[String], name: &str) -> Option<u8> {
+    members
+        .iter()
+        .position(|m| m == name)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+fn unknown_value(key: &str, value: &str, members: &[String]) -> RequestError {
+    let suggestion = did_you_mean(value, members.iter().map(String::as_str));
+    let list = Type::Enum(members.to_vec()).describe();
+    RequestError {
+        code: &code::unknown_value,
+        key: key.to_string(),
+        at_key: false,
+        message: format!("`{value}` is not a value of `{key}`"),
+        help: Some(match suggestion {
+            Some(s) => format!("did you mean `{s}`? `{key}` is {list}"),
+            None => format!("`{key}` is {list}"),
+        }),
+    }
+}

@@ -1,0 +1,663 @@
+//! Parsing: policy text → [`ast::File`], with our own syntax errors.
+//!
+//! pest reports one error at a time, naming grammar rules. We convert each error into a
+//! [`Diagnostic`] that says in words what was expected, and resume at the next item so one
+//! file reports every broken provision. Lowering has one function per grammar rule, named
+//! like the rule.
+
+use crate::ast::*;
+use crate::diagnostic::{code, Diagnostic};
+use crate::source::{SourceFile, Span};
+use pest::iterators::Pair;
+use pest::Parser as _;
+use std::num::NonZeroUsize;
+
+mod expected;
+mod expr;
+
+/// The parser generated from `grammar/juris.pest` (its `Rule` enum names every rule).
+#[allow(missing_docs)]
+mod generated {
+    /// The pest parser generated from `grammar/juris.pest`.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/juris.pest"]
+    pub struct Grammar;
+}
+pub use generated::{Grammar, Rule};
+
+/// How many rule calls one parse may make before it gives up (hostile input).
+const CALL_LIMIT: usize = 5_000_000;
+
+/// Parses a policy file. On syntax errors, returns every error found (parsing resumes at
+/// the next item after each).
+pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
+    pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
+    pest::set_error_detail(true);
+    let text = source.text();
+    match Grammar::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file) => lower_file(file).map_err(|d| vec![d]),
+            None => Err(vec![Diagnostic::new(
+                &code::syntax_error,
+                "the file is empty",
+                Span::new(0, 0),
+            )]),
+        },
+        Err(error) => {
+            let mut diagnostics = vec![expected::convert(&error, text, 0)];
+            recover(text, diagnostics[0].span().end as usize, &mut diagnostics);
+            Err(diagnostics)
+        }
+    }
+}
+
+/// Resumes parsing after an error at each following item start, collecting further errors.
+fn recover(text: &str, mut after: usize, diagnostics: &mut Vec<Diagnostic>) {
+    const MAX_ERRORS: usize = 50;
+    while diagnostics.len() < MAX_ERRORS {
+        let Some(start) = next_item_start(text, after) else {
+            return;
+        };
+        let rest = text.get(start..).unwrap_or("");
+        match Grammar::parse(Rule::recovery, rest) {
+            Ok(_) => return,
+            Err(error) => {
+                let diagnostic = expected::convert(&error, rest, start);
+                after = (diagnostic.span().end as usize).max(start + 1);
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+}
+
+/// The byte offset of the next line after `offset` that starts (at column 0) with a
+/// keyword that opens an item.
+fn next_item_start(text: &str, offset: usize) -> Option<usize> {
+    const OPENERS: [&str; 7] = [
+        "provision",
+        "define",
+        "test",
+        "not encoded",
+        "not available",
+        "vocabulary",
+        "terms",
+    ];
+    let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
+    loop {
+        let line = text.get(pos..)?;
+        if OPENERS.iter().any(|o| {
+            line.starts_with(o)
+                && !line[o.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        }) {
+            return Some(pos);
+        }
+        pos += line.find('\n')? + 1;
+    }
+}
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {
+    Spanned::new(pair.as_str().to_string(), span(pair))
+}
+
+/// An internal error: the grammar produced a tree the lowering did not expect. This is a
+/// bug, reported as a syntax error rather than a panic.
+fn malformed(at: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        &code::syntax_error,
+        format!("internal error: malformed {what} (please report this)"),
+        at,
+    )
+}
+
+type Lowered<T> = Result<T, Diagnostic>;
+
+fn lower_file(pair: Pair<Rule>) -> Lowered<File> {
+    let at = span(&pair);
+    let mut header = None;
+    let mut items = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::header => header = Some(lower_header(p)?),
+            Rule::vocabulary => items.push(Item::Vocabulary(lower_vocabulary(p)?)),
+            Rule::terms => items.push(Item::Terms(lower_terms(p)?)),
+            Rule::definition => items.push(Item::Definition(lower_definition(p)?)),
+            Rule::provision => items.push(Item::Provision(lower_provision(p)?)),
+            Rule::marker => items.push(Item::Marker(lower_marker(p)?)),
+            Rule::test => items.push(Item::Test(lower_test(p)?)),
+            _ => {}
+        }
+    }
+    let header = header.ok_or_else(|| malformed(at, "file"))?;
+    Ok(File { header, items })
+}
+
+fn lower_string(pair: Pair<Rule>) -> Spanned<String> {
+    let at = span(&pair);
+    let raw = pair
+        .into_inner()
+        .next()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let mut value = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => value.push('\n'),
+                Some(other) => value.push(other),
+                None => {}
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    Spanned::new(value, at)
+}
+
+fn lower_header(pair: Pair<Rule>) -> Lowered<Header> {
+    let at = span(&pair);
+    let mut citation = None;
+    let mut fields = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::string => citation = Some(lower_string(p)),
+            Rule::title_field => fields.push(HeaderField::Title(last_string(p, at)?)),
+            Rule::jurisdiction_field => {
+                fields.push(HeaderField::Jurisdiction(last_string(p, at)?))
+            }
+            Rule::text_field => fields.push(HeaderField::Text(last_string(p, at)?)),
+            Rule::refers_field => {
+                let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
+                let citation = strings.next().map(lower_string);
+                let text = strings.next().map(lower_string);
+                match (citation, text) {
+                    (Some(citation), Some(text)) => {
+                        fields.push(HeaderField::Refers { citation, text })
+                    }
+                    _ => return Err(malformed(at, "refers")),
+                }
+            }
+            Rule::effective_field => fields.push(HeaderField::Effective(last_date(p, at)?)),
+            Rule::current_through_field => {
+                fields.push(HeaderField::CurrentThrough(last_date(p, at)?))
+            }
+            _ => {}
+        }
+    }
+    let citation = citation.ok_or_else(|| malformed(at, "header"))?;
+    Ok(Header {
+        citation,
+        fields,
+        span: at,
+    })
+}
+
+fn last_string(pair: Pair<Rule>, at: Span) -> Lowered<Spanned<String>> {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::string)
+        .last()
+        .map(lower_string)
+        .ok_or_else(|| malformed(at, "string field"))
+}
+
+fn last_date(pair: Pair<Rule>, at: Span) -> Lowered<Spanned<String>> {
+    let p = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::date)
+        .ok_or_else(|| malformed(at, "date field"))?;
+    let value = spanned_str(&p);
+    check_date(&value.value, value.span)?;
+    Ok(value)
+}
+
+/// Checks that a `YYYY-MM-DD` string is a real calendar date.
+fn check_date(text: &str, at: Span) -> Lowered<()> {
+    if crate::value::parse_date(text).is_some() {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(
+            &code::invalid_literal,
+            format!("`{text}` is not a calendar date"),
+            at,
+        )
+        .label("no such day")
+        .help("dates are written YYYY-MM-DD, e.g. `2012-08-24`"))
+    }
+}
+
+fn lower_vocabulary(pair: Pair<Rule>) -> Lowered<Vocabulary> {
+    let at = span(&pair);
+    let facts = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::fact)
+        .map(lower_fact)
+        .collect::<Lowered<Vec<_>>>()?;
+    Ok(Vocabulary { facts, span: at })
+}
+
+fn lower_fact(pair: Pair<Rule>) -> Lowered<Fact> {
+    let at = span(&pair);
+    let mut name = None;
+    let mut ty = None;
+    let mut default = None;
+    let mut meaning = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::path => name = Some(spanned_str(&p)),
+            Rule::bool_type => ty = Some(FactType::Bool(span(&p))),
+            Rule::number_type => ty = Some(FactType::Number(span(&p))),
+            Rule::date_type => ty = Some(FactType::Date(span(&p))),
+            Rule::text_type => ty = Some(FactType::Text(span(&p))),
+            Rule::enum_type => ty = Some(FactType::Enum(lower_members(p.clone()), span(&p))),
+            Rule::set_type => {
+                let s = span(&p);
+                let members = p
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::enum_type)
+                    .map(lower_members)
+                    .unwrap_or_default();
+                ty = Some(FactType::Set(members, s));
+            }
+            Rule::fact_default => {
+                let value = p
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| malformed(at, "default"))?;
+                default = Some(lower_value(value)?);
+            }
+            Rule::string => meaning = Some(lower_string(p)),
+            _ => {}
+        }
+    }
+    match (name, ty, meaning) {
+        (Some(name), Some(ty), Some(meaning)) => Ok(Fact {
+            name,
+            ty,
+            default,
+            meaning,
+            span: at,
+        }),
+        _ => Err(malformed(at, "fact")),
+    }
+}
+
+fn lower_members(pair: Pair<Rule>) -> Vec<Spanned<String>> {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::ident)
+        .map(|p| spanned_str(&p))
+        .collect()
+}
+
+/// Lowers a `literal` or a `set_literal`.
+fn lower_value(pair: Pair<Rule>) -> Lowered<Value> {
+    let at = span(&pair);
+    match pair.as_rule() {
+        Rule::set_literal => Ok(Value::Set(lower_members(pair), at)),
+        Rule::literal => {
+            let inner = pair
+                .into_inner()
+                .next()
+                .ok_or_else(|| malformed(at, "value"))?;
+            lower_value(inner)
+        }
+        Rule::date => {
+            check_date(pair.as_str(), at)?;
+            Ok(Value::Date(pair.as_str().to_string(), at))
+        }
+        Rule::number => match pair.as_str().parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Value::Number(n, at)),
+            _ => Err(Diagnostic::new(
+                &code::invalid_literal,
+                format!("`{}` is not a finite number", pair.as_str()),
+                at,
+            )
+            .label("too large")
+            .help("write a smaller number")),
+        },
+        Rule::boolean => Ok(Value::Bool(pair.as_str() == "true", at)),
+        Rule::string => {
+            let s = lower_string(pair);
+            Ok(Value::Text(s.value, s.span))
+        }
+        Rule::ident => Ok(Value::Name(pair.as_str().to_string(), at)),
+        _ => Err(malformed(at, "value")),
+    }
+}
+
+fn lower_terms(pair: Pair<Rule>) -> Lowered<Terms> {
+    let at = span(&pair);
+    let mut terms = Vec::new();
+    for term in pair.into_inner().filter(|p| p.as_rule() == Rule::term) {
+        let term_at = span(&term);
+        let mut phrases = Vec::new();
+        let mut meaning = None;
+        for p in term.into_inner() {
+            match p.as_rule() {
+                Rule::string => phrases.push(lower_string(p)),
+                Rule::expr => meaning = Some(expr::lower_expr(p)?),
+                _ => {}
+            }
+        }
+        let meaning = meaning.ok_or_else(|| malformed(term_at, "term"))?;
+        terms.push(Term {
+            phrases,
+            meaning,
+            span: term_at,
+        });
+    }
+    Ok(Terms { terms, span: at })
+}
+
+fn lower_definition(pair: Pair<Rule>) -> Lowered<Definition> {
+    let at = span(&pair);
+    let mut name = None;
+    let mut body = None;
+    let mut cite = None;
+    let mut meaning = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::ident => name = Some(spanned_str(&p)),
+            Rule::expr => body = Some(expr::lower_expr(p)?),
+            Rule::cite => cite = Some(lower_cite(p)?),
+            Rule::string => meaning = Some(lower_string(p)),
+            _ => {}
+        }
+    }
+    match (name, body, cite) {
+        (Some(name), Some(expr), Some(cite)) => Ok(Definition {
+            name,
+            expr,
+            cite,
+            meaning,
+            span: at,
+        }),
+        _ => Err(malformed(at, "definition")),
+    }
+}
+
+/// Lowers a `cite`.
+pub(crate) fn lower_cite(pair: Pair<Rule>) -> Lowered<Cite> {
+    let at = span(&pair);
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::string => {
+                let s = lower_string(p);
+                return Ok(Cite::External(s.value, at));
+            }
+            Rule::local_cite => {
+                let mut segments = Vec::new();
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::section_number => segments.push(q.as_str().to_string()),
+                        Rule::paren_label => segments.push(label_key(q)),
+                        _ => {}
+                    }
+                }
+                return Ok(Cite::Local(segments, at));
+            }
+            _ => {}
+        }
+    }
+    Err(malformed(at, "cite"))
+}
+
+fn label_key(paren_label: Pair<Rule>) -> String {
+    paren_label
+        .into_inner()
+        .next()
+        .map(|k| k.as_str().to_string())
+        .unwrap_or_default()
+}
+
+fn lower_label(pair: Pair<Rule>) -> Lowered<Label> {
+    let at = span(&pair);
+    let inner = pair.into_inner().next().ok_or_else(|| malformed(at, "label"))?;
+    let key = match inner.as_rule() {
+        Rule::paren_label => label_key(inner),
+        Rule::section_label => inner
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::section_number)
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        _ => return Err(malformed(at, "label")),
+    };
+    Ok(Label { key, span: at })
+}
+
+fn lower_provision(pair: Pair<Rule>) -> Lowered<Provision> {
+    let at = span(&pair);
+    let mut label = None;
+    let mut title = None;
+    let mut clauses = Vec::new();
+    let mut marker = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::label => label = Some(lower_label(p)?),
+            Rule::string => title = Some(lower_string(p)),
+            Rule::provision_block | Rule::subsection_inline => {
+                for clause in p.into_inner() {
+                    clauses.push(lower_clause(clause)?);
+                }
+            }
+            Rule::subsection_marker => marker = Some(lower_subsection_marker(p)?),
+            _ => {}
+        }
+    }
+    let label = label.ok_or_else(|| malformed(at, "provision"))?;
+    Ok(Provision {
+        label,
+        title,
+        clauses,
+        marker,
+        span: at,
+    })
+}
+
+fn lower_subsection_marker(pair: Pair<Rule>) -> Lowered<(MarkerKind, Spanned<String>)> {
+    let at = span(&pair);
+    let mut kind = None;
+    let mut reason = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kw_not_encoded => kind = Some(MarkerKind::NotEncoded),
+            Rule::kw_not_available => kind = Some(MarkerKind::NotAvailable),
+            Rule::string => reason = Some(lower_string(p)),
+            _ => {}
+        }
+    }
+    kind.zip(reason).ok_or_else(|| malformed(at, "marker"))
+}
+
+fn lower_clause(pair: Pair<Rule>) -> Lowered<Clause> {
+    let at = span(&pair);
+    match pair.as_rule() {
+        Rule::condition => Ok(Clause::Condition(lower_condition(pair)?)),
+        Rule::effect => {
+            let mut kind = None;
+            let mut only_if = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::kw_required => kind = Some(EffectKind::Required),
+                    Rule::kw_permitted => kind = Some(EffectKind::Permitted),
+                    Rule::kw_prohibited => kind = Some(EffectKind::Prohibited),
+                    Rule::kw_out_of_scope => kind = Some(EffectKind::OutOfScope),
+                    Rule::only_if => {
+                        let e = p
+                            .into_inner()
+                            .find(|q| q.as_rule() == Rule::expr)
+                            .ok_or_else(|| malformed(at, "only if"))?;
+                        only_if = Some(expr::lower_expr(e)?);
+                    }
+                    _ => {}
+                }
+            }
+            let kind = kind.ok_or_else(|| malformed(at, "effect"))?;
+            Ok(Clause::Effect(Effect {
+                kind,
+                only_if,
+                span: at,
+            }))
+        }
+        Rule::overrides => {
+            let cites = pair
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::cite)
+                .map(lower_cite)
+                .collect::<Lowered<Vec<_>>>()?;
+            Ok(Clause::Overrides(cites, at))
+        }
+        Rule::obligation => {
+            let mut text = None;
+            let mut when = None;
+            let mut cite = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::string => text = Some(lower_string(p)),
+                    Rule::condition => when = Some(lower_condition(p)?),
+                    Rule::cite => cite = Some(lower_cite(p)?),
+                    _ => {}
+                }
+            }
+            let text = text.ok_or_else(|| malformed(at, "obligation"))?;
+            Ok(Clause::Obligation(Obligation {
+                text,
+                when,
+                cite,
+                span: at,
+            }))
+        }
+        Rule::subsection => Ok(Clause::Subsection(lower_provision(pair)?)),
+        Rule::own_rule => {
+            let clauses = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::kw_rule)
+                .map(lower_clause)
+                .collect::<Lowered<Vec<_>>>()?;
+            Ok(Clause::Rule(clauses, at))
+        }
+        _ => Err(malformed(at, "clause")),
+    }
+}
+
+fn lower_condition(pair: Pair<Rule>) -> Lowered<Condition> {
+    let at = span(&pair);
+    let mut unless = false;
+    let mut body = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kw_unless => unless = true,
+            Rule::expr => body = Some(expr::lower_expr(p)?),
+            _ => {}
+        }
+    }
+    let expr = body.ok_or_else(|| malformed(at, "condition"))?;
+    Ok(Condition {
+        unless,
+        expr,
+        span: at,
+    })
+}
+
+fn lower_marker(pair: Pair<Rule>) -> Lowered<Marker> {
+    let at = span(&pair);
+    let mut kind = None;
+    let mut cite = None;
+    let mut reason = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::kw_not_encoded => kind = Some(MarkerKind::NotEncoded),
+            Rule::kw_not_available => kind = Some(MarkerKind::NotAvailable),
+            Rule::cite => cite = Some(lower_cite(p)?),
+            Rule::string => reason = Some(lower_string(p)),
+            _ => {}
+        }
+    }
+    match (kind, cite, reason) {
+        (Some(kind), Some(cite), Some(reason)) => Ok(Marker {
+            kind,
+            cite,
+            reason,
+            span: at,
+        }),
+        _ => Err(malformed(at, "marker")),
+    }
+}
+
+fn lower_test(pair: Pair<Rule>) -> Lowered<Test> {
+    let at = span(&pair);
+    let mut name = None;
+    let mut given = Vec::new();
+    let mut expect = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::string => name = Some(lower_string(p)),
+            Rule::given => {
+                let g_at = span(&p);
+                let mut inner = p.into_inner();
+                let fact = inner
+                    .next()
+                    .map(|q| spanned_str(&q))
+                    .ok_or_else(|| malformed(g_at, "given"))?;
+                let value = inner.next().ok_or_else(|| malformed(g_at, "given"))?;
+                given.push((fact, lower_value(value)?));
+            }
+            Rule::expectation => expect = Some(lower_expectation(p)?),
+            _ => {}
+        }
+    }
+    match (name, expect) {
+        (Some(name), Some(expect)) => Ok(Test {
+            name,
+            given,
+            expect,
+            span: at,
+        }),
+        _ => Err(malformed(at, "test")),
+    }
+}
+
+fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
+    let at = span(&pair);
+    let mut outcome = None;
+    let mut cites = None;
+    let mut obligations = None;
+    let mut depends_on = None;
+    let cite_list = |p: Pair<Rule>| {
+        p.into_inner()
+            .filter(|q| q.as_rule() == Rule::cite)
+            .map(lower_cite)
+            .collect::<Lowered<Vec<_>>>()
+    };
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::outcome => outcome = Some(spanned_str(&p)),
+            Rule::expected_cites => cites = Some(cite_list(p)?),
+            Rule::expected_obligations => obligations = Some(cite_list(p)?),
+            Rule::expected_depends => {
+                depends_on = Some(
+                    p.into_inner()
+                        .filter(|q| q.as_rule() == Rule::path)
+                        .map(|q| spanned_str(&q))
+                        .collect(),
+                )
+            }
+            _ => {}
+        }
+    }
+    let outcome = outcome.ok_or_else(|| malformed(at, "expectation"))?;
+    Ok(Expectation {
+        outcome,
+        cites,
+        obligations,
+        depends_on,
+        span: at,
+    })
+}
+
+#[cfg(test)]
+mod tests;

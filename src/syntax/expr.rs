@@ -1,0 +1,114 @@
+//! Conditions: the one Pratt table for operator precedence (`not` binds tightest, then
+//! `and`, then `or`), and the lowering of operands.
+
+use super::{lower_value, malformed, span, spanned_str, Lowered, Rule};
+use crate::ast::{CompareOp, Expr};
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::OnceLock;
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+    })
+}
+
+/// Lowers an `expr`.
+pub(super) fn lower_expr(pair: Pair<Rule>) -> Lowered<Expr> {
+    pratt()
+        .map_primary(lower_operand)
+        .map_prefix(|op, rhs| {
+            let rhs = rhs?;
+            let at = span(&op).to(rhs.span());
+            Ok(Expr::Not(Box::new(rhs), at))
+        })
+        .map_infix(|lhs, op, rhs| {
+            let (lhs, rhs) = (lhs?, rhs?);
+            let at = lhs.span().to(rhs.span());
+            Ok(match op.as_rule() {
+                Rule::op_and => Expr::And(Box::new(lhs), Box::new(rhs), at),
+                _ => Expr::Or(Box::new(lhs), Box::new(rhs), at),
+            })
+        })
+        .parse(pair.into_inner())
+}
+
+fn lower_operand(pair: Pair<Rule>) -> Lowered<Expr> {
+    let at = span(&pair);
+    match pair.as_rule() {
+        Rule::expr => lower_expr(pair),
+        Rule::truth => {
+            let path = pair.into_inner().next().ok_or_else(|| malformed(at, "name"))?;
+            Ok(Expr::Name(spanned_str(&path)))
+        }
+        Rule::comparison => {
+            let mut inner = pair.into_inner();
+            let fact = inner.next().map(|p| spanned_str(&p));
+            let op = inner.next().map(|p| match p.as_str() {
+                "<" => CompareOp::Lt,
+                "<=" => CompareOp::Le,
+                ">" => CompareOp::Gt,
+                ">=" => CompareOp::Ge,
+                "==" => CompareOp::Eq,
+                _ => CompareOp::Ne,
+            });
+            let value = inner.next().map(lower_value).transpose()?;
+            match (fact, op, value) {
+                (Some(fact), Some(op), Some(value)) => Ok(Expr::Compare {
+                    fact,
+                    op,
+                    value,
+                    span: at,
+                }),
+                _ => Err(malformed(at, "comparison")),
+            }
+        }
+        Rule::membership => {
+            let mut fact = None;
+            let mut negated = false;
+            let mut value = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::path => fact = Some(spanned_str(&p)),
+                    Rule::negation => negated = true,
+                    Rule::one_of => {
+                        let set = p
+                            .into_inner()
+                            .find(|q| q.as_rule() == Rule::set_literal)
+                            .ok_or_else(|| malformed(at, "one of"))?;
+                        value = Some(lower_value(set)?);
+                    }
+                    Rule::literal => value = Some(lower_value(p)?),
+                    _ => {}
+                }
+            }
+            match (fact, value) {
+                (Some(fact), Some(value)) => Ok(Expr::Is {
+                    fact,
+                    negated,
+                    value,
+                    span: at,
+                }),
+                _ => Err(malformed(at, "membership test")),
+            }
+        }
+        Rule::containment => {
+            let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_contains);
+            let fact = inner.next().map(|p| spanned_str(&p));
+            let member = inner.next().map(|p| spanned_str(&p));
+            match (fact, member) {
+                (Some(fact), Some(member)) => Ok(Expr::Contains {
+                    fact,
+                    member,
+                    span: at,
+                }),
+                _ => Err(malformed(at, "contains")),
+            }
+        }
+        _ => Err(malformed(at, "condition")),
+    }
+}
