@@ -268,7 +268,8 @@ pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnost
         .maybe_help(error.help.clone())
 }
 
-fn emit_request_errors(source: &SourceFile, diagnostics: Vec<Diagnostic>, io: &mut Io) {
+fn emit_request_errors(source: &SourceFile, mut diagnostics: Vec<Diagnostic>, io: &mut Io) {
+    diagnostics.sort_by_key(|d| d.span().start);
     let file = FileDiagnostics {
         source: source.clone(),
         diagnostics,
@@ -308,6 +309,7 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
     let mut passed = 0;
     let mut failed = 0;
     let mut json = Vec::new();
+    let mut failures: Vec<FileDiagnostics> = Vec::new();
     for policy in &program.policies {
         if format == Format::Human {
             let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
@@ -323,8 +325,8 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
                 Format::Human => {
                     let status = if result.passed() { "ok  " } else { "FAIL" };
                     let _ = writeln!(io.stdout, "  {status} {}  [line {line}]", result.test.name);
-                    for f in &result.failures {
-                        let _ = writeln!(io.stdout, "         {f}");
+                    if !result.passed() {
+                        failures.push(test_failure(policy, &result));
                     }
                 }
                 Format::Json => json.push(serde_json::json!({
@@ -340,6 +342,10 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
     }
     match format {
         Format::Human => {
+            if !failures.is_empty() {
+                let _ = writeln!(io.stdout);
+                emit_diagnostics(&failures, Format::Human, io.stdout, io.terminal);
+            }
             let _ = writeln!(io.stdout, "\n{passed} passed, {failed} failed");
         }
         Format::Json => {
@@ -347,6 +353,38 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
         }
     }
     u8::from(failed > 0)
+}
+
+/// A failed policy test as a `T001` diagnostic at its expectation, expected beside actual.
+fn test_failure(policy: &crate::ir::Policy, result: &crate::suite::TestResult) -> FileDiagnostics {
+    let d = Diagnostic::new(
+        &code::test_failed,
+        format!("test `{}` failed", result.test.name),
+        result.test.expect_span,
+    )
+    .label(result.failures.join("; "))
+    .help(format!(
+        "the policy decided `{}`{}; if the new decision is right, update the expectation",
+        result.decision.outcome.as_str(),
+        if result.decision.cites.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " citing {}",
+                result
+                    .decision
+                    .cites
+                    .iter()
+                    .map(|&l| policy.cite_of(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    ));
+    FileDiagnostics {
+        source: policy.source.clone(),
+        diagnostics: vec![d],
+    }
 }
 
 fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {

@@ -148,7 +148,11 @@ impl FileDiagnostics {
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(word, candidate);
+        let mut score = strsim::jaro_winkler(word, candidate);
+        // One slip (a letter missing, added, changed or swapped) is close whatever the length.
+        if word.len() >= 2 && strsim::damerau_levenshtein(word, candidate) <= 1 {
+            score = score.max(0.95);
+        }
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, candidate));
         }

@@ -95,9 +95,24 @@ fn next_item_start(text: &str, offset: usize) -> Option<usize> {
     }
 }
 
+/// The span of a pair, without the blanks and comments pest lets trail inside it.
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let text = pair.as_str();
+    let mut end = text.len();
+    loop {
+        let trimmed = text[..end].trim_end();
+        end = trimmed.len();
+        // A trailing line comment: cut back to where it starts.
+        match trimmed.rfind('\n').map_or(trimmed, |n| &trimmed[n..]).find("//") {
+            Some(c) => {
+                let line_start = trimmed.rfind('\n').map_or(0, |n| n);
+                end = line_start + c;
+            }
+            None => break,
+        }
+    }
+    Span::new(s.start(), s.start() + end)
 }
 
 fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {

@@ -58,15 +58,17 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
             .chain(p.only_if.iter())
             .map(|c| (c.span, label_for(policy, request, c)))
             .collect();
-        let statute = statute_note(policy, p);
         out.push_str(&draw(
             &policy.source,
             message,
             labels,
             p.statute.as_ref().map(|s| format!("the law: {}", quote(s))),
-            statute,
             style,
         ));
+        if let Some((source, span, message)) = statute_note(policy, p) {
+            let label = "the subsection this provision encodes".to_string();
+            out.push_str(&draw(&source, message, vec![(span, label)], None, style));
+        }
     }
     if !explanation.overridden.is_empty() {
         out.push_str("Exceptions applied:\n");
@@ -237,7 +239,6 @@ fn draw(
     message: String,
     labels: Vec<(Span, String)>,
     help: Option<String>,
-    statute: Option<(SourceFile, Span, String)>,
     style: Style,
 ) -> String {
     let report = Report {
@@ -246,12 +247,6 @@ fn draw(
         message,
         labels,
         help,
-        related: statute.map(|(src, span, message)| StatuteReport {
-            named: src.to_miette(),
-            len: src.text().len(),
-            span,
-            message,
-        }),
     };
     let theme = if style.color {
         miette::GraphicalTheme::unicode()
@@ -283,7 +278,6 @@ struct Report {
     message: String,
     labels: Vec<(Span, String)>,
     help: Option<String>,
-    related: Option<StatuteReport>,
 }
 
 impl fmt::Display for Report {
@@ -311,44 +305,5 @@ impl miette::Diagnostic for Report {
         Some(Box::new(self.labels.iter().map(|(span, text)| {
             miette::LabeledSpan::new_with_span(Some(text.clone()), clamp(*span, self.len))
         })))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        self.related
-            .as_ref()
-            .map(|r| Box::new(std::iter::once(r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = _>>)
-    }
-}
-
-#[derive(Debug)]
-struct StatuteReport {
-    named: miette::NamedSource<String>,
-    len: usize,
-    span: Span,
-    message: String,
-}
-
-impl fmt::Display for StatuteReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for StatuteReport {}
-
-impl miette::Diagnostic for StatuteReport {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Advice)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.named)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
-            Some("the subsection this provision encodes".to_string()),
-            clamp(self.span, self.len),
-        ))))
     }
 }
