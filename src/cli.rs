@@ -20,13 +20,26 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Output formats.
+mod ask;
+mod batch;
+mod coverage;
+mod diff;
+mod fmt;
+mod lint;
+
+/// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people (miette, no colour unless on a terminal).
     Human,
     /// Stable JSON.
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// A lawyer's memo in Markdown (`ask`).
+    Markdown,
 }
 
 /// The subcommands.
@@ -64,6 +77,18 @@ pub enum Command {
         /// The code.
         code: Option<String>,
     },
+    /// Format policies in the one canonical layout.
+    Fmt(fmt::Args),
+    /// Find drafting defects: conflicts, unreachable provisions, coverage gaps, unused names.
+    Lint(lint::Args),
+    /// Which subsections are encoded, marked or missing; which provisions tests exercise.
+    Coverage(coverage::Args),
+    /// The requests whose decision or cites differ between two versions of a policy.
+    Diff(diff::Args),
+    /// Decide a stream of JSON Lines requests on all cores.
+    Batch(batch::Args),
+    /// Answer a question in plain words, like a lawyer's memo.
+    Ask(ask::Args),
 }
 
 /// Parses the command line and runs it.
@@ -114,6 +139,12 @@ pub fn run_command(command: Command, io: &mut Io) -> u8 {
         Command::Eval { paths, request, format } => eval(paths, &request, format, io),
         Command::Test { paths, format } => test(paths, format, io),
         Command::Explain { code } => explain_code(code.as_deref(), io),
+        Command::Fmt(args) => fmt::run(args, io),
+        Command::Lint(args) => lint::run(args, io),
+        Command::Coverage(args) => coverage::run(args, io),
+        Command::Diff(args) => diff::run(args, io),
+        Command::Batch(args) => batch::run(args, io),
+        Command::Ask(args) => ask::run(args, io),
     }
 }
 
@@ -125,14 +156,30 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-fn format_of(format: Option<Format>, io: &Io) -> Format {
-    format.unwrap_or(if io.terminal { Format::Human } else { Format::Json })
+/// The format to use: the one asked for if the command supports it (else a usage error,
+/// exit 2), or human on a terminal and JSON otherwise.
+pub(crate) fn format_of(format: Option<Format>, io: &mut Io, allowed: &[Format]) -> Result<Format, u8> {
+    let chosen = format.unwrap_or(if io.terminal { Format::Human } else { Format::Json });
+    if allowed.contains(&chosen) {
+        return Ok(chosen);
+    }
+    let names: Vec<String> = allowed
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| format!("`{}`", v.get_name())))
+        .collect();
+    let asked = chosen.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    let _ = writeln!(
+        io.stderr,
+        "error: this command does not write `{asked}`; use --format {}",
+        names.join(" or ")
+    );
+    Err(2)
 }
 
 fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, color: bool) {
     let text = match format {
-        Format::Human => diagnostic::render_human(files, color, WIDTH),
         Format::Json => pretty(&crate::report::json::diagnostics(files)),
+        _ => diagnostic::render_human(files, color, WIDTH),
     };
     let _ = to.write_all(text.as_bytes());
 }
@@ -152,12 +199,18 @@ fn is_usage(files: &[FileDiagnostics]) -> bool {
 }
 
 fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
-    let format = format_of(format, io);
+    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let paths = default_paths(paths);
     match load::load(&paths) {
         Ok(program) => {
             match format {
-                Format::Human => {
+                Format::Json => {
+                    let _ = io.stdout.write_all(pretty(&serde_json::json!([])).as_bytes());
+                }
+                _ => {
                     let _ = writeln!(
                         io.stdout,
                         "{} {} checked clean",
@@ -167,9 +220,6 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
                     for p in &program.policies {
                         let _ = writeln!(io.stdout, "  {} — {} ({})", p.source.name(), p.citation, p.jurisdiction);
                     }
-                }
-                Format::Json => {
-                    let _ = io.stdout.write_all(pretty(&serde_json::json!([])).as_bytes());
                 }
             }
             0
@@ -186,7 +236,10 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
 }
 
 fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> u8 {
-    let format = format_of(format, io);
+    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let paths = default_paths(paths);
     let engine = match load::load(&paths) {
         Ok(program) => Engine::from_program(program),
@@ -234,7 +287,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
     let decision = engine.decide_traced(policy, &request);
     let text = match format {
         Format::Json => pretty(&explain::to_json(policy, &decision, &request)),
-        Format::Human => explain::human::render(
+        _ => explain::human::render(
             policy,
             &decision,
             &request,
@@ -297,7 +350,10 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
-    let format = format_of(format, io);
+    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let paths = default_paths(paths);
     let program = match load::load(&paths) {
         Ok(p) => p,
@@ -311,7 +367,7 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
     let mut json = Vec::new();
     let mut failures: Vec<FileDiagnostics> = Vec::new();
     for policy in &program.policies {
-        if format == Format::Human {
+        if format != Format::Json {
             let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
         }
         for result in crate::suite::run(policy) {
@@ -322,7 +378,7 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
                 failed += 1;
             }
             match format {
-                Format::Human => {
+                Format::Human | Format::Sarif | Format::Github | Format::Markdown => {
                     let status = if result.passed() { "ok  " } else { "FAIL" };
                     let _ = writeln!(io.stdout, "  {status} {}  [line {line}]", result.test.name);
                     if !result.passed() {
@@ -341,7 +397,7 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
         }
     }
     match format {
-        Format::Human => {
+        Format::Human | Format::Sarif | Format::Github | Format::Markdown => {
             if !failures.is_empty() {
                 let _ = writeln!(io.stdout);
                 emit_diagnostics(&failures, Format::Human, io.stdout, io.terminal);

@@ -270,6 +270,9 @@ fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
                     None => l.effect,
                     Some((e, _)) => match eval_expr(policy, request, e) {
                         Tri::True => l.effect,
+                        // A duty that arises only if C does not arise; a permission given
+                        // only if C is refused.
+                        Tri::False if l.effect == EffectKind::Required => continue,
                         Tri::False => EffectKind::Prohibited,
                         Tri::Unknown => {
                             unknown = true;
