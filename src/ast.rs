@@ -175,8 +175,9 @@ pub struct Terms {
 pub struct Term {
     /// The words, as people say them.
     pub phrases: Vec<Spanned<String>>,
-    /// What they mean in the vocabulary.
-    pub meaning: Expr,
+    /// What they mean in the vocabulary; `None` for `this policy` (the words name the
+    /// instrument or its jurisdiction).
+    pub meaning: Option<Expr>,
     /// The whole term.
     pub span: Span,
 }

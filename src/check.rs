@@ -766,7 +766,7 @@ impl<'a> Checker<'a> {
 
     fn terms(&mut self, t: &ast::Terms) {
         for term in &t.terms {
-            let meaning = self.lower_bool(&term.meaning);
+            let meaning = term.meaning.as_ref().map(|m| self.lower_bool(m));
             self.terms.push(ir::Term {
                 phrases: term.phrases.iter().map(|p| p.value.to_lowercase()).collect(),
                 meaning,

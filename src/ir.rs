@@ -325,8 +325,8 @@ pub struct Marker {
 pub struct Term {
     /// The phrases, lowercase.
     pub phrases: Vec<String>,
-    /// What they mean.
-    pub meaning: ExprId,
+    /// What they mean; `None` when the words name the policy itself.
+    pub meaning: Option<ExprId>,
     /// Where it is written.
     pub span: Span,
 }

@@ -358,7 +358,6 @@ fn lower_terms(pair: Pair<Rule>) -> Lowered<Terms> {
                 _ => {}
             }
         }
-        let meaning = meaning.ok_or_else(|| malformed(term_at, "term"))?;
         terms.push(Term {
             phrases,
             meaning,

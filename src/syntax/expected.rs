@@ -135,6 +135,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::terms | Rule::kw_terms => "`terms`",
         Rule::term => "a term in quotes",
         Rule::kw_means => "`means`",
+        Rule::kw_this_policy => "`this policy`",
         Rule::fact => "a fact declaration",
         Rule::bool_type | Rule::number_type | Rule::date_type | Rule::text_type => "a type",
         Rule::set_type | Rule::enum_type => "a type",
