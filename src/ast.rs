@@ -438,6 +438,8 @@ pub struct Expectation {
     pub obligations: Option<Vec<Cite>>,
     /// The expected facts the outcome depends on, if stated.
     pub depends_on: Option<Vec<Spanned<String>>>,
+    /// The file the full explanation is pinned to, if any.
+    pub explanation: Option<Spanned<String>>,
     /// The whole clause.
     pub span: Span,
 }

@@ -346,6 +346,8 @@ pub struct Test {
     pub obligations: Option<Vec<String>>,
     /// The expected facts the outcome depends on, if stated.
     pub depends_on: Option<Vec<String>>,
+    /// The golden explanation file (relative to the policy file), if any.
+    pub explanation: Option<String>,
     /// Where the test is written.
     pub span: Span,
     /// Where its expectation is written.

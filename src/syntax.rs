@@ -641,6 +641,7 @@ fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
     let mut cites = None;
     let mut obligations = None;
     let mut depends_on = None;
+    let mut explanation = None;
     let cite_list = |p: Pair<Rule>| {
         p.into_inner()
             .filter(|q| q.as_rule() == Rule::cite)
@@ -652,6 +653,9 @@ fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
             Rule::outcome => outcome = Some(spanned_str(&p)),
             Rule::expected_cites => cites = Some(cite_list(p)?),
             Rule::expected_obligations => obligations = Some(cite_list(p)?),
+            Rule::expected_explanation => {
+                explanation = p.into_inner().find(|q| q.as_rule() == Rule::string).map(lower_string);
+            }
             Rule::expected_depends => {
                 depends_on = Some(
                     p.into_inner()
@@ -669,6 +673,7 @@ fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
         cites,
         obligations,
         depends_on,
+        explanation,
         span: at,
     })
 }

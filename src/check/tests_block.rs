@@ -86,6 +86,7 @@ impl Checker<'_> {
             cites,
             obligations,
             depends_on,
+            explanation: t.expect.explanation.as_ref().map(|e| e.value.clone()),
             span: t.span,
             expect_span: t.expect.span,
         });

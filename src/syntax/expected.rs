@@ -177,6 +177,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::expected_cites => "`cites`",
         Rule::expected_obligations | Rule::kw_obligations => "`obligations`",
         Rule::expected_depends | Rule::kw_depends_on => "`depends on`",
+        Rule::expected_explanation | Rule::kw_explanation => "`explanation`",
         _ => return None,
     })
 }
