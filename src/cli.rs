@@ -130,7 +130,7 @@ pub struct Io<'a> {
 }
 
 /// The width human output is drawn at.
-const WIDTH: usize = 100;
+pub(crate) const WIDTH: usize = 100;
 
 /// Runs a parsed command; returns the exit code.
 pub fn run_command(command: Command, io: &mut Io) -> u8 {
@@ -184,7 +184,7 @@ fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Writ
     let _ = to.write_all(text.as_bytes());
 }
 
-fn pretty(value: &serde_json::Value) -> String {
+pub(crate) fn pretty(value: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
     s.push('\n');
     s

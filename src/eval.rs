@@ -417,7 +417,13 @@ pub fn unknown_in(policy: &Policy, request: &Request, id: ExprId) -> Option<Fact
 fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> {
     match &policy.fact(fact).ty {
         Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-        Type::Enum(members) => (0..members.len()).map(|i| Value::Enum(i as u8)).collect(),
+        Type::Enum(members) => {
+            let allowed = request.restriction(fact).unwrap_or(u64::MAX);
+            (0..members.len())
+                .filter(|i| allowed & (1u64 << i) != 0)
+                .map(|i| Value::Enum(i as u8))
+                .collect()
+        }
         Type::Number | Type::Date => {
             let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
             let is_date = matches!(policy.fact(fact).ty, Type::Date);
@@ -478,7 +484,6 @@ fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> 
                     }
                 }
             }
-            let _ = request;
             match member {
                 Some(m) => vec![Value::Set(1u64 << m), Value::Set(0)],
                 None => vec![Value::Set(0)],

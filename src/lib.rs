@@ -24,6 +24,7 @@
 //! assert_eq!(policy.cite_of(decision.cites[0]), "OAR 860-086-0030(3)(a)");
 //! ```
 
+pub mod ask;
 pub mod ast;
 pub mod check;
 pub mod cli;

@@ -27,6 +27,8 @@ pub enum Origin {
 pub struct Request {
     values: Vec<Option<Value>>,
     origins: Vec<Origin>,
+    /// Unknown enumeration facts known to lie within a set of members (a bit set).
+    restrictions: Vec<(FactId, u64)>,
 }
 
 /// Why a request was refused.
@@ -97,7 +99,25 @@ impl Request {
                 }
             }
         }
-        Request { values, origins }
+        Request {
+            values,
+            origins,
+            restrictions: Vec::new(),
+        }
+    }
+
+    /// Restricts an unknown enumeration fact to some of its members (a bit set): a case
+    /// split then considers only those. Restricting twice keeps the intersection.
+    pub fn restrict(&mut self, fact: FactId, mask: u64) {
+        match self.restrictions.iter_mut().find(|(f, _)| *f == fact) {
+            Some((_, m)) => *m &= mask,
+            None => self.restrictions.push((fact, mask)),
+        }
+    }
+
+    /// The members an unknown enumeration fact is restricted to, if restricted.
+    pub fn restriction(&self, fact: FactId) -> Option<u64> {
+        self.restrictions.iter().find(|(f, _)| *f == fact).map(|(_, m)| *m)
     }
 
     /// The value of a fact, if known.

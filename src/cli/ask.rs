@@ -1,18 +1,135 @@
-//! `juris ask`.
+//! `juris ask "QUESTION"`: a plain question answered like a lawyer's memo.
 
-use super::Io;
+use super::{format_of, pretty, Format, Io};
+use crate::ask::{self, memo};
+use crate::engine::Engine;
+use crate::eval::Outcome;
+use crate::ir::Type;
+use crate::value::Value;
+use std::io::BufRead;
 use std::path::PathBuf;
 
 /// The arguments of `juris ask`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    /// The question, in plain words.
+    pub question: String,
+    /// Ask, one at a time, for the facts that still change the answer, then answer.
+    #[arg(long, short)]
+    pub interactive: bool,
     /// Policy files or folders (default: `policies/`).
+    #[arg(long = "policies", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Output format: human (default on a terminal), markdown, or json.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 /// Runs `juris ask`.
 pub fn run(args: Args, io: &mut Io) -> u8 {
-    let _ = args;
-    let _ = writeln!(io.stderr, "error: `juris ask` is not built yet");
-    2
+    let format = match format_of(args.format, io, &[Format::Human, Format::Markdown, Format::Json]) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("policies")] } else { args.paths };
+    let engine = match Engine::load(&paths) {
+        Ok(e) => e,
+        Err(files) => {
+            let _ = io.stderr.write_all(crate::diagnostic::render_human(&files, false, super::WIDTH).as_bytes());
+            return 2;
+        }
+    };
+    let mut interpretation = match ask::interpret(&engine, &args.question) {
+        Ok(i) => i,
+        Err(unplaced) => {
+            let _ = writeln!(io.stderr, "error: cannot answer this question: it names no {}", unplaced.missing.join(", no "));
+            for u in &unplaced.understood {
+                let _ = writeln!(io.stderr, "  understood: “{}” → {}", u.words, u.means);
+            }
+            let _ = writeln!(io.stderr, "help: questions it can answer look like:");
+            for e in &unplaced.examples {
+                let _ = writeln!(io.stderr, "  juris ask \"{e}\"");
+            }
+            return 2;
+        }
+    };
+    let mut decision = ask::decide(&interpretation);
+    if args.interactive {
+        let mut lines: Box<dyn Iterator<Item = String>> = if io.terminal {
+            Box::new(std::io::stdin().lock().lines().map_while(Result::ok))
+        } else {
+            match (io.stdin)() {
+                Ok(text) => Box::new(text.lines().map(str::to_string).collect::<Vec<_>>().into_iter()),
+                Err(_) => Box::new(std::iter::empty()),
+            }
+        };
+        let mut skipped = Vec::new();
+        while decision.outcome == Outcome::Undetermined {
+            let mut remaining = decision.clone();
+            remaining.depends_on.retain(|f| !skipped.contains(f));
+            let Some(fact) = ask::most_decisive(&remaining) else { break };
+            let policy = interpretation.policy.clone();
+            let declared = policy.fact(fact);
+            let options: Vec<String> = match &declared.ty {
+                Type::Bool => vec!["yes".into(), "no".into()],
+                Type::Enum(m) => {
+                    let allowed = interpretation.request.restriction(fact).unwrap_or(u64::MAX);
+                    m.iter().enumerate().filter(|(i, _)| allowed & (1u64 << i) != 0).map(|(_, n)| n.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let _ = writeln!(io.stdout, "? {} ({})", declared.meaning, declared.name);
+            for (i, o) in options.iter().enumerate() {
+                let _ = writeln!(io.stdout, "  {}) {o}", i + 1);
+            }
+            let _ = writeln!(io.stdout, "  ?) I don't know");
+            let Some(line) = lines.next() else {
+                let _ = writeln!(io.stdout, "  (no answer: left unknown)");
+                break;
+            };
+            let answer = line.trim().to_lowercase();
+            let _ = writeln!(io.stdout, "> {answer}");
+            let chosen = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| options.get(n.wrapping_sub(1)).cloned())
+                .or_else(|| options.iter().find(|o| o.as_str() == answer).cloned())
+                .or_else(|| match answer.as_str() {
+                    "y" => Some("yes".into()),
+                    "n" => Some("no".into()),
+                    _ => None,
+                });
+            match (chosen, &declared.ty) {
+                (Some(c), Type::Bool) => interpretation.request.assume(fact, Value::Bool(c == "yes")),
+                (Some(c), Type::Enum(m)) => {
+                    if let Some(i) = m.iter().position(|x| *x == c) {
+                        interpretation.request.assume(fact, Value::Enum(i as u8));
+                    }
+                }
+                (Some(c), _) => {
+                    if let Err(e) = interpretation.request.set(&policy, &declared.name, c.as_str()) {
+                        let _ = writeln!(io.stdout, "  {}", e.message);
+                    }
+                }
+                (None, _) if answer.is_empty() || answer == "?" => skipped.push(fact),
+                (None, Type::Number) => match answer.parse::<f64>() {
+                    Ok(n) => interpretation.request.assume(fact, Value::Number(n)),
+                    Err(_) => skipped.push(fact),
+                },
+                (None, _) => {
+                    let _ = writeln!(io.stdout, "  not one of the answers: left unknown");
+                    skipped.push(fact);
+                }
+            }
+            decision = ask::decide(&interpretation);
+        }
+        let _ = writeln!(io.stdout);
+    }
+    let text = match format {
+        Format::Json => pretty(&ask::to_json(&interpretation, &decision)),
+        Format::Markdown => memo::render(&interpretation, &decision, memo::Style::Markdown),
+        _ => memo::render(&interpretation, &decision, memo::Style::Plain),
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    0
 }
