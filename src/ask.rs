@@ -4,7 +4,7 @@
 //! missing, never guessed.
 
 use crate::engine::Engine;
-use crate::eval::{self, Decision};
+use crate::eval::{self, Case, CaseValue, Decision, Outcome};
 use crate::ir::{Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
@@ -37,6 +37,8 @@ pub struct Interpretation {
     pub assumed: Vec<FactId>,
     /// The partial request: what the words say; everything else unknown.
     pub request: Request,
+    /// The facts the question's words set or restrict, in the order it mentions them.
+    pub first_mention: Vec<FactId>,
 }
 
 /// Why a question could not be placed.
@@ -175,6 +177,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         let _ = i;
     }
     let mut understood = Vec::new();
+    let mut first_mention: Vec<FactId> = Vec::new();
     let mut used = vec![false; ws.len()];
     for &(term, start, n) in found {
         let Some(t) = policy.terms.get(term) else { continue };
@@ -183,6 +186,11 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         let means = match t.meaning {
             None => "this policy".to_string(),
             Some(e) => {
+                for f in crate::explain::facts_in(&policy, e) {
+                    if !first_mention.contains(&f) {
+                        first_mention.push(f);
+                    }
+                }
                 apply(&policy, &mut request, e);
                 crate::explain::clause_text(&policy, policy.expr_span(e))
             }
@@ -221,6 +229,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         ignored,
         assumed,
         request,
+        first_mention,
     })
 }
 
@@ -293,9 +302,99 @@ fn title_case(s: &str) -> String {
     }
 }
 
-/// Decides an interpreted question (with its case split).
+/// Decides an interpreted question (with its case split). The cases split first on the
+/// alternatives the question itself names (e.g. the kinds of data "customer data" covers),
+/// in question order, then on whatever else the answer depends on.
 pub fn decide(interpretation: &Interpretation) -> Decision {
-    eval::decide(&interpretation.policy, &interpretation.request, true)
+    let policy = &interpretation.policy;
+    let mut order: Vec<FactId> = Vec::new();
+    for (i, _) in policy.facts.iter().enumerate() {
+        let id = FactId(i as u32);
+        if interpretation.request.restriction(id).is_some() && interpretation.request.get(id).is_none() {
+            order.push(id);
+        }
+    }
+    order.sort_by_key(|f| interpretation.first_mention.iter().position(|m| m == f).unwrap_or(usize::MAX));
+    let mut decision = decide_ordered(policy, &interpretation.request, &order);
+    decision.trace = Some(eval::trace_of(policy, &interpretation.request));
+    decision
+}
+
+fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decision {
+    let decision = eval::decide(policy, request, false);
+    let Some((&fact, rest)) = order.split_first() else {
+        return decision;
+    };
+    if decision.outcome != Outcome::Undetermined || !decision.depends_on.contains(&fact) {
+        return decide_ordered_rest(policy, request, rest, decision);
+    }
+    let allowed = request.restriction(fact).unwrap_or(u64::MAX);
+    let members = policy.fact(fact).ty.members().len();
+    let mut groups: Vec<(u64, Decision)> = Vec::new();
+    for i in (0..members).filter(|i| allowed & (1u64 << i) != 0) {
+        let mut r = request.clone();
+        r.assume(fact, Value::Enum(i as u8));
+        let d = decide_ordered(policy, &r, rest);
+        match groups.iter_mut().find(|(_, g)| *g == d) {
+            Some((mask, _)) => *mask |= 1u64 << i,
+            None => groups.push((1u64 << i, d)),
+        }
+    }
+    if let [(_, only)] = groups.as_slice() {
+        return only.clone();
+    }
+    let mut cases = Vec::new();
+    for (mask, d) in groups {
+        let value = if mask.count_ones() == 1 {
+            CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
+        } else {
+            CaseValue::Members(mask)
+        };
+        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
+            for mut c in d.cases {
+                c.when.insert(0, (fact, value.clone()));
+                cases.push(c);
+            }
+        } else {
+            cases.push(Case {
+                when: vec![(fact, value)],
+                outcome: d.outcome,
+                cites: d.cites,
+                obligations: d.obligations,
+            });
+        }
+    }
+    let mut depends_on: Vec<FactId> = Vec::new();
+    let mut cites = Vec::new();
+    for c in &cases {
+        for (f, _) in &c.when {
+            if !depends_on.contains(f) {
+                depends_on.push(*f);
+            }
+        }
+        for l in &c.cites {
+            if !cites.contains(l) {
+                cites.push(*l);
+            }
+        }
+    }
+    Decision {
+        outcome: Outcome::Undetermined,
+        cites,
+        obligations: Vec::new(),
+        depends_on,
+        cases,
+        trace: None,
+    }
+}
+
+/// The question's own alternative `fact` does not matter here: go on with the rest.
+fn decide_ordered_rest(policy: &Policy, request: &Request, rest: &[FactId], decision: Decision) -> Decision {
+    if rest.is_empty() || decision.outcome != Outcome::Undetermined {
+        decision
+    } else {
+        decide_ordered(policy, request, rest)
+    }
 }
 
 /// The next fact to ask about: the one at the top of the case split (it decides between

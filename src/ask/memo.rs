@@ -53,20 +53,36 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         Outcome::Undetermined => {
             let facts: Vec<String> = decision.depends_on.iter().map(|f| fact_words(policy, *f)).collect();
             let _ = writeln!(out, "It depends on {}.\n", join_and(&facts));
+            // The cases come from a tree of splits: print it as one, each condition once.
+            let mut previous: &[(FactId, CaseValue)] = &[];
             for case in &decision.cases {
-                let when: Vec<String> = case.when.iter().map(|(f, v)| condition_words(policy, *f, v)).collect();
-                let _ = writeln!(
-                    out,
-                    "- If {}: {}{}.",
-                    when.join(", and "),
-                    if md { format!("**{}**", outcome_words(case.outcome)) } else { outcome_words(case.outcome).to_string() },
-                    if case.cites.is_empty() { String::new() } else { format!(" — {}", refs(&case.cites)) }
-                );
-                for &o in &case.obligations {
-                    if let Some(ob) = policy.obligations.get(o as usize) {
-                        let _ = writeln!(out, "  Obligation: {} ({}).", ob.text, ob.cite.full);
+                let shared = previous
+                    .iter()
+                    .zip(&case.when)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    .min(case.when.len().saturating_sub(1));
+                for (depth, (f, v)) in case.when.iter().enumerate().skip(shared) {
+                    let indent = "  ".repeat(depth);
+                    let condition = condition_words(policy, *f, v);
+                    if depth + 1 < case.when.len() {
+                        let _ = writeln!(out, "{indent}- If {condition}:");
+                    } else {
+                        let outcome = outcome_words(case.outcome);
+                        let _ = writeln!(
+                            out,
+                            "{indent}- If {condition}: {}{}.",
+                            if md { format!("**{outcome}**") } else { outcome.to_string() },
+                            if case.cites.is_empty() { String::new() } else { format!(" — {}", refs(&case.cites)) }
+                        );
+                        for &o in &case.obligations {
+                            if let Some(ob) = policy.obligations.get(o as usize) {
+                                let _ = writeln!(out, "{indent}  Obligation: {} ({}).", ob.text, ob.cite.full);
+                            }
+                        }
                     }
                 }
+                previous = &case.when;
             }
             out.push('\n');
         }
@@ -105,15 +121,20 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             }
         }
         let decides: Vec<String> = if decision.outcome == Outcome::Undetermined {
-            decision
-                .cases
-                .iter()
-                .filter(|c| c.cites.contains(&leaf))
-                .map(|c| {
-                    let when: Vec<String> = c.when.iter().map(|(f, v)| condition_words(policy, *f, v)).collect();
-                    format!("{} when {}", outcome_words(c.outcome), when.join(", and "))
-                })
-                .collect()
+            // What it decides, by the condition that settles each case (once each).
+            let mut seen: Vec<String> = Vec::new();
+            for c in decision.cases.iter().filter(|c| c.cites.contains(&leaf)) {
+                let last = c
+                    .when
+                    .last()
+                    .map(|(f, v)| condition_words(policy, *f, v))
+                    .unwrap_or_default();
+                let line = format!("{} when {last}", outcome_words(c.outcome));
+                if !seen.contains(&line) {
+                    seen.push(line);
+                }
+            }
+            seen
         } else {
             vec![format!("{} here", outcome_words(decision.outcome))]
         };
@@ -138,12 +159,18 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
     out.push('\n');
 
     heading(&mut out, "Jurisdiction");
+    let instrument = match policy.statute.text.roots().first().map(|r| &policy.statute.text.get(*r).path) {
+        Some(path) if path.first().is_some_and(|k| k.contains('.')) => {
+            format!("{} {} et seq.", policy.citation, path[0])
+        }
+        _ => policy.citation.clone(),
+    };
     let _ = writeln!(
         out,
         "{} ({}): {}, {}.{}{}\n",
         jurisdiction_name(policy),
         policy.jurisdiction,
-        policy.citation,
+        instrument,
         policy.title,
         policy.effective.as_ref().map(|e| format!(" In force from {e}.")).unwrap_or_default(),
         policy
@@ -261,7 +288,7 @@ fn condition_words(policy: &Policy, fact: FactId, value: &CaseValue) -> String {
             if *b {
                 f.meaning.clone()
             } else {
-                format!("not so that {}", f.meaning)
+                format!("it is not the case that {}", f.meaning)
             }
         }
         (Type::Enum(_), _) => format!("{} is {}", f.name, value.describe(policy, fact).replace('_', " ")),
