@@ -39,6 +39,8 @@ pub struct Interpretation {
     pub request: Request,
     /// The facts the question's words set or restrict, in the order it mentions them.
     pub first_mention: Vec<FactId>,
+    /// The facts answered interactively, in the order they were asked.
+    pub answered: Vec<FactId>,
 }
 
 /// Why a question could not be placed.
@@ -230,6 +232,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         assumed,
         request,
         first_mention,
+        answered: Vec::new(),
     })
 }
 
@@ -446,6 +449,7 @@ pub fn to_json(interpretation: &Interpretation, decision: &Decision) -> serde_js
                 "understood": interpretation.understood.iter().map(|u| serde_json::json!({"words": u.words, "means": u.means})).collect::<Vec<_>>(),
                 "ignored": interpretation.ignored,
                 "assumed": interpretation.assumed.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
+                "answered": interpretation.answered.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
                 "request": request,
             }),
         );

@@ -6,6 +6,7 @@ use crate::explain;
 use crate::load;
 use crate::request::{locate::locate, RequestError};
 use crate::source::{SourceFile, Span};
+use crate::suite;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -71,6 +72,12 @@ pub enum Command {
         /// Output format (default: human on a terminal, json otherwise).
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Rewrite the golden explanation files that are missing or differ, and say which.
+        #[arg(long)]
+        update: bool,
+        /// Also write a JUnit XML report to this file (one testsuite per policy).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Explain a diagnostic code (`C006` or `unknown-cite`); without one, list them all.
     Explain {
@@ -137,7 +144,12 @@ pub fn run_command(command: Command, io: &mut Io) -> u8 {
     match command {
         Command::Check { paths, format } => check(paths, format, io),
         Command::Eval { paths, request, format } => eval(paths, &request, format, io),
-        Command::Test { paths, format } => test(paths, format, io),
+        Command::Test {
+            paths,
+            format,
+            update,
+            junit,
+        } => test(paths, format, update, junit, io),
         Command::Explain { code } => explain_code(code.as_deref(), io),
         Command::Fmt(args) => fmt::run(args, io),
         Command::Lint(args) => lint::run(args, io),
@@ -179,6 +191,8 @@ pub(crate) fn format_of(format: Option<Format>, io: &mut Io, allowed: &[Format])
 fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, color: bool) {
     let text = match format {
         Format::Json => pretty(&crate::report::json::diagnostics(files)),
+        Format::Sarif => crate::report::sarif::to_string(files, &[]),
+        Format::Github => crate::report::github::commands(files),
         _ => diagnostic::render_human(files, color, WIDTH),
     };
     let _ = to.write_all(text.as_bytes());
@@ -199,31 +213,14 @@ fn is_usage(files: &[FileDiagnostics]) -> bool {
 }
 
 fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
-    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+    let format = match format_of(format, io, lint::FORMATS) {
         Ok(f) => f,
         Err(code) => return code,
     };
     let paths = default_paths(paths);
     match load::load(&paths) {
-        Ok(program) => {
-            match format {
-                Format::Json => {
-                    let _ = io.stdout.write_all(pretty(&serde_json::json!([])).as_bytes());
-                }
-                _ => {
-                    let _ = writeln!(
-                        io.stdout,
-                        "{} {} checked clean",
-                        program.policies.len(),
-                        if program.policies.len() == 1 { "policy" } else { "policies" }
-                    );
-                    for p in &program.policies {
-                        let _ = writeln!(io.stdout, "  {} — {} ({})", p.source.name(), p.citation, p.jurisdiction);
-                    }
-                }
-            }
-            0
-        }
+        // Lint warnings are shown; only errors and denied findings fail.
+        Ok(program) => lint::check_program(&program, format, io),
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.terminal);
             if is_usage(&files) {
@@ -349,7 +346,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len().saturating_sub(1)
 }
 
-fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
+fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option<PathBuf>, io: &mut Io) -> u8 {
     let format = match format_of(format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -362,81 +359,168 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
             return 2;
         }
     };
+    let goldens = if update { suite::Goldens::Update } else { suite::Goldens::Check };
+    let runs: Vec<crate::report::junit::PolicyRun> = program
+        .policies
+        .iter()
+        .map(|policy| crate::report::junit::PolicyRun {
+            policy,
+            results: policy
+                .tests
+                .iter()
+                .map(|t| {
+                    let start = std::time::Instant::now();
+                    let result = suite::run_one_with(policy, t, goldens);
+                    (result, start.elapsed())
+                })
+                .collect(),
+        })
+        .collect();
     let mut passed = 0;
     let mut failed = 0;
+    let mut written: Vec<String> = Vec::new();
     let mut json = Vec::new();
-    let mut failures: Vec<FileDiagnostics> = Vec::new();
-    for policy in &program.policies {
+    let mut failures: Vec<(FileDiagnostics, Option<String>)> = Vec::new();
+    for run in &runs {
+        let policy = run.policy;
         if format != Format::Json {
             let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
         }
-        for result in crate::suite::run(policy) {
+        for (result, _) in &run.results {
             let (line, _) = policy.source.line_col(result.test.span.start as usize);
             if result.passed() {
                 passed += 1;
             } else {
                 failed += 1;
             }
+            let wrote = result
+                .golden
+                .as_ref()
+                .filter(|g| g.status == suite::GoldenStatus::Written)
+                .map(|g| load::display_path(&g.path));
+            if let Some(path) = &wrote {
+                written.push(path.clone());
+            }
             match format {
-                Format::Human | Format::Sarif | Format::Github | Format::Markdown => {
+                Format::Json => json.push(test_json(policy, result, line)),
+                _ => {
                     let status = if result.passed() { "ok  " } else { "FAIL" };
-                    let _ = writeln!(io.stdout, "  {status} {}  [line {line}]", result.test.name);
+                    let note = wrote.map(|p| format!("  (wrote {p})")).unwrap_or_default();
+                    let _ = writeln!(io.stdout, "  {status} {}  [line {line}]{note}", result.test.name);
                     if !result.passed() {
-                        failures.push(test_failure(policy, &result));
+                        failures.push((test_failure(policy, result), result.golden_diff().map(str::to_string)));
                     }
                 }
-                Format::Json => json.push(serde_json::json!({
-                    "policy": policy.citation,
-                    "file": policy.source.name(),
-                    "line": line,
-                    "test": result.test.name,
-                    "passed": result.passed(),
-                    "failures": result.failures,
-                })),
             }
         }
     }
     match format {
-        Format::Human | Format::Sarif | Format::Github | Format::Markdown => {
-            if !failures.is_empty() {
+        Format::Json => {
+            let report = serde_json::json!({"passed": passed, "failed": failed, "written": written, "tests": json});
+            let _ = io.stdout.write_all(pretty(&report).as_bytes());
+        }
+        _ => {
+            for (file, diff) in &failures {
                 let _ = writeln!(io.stdout);
-                emit_diagnostics(&failures, Format::Human, io.stdout, io.terminal);
+                emit_diagnostics(std::slice::from_ref(file), Format::Human, io.stdout, io.terminal);
+                if let Some(diff) = diff {
+                    let _ = io.stdout.write_all(diff.as_bytes());
+                }
+            }
+            if update {
+                let _ = writeln!(
+                    io.stdout,
+                    "\nwrote {} golden {}",
+                    written.len(),
+                    if written.len() == 1 { "explanation" } else { "explanations" }
+                );
             }
             let _ = writeln!(io.stdout, "\n{passed} passed, {failed} failed");
         }
-        Format::Json => {
-            let _ = io.stdout.write_all(pretty(&serde_json::json!({"passed": passed, "failed": failed, "tests": json})).as_bytes());
+    }
+    if let Some(path) = junit {
+        let xml = match crate::report::junit::report(&runs) {
+            Ok(xml) => xml,
+            Err(e) => return usage(io, &format!("cannot write the JUnit report: {e}")),
+        };
+        if let Err(e) = std::fs::write(&path, xml) {
+            return usage(io, &format!("cannot write the JUnit report `{}`: {e}", path.display()));
         }
     }
     u8::from(failed > 0)
 }
 
-/// A failed policy test as a `T001` diagnostic at its expectation, expected beside actual.
-fn test_failure(policy: &crate::ir::Policy, result: &crate::suite::TestResult) -> FileDiagnostics {
-    let d = Diagnostic::new(
+/// One test's result as JSON: what it expected, what the policy decided, the golden.
+fn test_json(policy: &crate::ir::Policy, result: &suite::TestResult, line: usize) -> serde_json::Value {
+    let test = result.test;
+    let decision = &result.decision;
+    let golden = result.golden.as_ref().map(|g| {
+        let (status, diff) = match &g.status {
+            suite::GoldenStatus::Matches => ("matches", None),
+            suite::GoldenStatus::Differs(diff) => ("differs", Some(diff.clone())),
+            suite::GoldenStatus::Missing => ("missing", None),
+            suite::GoldenStatus::Unreadable(_) => ("unreadable", None),
+            suite::GoldenStatus::Written => ("written", None),
+            suite::GoldenStatus::WriteFailed(_) => ("write_failed", None),
+        };
+        serde_json::json!({"file": g.name, "status": status, "diff": diff})
+    });
+    let sources: Vec<String> = decision
+        .cites
+        .iter()
+        .map(|&l| {
+            let node = policy.node(policy.leaf(l).node);
+            let (line, _) = policy.source.line_col(node.label_span.start as usize);
+            format!("{}:{line}", policy.source.name())
+        })
+        .collect();
+    serde_json::json!({
+        "policy": policy.citation,
+        "file": policy.source.name(),
+        "line": line,
+        "test": test.name,
+        "passed": result.passed(),
+        "failures": result.failures,
+        "expected": {
+            "decision": test.outcome.as_str(),
+            "cites": test.cites,
+            "obligations": test.obligations,
+            "depends_on": test.depends_on,
+        },
+        "actual": {
+            "decision": decision.outcome.as_str(),
+            "cites": decision.cites.iter().map(|&l| policy.cite_of(l)).collect::<Vec<_>>(),
+            "sources": sources,
+            "obligations": suite::obligation_cites(policy, decision),
+            "depends_on": decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
+        },
+        "golden": golden,
+    })
+}
+
+/// A failed policy test as a `T001` diagnostic at its expectation, with a label on each
+/// provision that decided and, in the help, expected and actual side by side (then the
+/// golden diff).
+fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileDiagnostics {
+    let mut d = Diagnostic::new(
         &code::test_failed,
         format!("test `{}` failed", result.test.name),
         result.test.expect_span,
     )
-    .label(result.failures.join("; "))
-    .help(format!(
-        "the policy decided `{}`{}; if the new decision is right, update the expectation",
-        result.decision.outcome.as_str(),
-        if result.decision.cites.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " citing {}",
-                result
-                    .decision
-                    .cites
-                    .iter()
-                    .map(|&l| policy.cite_of(l))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+    .label(result.failures.join("; "));
+    if result.decision.outcome != crate::eval::Outcome::Undetermined {
+        for &leaf in &result.decision.cites {
+            let node = policy.node(policy.leaf(leaf).node);
+            d = d.with_label(node.label_span, format!("decided `{}` here", result.decision.outcome.as_str()));
         }
-    ));
+    }
+    let hint = match result.golden.as_ref().map(|g| &g.status) {
+        Some(suite::GoldenStatus::Differs(_) | suite::GoldenStatus::Missing) => {
+            "if the new decision and explanation are right, fix the expectation and run `juris test --update`"
+        }
+        _ => "if the new decision is right, update the expectation",
+    };
+    d = d.help(format!("expected and actual:\n{}\n{hint}", suite::side_by_side(policy, result)));
     FileDiagnostics {
         source: policy.source.clone(),
         diagnostics: vec![d],

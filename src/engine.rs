@@ -1,19 +1,76 @@
 //! The embedding API: load + check + compile once, decide many times.
+//!
+//! ```
+//! use juris::{Decision, Engine, Outcome, Request, value::Value};
+//!
+//! // Once, at start-up: load, check and compile; resolve the facts and members you set.
+//! let engine = Engine::load(&["policies/oregon"]).expect("the shipped policy checks clean");
+//! let policy = engine.policy_for("OR").expect("an Oregon policy is loaded");
+//! let fact = |name: &str| policy.fact_id(name).expect("in the vocabulary");
+//! let (actor, action, recipient, data) = (fact("actor"), fact("action"), fact("recipient"), fact("data"));
+//! let usage = fact("customer.usage_amw");
+//! let member = |f, name: &str| policy.member_value(f, name).expect("a member");
+//! let mut template = Request::empty(policy);
+//! template.set_value(policy, actor, member(actor, "electric_company")).expect("typed");
+//! template.set_value(policy, action, member(action, "transfer")).expect("typed");
+//! template.set_value(policy, recipient, member(recipient, "administrator")).expect("typed");
+//! for name in ["customer.pre_transfer_notice_sent", "administrator.safeguards_in_place",
+//!              "agreement.information_transfer_agreement"] {
+//!     template.set_value(policy, fact(name), Value::Bool(true)).expect("typed");
+//! }
+//! let meter_number = member(data, "meter_number");
+//!
+//! // Per request: copy the template into a reused request, set values by id, decide into
+//! // a reused decision. Neither allocates.
+//! let mut request = template.clone();
+//! let mut decision = Decision::default();
+//! for amw in [0.3, 0.7] {
+//!     request.clone_from(&template);
+//!     request.set_value(policy, data, meter_number.clone()).expect("typed");
+//!     request.set_value(policy, usage, Value::Number(amw)).expect("typed");
+//!     engine.decide_into(policy, &request, &mut decision);
+//!     assert_eq!(decision.outcome, Outcome::Required);
+//!     assert_eq!(policy.cite_of(decision.cites[0]), "OAR 860-086-0030(2)(h)");
+//! }
+//!
+//! // With the explanation: the trace comes from the same pass.
+//! engine.decide_traced_into(policy, &request, &mut decision);
+//! let json = juris::explain::to_json(policy, &decision, &request);
+//! assert_eq!(json["explanation"]["deciding"][0]["cite"], "OAR 860-086-0030(2)(h)");
+//!
+//! // From JSON, validated at the boundary.
+//! let json = serde_json::json!({"jurisdiction": "OR", "actor": "administrator",
+//!                               "action": "use", "purpose": "program_administration"});
+//! let (policy, request) = engine.request_from_json(&json).expect("a valid request");
+//! let decision = engine.decide(policy, &request);
+//! assert_eq!(decision.outcome, Outcome::Permitted);
+//! assert_eq!(policy.cite_of(decision.cites[0]), "OAR 860-086-0030(6)(e)");
+//! ```
 
+use crate::diagnostic::code;
 use crate::diagnostic::FileDiagnostics;
-use crate::eval::{self, Decision};
+use crate::eval::{Compiled, Decision};
 use crate::ir::{LeafId, Policy, Program};
 use crate::request::{Request, RequestError};
-use crate::diagnostic::code;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A loaded, checked and compiled set of policies: immutable, `Send + Sync`, cheap to
-/// share between threads.
+/// clone and share between threads.
 #[derive(Debug, Clone)]
 pub struct Engine {
     program: Arc<Program>,
+    /// Each policy compiled for evaluation, in the order of `program.policies`.
+    compiled: Arc<[Compiled]>,
 }
+
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
+    shared::<Compiled>();
+    shared::<Policy>();
+    shared::<Request>();
+};
 
 impl Engine {
     /// Loads every `.juris` policy under the paths. Fails with every file's diagnostics
@@ -25,8 +82,30 @@ impl Engine {
 
     /// An engine over an already compiled program.
     pub fn from_program(program: Program) -> Engine {
+        let compiled = program.policies.iter().map(|p| Compiled::new(p)).collect();
         Engine {
             program: Arc::new(program),
+            compiled,
+        }
+    }
+
+    /// The policy for a jurisdiction (`"OR"`).
+    pub fn policy_for(&self, jurisdiction: &str) -> Option<&Arc<Policy>> {
+        self.program.policy_for(jurisdiction)
+    }
+
+    /// A loaded policy compiled for evaluation. A policy this engine did not load is
+    /// compiled on the spot (correct, but slow: decide with the engine's own policies).
+    pub fn compiled(&self, policy: &Policy) -> std::borrow::Cow<'_, Compiled> {
+        match self
+            .program
+            .policies
+            .iter()
+            .position(|p| std::ptr::eq(Arc::as_ptr(p), policy))
+            .and_then(|i| self.compiled.get(i))
+        {
+            Some(c) => std::borrow::Cow::Borrowed(c),
+            None => std::borrow::Cow::Owned(Compiled::new(policy)),
         }
     }
 
@@ -84,12 +163,26 @@ impl Engine {
 
     /// Decides a request, without the explanation trace.
     pub fn decide(&self, policy: &Policy, request: &Request) -> Decision {
-        eval::decide(policy, request, false)
+        self.compiled(policy).decide(request, false)
     }
 
-    /// Decides a request and keeps the trace the explanations are rendered from.
+    /// Decides a request and keeps the trace the explanations are rendered from
+    /// ([`crate::explain::to_json`], [`crate::explain::human::render`]).
     pub fn decide_traced(&self, policy: &Policy, request: &Request) -> Decision {
-        eval::decide(policy, request, true)
+        self.compiled(policy).decide(request, true)
+    }
+
+    /// Decides a request into a reused decision, without the trace: once the decision's
+    /// buffers have grown to fit, this allocates nothing unless the request leaves a fact
+    /// the outcome depends on unknown (then the evaluator splits into cases).
+    pub fn decide_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
+        self.compiled(policy).decide_into(request, false, out);
+    }
+
+    /// [`Engine::decide_into`] with the explanation trace, computed in the same pass (its
+    /// buffers are reused too).
+    pub fn decide_traced_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
+        self.compiled(policy).decide_into(request, true, out);
     }
 }
 

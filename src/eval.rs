@@ -5,15 +5,26 @@
 //! facts that matter (booleans, enumeration members, and the thresholds the policy compares
 //! numbers against): if every case gives the same decision, that is the answer; if not, the
 //! outcome is `undetermined`, with the facts it depends on and the decision in each case.
+//!
+//! Decisions are made by a [`Compiled`] policy: definitions inlined, conditions flattened,
+//! and a dispatch tree on enumeration facts that skips the provisions a request's members
+//! rule out. The trace explanations need is computed in the same pass.
+//! [`crate::Engine`] compiles each policy once; [`decide`] compiles on the fly.
 
 use crate::ast::{CompareOp, EffectKind};
-use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
+use crate::ir::{Expr, ExprId, FactId, LeafId, Policy};
 use crate::request::Request;
 use crate::value::Value;
-use std::sync::Arc;
 
+mod compile;
+#[cfg(test)]
+mod reference;
+mod scan;
 mod split;
+#[cfg(test)]
+mod tests;
 
+pub use compile::Compiled;
 pub use split::{Case, CaseValue};
 
 /// The outcome of a question.
@@ -114,6 +125,21 @@ pub struct Decision {
     pub trace: Option<Trace>,
 }
 
+impl Default for Decision {
+    /// An empty decision (`not_addressed`, nothing cited), to decide into
+    /// ([`Compiled::decide_into`]).
+    fn default() -> Self {
+        Decision {
+            outcome: Outcome::NotAddressed,
+            cites: Vec::new(),
+            obligations: Vec::new(),
+            depends_on: Vec::new(),
+            cases: Vec::new(),
+            trace: None,
+        }
+    }
+}
+
 /// What the evaluator saw, for explanations: every leaf's state and how exceptions fell.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
@@ -211,13 +237,51 @@ pub fn leaf_applies(policy: &Policy, request: &Request, leaf: LeafId) -> Tri {
 
 /// Evaluates a request against a policy. With `trace`, the decision carries what the
 /// evaluator saw, for explanations.
+///
+/// This compiles the policy first; to decide many requests, compile once
+/// ([`Compiled::new`], or load an [`crate::Engine`]) and use [`Compiled::decide`].
 pub fn decide(policy: &Policy, request: &Request, trace: bool) -> Decision {
-    let mut budget = split::BUDGET;
-    let mut decision = split::decide_split(policy, request, &mut budget);
-    if trace {
-        decision.trace = Some(trace_of(policy, request));
+    Compiled::new(policy).decide(request, trace)
+}
+
+impl Compiled {
+    /// Decides a request (validated against the policy this was compiled from). With
+    /// `trace`, the decision carries what the evaluator saw, for explanations.
+    pub fn decide(&self, request: &Request, trace: bool) -> Decision {
+        let mut decision = Decision::default();
+        self.decide_into(request, trace, &mut decision);
+        decision
     }
-    decision
+
+    /// Decides a request into `out`, reusing its buffers: once they have grown to fit,
+    /// deciding allocates nothing (with or without the trace) unless the decision splits
+    /// on unknown facts.
+    pub fn decide_into(&self, request: &Request, trace: bool, out: &mut Decision) {
+        let mut kept = if trace { out.trace.take() } else { None };
+        if trace {
+            let t = kept.get_or_insert_with(|| Trace {
+                applies: Vec::new(),
+                only_if: Vec::new(),
+                overridden: Vec::new(),
+            });
+            t.applies.clear();
+            t.applies.resize(self.leaves.len(), Tri::False);
+            t.only_if.clear();
+            t.only_if.resize(self.leaves.len(), None);
+            t.overridden.clear();
+        }
+        if !self.decide_known(request, out, kept.as_mut()) {
+            let mut scratch = request.clone();
+            let mut budget = split::BUDGET;
+            let d = split::decide_split(self, &mut scratch, &mut budget);
+            out.outcome = d.outcome;
+            out.cites = d.cites;
+            out.obligations = d.obligations;
+            out.depends_on = d.depends_on;
+            out.cases = d.cases;
+        }
+        out.trace = kept;
+    }
 }
 
 /// The state of every leaf for a request, and the exceptions that fell.
@@ -225,25 +289,22 @@ pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
     let n = policy.leaves.len();
     let mut applies = Vec::with_capacity(n);
     let mut only_if = Vec::with_capacity(n);
+    let mut trues = Vec::new();
     for i in 0..n {
         let leaf = LeafId(i as u32);
         let a = leaf_applies(policy, request, leaf);
         applies.push(a);
+        if a == Tri::True {
+            trues.push(leaf);
+        }
         only_if.push(match (a, policy.leaf(leaf).only_if) {
             (Tri::False, _) | (_, None) => None,
             (_, Some((e, _))) => Some(eval_expr(policy, request, e)),
         });
     }
     let mut overridden = Vec::new();
-    for (i, a) in applies.iter().enumerate() {
-        if *a != Tri::True {
-            continue;
-        }
-        let leaf = LeafId(i as u32);
-        if let Some(by) = (0..n)
-            .map(|j| LeafId(j as u32))
-            .find(|&j| applies[j.index()] == Tri::True && policy.leaf(j).overrides_leaf(leaf))
-        {
+    for &leaf in &trues {
+        if let Some(&by) = trues.iter().find(|&&j| policy.leaf(j).overrides_leaf(leaf)) {
             overridden.push((leaf, by));
         }
     }
@@ -254,91 +315,12 @@ pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
     }
 }
 
-/// Decides a request in which every fact that matters is known. Returns `None` when an
-/// unknown fact could change the outcome (the caller splits on it).
-fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
-    let mut applicable: Vec<(LeafId, EffectKind)> = Vec::new();
-    let mut unknown = false;
-    for i in 0..policy.leaves.len() {
-        let leaf = LeafId(i as u32);
-        match leaf_applies(policy, request, leaf) {
-            Tri::False => {}
-            Tri::Unknown => unknown = true,
-            Tri::True => {
-                let l = policy.leaf(leaf);
-                let effect = match l.only_if {
-                    None => l.effect,
-                    Some((e, _)) => match eval_expr(policy, request, e) {
-                        Tri::True => l.effect,
-                        // A duty that arises only if C does not arise; a permission given
-                        // only if C is refused.
-                        Tri::False if l.effect == EffectKind::Required => continue,
-                        Tri::False => EffectKind::Prohibited,
-                        Tri::Unknown => {
-                            unknown = true;
-                            continue;
-                        }
-                    },
-                };
-                applicable.push((leaf, effect));
-            }
-        }
-    }
-    if unknown {
-        return None;
-    }
-    // Scope comes first: an applicable `out of scope` provision puts the question outside
-    // the instrument, whatever else applies.
-    let scoped: Vec<(LeafId, EffectKind)> = applicable
-        .iter()
-        .copied()
-        .filter(|(_, e)| *e == EffectKind::OutOfScope)
-        .collect();
-    let pool = if scoped.is_empty() { applicable } else { scoped };
-    let winners: Vec<(LeafId, EffectKind)> = pool
-        .iter()
-        .copied()
-        .filter(|(l, _)| !pool.iter().any(|(o, _)| o != l && policy.leaf(*o).overrides_leaf(*l)))
-        .collect();
-    let outcome = outcome_of(&winners);
-    let mut cites: Vec<LeafId> = winners.iter().map(|(l, _)| *l).collect();
-    cites.sort_by_key(|l| {
-        let node = policy.node(policy.leaf(*l).node);
-        (std::cmp::Reverse(node.cite.path.len()), l.0)
-    });
-    let mut obligations = Vec::new();
-    if outcome.allows() || outcome == Outcome::Prohibited {
-        for (l, effect) in &winners {
-            // Duties come with what the provision decides, not with its opposite.
-            if *effect != policy.leaf(*l).effect {
-                continue;
-            }
-            for &o in &policy.leaf(*l).obligations {
-                let ob = &policy.obligations[o as usize];
-                match ob.when.map(|e| eval_expr(policy, request, e)) {
-                    None | Some(Tri::True) => obligations.push(o),
-                    Some(Tri::False) => {}
-                    Some(Tri::Unknown) => return None,
-                }
-            }
-        }
-    }
-    Some(Decision {
-        outcome,
-        cites,
-        obligations,
-        depends_on: Vec::new(),
-        cases: Vec::new(),
-        trace: None,
-    })
-}
-
-fn outcome_of(winners: &[(LeafId, EffectKind)]) -> Outcome {
+fn outcome_of(winners: impl Iterator<Item = EffectKind>) -> Outcome {
     let mut allows = false;
     let mut required = false;
     let mut prohibits = false;
     let mut out_of_scope = false;
-    for (_, e) in winners {
+    for e in winners {
         match e {
             EffectKind::Required => {
                 allows = true;
@@ -359,38 +341,6 @@ fn outcome_of(winners: &[(LeafId, EffectKind)]) -> Outcome {
     }
 }
 
-/// The first fact whose being unknown leaves a leaf (or its `only if`, or an obligation's
-/// condition) undecided, in source order: the fact to split on next.
-fn first_unknown_fact(policy: &Policy, request: &Request) -> Option<FactId> {
-    for (i, leaf) in policy.leaves.iter().enumerate() {
-        match leaf_applies(policy, request, LeafId(i as u32)) {
-            Tri::False => continue,
-            Tri::Unknown => {
-                for c in &leaf.conjuncts {
-                    if let Some(f) = unknown_in(policy, request, c.expr) {
-                        return Some(f);
-                    }
-                }
-            }
-            Tri::True => {
-                if let Some((e, _)) = leaf.only_if {
-                    if let Some(f) = unknown_in(policy, request, e) {
-                        return Some(f);
-                    }
-                }
-                for &o in &leaf.obligations {
-                    if let Some(e) = policy.obligations.get(o as usize).and_then(|o| o.when) {
-                        if let Some(f) = unknown_in(policy, request, e) {
-                            return Some(f);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    None
-}
-
 /// An unknown fact that makes this condition unknown, if any.
 pub fn unknown_in(policy: &Policy, request: &Request, id: ExprId) -> Option<FactId> {
     if eval_expr(policy, request, id) != Tri::Unknown {
@@ -409,85 +359,5 @@ pub fn unknown_in(policy: &Policy, request: &Request, id: ExprId) -> Option<Fact
         Expr::Not(e) => unknown_in(policy, request, *e),
         Expr::And(es) | Expr::Or(es) => es.iter().find_map(|e| unknown_in(policy, request, *e)),
         Expr::Const(_) => None,
-    }
-}
-
-/// The values of a fact worth distinguishing: every boolean, every enumeration member,
-/// one value per region the policy's thresholds cut a number or date into.
-fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> {
-    match &policy.fact(fact).ty {
-        Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
-        Type::Enum(members) => {
-            let allowed = request.restriction(fact).unwrap_or(u64::MAX);
-            (0..members.len())
-                .filter(|i| allowed & (1u64 << i) != 0)
-                .map(|i| Value::Enum(i as u8))
-                .collect()
-        }
-        Type::Number | Type::Date => {
-            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
-            let is_date = matches!(policy.fact(fact).ty, Type::Date);
-            let make = |x: f64| {
-                if is_date {
-                    Value::Date(x as i32)
-                } else {
-                    Value::Number(x)
-                }
-            };
-            let mut values = Vec::new();
-            match thresholds.first() {
-                None => values.push(make(0.0)),
-                Some(first) => values.push(make(first - 1.0)),
-            }
-            for (i, t) in thresholds.iter().enumerate() {
-                values.push(make(*t));
-                let next = thresholds.get(i + 1).map_or(t + 1.0, |n| {
-                    if is_date {
-                        // Dates are whole days: the day after, if it lies before the next.
-                        if n - t > 1.0 {
-                            t + 1.0
-                        } else {
-                            f64::NAN
-                        }
-                    } else {
-                        (t + n) / 2.0
-                    }
-                });
-                if !next.is_nan() {
-                    values.push(make(next));
-                }
-            }
-            values
-        }
-        Type::Text => {
-            let mut constants: Vec<Arc<str>> = Vec::new();
-            for e in &policy.exprs {
-                if let Expr::TextEq { fact: f, value } = e {
-                    if *f == fact && !constants.contains(value) {
-                        constants.push(value.clone());
-                    }
-                }
-            }
-            let other: String = constants.iter().map(|c| c.len()).max().map_or(String::new(), |n| "\u{0}".repeat(n + 1));
-            let mut values: Vec<Value> = constants.into_iter().map(Value::Text).collect();
-            values.push(Value::Text(Arc::from(other)));
-            values
-        }
-        Type::Set(_) => {
-            // Split on the members the policy tests, one at a time.
-            let mut member = None;
-            for e in &policy.exprs {
-                if let Expr::Contains { fact: f, member: m } = e {
-                    if *f == fact {
-                        member = Some(*m);
-                        break;
-                    }
-                }
-            }
-            match member {
-                Some(m) => vec![Value::Set(1u64 << m), Value::Set(0)],
-                None => vec![Value::Set(0)],
-            }
-        }
     }
 }

@@ -23,12 +23,50 @@ pub enum Origin {
 }
 
 /// A validated request: one slot per fact of the policy's vocabulary.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Build one from JSON ([`Request::from_json`], [`crate::Engine::request_from_json`]), by
+/// name ([`Request::set`]), or — the fast path for a service with its own types — from
+/// typed values with fact ids and members resolved once:
+///
+/// ```
+/// use juris::{Engine, Request, value::Value};
+///
+/// let engine = Engine::load(&["policies/oregon"]).expect("the shipped policy checks clean");
+/// let policy = engine.policy_for("OR").expect("loaded");
+/// // Once, at start-up:
+/// let data = policy.fact_id("data").expect("declared");
+/// let ssn = policy.member_value(data, "ssn").expect("a member");
+/// let usage = policy.fact_id("customer.usage_amw").expect("declared");
+/// let blank = Request::empty(policy);
+/// // Per request: no name lookups, no JSON.
+/// let mut request = blank.clone();
+/// request.set_value(policy, data, ssn).expect("of the fact's type");
+/// request.set_value(policy, usage, Value::Number(0.3)).expect("of the fact's type");
+/// assert!(request.set_value(policy, usage, Value::Bool(true)).is_err());
+/// ```
+#[derive(Debug, PartialEq)]
 pub struct Request {
     values: Vec<Option<Value>>,
     origins: Vec<Origin>,
     /// Unknown enumeration facts known to lie within a set of members (a bit set).
     restrictions: Vec<(FactId, u64)>,
+}
+
+impl Clone for Request {
+    fn clone(&self) -> Self {
+        Request {
+            values: self.values.clone(),
+            origins: self.origins.clone(),
+            restrictions: self.restrictions.clone(),
+        }
+    }
+
+    /// Reuses this request's buffers: resetting a request to a template allocates nothing.
+    fn clone_from(&mut self, source: &Self) {
+        self.values.clone_from(&source.values);
+        self.origins.clone_from(&source.origins);
+        self.restrictions.clone_from(&source.restrictions);
+    }
 }
 
 /// Why a request was refused.
@@ -143,6 +181,54 @@ impl Request {
             *slot = Some(value);
             *origin = Origin::Given;
         }
+    }
+
+    /// Replaces a fact's slot, returning what it held (case splits set a fact and restore
+    /// it).
+    pub(crate) fn replace(&mut self, fact: FactId, value: Option<Value>, origin: Origin) -> (Option<Value>, Origin) {
+        match (self.values.get_mut(fact.index()), self.origins.get_mut(fact.index())) {
+            (Some(slot), Some(o)) => (std::mem::replace(slot, value), std::mem::replace(o, origin)),
+            _ => (None, Origin::Unknown),
+        }
+    }
+
+    /// Sets a fact, by id, to a typed value: the fast path for a service that resolves
+    /// fact ids ([`Policy::fact_id`]) and members ([`Policy::member_value`]) once. The
+    /// value is checked against the fact's type (a number must be finite, a member must
+    /// be one of the enumeration's), so the request stays valid.
+    pub fn set_value(&mut self, policy: &Policy, fact: FactId, value: Value) -> Result<(), RequestError> {
+        let Some(declared) = policy.facts.get(fact.index()) else {
+            return Err(RequestError {
+                code: &code::unknown_key,
+                key: format!("#{}", fact.0),
+                at_key: true,
+                message: format!("fact #{} is not in the vocabulary of {}", fact.0, policy.citation),
+                help: Some("resolve fact ids with `Policy::fact_id` on the policy the request is for".to_string()),
+            });
+        };
+        let fits = match (&declared.ty, &value) {
+            (Type::Bool, Value::Bool(_)) | (Type::Date, Value::Date(_)) | (Type::Text, Value::Text(_)) => true,
+            (Type::Number, Value::Number(n)) => n.is_finite(),
+            (Type::Enum(m), Value::Enum(i)) => usize::from(*i) < m.len(),
+            (Type::Set(m), Value::Set(bits)) => m.len() >= 64 || bits >> m.len() == 0,
+            _ => false,
+        };
+        if !fits {
+            let found = match &value {
+                Value::Enum(i) => format!("member #{i}"),
+                Value::Set(bits) => format!("the set {bits:#x}"),
+                v => format!("`{v}`"),
+            };
+            let code = match (&declared.ty, &value) {
+                (Type::Enum(_), Value::Enum(_)) | (Type::Set(_), Value::Set(_)) => &code::unknown_value,
+                _ => &code::wrong_type,
+            };
+            let mut e = wrong_type_at(policy, &declared.name, &found);
+            e.code = code;
+            return Err(e);
+        }
+        self.assume(fact, value);
+        Ok(())
     }
 
     /// Sets a fact by name, checking the value against its type.
@@ -376,6 +462,17 @@ fn convert(policy: &Policy, fact: FactId, key: &str, input: Input) -> Result<Val
             Ok(Value::Set(bits))
         }
         _ => Err(wrong_type_at(policy, key, &found)),
+    }
+}
+
+impl Policy {
+    /// The value of an enumeration fact that is this member, if it is one (resolve it once
+    /// and set it with [`Request::set_value`]).
+    pub fn member_value(&self, fact: FactId, name: &str) -> Option<Value> {
+        match &self.facts.get(fact.index())?.ty {
+            Type::Enum(members) => member_index(members, name).map(Value::Enum),
+            _ => None,
+        }
     }
 }
 

@@ -9,6 +9,8 @@
 //!   citation into a `juris_bench::Decision` are timed.
 //! * `end_to_end`: the engine's request is built from the `TransferRequest`
 //!   inside the timed loop, then evaluated.
+//! * `build_request`: only building the engine's request from a
+//!   `TransferRequest` (the difference between the two groups above).
 //! * `load`: parsing the policy (Cedar: schema + policies + strict
 //!   validation + entity store; Rego interpreter: parse; Rego VM: parse +
 //!   compile to an RVM program).
@@ -112,6 +114,22 @@ fn end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
+fn build_request(c: &mut Criterion) {
+    let requests = workload(WORKLOAD_SIZE);
+    let cedar = CedarEngine::load(CEDAR_POLICY, CEDAR_SCHEMA).expect("cedar loads");
+
+    let mut group = c.benchmark_group("build_request");
+    group.bench_function("cedar", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| cedar.request(black_box(cycle.next())).expect("cedar"))
+    });
+    group.bench_function("rego", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| rego_input(black_box(cycle.next())))
+    });
+    group.finish();
+}
+
 fn load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(30);
@@ -151,6 +169,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = smoke, evaluate, end_to_end, load
+    targets = smoke, evaluate, end_to_end, build_request, load
 }
 criterion_main!(benches);

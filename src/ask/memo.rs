@@ -190,6 +190,11 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         let v = interpretation.request.get(*f).map(|v| fact.show(v)).unwrap_or_default();
         let _ = writeln!(out, "{bullet}assumed {} = {v} (the only value the vocabulary allows)", fact.name);
     }
+    for f in &interpretation.answered {
+        let fact = policy.fact(*f);
+        let v = interpretation.request.get(*f).map(|v| fact.show(v)).unwrap_or_default();
+        let _ = writeln!(out, "{bullet}answered {} = {v}", fact.name);
+    }
     if !interpretation.ignored.is_empty() {
         let _ = writeln!(out, "{bullet}not understood, ignored: {}", interpretation.ignored.join(", "));
     }

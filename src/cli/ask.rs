@@ -42,7 +42,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     let mut interpretation = match ask::interpret(&engine, &args.question) {
         Ok(i) => i,
         Err(unplaced) => {
-            let _ = writeln!(io.stderr, "error: cannot answer this question: it names no {}", unplaced.missing.join(", no "));
+            let _ = writeln!(io.stderr, "error: cannot answer this question: it lacks {}", unplaced.missing.join(", and "));
             for u in &unplaced.understood {
                 let _ = writeln!(io.stderr, "  understood: “{}” → {}", u.words, u.means);
             }
@@ -120,6 +120,9 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                     let _ = writeln!(io.stdout, "  not one of the answers: left unknown");
                     skipped.push(fact);
                 }
+            }
+            if interpretation.request.get(fact).is_some() {
+                interpretation.answered.push(fact);
             }
             decision = ask::decide(&interpretation);
         }

@@ -1,18 +1,208 @@
-//! `juris coverage`.
+//! `juris coverage`: per statute, which subsections are encoded, marked or missing; per
+//! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
-use super::Io;
+use super::{default_paths, emit_diagnostics, format_of, pretty, Format, Io, WIDTH};
+use crate::coverage::{self, Coverage, EncodedBy, Status};
+use crate::load;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// The arguments of `juris coverage`.
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = RULE)]
 pub struct Args {
     /// Policy files or folders (default: `policies/`).
     pub paths: Vec<PathBuf>,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Fail (exit 1) when a policy encodes or marks less than this percent of its statute's
+    /// subsections.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub min: Option<f64>,
+    /// Fail (exit 1) when a policy's tests exercise less than this percent of its
+    /// deciding provisions.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub min_tests: Option<f64>,
+}
+
+/// How coverage is counted, for `--help`.
+const RULE: &str = "\
+A subsection of the statute is covered when, first that holds:
+  encoded                 a provision, a definition or an obligation cites it;
+  not encoded / not available   a marker declares it so, with the reason;
+  covered by a provision  an ancestor is encoded by a provision that decides as a whole
+                          (it decides itself or through rules, and encodes no subsection);
+  covered by subsections  it has subsections and all of them are covered.
+Otherwise it is missing. A deciding provision (or each rule of one) is exercised when a test
+of the policy cites it, or it decides a case of an undetermined test.";
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` is not a percentage between 0 and 100"))
+    }
 }
 
 /// Runs `juris coverage`.
 pub fn run(args: Args, io: &mut Io) -> u8 {
-    let _ = args;
-    let _ = writeln!(io.stderr, "error: `juris coverage` is not built yet");
-    2
+    let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let program = match load::load(&default_paths(args.paths)) {
+        Ok(p) => p,
+        Err(files) => {
+            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            return 2;
+        }
+    };
+    let reports: Vec<Coverage> = program.policies.iter().map(|p| coverage::coverage(p)).collect();
+    let below_min: Vec<&Coverage> = reports
+        .iter()
+        .filter(|c| args.min.is_some_and(|m| !c.statute_meets(m)))
+        .collect();
+    let below_tests: Vec<&Coverage> = reports
+        .iter()
+        .filter(|c| args.min_tests.is_some_and(|m| !c.tests_meet(m)))
+        .collect();
+    let passed = below_min.is_empty() && below_tests.is_empty();
+    let text = match format {
+        Format::Json => pretty(&serde_json::json!({
+            "policies": reports.iter().map(coverage::to_json).collect::<Vec<_>>(),
+            "min": args.min,
+            "min_tests": args.min_tests,
+            "passed": passed,
+        })),
+        _ => {
+            let mut out = String::new();
+            for c in &reports {
+                render(&mut out, c);
+            }
+            for c in &below_min {
+                let _ = writeln!(
+                    out,
+                    "FAIL: {} encodes or marks {:.1}% of its statute, below --min {}%",
+                    c.policy,
+                    c.statute_percent(),
+                    args.min.unwrap_or_default()
+                );
+            }
+            for c in &below_tests {
+                let _ = writeln!(
+                    out,
+                    "FAIL: the tests of {} exercise {:.1}% of its provisions, below --min-tests {}%",
+                    c.policy,
+                    c.tests_percent(),
+                    args.min_tests.unwrap_or_default()
+                );
+            }
+            out
+        }
+    };
+    let _ = io.stdout.write_all(text.as_bytes());
+    u8::from(!passed)
+}
+
+/// The line number of a `file:line`.
+fn line_of(source: &str) -> &str {
+    source.rsplit(':').next().unwrap_or(source)
+}
+
+/// Cuts a text to `max` characters, with an ellipsis.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One policy's coverage for people: the subsections, then the provisions.
+fn render(out: &mut String, c: &Coverage) {
+    let _ = writeln!(out, "{} — {}", c.policy, c.file);
+    let _ = writeln!(out, "statute text: {}\n", c.statute);
+    let _ = writeln!(out, "Subsections of the statute");
+    for s in &c.subsections {
+        let path = format!("{}{}", "  ".repeat(s.depth), s.path);
+        let (status, detail) = match &s.status {
+            Status::Encoded(by) => {
+                let list: Vec<String> = by
+                    .iter()
+                    .map(|e| match &e.by {
+                        EncodedBy::Provision(_) => format!("provision, line {}", line_of(&e.source)),
+                        EncodedBy::Definition(name) => format!("definition `{name}`, line {}", line_of(&e.source)),
+                        EncodedBy::Obligation(_) => format!("obligation, line {}", line_of(&e.source)),
+                    })
+                    .collect();
+                ("encoded", list.join("; "))
+            }
+            Status::NotEncoded { reason, source } => ("not encoded", format!("line {}: {reason}", line_of(source))),
+            Status::NotAvailable { reason, source } => ("not available", format!("line {}: {reason}", line_of(source))),
+            Status::CoveredByProvision(by) => ("covered", format!("{by} decides as a whole")),
+            Status::CoveredBySubsections => ("covered", "all its subsections are covered".to_string()),
+            Status::Missing => ("MISSING", format!("statute line {}: “{}”", s.line, s.text)),
+        };
+        let head = format!("  {path:<16} {status:<14}");
+        let room = WIDTH.saturating_sub(head.chars().count() + 1);
+        let _ = writeln!(out, "{head} {}", cut(&detail, room));
+    }
+    for o in &c.outside_text {
+        let kind = match o.kind {
+            crate::ast::MarkerKind::NotEncoded => "not encoded",
+            crate::ast::MarkerKind::NotAvailable => "not available",
+        };
+        let head = format!("  {:<16} {kind:<14}", o.cite);
+        let room = WIDTH.saturating_sub(head.chars().count() + 1);
+        let detail = format!("line {}: {} (not in the statute text; not counted)", line_of(&o.source), o.reason);
+        let _ = writeln!(out, "{head} {}", cut(&detail, room));
+    }
+    let t = c.totals();
+    let _ = writeln!(
+        out,
+        "statute: {} of {} encoded or marked ({:.1}%): {} encoded, {} not encoded, {} not available,",
+        t.covered(),
+        plural(t.subsections, "subsection", "subsections"),
+        c.statute_percent(),
+        t.encoded,
+        t.not_encoded,
+        t.not_available
+    );
+    let _ = writeln!(
+        out,
+        "  {} covered by a provision, {} covered by subsections, {} missing\n",
+        t.covered_by_provision, t.covered_by_subsections, t.missing
+    );
+    let _ = writeln!(out, "Provisions and the tests that exercise them");
+    for p in &c.provisions {
+        let local = p.cite.strip_prefix(&c.policy).unwrap_or(&p.cite).trim_start();
+        let name = match p.rule {
+            Some(r) => format!("{local} rule {r}"),
+            None => local.to_string(),
+        };
+        let tests = match p.tests.len() {
+            0 => "NOT EXERCISED".to_string(),
+            n => plural(n, "test", "tests"),
+        };
+        let _ = writeln!(
+            out,
+            "  {name:<16} {:<14} line {:<5} {tests}",
+            crate::explain::effect_name(p.effect),
+            line_of(&p.source)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "tests: {} of {} exercised ({:.1}%)\n",
+        c.exercised(),
+        plural(c.provisions.len(), "provision", "provisions"),
+        c.tests_percent()
+    );
 }

@@ -1,18 +1,188 @@
-//! `juris lint`.
+//! `juris lint`, and the lint half of `juris check`.
+//!
+//! `lint` reports every finding (exit 1 when there is one); `check` shows lint warnings
+//! but fails only on errors, and on findings of rules denied in `juris.toml`.
 
-use super::Io;
+use super::{default_paths, emit_diagnostics, format_of, is_usage, Format, Io};
+use crate::diagnostic::{FileDiagnostics, Severity};
+use crate::ir::Program;
+use crate::lint::{self, Allowed, Linted, Options};
+use crate::load;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The formats `lint` and `check` write.
+pub(super) const FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Github];
 
 /// The arguments of `juris lint`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Policy files or folders (default: `policies/`).
     pub paths: Vec<PathBuf>,
+    /// Output format (default: human on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
-/// Runs `juris lint`.
+/// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
+/// not check clean is one), 2 on usage errors and unusable `juris.toml` files.
 pub fn run(args: Args, io: &mut Io) -> u8 {
-    let _ = args;
-    let _ = writeln!(io.stderr, "error: `juris lint` is not built yet");
-    2
+    let format = match format_of(args.format, io, FORMATS) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let paths = default_paths(args.paths);
+    let files = match load::find_policies(&paths) {
+        Ok(files) => files,
+        Err(usage) => {
+            emit_findings(&usage, &[], format, io);
+            return 2;
+        }
+    };
+    let mut policies = Vec::new();
+    let mut reported: Vec<FileDiagnostics> = Vec::new();
+    for path in files {
+        match load::compile_file(&path) {
+            Ok(policy) => policies.push(Arc::new(policy)),
+            Err(diagnostics) => reported.push(diagnostics),
+        }
+    }
+    let linted = lint::lint_policies(&policies, &Options::default());
+    let usage = is_usage(&reported) || linted.config_invalid();
+    reported.extend(linted.files.iter().cloned());
+    emit_findings(&reported, &linted.allowed, format, io);
+    let count = |severity: Severity| {
+        reported
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    if format == Format::Human {
+        let allowed = allowed_note(&linted);
+        if errors + warnings == 0 {
+            let _ = writeln!(
+                io.stdout,
+                "{} linted clean{allowed}",
+                plural(policies.len(), "policy", "policies")
+            );
+        } else {
+            let _ = writeln!(
+                io.stdout,
+                "{}, {} in {}{allowed}",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings"),
+                plural(
+                    policies.len() + reported_broken(&reported, &policies),
+                    "policy",
+                    "policies"
+                )
+            );
+        }
+    }
+    if usage {
+        2
+    } else {
+        u8::from(errors + warnings > 0)
+    }
+}
+
+/// `juris check` on a program that checked clean: lints it and shows the findings. Exit 1
+/// only when a finding is an error (its rule is denied in `juris.toml`), 2 when a
+/// `juris.toml` cannot be used.
+pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> u8 {
+    let linted = lint::lint_policies(&program.policies, &Options::default());
+    let errors = linted.denied();
+    let warnings = linted.count(Severity::Warning);
+    match format {
+        Format::Human | Format::Markdown => {
+            if !linted.files.is_empty() {
+                emit_diagnostics(&linted.files, Format::Human, io.stdout, io.terminal);
+            }
+            let n = program.policies.len();
+            let policies = if n == 1 { "policy" } else { "policies" };
+            if errors == 0 {
+                let _ = writeln!(io.stdout, "{n} {policies} checked clean");
+            } else {
+                let _ = writeln!(
+                    io.stdout,
+                    "{n} {policies} checked: {} denied in juris.toml",
+                    plural(errors, "lint finding", "lint findings")
+                );
+            }
+            for p in &program.policies {
+                let _ = writeln!(
+                    io.stdout,
+                    "  {} — {} ({})",
+                    p.source.name(),
+                    p.citation,
+                    p.jurisdiction
+                );
+            }
+            if warnings > 0 || !linted.allowed.is_empty() {
+                let _ = writeln!(
+                    io.stdout,
+                    "{}{} (`juris explain CODE` tells more; allow or deny rules in juris.toml)",
+                    plural(warnings, "lint warning", "lint warnings"),
+                    allowed_note(&linted)
+                );
+            }
+            if linted.config_invalid() {
+                let _ = writeln!(
+                    io.stdout,
+                    "juris.toml cannot be used as written: see `L009` above"
+                );
+            }
+        }
+        _ => emit_findings(&linted.files, &linted.allowed, format, io),
+    }
+    if linted.config_invalid() {
+        2
+    } else {
+        u8::from(errors > 0)
+    }
+}
+
+/// Writes findings in a format; SARIF also lists the allowed ones, as suppressed.
+pub(super) fn emit_findings(
+    files: &[FileDiagnostics],
+    allowed: &[Allowed],
+    format: Format,
+    io: &mut Io,
+) {
+    match format {
+        Format::Sarif => {
+            let _ = io
+                .stdout
+                .write_all(crate::report::sarif::to_string(files, allowed).as_bytes());
+        }
+        _ => emit_diagnostics(files, format, io.stdout, io.terminal),
+    }
+}
+
+fn allowed_note(linted: &Linted) -> String {
+    match linted.allowed.len() {
+        0 => String::new(),
+        n => format!(
+            ", {} allowed by juris.toml",
+            plural(n, "finding", "findings")
+        ),
+    }
+}
+
+/// Policies that did not check clean (and so were not linted), counted once each.
+fn reported_broken(reported: &[FileDiagnostics], policies: &[Arc<crate::ir::Policy>]) -> usize {
+    let mut names: Vec<&str> = reported
+        .iter()
+        .filter(|f| f.has_errors() && f.source.name().ends_with(".juris"))
+        .map(|f| f.source.name())
+        .filter(|name| !policies.iter().any(|p| p.source.name() == *name))
+        .collect();
+    names.dedup();
+    names.len()
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

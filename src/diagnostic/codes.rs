@@ -172,6 +172,91 @@ codes! {
         "a policy test's decision differs from what it expects"
         "A test states a request and the decision, cites, obligations and unknown facts it \
          expects. The report shows expected and actual side by side.";
+
+    // ------------------------------------------------------------------ lint
+    conflict = "L001" "conflict" Warning
+        "two provisions can apply to the same request with different outcomes, and nothing orders them"
+        "The linter looks for two deciding provisions, one that allows (`required`, \
+         `permitted`) and one that forbids (`prohibited`, or a `permitted only if` whose \
+         condition fails), such that some request makes both apply while neither overrides \
+         the other, directly or through other exceptions, and no other exception sets either \
+         aside. Such a request is decided `conflict` at run time: a drafting defect that \
+         callers must treat as not permitted. The finding carries a witness: a request, as \
+         JSON, that `juris eval` decides `conflict` (the linter checks it does).\n\n\
+         Example:\n    provision (2) { when action is transfer  required }\n    \
+         provision (3) { when action is transfer and data is ssn  prohibited }\n\
+         A transfer of a social security number is both required and prohibited. If (3) is \
+         an exception to (2), say so: `overrides (2)` in (3). Otherwise narrow the \
+         conditions so that the two cannot both apply.\n\n\
+         Findings between subsections of the same two provisions are reported once, with \
+         the other pairs listed. Out-of-scope provisions are left aside: scope is decided \
+         before any conflict.";
+    unreachable = "L002" "unreachable" Warning
+        "a provision can never decide: its conditions never hold together, or an exception always sets it aside"
+        "A deciding provision whose conditions (its own and those it inherits) contradict \
+         each other never applies; one that applies only when an exception to it applies \
+         too is always overridden. Either way it never decides, which is seldom what the \
+         text means: usually a condition is inverted, a member is misspelt into another, or \
+         an `overrides` names too much. The finding labels a smallest set of conditions that \
+         cannot hold together, or the exceptions that always override.\n\n\
+         Example:\n    provision (3) {\n      when data is ssn\n      (a) when data is \
+         tax_id\n    }\n(3)(a) inherits `data is ssn` and adds `data is tax_id`: no \
+         request is both.";
+    coverage_gap = "L003" "coverage-gap" Warning
+        "a subsection of the statute text is not encoded, cited or marked"
+        "Every numbered subsection of the statute text should be accounted for, so that \
+         coverage tells \"deliberately left\" from \"forgotten\". A subsection is covered \
+         when a provision encodes it, a definition or an obligation cites it, or a `not \
+         encoded` / `not available` marker declares it; and everything beneath a covered \
+         subsection is covered when the provision that encodes it decides as a whole (it \
+         encodes no nested subsections) or a marker declares it. Beneath a provision that \
+         encodes some of its subsections, each of the others needs its own account. Only \
+         the topmost subsection of an uncovered part is reported.\n\n\
+         Example: the text has (7) and the policy says nothing about it. Encode it, or \
+         write\n    not encoded (7) \"procedural: the Commission sets the terms\"";
+    unused_fact = "L004" "unused-fact" Warning
+        "a fact of the vocabulary is read by no provision, obligation or definition"
+        "A fact that no condition reads cannot change any decision, yet requests may carry \
+         it and readers will assume it matters. Often the provision that should read it was \
+         never written, or reads another fact by mistake. Facts read only by terms or set \
+         only by tests count as unused. Remove the fact, or encode what reads it.\n\n\
+         Example:\n    vocabulary { customer.do_not_contact: bool = false \"…\" }\n\
+         with no condition on `customer.do_not_contact`: (15)(c) was left out.";
+    unused_definition = "L005" "unused-definition" Warning
+        "a definition is used by no provision or obligation"
+        "A definition that no provision or obligation condition reaches (directly or \
+         through other definitions) decides nothing. Remove it, or use it where the text \
+         relies on it. Definitions read only by terms count as unused.\n\n\
+         Every definition cites the text it encodes: the grammar requires `cites` after a \
+         definition, so a definition without a cite is a syntax error (`S001`), not a lint \
+         finding.\n\nExample:\n    define opted_in = customer.opted_in cites (11)(c)\n\
+         and no condition says `opted_in`.";
+    test_without_cites = "L006" "test-without-cites" Warning
+        "a test expects an outcome but not the provisions that decide it"
+        "A test that checks only the outcome keeps passing when the decision is reached for \
+         another reason, which is the regression reviews most need to see. State the \
+         expected cites (`cites` alone expects none); the help line shows what the policy \
+         cites now.\n\nExample:\n    expect prohibited\nbecomes\n    expect prohibited \
+         cites (3)(a)";
+    undecided = "L007" "undecided" Warning
+        "the linter could not decide a question within its search budget"
+        "The conflict and reachability searches assign values to the facts that conditions \
+         read (booleans, enumeration members, the regions thresholds cut numbers into), a \
+         bounded number of steps per question. When a question needs more, the linter says \
+         so rather than guess: the provisions named may or may not conflict, or be \
+         reachable. Splitting very wide conditions into subsections usually helps.";
+    allow_without_reason = "L008" "allow-without-reason" Warning
+        "a lint rule is allowed in `juris.toml` without a reason"
+        "Allowing a rule hides its findings; the reason says why that is right for this \
+         policy, for the next reader.\n\nExample:\n    [lint]\n    allow = [\"L004\"]\n\n    \
+         [lint.reasons]\n    L004 = \"requests carry the account number for audit logs\"";
+    invalid_config = "L009" "invalid-config" Error
+        "`juris.toml` cannot be read, or names a lint rule that does not exist"
+        "`juris.toml` (in the current folder, or a folder above the policy) configures the \
+         linter:\n    [lint]\n    allow = [\"L004\"]          # rules whose findings are not \
+         reported\n    deny = [\"L001\"]           # rules whose findings fail `check`\n\n    \
+         [lint.reasons]\n    L004 = \"why it is allowed\"\nRules are named by code (`L004`) \
+         or name (`unused-fact`); only lint rules can be allowed or denied.";
 }
 
 /// Looks a code up by identifier (`C006`) or name (`unknown-cite`), case-insensitively.

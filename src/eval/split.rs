@@ -1,9 +1,11 @@
 //! The case split over unknown facts.
 
-use super::{decide_known, first_unknown_fact, split_values, Decision, Outcome};
+use super::compile::{Compiled, SplitKind};
+use super::{Decision, Outcome};
 use crate::ir::{FactId, LeafId, Policy, Type};
-use crate::request::Request;
+use crate::request::{Origin, Request};
 use crate::value::{format_date, format_number, Value};
+use std::sync::Arc;
 
 /// How many evaluations one decision may spend on case splits. Past it, the decision is
 /// `undetermined` with the facts found so far and no further cases: never a guess.
@@ -98,11 +100,13 @@ impl CaseValue {
     }
 }
 
-/// Decides, splitting on unknown facts as needed.
-pub(super) fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decision {
+/// Decides, splitting on unknown facts as needed. The request is changed while cases are
+/// decided and restored before returning.
+pub(super) fn decide_split(compiled: &Compiled, request: &mut Request, budget: &mut usize) -> Decision {
     *budget = budget.saturating_sub(1);
-    if let Some(d) = decide_known(policy, request) {
-        return d;
+    let mut known = Decision::default();
+    if compiled.decide_known(request, &mut known, None) {
+        return known;
     }
     let undetermined = |depends_on: Vec<FactId>| Decision {
         outcome: Outcome::Undetermined,
@@ -112,18 +116,18 @@ pub(super) fn decide_split(policy: &Policy, request: &Request, budget: &mut usiz
         cases: Vec::new(),
         trace: None,
     };
-    let Some(fact) = first_unknown_fact(policy, request) else {
+    let Some(fact) = compiled.first_unknown_fact(request) else {
         return undetermined(Vec::new());
     };
     if *budget == 0 {
         return undetermined(vec![fact]);
     }
-    let values = split_values(policy, fact, request);
+    let values = compiled.split_values(fact, request);
     let mut subs: Vec<(Value, Decision)> = Vec::with_capacity(values.len());
     for v in values {
-        let mut r = request.clone();
-        r.assume(fact, v.clone());
-        let d = decide_split(policy, &r, budget);
+        let saved = request.replace(fact, Some(v.clone()), Origin::Given);
+        let d = decide_split(compiled, request, budget);
+        request.replace(fact, saved.0, saved.1);
         subs.push((v, d));
     }
     if let Some((_, first)) = subs.first() {
@@ -131,7 +135,7 @@ pub(super) fn decide_split(policy: &Policy, request: &Request, budget: &mut usiz
             return first.clone();
         }
     }
-    let groups = group(policy, fact, subs);
+    let groups = group(compiled, fact, subs);
     let mut cases = Vec::new();
     for (value, d) in groups {
         if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
@@ -172,11 +176,75 @@ pub(super) fn decide_split(policy: &Policy, request: &Request, budget: &mut usiz
     }
 }
 
+impl Compiled {
+    /// The values of a fact worth distinguishing: every boolean, every enumeration member
+    /// (within the request's restriction), one value per region the policy's thresholds
+    /// cut a number or date into, each text constant and one other text, a set with and
+    /// without the first member the policy tests.
+    fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
+        let Some(kind) = self.facts.get(fact.index()) else {
+            return Vec::new();
+        };
+        match kind {
+            SplitKind::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            SplitKind::Enum(members) => {
+                let allowed = request.restriction(fact).unwrap_or(u64::MAX);
+                (0..*members)
+                    .filter(|i| allowed & (1u64 << i) != 0)
+                    .map(|i| Value::Enum(i as u8))
+                    .collect()
+            }
+            SplitKind::Number(thresholds) | SplitKind::Date(thresholds) => {
+                let is_date = matches!(kind, SplitKind::Date(_));
+                let make = |x: f64| {
+                    if is_date {
+                        Value::Date(x as i32)
+                    } else {
+                        Value::Number(x)
+                    }
+                };
+                let mut values = Vec::new();
+                match thresholds.first() {
+                    None => values.push(make(0.0)),
+                    Some(first) => values.push(make(first - 1.0)),
+                }
+                for (i, t) in thresholds.iter().enumerate() {
+                    values.push(make(*t));
+                    let next = thresholds.get(i + 1).map_or(t + 1.0, |n| {
+                        if is_date {
+                            // Dates are whole days: the day after, if it lies before the next.
+                            if n - t > 1.0 {
+                                t + 1.0
+                            } else {
+                                f64::NAN
+                            }
+                        } else {
+                            (t + n) / 2.0
+                        }
+                    });
+                    if !next.is_nan() {
+                        values.push(make(next));
+                    }
+                }
+                values
+            }
+            SplitKind::Text(constants) => {
+                let other: String = constants.iter().map(|c| c.len()).max().map_or(String::new(), |n| "\u{0}".repeat(n + 1));
+                let mut values: Vec<Value> = constants.iter().cloned().map(Value::Text).collect();
+                values.push(Value::Text(Arc::from(other)));
+                values
+            }
+            SplitKind::Set(Some(m)) => vec![Value::Set(1u64 << m), Value::Set(0)],
+            SplitKind::Set(None) => vec![Value::Set(0)],
+        }
+    }
+}
+
 /// Groups the values of a fact that lead to the same decision: enumeration members into
 /// sets, adjacent number regions into ranges.
-fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
-    match &policy.fact(fact).ty {
-        Type::Enum(_) => {
+fn group(compiled: &Compiled, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
+    match compiled.facts.get(fact.index()) {
+        Some(SplitKind::Enum(_)) => {
             let mut groups: Vec<(u64, Decision)> = Vec::new();
             for (v, d) in subs {
                 let Value::Enum(i) = v else { continue };
@@ -197,8 +265,7 @@ fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(Ca
                 })
                 .collect()
         }
-        Type::Number | Type::Date => {
-            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+        Some(SplitKind::Number(thresholds) | SplitKind::Date(thresholds)) => {
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
                 let x = match v {
@@ -206,7 +273,7 @@ fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(Ca
                     Value::Date(days) => f64::from(days),
                     _ => continue,
                 };
-                let (lo, hi) = region(&thresholds, x);
+                let (lo, hi) = region(thresholds, x);
                 match out.last_mut() {
                     Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => *last_hi = hi,
                     _ => out.push((CaseValue::Range { lo, hi }, d)),

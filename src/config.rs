@@ -1,0 +1,266 @@
+//! `juris.toml`: project settings, found in the folder of a policy or a folder above it,
+//! else in the current folder.
+//!
+//! ```toml
+//! [lint]
+//! allow = ["L004"]            # rules whose findings are not reported
+//! deny = ["unreachable"]      # rules whose findings are errors (they fail `check`)
+//!
+//! [lint.reasons]
+//! L004 = "requests carry the account number for audit logs"
+//! ```
+//!
+//! Rules are named by code or by name. Each allowed rule should carry a reason (`L008`
+//! otherwise); a rule that does not exist, or that is not a lint rule, is `L009`.
+
+use crate::diagnostic::{code, did_you_mean, lookup, Code, Diagnostic, FileDiagnostics, CODES};
+use crate::source::{SourceFile, Span};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The name of the settings file.
+pub const FILE_NAME: &str = "juris.toml";
+
+/// What `juris.toml` says about the linter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LintConfig {
+    /// Rules whose findings are not reported, with the reason given for each (if any).
+    pub allow: Vec<(&'static Code, Option<String>)>,
+    /// Rules whose findings are errors.
+    pub deny: Vec<&'static Code>,
+}
+
+/// What becomes of a finding under a configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Not reported; the reason, if one is given.
+    Allow(Option<String>),
+    /// Reported at the code's default severity.
+    Default,
+    /// Reported as an error.
+    Deny,
+}
+
+impl LintConfig {
+    /// What becomes of findings with this code.
+    pub fn level(&self, code: &Code) -> Level {
+        if let Some((_, reason)) = self.allow.iter().find(|(c, _)| c.code == code.code) {
+            return Level::Allow(reason.clone());
+        }
+        if self.deny.iter().any(|c| c.code == code.code) {
+            return Level::Deny;
+        }
+        Level::Default
+    }
+}
+
+/// A loaded `juris.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file, when there is one.
+    pub source: Option<SourceFile>,
+    /// The `[lint]` table.
+    pub lint: LintConfig,
+}
+
+/// The `juris.toml` that applies to a policy file: the nearest in its folder or a folder
+/// above it, else the one in the current folder.
+pub fn find_for(policy_file: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(policy_file).ok();
+    let start = absolute.as_deref().unwrap_or(policy_file);
+    for dir in start.ancestors().skip(1) {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    let here = PathBuf::from(FILE_NAME);
+    here.is_file().then_some(here)
+}
+
+/// Reads and parses a `juris.toml`. Problems are diagnostics in that file; a file that
+/// cannot be read or parsed gives the default configuration and an `L009` error.
+pub fn load(path: &Path) -> (Config, Option<FileDiagnostics>) {
+    let name = crate::load::display_path(path);
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let source = SourceFile::new(name, text);
+            let (config, diagnostics) = parse(&source);
+            let file = (!diagnostics.is_empty()).then(|| FileDiagnostics {
+                source: source.clone(),
+                diagnostics,
+            });
+            (config, file)
+        }
+        Err(e) => {
+            let d = Diagnostic::new(
+                &code::invalid_config,
+                format!("cannot read `{name}`: {e}"),
+                Span::default(),
+            )
+            .help("check the file and its permissions");
+            (Config::default(), Some(crate::load::usage_error(d)))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct RawFile {
+    #[serde(default)]
+    lint: Option<RawLint>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    reasons: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+}
+
+/// Parses the text of a `juris.toml`, with its diagnostics (in source order).
+pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
+    let raw: RawFile = match toml::from_str(source.text()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e
+                .span()
+                .map(|r| Span::new(r.start, r.end))
+                .unwrap_or_default();
+            let message = e.message().trim().to_string();
+            let d = Diagnostic::new(&code::invalid_config, format!("`{}` is not valid: {message}", source.name()), span)
+                .label("here")
+                .help("`[lint]` takes `allow = [\"L004\"]`, `deny = [\"L001\"]` and a `[lint.reasons]` table");
+            return (
+                Config {
+                    source: Some(source.clone()),
+                    lint: LintConfig::default(),
+                },
+                vec![d],
+            );
+        }
+    };
+    let raw = raw.lint.unwrap_or_default();
+    let mut diagnostics = Vec::new();
+    let mut reasons: Vec<(&'static Code, String)> = Vec::new();
+    for (key, value) in &raw.reasons {
+        if let Some(c) = rule(key, &mut diagnostics) {
+            let text = value.get_ref().trim().to_string();
+            if !text.is_empty() {
+                reasons.push((c, text));
+            }
+        }
+    }
+    let mut lint = LintConfig::default();
+    for entry in &raw.allow {
+        let Some(c) = rule(entry, &mut diagnostics) else {
+            continue;
+        };
+        let reason = reasons
+            .iter()
+            .find(|(r, _)| r.code == c.code)
+            .map(|(_, t)| t.clone());
+        if reason.is_none() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::allow_without_reason,
+                    format!("`{}` is allowed without a reason", c.code),
+                    spanned(entry),
+                )
+                .label("allowed here")
+                .help(format!(
+                    "say why under `[lint.reasons]`: `{} = \"…\"`",
+                    c.code
+                )),
+            );
+        }
+        if !lint.allow.iter().any(|(a, _)| a.code == c.code) {
+            lint.allow.push((c, reason));
+        }
+    }
+    for entry in &raw.deny {
+        let Some(c) = rule(entry, &mut diagnostics) else {
+            continue;
+        };
+        if lint.allow.iter().any(|(a, _)| a.code == c.code) {
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::invalid_config,
+                    format!("`{}` is both allowed and denied", c.code),
+                    spanned(entry),
+                )
+                .label("denied here")
+                .help("keep it in one of `allow` and `deny`"),
+            );
+            continue;
+        }
+        if !lint.deny.iter().any(|d| d.code == c.code) {
+            lint.deny.push(c);
+        }
+    }
+    diagnostics.sort_by_key(|d| d.span().start);
+    (
+        Config {
+            source: Some(source.clone()),
+            lint,
+        },
+        diagnostics,
+    )
+}
+
+fn spanned(s: &toml::Spanned<String>) -> Span {
+    let r = s.span();
+    Span::new(r.start, r.end)
+}
+
+/// The lint rule an entry names, or an `L009` diagnostic.
+fn rule(entry: &toml::Spanned<String>, diagnostics: &mut Vec<Diagnostic>) -> Option<&'static Code> {
+    let key = entry.get_ref().trim();
+    match lookup(key) {
+        Some(c) if is_rule(c) => Some(c),
+        Some(c) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::invalid_config,
+                    format!(
+                        "`{key}` is not a lint rule: {} findings cannot be allowed or denied",
+                        c.code
+                    ),
+                    spanned(entry),
+                )
+                .label("not a lint rule")
+                .help("only `L…` rules can be configured; `juris explain` lists them"),
+            );
+            None
+        }
+        None => {
+            let names = CODES
+                .iter()
+                .copied()
+                .filter(|c| is_rule(c))
+                .flat_map(|c| [c.code, c.name]);
+            let help = did_you_mean(key, names)
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "`juris explain` lists the rules".to_string());
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::invalid_config,
+                    format!("`{key}` is not a lint rule"),
+                    spanned(entry),
+                )
+                .label("unknown rule")
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+/// Whether a code is a lint finding that `juris.toml` can allow or deny.
+pub fn is_rule(c: &Code) -> bool {
+    c.code.starts_with('L') && c.code != code::invalid_config.code
+}

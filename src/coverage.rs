@@ -1,0 +1,527 @@
+//! Coverage: how much of the statute a policy encodes, and how much of the policy its tests
+//! exercise.
+//!
+//! **Statute coverage.** Every numbered subsection of the statute text (the text the header
+//! names) gets one status:
+//!
+//! 1. `encoded`: a provision, a definition or an obligation cites it;
+//! 2. `not encoded` / `not available`: a marker declares it so, with the reason;
+//! 3. `covered by a provision`: an ancestor subsection is encoded by a provision that decides
+//!    as a whole (it has rules or decides itself, and encodes none of its subsections), so
+//!    the provision's decision already speaks for the whole of its text;
+//! 4. `covered by its subsections`: it is none of the above, but it has subsections and
+//!    every one of them is covered;
+//! 5. `missing`: none of the above — a gap.
+//!
+//! The first status that holds is the one reported. The statute coverage is the share of
+//! subsections that are not `missing` ("encoded or marked"). Markers for parts whose text we
+//! do not have (`not available 710.1` when the text lacks § 710.1) are listed apart and not
+//! counted: they are not subsections of the text.
+//!
+//! **Test coverage.** Every deciding provision (a leaf: a provision that decides itself, or
+//! one `rule { … }` of a provision) is `exercised` when some test of the policy cites it in
+//! its decision, or it decides one case of an undetermined test.
+
+use crate::ast::{EffectKind, MarkerKind};
+use crate::eval;
+use crate::ir::{LeafId, NodeId, Policy};
+use crate::statute::{StatuteText, SubsectionId};
+use serde_json::{json, Value as Json};
+
+/// What encodes a subsection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EncodedBy {
+    /// A provision (its full cite).
+    Provision(String),
+    /// A definition (its name).
+    Definition(String),
+    /// An obligation (its text).
+    Obligation(String),
+}
+
+/// A cited thing and the policy line it is written on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoding {
+    /// What encodes it.
+    pub by: EncodedBy,
+    /// `file:line` in the policy.
+    pub source: String,
+}
+
+/// The status of one subsection of the statute text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// Cited by provisions, definitions or obligations.
+    Encoded(Vec<Encoding>),
+    /// Marked `not encoded`, with the reason and where.
+    NotEncoded {
+        /// Why.
+        reason: String,
+        /// `file:line` of the marker.
+        source: String,
+    },
+    /// Marked `not available`, with the reason and where.
+    NotAvailable {
+        /// Why.
+        reason: String,
+        /// `file:line` of the marker.
+        source: String,
+    },
+    /// An ancestor is encoded by a provision that decides as a whole (its full cite).
+    CoveredByProvision(String),
+    /// Every subsection of it is covered.
+    CoveredBySubsections,
+    /// Nothing encodes or marks it.
+    Missing,
+}
+
+impl Status {
+    /// The status's name in the JSON report.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Encoded(_) => "encoded",
+            Status::NotEncoded { .. } => "not_encoded",
+            Status::NotAvailable { .. } => "not_available",
+            Status::CoveredByProvision(_) => "covered_by_provision",
+            Status::CoveredBySubsections => "covered_by_subsections",
+            Status::Missing => "missing",
+        }
+    }
+
+    /// Whether the subsection counts as encoded or marked.
+    pub fn is_covered(&self) -> bool {
+        !matches!(self, Status::Missing)
+    }
+}
+
+/// One subsection of the statute text and its status.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubsectionCoverage {
+    /// The subsection.
+    pub id: SubsectionId,
+    /// Its full citation.
+    pub cite: String,
+    /// Its local path as written in a policy, `(3)(a)`.
+    pub path: String,
+    /// How deep it is (0 for a top-level unit).
+    pub depth: usize,
+    /// Its line in the statute text.
+    pub line: usize,
+    /// The start of what it says, for gaps.
+    pub text: String,
+    /// Its status.
+    pub status: Status,
+}
+
+/// A marker for a part of the instrument that is not in the statute text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutsideText {
+    /// The full citation.
+    pub cite: String,
+    /// `not encoded` or `not available`.
+    pub kind: MarkerKind,
+    /// Why.
+    pub reason: String,
+    /// `file:line` of the marker.
+    pub source: String,
+}
+
+/// One deciding provision and the tests that exercise it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvisionCoverage {
+    /// The leaf.
+    pub leaf: LeafId,
+    /// Its full citation.
+    pub cite: String,
+    /// For a `rule { … }` of a provision that states several: its number, from 1.
+    pub rule: Option<usize>,
+    /// Its effect.
+    pub effect: EffectKind,
+    /// `file:line` where it is written.
+    pub source: String,
+    /// The names of the tests that exercise it.
+    pub tests: Vec<String>,
+}
+
+/// Counts of subsections by status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// All subsections of the text.
+    pub subsections: usize,
+    /// Cited.
+    pub encoded: usize,
+    /// Marked `not encoded`.
+    pub not_encoded: usize,
+    /// Marked `not available`.
+    pub not_available: usize,
+    /// Covered by a provision that decides as a whole.
+    pub covered_by_provision: usize,
+    /// Covered by their subsections.
+    pub covered_by_subsections: usize,
+    /// Gaps.
+    pub missing: usize,
+}
+
+impl Totals {
+    /// Subsections encoded or marked (everything but the gaps).
+    pub fn covered(&self) -> usize {
+        self.subsections.saturating_sub(self.missing)
+    }
+}
+
+/// The coverage of one policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coverage {
+    /// The policy's citation.
+    pub policy: String,
+    /// The policy file.
+    pub file: String,
+    /// The statute text file.
+    pub statute: String,
+    /// Every subsection of the statute text, in document order.
+    pub subsections: Vec<SubsectionCoverage>,
+    /// Markers for parts not in the text.
+    pub outside_text: Vec<OutsideText>,
+    /// Every deciding provision, in source order.
+    pub provisions: Vec<ProvisionCoverage>,
+}
+
+impl Coverage {
+    /// The subsections by status.
+    pub fn totals(&self) -> Totals {
+        let mut t = Totals {
+            subsections: self.subsections.len(),
+            ..Totals::default()
+        };
+        for s in &self.subsections {
+            match s.status {
+                Status::Encoded(_) => t.encoded += 1,
+                Status::NotEncoded { .. } => t.not_encoded += 1,
+                Status::NotAvailable { .. } => t.not_available += 1,
+                Status::CoveredByProvision(_) => t.covered_by_provision += 1,
+                Status::CoveredBySubsections => t.covered_by_subsections += 1,
+                Status::Missing => t.missing += 1,
+            }
+        }
+        t
+    }
+
+    /// How many deciding provisions the tests exercise.
+    pub fn exercised(&self) -> usize {
+        self.provisions.iter().filter(|p| !p.tests.is_empty()).count()
+    }
+
+    /// Whether encoded-or-marked coverage of the statute reaches `min` percent.
+    pub fn statute_meets(&self, min: f64) -> bool {
+        let t = self.totals();
+        meets(t.covered(), t.subsections, min)
+    }
+
+    /// Whether the share of provisions exercised by tests reaches `min` percent.
+    pub fn tests_meet(&self, min: f64) -> bool {
+        meets(self.exercised(), self.provisions.len(), min)
+    }
+
+    /// Encoded-or-marked coverage of the statute, in percent.
+    pub fn statute_percent(&self) -> f64 {
+        let t = self.totals();
+        percent(t.covered(), t.subsections)
+    }
+
+    /// Provisions exercised by tests, in percent.
+    pub fn tests_percent(&self) -> f64 {
+        percent(self.exercised(), self.provisions.len())
+    }
+}
+
+/// `part` of `whole` in percent, rounded down to a tenth (so that 99.96 % never shows as
+/// 100 %); 100 when there is nothing to cover.
+pub fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        return 100.0;
+    }
+    let tenths = (part as u128 * 1000) / whole as u128;
+    tenths as f64 / 10.0
+}
+
+/// Whether `part` of `whole` is at least `min` percent, exactly.
+fn meets(part: usize, whole: usize, min: f64) -> bool {
+    if whole == 0 {
+        return true;
+    }
+    part as f64 * 100.0 >= min * whole as f64
+}
+
+/// Computes the coverage of a policy: its statute text and its own tests.
+pub fn coverage(policy: &Policy) -> Coverage {
+    Coverage {
+        policy: policy.citation.clone(),
+        file: policy.source.name().to_string(),
+        statute: policy.statute.source.name().to_string(),
+        subsections: subsections(policy),
+        outside_text: outside_text(policy),
+        provisions: provisions(policy),
+    }
+}
+
+fn source_of(policy: &Policy, offset: u32) -> String {
+    let (line, _) = policy.source.line_col(offset as usize);
+    format!("{}:{line}", policy.source.name())
+}
+
+/// Whether a provision decides as a whole: it decides (itself or through rules) and
+/// encodes none of its subsections.
+fn decides_whole(policy: &Policy, node: NodeId) -> bool {
+    let n = policy.node(node);
+    n.marker.is_none()
+        && (n.leaf.is_some() || !n.rules.is_empty())
+        && n.children.iter().all(|c| policy.node(*c).marker.is_some())
+}
+
+fn subsections(policy: &Policy) -> Vec<SubsectionCoverage> {
+    let text: &StatuteText = &policy.statute.text;
+    let count = text.iter().count();
+    let mut encodings: Vec<Vec<Encoding>> = vec![Vec::new(); count];
+    let mut whole: Vec<Option<String>> = vec![None; count];
+    let mut marked: Vec<Option<Status>> = vec![None; count];
+    let slot = |id: Option<SubsectionId>| id.map(|s| s.0 as usize).filter(|&i| i < count);
+    for (i, node) in policy.nodes.iter().enumerate() {
+        if node.marker.is_some() {
+            continue;
+        }
+        if let Some(s) = slot(node.cite.subsection) {
+            encodings[s].push(Encoding {
+                by: EncodedBy::Provision(node.cite.full.clone()),
+                source: source_of(policy, node.label_span.start),
+            });
+            if decides_whole(policy, NodeId(i as u32)) {
+                whole[s] = Some(node.cite.full.clone());
+            }
+        }
+    }
+    for def in &policy.definitions {
+        if let Some(s) = slot(def.cite.subsection) {
+            encodings[s].push(Encoding {
+                by: EncodedBy::Definition(def.name.clone()),
+                source: source_of(policy, def.span.start),
+            });
+        }
+    }
+    for ob in &policy.obligations {
+        if let Some(s) = slot(ob.cite.subsection) {
+            // An obligation that cites its own provision adds nothing to the provision.
+            let by_provision = encodings[s]
+                .iter()
+                .any(|e| matches!(&e.by, EncodedBy::Provision(c) if *c == ob.cite.full));
+            if !by_provision {
+                encodings[s].push(Encoding {
+                    by: EncodedBy::Obligation(ob.text.clone()),
+                    source: source_of(policy, ob.span.start),
+                });
+            }
+        }
+    }
+    for m in &policy.markers {
+        if let Some(s) = slot(m.cite.subsection) {
+            let source = source_of(policy, m.span.start);
+            let reason = m.reason.clone();
+            marked[s] = Some(match m.kind {
+                MarkerKind::NotEncoded => Status::NotEncoded { reason, source },
+                MarkerKind::NotAvailable => Status::NotAvailable { reason, source },
+            });
+        }
+    }
+    // Top-down for the ancestors, then bottom-up for the children: document order has
+    // parents before children.
+    let subs: Vec<(SubsectionId, &crate::statute::Subsection)> = text.iter().collect();
+    let mut covering: Vec<Option<String>> = vec![None; count];
+    for (id, sub) in &subs {
+        let i = id.0 as usize;
+        if let Some(p) = slot(sub.parent) {
+            covering[i] = whole[p].clone().or_else(|| covering[p].clone());
+        }
+    }
+    let mut status: Vec<Status> = vec![Status::Missing; count];
+    for (id, sub) in subs.iter().rev() {
+        let i = id.0 as usize;
+        status[i] = if !encodings[i].is_empty() {
+            Status::Encoded(std::mem::take(&mut encodings[i]))
+        } else if let Some(m) = marked[i].take() {
+            m
+        } else if let Some(by) = covering[i].clone() {
+            Status::CoveredByProvision(by)
+        } else if !sub.children.is_empty()
+            && sub
+                .children
+                .iter()
+                .all(|c| slot(Some(*c)).is_some_and(|c| status[c].is_covered()))
+        {
+            Status::CoveredBySubsections
+        } else {
+            Status::Missing
+        };
+    }
+    subs.iter()
+        .map(|(id, sub)| {
+            let i = id.0 as usize;
+            SubsectionCoverage {
+                id: *id,
+                cite: policy.cite_string(&sub.path),
+                path: StatuteText::display_path(&sub.path),
+                depth: sub.path.len().saturating_sub(1),
+                line: sub.line,
+                text: text.sentence(*id),
+                status: std::mem::replace(&mut status[i], Status::Missing),
+            }
+        })
+        .collect()
+}
+
+fn outside_text(policy: &Policy) -> Vec<OutsideText> {
+    policy
+        .markers
+        .iter()
+        .filter(|m| m.cite.subsection.is_none())
+        .map(|m| OutsideText {
+            cite: m.cite.full.clone(),
+            kind: m.kind,
+            reason: m.reason.clone(),
+            source: source_of(policy, m.span.start),
+        })
+        .collect()
+}
+
+fn provisions(policy: &Policy) -> Vec<ProvisionCoverage> {
+    let mut exercised: Vec<Vec<String>> = vec![Vec::new(); policy.leaves.len()];
+    for test in &policy.tests {
+        let decision = eval::decide(policy, &test.request, false);
+        let cited = decision.cites.iter().chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
+        for leaf in cited {
+            if let Some(names) = exercised.get_mut(leaf.index()) {
+                if !names.contains(&test.name) {
+                    names.push(test.name.clone());
+                }
+            }
+        }
+    }
+    policy
+        .leaves
+        .iter()
+        .enumerate()
+        .map(|(i, leaf)| {
+            let id = LeafId(i as u32);
+            let node = policy.node(leaf.node);
+            let rule = node.rules.iter().position(|r| *r == id);
+            // A rule is shown at its first own clause; a provision at its label.
+            let inherited: usize = ancestry(policy, leaf.node).map(|n| policy.node(n).conditions.len()).sum();
+            let at = match rule {
+                Some(_) => leaf.conjuncts.get(inherited).map_or(node.label_span.start, |c| c.span.start),
+                None => node.label_span.start,
+            };
+            ProvisionCoverage {
+                leaf: id,
+                cite: node.cite.full.clone(),
+                rule: rule.filter(|_| node.rules.len() > 1).map(|r| r + 1),
+                effect: leaf.effect,
+                source: source_of(policy, at),
+                tests: std::mem::take(&mut exercised[i]),
+            }
+        })
+        .collect()
+}
+
+/// A provision and its ancestors.
+fn ancestry(policy: &Policy, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    let mut next = Some(node);
+    let mut steps = 0usize;
+    std::iter::from_fn(move || {
+        let current = next?;
+        steps += 1;
+        next = policy.node(current).parent.filter(|_| steps <= policy.nodes.len());
+        Some(current)
+    })
+}
+
+fn encoding_json(e: &Encoding) -> Json {
+    match &e.by {
+        EncodedBy::Provision(cite) => json!({"provision": cite, "source": e.source}),
+        EncodedBy::Definition(name) => json!({"definition": name, "source": e.source}),
+        EncodedBy::Obligation(text) => json!({"obligation": text, "source": e.source}),
+    }
+}
+
+fn marker_kind(kind: MarkerKind) -> &'static str {
+    match kind {
+        MarkerKind::NotEncoded => "not_encoded",
+        MarkerKind::NotAvailable => "not_available",
+    }
+}
+
+/// The coverage of one policy as JSON.
+///
+/// `{"policy", "file", "statute", "subsections": [{"cite", "path", "line", "status", …}],
+/// "outside_text": […], "statute_coverage": {counts…, "percent"}, "provisions": [{"cite",
+/// "rule", "effect", "source", "tests"}], "test_coverage": {"provisions", "exercised",
+/// "percent"}}`. A subsection's `status` is `encoded` (with `by`: what cites it),
+/// `not_encoded` / `not_available` (with `reason` and `source`), `covered_by_provision`
+/// (with `by`), `covered_by_subsections` or `missing` (with `text`, what it says).
+pub fn to_json(c: &Coverage) -> Json {
+    let subsections: Vec<Json> = c
+        .subsections
+        .iter()
+        .map(|s| {
+            let mut v = json!({"cite": s.cite, "path": s.path, "line": s.line, "status": s.status.as_str()});
+            if let Some(map) = v.as_object_mut() {
+                match &s.status {
+                    Status::Encoded(by) => {
+                        map.insert("by".into(), Json::Array(by.iter().map(encoding_json).collect()));
+                    }
+                    Status::NotEncoded { reason, source } | Status::NotAvailable { reason, source } => {
+                        map.insert("reason".into(), json!(reason));
+                        map.insert("source".into(), json!(source));
+                    }
+                    Status::CoveredByProvision(by) => {
+                        map.insert("by".into(), json!(by));
+                    }
+                    Status::CoveredBySubsections => {}
+                    Status::Missing => {
+                        map.insert("text".into(), json!(s.text));
+                    }
+                }
+            }
+            v
+        })
+        .collect();
+    let t = c.totals();
+    json!({
+        "policy": c.policy,
+        "file": c.file,
+        "statute": c.statute,
+        "subsections": subsections,
+        "outside_text": c.outside_text.iter().map(|o| json!({
+            "cite": o.cite, "status": marker_kind(o.kind), "reason": o.reason, "source": o.source,
+        })).collect::<Vec<_>>(),
+        "statute_coverage": {
+            "subsections": t.subsections,
+            "encoded": t.encoded,
+            "not_encoded": t.not_encoded,
+            "not_available": t.not_available,
+            "covered_by_provision": t.covered_by_provision,
+            "covered_by_subsections": t.covered_by_subsections,
+            "missing": t.missing,
+            "percent": c.statute_percent(),
+        },
+        "provisions": c.provisions.iter().map(|p| json!({
+            "cite": p.cite,
+            "rule": p.rule,
+            "effect": crate::explain::effect_name(p.effect),
+            "source": p.source,
+            "tests": p.tests,
+        })).collect::<Vec<_>>(),
+        "test_coverage": {
+            "provisions": c.provisions.len(),
+            "exercised": c.exercised(),
+            "percent": c.tests_percent(),
+        },
+    })
+}

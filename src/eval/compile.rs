@@ -1,0 +1,487 @@
+//! Compiling a policy for evaluation: a flat expression code with definitions inlined and
+//! nested `and`/`or` flattened, one condition per deciding provision, and a dispatch tree
+//! on enumeration facts that skips the provisions a request's members rule out.
+//!
+//! The compiled form reads nothing from the [`Policy`] at evaluation time: it holds the
+//! effects, the cite depths (for ordering cites), the exception ranges, the obligations'
+//! conditions and what case splits need (thresholds, text constants, set members).
+
+use crate::ast::{CompareOp, EffectKind};
+use crate::ir::{Expr, ExprId, FactId, Policy, Type};
+use crate::request::Request;
+use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// "No expression" in an `u32` slot.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// One operation of the flat expression code. Children of `And`/`Or` are a range of
+/// [`Compiled::kids`].
+#[derive(Clone, Debug)]
+pub(super) enum Op {
+    Const(bool),
+    Bool(u32),
+    Member(u32, u64),
+    Compare(u32, CompareOp, f64),
+    TextEq(u32, Arc<str>),
+    Contains(u32, u64),
+    Not(u32),
+    And(u32, u32),
+    Or(u32, u32),
+}
+
+/// A deciding provision, compiled.
+#[derive(Clone, Debug)]
+pub(super) struct Leaf {
+    /// Its whole condition (the conjunction of its clauses, flattened).
+    pub cond: u32,
+    /// Its `only if`, or [`NONE`].
+    pub only_if: u32,
+    /// Its effect.
+    pub effect: EffectKind,
+    /// The length of its cite's path (more specific cites come first).
+    pub depth: u32,
+    /// Its obligations: a range of [`Compiled::leaf_obligations`].
+    pub obligations: (u32, u32),
+    /// The leaves it overrides: a range of [`Compiled::override_ranges`].
+    pub overrides: (u32, u32),
+}
+
+/// What a case split needs to know about a fact.
+#[derive(Clone, Debug)]
+pub(super) enum SplitKind {
+    Bool,
+    Enum(u32),
+    Number(Vec<f64>),
+    Date(Vec<f64>),
+    Text(Vec<Arc<str>>),
+    Set(Option<u8>),
+}
+
+/// A node of the dispatch tree.
+#[derive(Clone, Debug)]
+enum Node {
+    /// Evaluate these leaves (a range of `lists`).
+    List(u32, u32),
+    /// Dispatch on an enumeration fact: its member `i` leads to `children[base + i]`; an
+    /// unknown value evaluates `all` (a range of `lists`).
+    Split {
+        fact: u32,
+        members: u32,
+        base: u32,
+        all: (u32, u32),
+    },
+}
+
+/// A policy compiled for evaluation. Immutable and `Send + Sync`; build it once per policy
+/// ([`Compiled::new`]; [`crate::Engine`] does) and decide with it many times.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub(super) ops: Vec<Op>,
+    pub(super) kids: Vec<u32>,
+    pub(super) leaves: Vec<Leaf>,
+    pub(super) leaf_obligations: Vec<u32>,
+    /// Per obligation, its compiled `when`, or [`NONE`].
+    pub(super) obligation_when: Vec<u32>,
+    pub(super) override_ranges: Vec<(u32, u32)>,
+    pub(super) facts: Vec<SplitKind>,
+    nodes: Vec<Node>,
+    children: Vec<u32>,
+    lists: Vec<u32>,
+}
+
+impl Compiled {
+    /// Compiles a checked policy.
+    pub fn new(policy: &Policy) -> Compiled {
+        let mut b = Builder {
+            policy,
+            ops: Vec::with_capacity(policy.exprs.len() + policy.leaves.len()),
+            kids: Vec::new(),
+            memo: vec![NONE; policy.exprs.len()],
+            def_memo: vec![NONE; policy.definitions.len()],
+        };
+        let mut leaves = Vec::with_capacity(policy.leaves.len());
+        let mut leaf_obligations = Vec::new();
+        let mut override_ranges = Vec::new();
+        for leaf in &policy.leaves {
+            let conjuncts: Vec<u32> = leaf.conjuncts.iter().map(|c| b.expr(c.expr)).collect();
+            let cond = match conjuncts.as_slice() {
+                [] => b.push(Op::Const(true)),
+                [one] => *one,
+                _ => b.junction(true, conjuncts),
+            };
+            let only_if = leaf.only_if.map_or(NONE, |(e, _)| b.expr(e));
+            let ob_start = leaf_obligations.len() as u32;
+            leaf_obligations.extend(leaf.obligations.iter().copied());
+            let ov_start = override_ranges.len() as u32;
+            override_ranges.extend(leaf.overrides.iter().copied());
+            leaves.push(Leaf {
+                cond,
+                only_if,
+                effect: leaf.effect,
+                depth: policy.node(leaf.node).cite.path.len() as u32,
+                obligations: (ob_start, leaf_obligations.len() as u32),
+                overrides: (ov_start, override_ranges.len() as u32),
+            });
+        }
+        let obligation_when = policy.obligations.iter().map(|o| o.when.map_or(NONE, |e| b.expr(e))).collect();
+        let facts = policy
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| split_kind(policy, FactId(i as u32), &f.ty))
+            .collect();
+        let mut compiled = Compiled {
+            ops: b.ops,
+            kids: b.kids,
+            leaves,
+            leaf_obligations,
+            obligation_when,
+            override_ranges,
+            facts,
+            nodes: Vec::new(),
+            children: Vec::new(),
+            lists: Vec::new(),
+        };
+        compiled.build_dispatch(policy);
+        compiled
+    }
+
+    /// How many deciding provisions the policy has.
+    pub fn leaf_count(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// The leaves that can apply to a request, in source order: every other leaf has a
+    /// clause that requires an enumeration member the request does not have.
+    #[inline]
+    pub(super) fn select(&self, request: &Request) -> &[u32] {
+        let mut at = 0usize;
+        loop {
+            match self.nodes.get(at) {
+                Some(Node::List(start, end)) => return self.lists.get(*start as usize..*end as usize).unwrap_or(&[]),
+                Some(Node::Split { fact, members, base, all }) => match request.get(FactId(*fact)) {
+                    Some(Value::Enum(i)) if u32::from(*i) < *members => {
+                        at = self.children.get((*base + u32::from(*i)) as usize).copied().unwrap_or(u32::MAX) as usize;
+                    }
+                    _ => return self.lists.get(all.0 as usize..all.1 as usize).unwrap_or(&[]),
+                },
+                None => return &[],
+            }
+        }
+    }
+
+    /// Whether leaf `by` overrides leaf `leaf`.
+    #[inline]
+    pub(super) fn overrides(&self, by: u32, leaf: u32) -> bool {
+        let Some(l) = self.leaves.get(by as usize) else { return false };
+        self.override_ranges
+            .get(l.overrides.0 as usize..l.overrides.1 as usize)
+            .unwrap_or(&[])
+            .iter()
+            .any(|&(start, end)| start <= leaf && leaf < end)
+    }
+
+    // -------------------------------------------------------------- the dispatch tree
+
+    fn build_dispatch(&mut self, policy: &Policy) {
+        let members: Vec<u32> = policy.facts.iter().map(|f| match &f.ty {
+            Type::Enum(m) => m.len().min(64) as u32,
+            _ => 0,
+        }).collect();
+        // What each leaf's condition requires of each enumeration fact.
+        let constraints: Vec<Vec<(u32, u64)>> = (0..self.leaves.len())
+            .map(|l| {
+                let mut c = self.requires(self.leaves[l].cond, true, 0);
+                c.retain(|(f, _)| members.get(*f as usize).is_some_and(|m| *m > 0));
+                for (f, mask) in &mut c {
+                    *mask &= full(members[*f as usize]);
+                }
+                c
+            })
+            .collect();
+        let all: Vec<u32> = (0..self.leaves.len() as u32).collect();
+        let mut t = Tree {
+            members: &members,
+            constraints: &constraints,
+            budget: 8 * self.leaves.len() + 4096,
+            nodes: Vec::new(),
+            children: Vec::new(),
+            lists: Vec::new(),
+        };
+        t.build(all, &mut Vec::new());
+        self.nodes = t.nodes;
+        self.children = t.children;
+        self.lists = t.lists;
+    }
+
+    /// What an expression requires of enumeration facts: when `positive`, a fact whose
+    /// known value lies outside the mask makes the expression false; otherwise, true.
+    /// Sorted by fact.
+    fn requires(&self, op: u32, positive: bool, depth: usize) -> Vec<(u32, u64)> {
+        if depth > 64 {
+            return Vec::new();
+        }
+        match self.ops.get(op as usize) {
+            Some(Op::Member(f, mask)) => vec![(*f, if positive { *mask } else { !*mask })],
+            Some(Op::Not(x)) => self.requires(*x, !positive, depth + 1),
+            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
+                let is_and = matches!(self.ops.get(op as usize), Some(Op::And(..)));
+                let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
+                let parts: Vec<Vec<(u32, u64)>> = kids.iter().map(|k| self.requires(*k, positive, depth + 1)).collect();
+                // A false child makes `and` false (any child's requirement suffices); `or`
+                // is false only when every child is (a requirement every child shares).
+                if is_and == positive {
+                    any_of(&parts)
+                } else {
+                    all_of(&parts)
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn full(members: u32) -> u64 {
+    if members >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << members) - 1
+    }
+}
+
+/// Requirements any one of which suffices: per fact, the intersection.
+fn any_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
+    let mut out: Vec<(u32, u64)> = Vec::new();
+    for p in parts {
+        for &(f, m) in p {
+            match out.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, mask)) => *mask &= m,
+                None => out.push((f, m)),
+            }
+        }
+    }
+    out.sort_unstable_by_key(|(f, _)| *f);
+    out
+}
+
+/// Requirements that hold only together: the facts every part constrains, the union.
+fn all_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
+    let Some((first, rest)) = parts.split_first() else {
+        return Vec::new();
+    };
+    let mut out = first.clone();
+    out.retain_mut(|(f, mask)| {
+        for p in rest {
+            match p.iter().find(|(g, _)| g == f) {
+                Some((_, m)) => *mask |= m,
+                None => return false,
+            }
+        }
+        true
+    });
+    out
+}
+
+/// Builds the dispatch tree within a budget of list entries.
+struct Tree<'a> {
+    members: &'a [u32],
+    constraints: &'a [Vec<(u32, u64)>],
+    budget: usize,
+    nodes: Vec<Node>,
+    children: Vec<u32>,
+    lists: Vec<u32>,
+}
+
+/// Below this many leaves a list is evaluated as it is.
+const SMALL: usize = 6;
+/// How deep the tree goes.
+const MAX_DEPTH: usize = 4;
+
+impl Tree<'_> {
+    fn mask(&self, leaf: u32, fact: u32) -> u64 {
+        self.constraints
+            .get(leaf as usize)
+            .and_then(|c| c.iter().find(|(f, _)| *f == fact))
+            .map_or(u64::MAX, |(_, m)| *m)
+    }
+
+    fn list(&mut self, leaves: &[u32]) -> (u32, u32) {
+        let start = self.lists.len() as u32;
+        self.lists.extend_from_slice(leaves);
+        self.budget = self.budget.saturating_sub(leaves.len());
+        (start, self.lists.len() as u32)
+    }
+
+    /// The node for a set of leaves (sorted); returns its index.
+    fn build(&mut self, leaves: Vec<u32>, used: &mut Vec<u32>) -> u32 {
+        let at = self.nodes.len() as u32;
+        let choice = if leaves.len() <= SMALL || used.len() >= MAX_DEPTH {
+            None
+        } else {
+            self.choose(&leaves, used)
+        };
+        let Some((fact, total)) = choice.filter(|(_, total)| *total + leaves.len() <= self.budget) else {
+            let range = self.list(&leaves);
+            self.nodes.push(Node::List(range.0, range.1));
+            return at;
+        };
+        let _ = total;
+        let members = self.members[fact as usize];
+        let all = self.list(&leaves);
+        let base = self.children.len() as u32;
+        self.children.extend(std::iter::repeat_n(u32::MAX, members as usize));
+        self.nodes.push(Node::Split { fact, members, base, all });
+        used.push(fact);
+        let mut seen: HashMap<Vec<u32>, u32> = HashMap::new();
+        for m in 0..members {
+            let bucket: Vec<u32> = leaves.iter().copied().filter(|&l| self.mask(l, fact) & (1u64 << m) != 0).collect();
+            let child = match seen.get(&bucket) {
+                Some(&node) => node,
+                None => {
+                    let node = self.build(bucket.clone(), used);
+                    seen.insert(bucket, node);
+                    node
+                }
+            };
+            if let Some(slot) = self.children.get_mut((base + m) as usize) {
+                *slot = child;
+            }
+        }
+        used.pop();
+        at
+    }
+
+    /// The enumeration fact that best divides the leaves, and the total size of its
+    /// buckets, if one divides them well.
+    fn choose(&self, leaves: &[u32], used: &[u32]) -> Option<(u32, usize)> {
+        let mut candidates: Vec<u32> = leaves
+            .iter()
+            .flat_map(|&l| self.constraints.get(l as usize).into_iter().flatten().map(|(f, _)| *f))
+            .filter(|f| !used.contains(f))
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(u32, usize, f64)> = None;
+        for f in candidates {
+            let members = self.members.get(f as usize).copied().unwrap_or(0);
+            if members < 2 {
+                continue;
+            }
+            let all = full(members);
+            let total: usize = leaves.iter().map(|&l| (self.mask(l, f) & all).count_ones() as usize).sum();
+            let average = total as f64 / f64::from(members);
+            if best.is_none_or(|(_, _, b)| average < b) {
+                best = Some((f, total, average));
+            }
+        }
+        best.filter(|(_, _, average)| *average <= 0.75 * leaves.len() as f64)
+            .map(|(f, total, _)| (f, total))
+    }
+}
+
+// -------------------------------------------------------------- expressions
+
+struct Builder<'p> {
+    policy: &'p Policy,
+    ops: Vec<Op>,
+    kids: Vec<u32>,
+    memo: Vec<u32>,
+    def_memo: Vec<u32>,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, op: Op) -> u32 {
+        self.ops.push(op);
+        (self.ops.len() - 1) as u32
+    }
+
+    /// An `and` (or `or`) of these operations, with nested ones of the same kind spliced in.
+    fn junction(&mut self, and: bool, parts: Vec<u32>) -> u32 {
+        let mut flat = Vec::with_capacity(parts.len());
+        for p in parts {
+            match self.ops.get(p as usize) {
+                Some(Op::And(s, e)) if and => flat.extend_from_slice(&self.kids[*s as usize..*e as usize]),
+                Some(Op::Or(s, e)) if !and => flat.extend_from_slice(&self.kids[*s as usize..*e as usize]),
+                _ => flat.push(p),
+            }
+        }
+        let start = self.kids.len() as u32;
+        self.kids.extend(flat);
+        let end = self.kids.len() as u32;
+        self.push(if and { Op::And(start, end) } else { Op::Or(start, end) })
+    }
+
+    fn expr(&mut self, id: ExprId) -> u32 {
+        if let Some(&done) = self.memo.get(id.index()) {
+            if done != NONE {
+                return done;
+            }
+        }
+        let op = match self.policy.expr(id).clone() {
+            Expr::Const(b) => self.push(Op::Const(b)),
+            Expr::Bool(f) => self.push(Op::Bool(f.0)),
+            Expr::Def(d) => match self.policy.definitions.get(d.index()) {
+                Some(def) => match self.def_memo.get(d.index()).copied() {
+                    Some(done) if done != NONE => done,
+                    _ => {
+                        let op = self.expr(def.expr);
+                        if let Some(slot) = self.def_memo.get_mut(d.index()) {
+                            *slot = op;
+                        }
+                        op
+                    }
+                },
+                None => self.push(Op::Const(false)),
+            },
+            Expr::Member { fact, mask } => self.push(Op::Member(fact.0, mask)),
+            Expr::Compare { fact, op, value } => self.push(Op::Compare(fact.0, op, value)),
+            Expr::TextEq { fact, value } => self.push(Op::TextEq(fact.0, value)),
+            Expr::Contains { fact, member } => self.push(Op::Contains(fact.0, 1u64.checked_shl(u32::from(member)).unwrap_or(0))),
+            Expr::Not(e) => {
+                let x = self.expr(e);
+                self.push(Op::Not(x))
+            }
+            Expr::And(es) => {
+                let parts = es.iter().map(|e| self.expr(*e)).collect();
+                self.junction(true, parts)
+            }
+            Expr::Or(es) => {
+                let parts = es.iter().map(|e| self.expr(*e)).collect();
+                self.junction(false, parts)
+            }
+        };
+        if let Some(slot) = self.memo.get_mut(id.index()) {
+            *slot = op;
+        }
+        op
+    }
+}
+
+/// What a case split on a fact needs: the same values, in the same order, as the policy
+/// arena would give.
+fn split_kind(policy: &Policy, fact: FactId, ty: &Type) -> SplitKind {
+    let thresholds = || policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+    match ty {
+        Type::Bool => SplitKind::Bool,
+        Type::Enum(m) => SplitKind::Enum(m.len() as u32),
+        Type::Number => SplitKind::Number(thresholds()),
+        Type::Date => SplitKind::Date(thresholds()),
+        Type::Text => {
+            let mut constants: Vec<Arc<str>> = Vec::new();
+            for e in &policy.exprs {
+                if let Expr::TextEq { fact: f, value } = e {
+                    if *f == fact && !constants.contains(value) {
+                        constants.push(value.clone());
+                    }
+                }
+            }
+            SplitKind::Text(constants)
+        }
+        Type::Set(_) => SplitKind::Set(policy.exprs.iter().find_map(|e| match e {
+            Expr::Contains { fact: f, member } if *f == fact => Some(*member),
+            _ => None,
+        })),
+    }
+}

@@ -1,0 +1,392 @@
+//! The reference evaluator: the straightforward algorithm the compiled evaluator replaced,
+//! kept (test-only) so that the differential tests can compare the two on many requests.
+//!
+//! Every leaf is evaluated through the expression arena, definitions by reference; a case
+//! split clones the request per value; the trace re-evaluates every leaf and scans every
+//! pair for overrides. Slow and obviously right.
+
+use super::split::{Case, CaseValue};
+use super::{eval_expr, leaf_applies, unknown_in, Decision, Outcome, Trace, Tri};
+use crate::ast::EffectKind;
+use crate::ir::{Expr, FactId, LeafId, Policy, Type};
+use crate::request::Request;
+use crate::value::Value;
+use std::sync::Arc;
+
+const BUDGET: usize = 4096;
+
+/// Evaluates a request the reference way.
+pub fn decide(policy: &Policy, request: &Request, trace: bool) -> Decision {
+    let mut budget = BUDGET;
+    let mut decision = decide_split(policy, request, &mut budget);
+    if trace {
+        decision.trace = Some(trace_of(policy, request));
+    }
+    decision
+}
+
+/// The state of every leaf for a request, and the exceptions that fell.
+pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
+    let n = policy.leaves.len();
+    let mut applies = Vec::with_capacity(n);
+    let mut only_if = Vec::with_capacity(n);
+    for i in 0..n {
+        let leaf = LeafId(i as u32);
+        let a = leaf_applies(policy, request, leaf);
+        applies.push(a);
+        only_if.push(match (a, policy.leaf(leaf).only_if) {
+            (Tri::False, _) | (_, None) => None,
+            (_, Some((e, _))) => Some(eval_expr(policy, request, e)),
+        });
+    }
+    let mut overridden = Vec::new();
+    for (i, a) in applies.iter().enumerate() {
+        if *a != Tri::True {
+            continue;
+        }
+        let leaf = LeafId(i as u32);
+        if let Some(by) = (0..n)
+            .map(|j| LeafId(j as u32))
+            .find(|&j| applies[j.index()] == Tri::True && policy.leaf(j).overrides_leaf(leaf))
+        {
+            overridden.push((leaf, by));
+        }
+    }
+    Trace {
+        applies,
+        only_if,
+        overridden,
+    }
+}
+
+fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
+    let mut applicable: Vec<(LeafId, EffectKind)> = Vec::new();
+    let mut unknown = false;
+    for i in 0..policy.leaves.len() {
+        let leaf = LeafId(i as u32);
+        match leaf_applies(policy, request, leaf) {
+            Tri::False => {}
+            Tri::Unknown => unknown = true,
+            Tri::True => {
+                let l = policy.leaf(leaf);
+                let effect = match l.only_if {
+                    None => l.effect,
+                    Some((e, _)) => match eval_expr(policy, request, e) {
+                        Tri::True => l.effect,
+                        Tri::False if l.effect == EffectKind::Required => continue,
+                        Tri::False => EffectKind::Prohibited,
+                        Tri::Unknown => {
+                            unknown = true;
+                            continue;
+                        }
+                    },
+                };
+                applicable.push((leaf, effect));
+            }
+        }
+    }
+    if unknown {
+        return None;
+    }
+    let scoped: Vec<(LeafId, EffectKind)> = applicable
+        .iter()
+        .copied()
+        .filter(|(_, e)| *e == EffectKind::OutOfScope)
+        .collect();
+    let pool = if scoped.is_empty() { applicable } else { scoped };
+    let winners: Vec<(LeafId, EffectKind)> = pool
+        .iter()
+        .copied()
+        .filter(|(l, _)| !pool.iter().any(|(o, _)| o != l && policy.leaf(*o).overrides_leaf(*l)))
+        .collect();
+    let outcome = outcome_of(&winners);
+    let mut cites: Vec<LeafId> = winners.iter().map(|(l, _)| *l).collect();
+    cites.sort_by_key(|l| {
+        let node = policy.node(policy.leaf(*l).node);
+        (std::cmp::Reverse(node.cite.path.len()), l.0)
+    });
+    let mut obligations = Vec::new();
+    if outcome.allows() || outcome == Outcome::Prohibited {
+        for (l, effect) in &winners {
+            if *effect != policy.leaf(*l).effect {
+                continue;
+            }
+            for &o in &policy.leaf(*l).obligations {
+                let ob = &policy.obligations[o as usize];
+                match ob.when.map(|e| eval_expr(policy, request, e)) {
+                    None | Some(Tri::True) => obligations.push(o),
+                    Some(Tri::False) => {}
+                    Some(Tri::Unknown) => return None,
+                }
+            }
+        }
+    }
+    Some(Decision {
+        outcome,
+        cites,
+        obligations,
+        depends_on: Vec::new(),
+        cases: Vec::new(),
+        trace: None,
+    })
+}
+
+fn first_unknown_fact(policy: &Policy, request: &Request) -> Option<FactId> {
+    for (i, leaf) in policy.leaves.iter().enumerate() {
+        match leaf_applies(policy, request, LeafId(i as u32)) {
+            Tri::False => continue,
+            Tri::Unknown => {
+                for c in &leaf.conjuncts {
+                    if let Some(f) = unknown_in(policy, request, c.expr) {
+                        return Some(f);
+                    }
+                }
+            }
+            Tri::True => {
+                if let Some((e, _)) = leaf.only_if {
+                    if let Some(f) = unknown_in(policy, request, e) {
+                        return Some(f);
+                    }
+                }
+                for &o in &leaf.obligations {
+                    if let Some(e) = policy.obligations.get(o as usize).and_then(|o| o.when) {
+                        if let Some(f) = unknown_in(policy, request, e) {
+                            return Some(f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> {
+    match &policy.fact(fact).ty {
+        Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
+        Type::Enum(members) => {
+            let allowed = request.restriction(fact).unwrap_or(u64::MAX);
+            (0..members.len())
+                .filter(|i| allowed & (1u64 << i) != 0)
+                .map(|i| Value::Enum(i as u8))
+                .collect()
+        }
+        Type::Number | Type::Date => {
+            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+            let is_date = matches!(policy.fact(fact).ty, Type::Date);
+            let make = |x: f64| {
+                if is_date {
+                    Value::Date(x as i32)
+                } else {
+                    Value::Number(x)
+                }
+            };
+            let mut values = Vec::new();
+            match thresholds.first() {
+                None => values.push(make(0.0)),
+                Some(first) => values.push(make(first - 1.0)),
+            }
+            for (i, t) in thresholds.iter().enumerate() {
+                values.push(make(*t));
+                let next = thresholds.get(i + 1).map_or(t + 1.0, |n| {
+                    if is_date {
+                        if n - t > 1.0 {
+                            t + 1.0
+                        } else {
+                            f64::NAN
+                        }
+                    } else {
+                        (t + n) / 2.0
+                    }
+                });
+                if !next.is_nan() {
+                    values.push(make(next));
+                }
+            }
+            values
+        }
+        Type::Text => {
+            let mut constants: Vec<Arc<str>> = Vec::new();
+            for e in &policy.exprs {
+                if let Expr::TextEq { fact: f, value } = e {
+                    if *f == fact && !constants.contains(value) {
+                        constants.push(value.clone());
+                    }
+                }
+            }
+            let other: String = constants.iter().map(|c| c.len()).max().map_or(String::new(), |n| "\u{0}".repeat(n + 1));
+            let mut values: Vec<Value> = constants.into_iter().map(Value::Text).collect();
+            values.push(Value::Text(Arc::from(other)));
+            values
+        }
+        Type::Set(_) => {
+            let mut member = None;
+            for e in &policy.exprs {
+                if let Expr::Contains { fact: f, member: m } = e {
+                    if *f == fact {
+                        member = Some(*m);
+                        break;
+                    }
+                }
+            }
+            match member {
+                Some(m) => vec![Value::Set(1u64 << m), Value::Set(0)],
+                None => vec![Value::Set(0)],
+            }
+        }
+    }
+}
+
+fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decision {
+    *budget = budget.saturating_sub(1);
+    if let Some(d) = decide_known(policy, request) {
+        return d;
+    }
+    let undetermined = |depends_on: Vec<FactId>| Decision {
+        outcome: Outcome::Undetermined,
+        cites: Vec::new(),
+        obligations: Vec::new(),
+        depends_on,
+        cases: Vec::new(),
+        trace: None,
+    };
+    let Some(fact) = first_unknown_fact(policy, request) else {
+        return undetermined(Vec::new());
+    };
+    if *budget == 0 {
+        return undetermined(vec![fact]);
+    }
+    let values = split_values(policy, fact, request);
+    let mut subs: Vec<(Value, Decision)> = Vec::with_capacity(values.len());
+    for v in values {
+        let mut r = request.clone();
+        r.assume(fact, v.clone());
+        let d = decide_split(policy, &r, budget);
+        subs.push((v, d));
+    }
+    if let Some((_, first)) = subs.first() {
+        if subs.iter().all(|(_, d)| d == first) {
+            return first.clone();
+        }
+    }
+    let groups = group(policy, fact, subs);
+    let mut cases = Vec::new();
+    for (value, d) in groups {
+        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
+            for mut c in d.cases {
+                c.when.insert(0, (fact, value.clone()));
+                cases.push(c);
+            }
+        } else {
+            cases.push(Case {
+                when: vec![(fact, value)],
+                outcome: d.outcome,
+                cites: d.cites,
+                obligations: d.obligations,
+            });
+        }
+    }
+    let mut depends_on: Vec<FactId> = Vec::new();
+    let mut cites: Vec<LeafId> = Vec::new();
+    for c in &cases {
+        for (f, _) in &c.when {
+            if !depends_on.contains(f) {
+                depends_on.push(*f);
+            }
+        }
+        for l in &c.cites {
+            if !cites.contains(l) {
+                cites.push(*l);
+            }
+        }
+    }
+    Decision {
+        outcome: Outcome::Undetermined,
+        cites,
+        obligations: Vec::new(),
+        depends_on,
+        cases,
+        trace: None,
+    }
+}
+
+fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
+    match &policy.fact(fact).ty {
+        Type::Enum(_) => {
+            let mut groups: Vec<(u64, Decision)> = Vec::new();
+            for (v, d) in subs {
+                let Value::Enum(i) = v else { continue };
+                match groups.iter_mut().find(|(_, g)| *g == d) {
+                    Some((mask, _)) => *mask |= 1u64 << i,
+                    None => groups.push((1u64 << i, d)),
+                }
+            }
+            groups
+                .into_iter()
+                .map(|(mask, d)| {
+                    let value = if mask.count_ones() == 1 {
+                        CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
+                    } else {
+                        CaseValue::Members(mask)
+                    };
+                    (value, d)
+                })
+                .collect()
+        }
+        Type::Number | Type::Date => {
+            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+            let mut out: Vec<(CaseValue, Decision)> = Vec::new();
+            for (v, d) in subs {
+                let x = match v {
+                    Value::Number(n) => n,
+                    Value::Date(days) => f64::from(days),
+                    _ => continue,
+                };
+                let (lo, hi) = region(&thresholds, x);
+                match out.last_mut() {
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => *last_hi = hi,
+                    _ => out.push((CaseValue::Range { lo, hi }, d)),
+                }
+            }
+            out
+        }
+        _ => subs.into_iter().map(|(v, d)| (CaseValue::Value(v), d)).collect(),
+    }
+}
+
+type Bound = Option<(f64, bool)>;
+
+fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
+    if let Some(t) = thresholds.iter().find(|t| **t == x) {
+        return (Some((*t, true)), Some((*t, true)));
+    }
+    let lo = thresholds.iter().rev().find(|t| **t < x).map(|t| (*t, false));
+    let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
+    (lo, hi)
+}
+
+fn outcome_of(winners: &[(LeafId, EffectKind)]) -> Outcome {
+    let mut allows = false;
+    let mut required = false;
+    let mut prohibits = false;
+    let mut out_of_scope = false;
+    for (_, e) in winners {
+        match e {
+            EffectKind::Required => {
+                allows = true;
+                required = true;
+            }
+            EffectKind::Permitted => allows = true,
+            EffectKind::Prohibited => prohibits = true,
+            EffectKind::OutOfScope => out_of_scope = true,
+        }
+    }
+    match (allows, prohibits, out_of_scope) {
+        (false, false, false) => Outcome::NotAddressed,
+        (false, false, true) => Outcome::NotAddressed,
+        (true, false, false) if required => Outcome::Required,
+        (true, false, false) => Outcome::Permitted,
+        (false, true, false) => Outcome::Prohibited,
+        _ => Outcome::Conflict,
+    }
+}

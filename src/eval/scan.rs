@@ -1,0 +1,225 @@
+//! One pass of the compiled evaluator over the leaves a request can reach: the decision
+//! when every fact that matters is known, the trace in the same pass, and the fact to split
+//! on when one is not.
+
+use super::compile::{Compiled, Op, NONE};
+use super::{outcome_of, Decision, Outcome, Trace, Tri};
+use crate::ast::EffectKind;
+use crate::ir::{FactId, LeafId};
+use crate::request::Request;
+use crate::value::Value;
+use smallvec::SmallVec;
+
+impl Compiled {
+    /// Evaluates an operation in three-valued logic.
+    #[inline]
+    pub(super) fn eval(&self, request: &Request, op: u32) -> Tri {
+        match self.ops.get(op as usize) {
+            Some(Op::Member(f, mask)) => match request.get(FactId(*f)) {
+                Some(Value::Enum(i)) => Tri::from_bool(mask & (1u64 << i) != 0),
+                _ => Tri::Unknown,
+            },
+            Some(Op::And(s, e)) => {
+                let mut out = Tri::True;
+                for &k in self.kids.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                    match self.eval(request, k) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                out
+            }
+            Some(Op::Bool(f)) => match request.get(FactId(*f)) {
+                Some(Value::Bool(b)) => Tri::from_bool(*b),
+                _ => Tri::Unknown,
+            },
+            Some(Op::Not(x)) => self.eval(request, *x).not(),
+            Some(Op::Or(s, e)) => {
+                let mut out = Tri::False;
+                for &k in self.kids.get(*s as usize..*e as usize).unwrap_or(&[]) {
+                    match self.eval(request, k) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                out
+            }
+            Some(Op::Compare(f, op, value)) => match request.get(FactId(*f)) {
+                Some(Value::Number(n)) => Tri::from_bool(super::compare(*n, *op, *value)),
+                Some(Value::Date(d)) => Tri::from_bool(super::compare(f64::from(*d), *op, *value)),
+                _ => Tri::Unknown,
+            },
+            Some(Op::Const(b)) => Tri::from_bool(*b),
+            Some(Op::TextEq(f, value)) => match request.get(FactId(*f)) {
+                Some(Value::Text(t)) => Tri::from_bool(t == value),
+                _ => Tri::Unknown,
+            },
+            Some(Op::Contains(f, bit)) => match request.get(FactId(*f)) {
+                Some(Value::Set(bits)) => Tri::from_bool(bits & bit != 0),
+                _ => Tri::Unknown,
+            },
+            None => Tri::False,
+        }
+    }
+
+    /// An unknown fact that makes this operation unknown, if any: the first, depth first.
+    pub(super) fn unknown_in(&self, request: &Request, op: u32) -> Option<FactId> {
+        if self.eval(request, op) != Tri::Unknown {
+            return None;
+        }
+        match self.ops.get(op as usize)? {
+            Op::Bool(f) | Op::Member(f, _) | Op::Compare(f, ..) | Op::TextEq(f, _) | Op::Contains(f, _) => Some(FactId(*f)),
+            Op::Not(x) => self.unknown_in(request, *x),
+            Op::And(s, e) | Op::Or(s, e) => self
+                .kids
+                .get(*s as usize..*e as usize)?
+                .iter()
+                .find_map(|k| self.unknown_in(request, *k)),
+            Op::Const(_) => None,
+        }
+    }
+
+    /// Decides a request in which every fact that matters is known, into `out` (its
+    /// outcome, cites and obligations; `depends_on` and `cases` emptied). Returns `false`
+    /// when an unknown fact could change the outcome: the caller splits on it, and `out`'s
+    /// cites and obligations are then meaningless.
+    ///
+    /// With a trace, every leaf is evaluated (the trace holds them all) and the trace is
+    /// filled; its buffers must be `leaves` long, all `False` / `None`, `overridden` empty.
+    pub(super) fn decide_known(&self, request: &Request, out: &mut Decision, mut trace: Option<&mut Trace>) -> bool {
+        let mut applicable: SmallVec<[(u32, EffectKind); 16]> = SmallVec::new();
+        let mut trues: SmallVec<[u32; 16]> = SmallVec::new();
+        let tracing = trace.is_some();
+        let mut unknown = false;
+        for &l in self.select(request) {
+            let Some(leaf) = self.leaves.get(l as usize) else { continue };
+            let applies = self.eval(request, leaf.cond);
+            if applies == Tri::False {
+                continue;
+            }
+            let only_if = if leaf.only_if == NONE || (applies == Tri::Unknown && !tracing) {
+                None
+            } else {
+                Some(self.eval(request, leaf.only_if))
+            };
+            if let Some(t) = trace.as_deref_mut() {
+                if let Some(slot) = t.applies.get_mut(l as usize) {
+                    *slot = applies;
+                }
+                if let Some(slot) = t.only_if.get_mut(l as usize) {
+                    *slot = only_if;
+                }
+            }
+            if applies == Tri::Unknown {
+                unknown = true;
+                if !tracing {
+                    return false;
+                }
+                continue;
+            }
+            trues.push(l);
+            let effect = match only_if {
+                None | Some(Tri::True) => leaf.effect,
+                // A duty that arises only if C does not arise; a permission given only if
+                // C is refused.
+                Some(Tri::False) if leaf.effect == EffectKind::Required => continue,
+                Some(Tri::False) => EffectKind::Prohibited,
+                Some(Tri::Unknown) => {
+                    unknown = true;
+                    if !tracing {
+                        return false;
+                    }
+                    continue;
+                }
+            };
+            applicable.push((l, effect));
+        }
+        if let Some(t) = trace {
+            for &leaf in &trues {
+                if let Some(&by) = trues.iter().find(|&&by| self.overrides(by, leaf)) {
+                    t.overridden.push((LeafId(leaf), LeafId(by)));
+                }
+            }
+        }
+        if unknown {
+            return false;
+        }
+        // Scope comes first: an applicable `out of scope` provision puts the question
+        // outside the instrument, whatever else applies.
+        let scoped = applicable.iter().any(|(_, e)| *e == EffectKind::OutOfScope);
+        if scoped {
+            applicable.retain(|(_, e)| *e == EffectKind::OutOfScope);
+        }
+        let mut winners: SmallVec<[(u32, EffectKind); 8]> = SmallVec::new();
+        for &(l, e) in &applicable {
+            if !applicable.iter().any(|&(o, _)| o != l && self.overrides(o, l)) {
+                winners.push((l, e));
+            }
+        }
+        let outcome = outcome_of(winners.iter().map(|(_, e)| *e));
+        out.outcome = outcome;
+        out.cites.clear();
+        out.cites.extend(winners.iter().map(|(l, _)| LeafId(*l)));
+        out.cites.sort_unstable_by_key(|l| {
+            let depth = self.leaves.get(l.index()).map_or(0, |x| x.depth);
+            (std::cmp::Reverse(depth), l.0)
+        });
+        out.obligations.clear();
+        out.depends_on.clear();
+        out.cases.clear();
+        if outcome.allows() || outcome == Outcome::Prohibited {
+            for &(l, effect) in &winners {
+                let Some(leaf) = self.leaves.get(l as usize) else { continue };
+                // Duties come with what the provision decides, not with its opposite.
+                if effect != leaf.effect {
+                    continue;
+                }
+                let (start, end) = leaf.obligations;
+                for &o in self.leaf_obligations.get(start as usize..end as usize).unwrap_or(&[]) {
+                    let when = self.obligation_when.get(o as usize).copied().unwrap_or(NONE);
+                    match if when == NONE { Tri::True } else { self.eval(request, when) } {
+                        Tri::True => out.obligations.push(o),
+                        Tri::False => {}
+                        Tri::Unknown => return false,
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// The first fact whose being unknown leaves a leaf (or its `only if`, or an
+    /// obligation's condition) undecided, in source order: the fact to split on next.
+    pub(super) fn first_unknown_fact(&self, request: &Request) -> Option<FactId> {
+        for &l in self.select(request) {
+            let Some(leaf) = self.leaves.get(l as usize) else { continue };
+            match self.eval(request, leaf.cond) {
+                Tri::False => continue,
+                Tri::Unknown => {
+                    if let Some(f) = self.unknown_in(request, leaf.cond) {
+                        return Some(f);
+                    }
+                }
+                Tri::True => {
+                    if leaf.only_if != NONE {
+                        if let Some(f) = self.unknown_in(request, leaf.only_if) {
+                            return Some(f);
+                        }
+                    }
+                    let (start, end) = leaf.obligations;
+                    for &o in self.leaf_obligations.get(start as usize..end as usize).unwrap_or(&[]) {
+                        let when = self.obligation_when.get(o as usize).copied().unwrap_or(NONE);
+                        if when != NONE {
+                            if let Some(f) = self.unknown_in(request, when) {
+                                return Some(f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+}

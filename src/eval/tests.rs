@@ -1,0 +1,225 @@
+//! Differential tests: the compiled evaluator against the reference evaluator, field by
+//! field, on many generated requests over the shipped policies and the test fixtures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::{reference, trace_of, Compiled, Decision};
+use crate::ir::{FactId, Policy, Type};
+use crate::request::{Origin, Request};
+use crate::value::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A small deterministic generator (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+fn policy(path: &str) -> Arc<Policy> {
+    let program = crate::load::load(&[PathBuf::from(path)]).expect("the policy checks clean");
+    program.policies[0].clone()
+}
+
+/// A value of a fact's type, near the policy's thresholds and constants.
+fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
+    let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+    let near = |rng: &mut Rng| -> f64 {
+        let base = if thresholds.is_empty() || rng.chance(10) {
+            rng.below(12) as f64 - 2.0
+        } else {
+            thresholds[rng.below(thresholds.len())]
+        };
+        base + [0.0, 0.0, 0.5, -0.5, 1.0, -1.0, 0.25][rng.below(7)]
+    };
+    match &policy.fact(fact).ty {
+        Type::Bool => Value::Bool(rng.chance(50)),
+        Type::Number => Value::Number(near(rng)),
+        Type::Date => Value::Date(near(rng).floor() as i32),
+        Type::Text => {
+            let constants: Vec<Arc<str>> = policy
+                .exprs
+                .iter()
+                .filter_map(|e| match e {
+                    crate::ir::Expr::TextEq { fact: f, value } if *f == fact => Some(value.clone()),
+                    _ => None,
+                })
+                .collect();
+            if constants.is_empty() || rng.chance(30) {
+                Value::Text(Arc::from("something else"))
+            } else {
+                Value::Text(constants[rng.below(constants.len())].clone())
+            }
+        }
+        Type::Enum(m) => Value::Enum(rng.below(m.len()) as u8),
+        Type::Set(m) => Value::Set(rng.next() & if m.len() >= 64 { u64::MAX } else { (1u64 << m.len()) - 1 }),
+    }
+}
+
+/// A generated request: from scratch or from one of the policy's own tests, with some
+/// facts changed and some left unknown.
+fn request(policy: &Policy, rng: &mut Rng) -> Request {
+    let n = policy.facts.len();
+    let mut r = if !policy.tests.is_empty() && rng.chance(50) {
+        policy.tests[rng.below(policy.tests.len())].request.clone()
+    } else {
+        let mut r = Request::empty(policy);
+        for f in 0..n {
+            if rng.chance(85) {
+                let f = FactId(f as u32);
+                r.replace(f, Some(value(policy, f, rng)), Origin::Given);
+            }
+        }
+        r
+    };
+    if n == 0 {
+        return r;
+    }
+    for _ in 0..rng.below(4) {
+        let f = FactId(rng.below(n) as u32);
+        r.replace(f, Some(value(policy, f, rng)), Origin::Given);
+    }
+    // How many facts are unknown: none, a few, or many.
+    let unknown = match rng.below(10) {
+        0..=4 => 0,
+        5..=8 => 1 + rng.below(3),
+        _ => n / 3,
+    };
+    for _ in 0..unknown {
+        let f = FactId(rng.below(n) as u32);
+        r.replace(f, None, Origin::Unknown);
+        if let Type::Enum(m) = &policy.fact(f).ty {
+            if rng.chance(20) {
+                r.restrict(f, rng.next() & ((1u64 << m.len().min(63)) - 1));
+            }
+        }
+    }
+    r
+}
+
+fn assert_same(policy: &Policy, request: &Request, fast: &Decision, slow: &Decision, what: &str) {
+    let context = || format!("{what} on {} for {request:?}", policy.citation);
+    assert_eq!(fast.outcome, slow.outcome, "outcome: {}", context());
+    assert_eq!(fast.cites, slow.cites, "cites: {}", context());
+    assert_eq!(fast.obligations, slow.obligations, "obligations: {}", context());
+    assert_eq!(fast.depends_on, slow.depends_on, "depends_on: {}", context());
+    assert_eq!(fast.cases, slow.cases, "cases: {}", context());
+    match (&fast.trace, &slow.trace) {
+        (Some(a), Some(b)) => {
+            assert_eq!(a.applies, b.applies, "trace applies: {}", context());
+            assert_eq!(a.only_if, b.only_if, "trace only_if: {}", context());
+            assert_eq!(a.overridden, b.overridden, "trace overridden: {}", context());
+        }
+        (None, None) => {}
+        _ => panic!("trace presence differs: {}", context()),
+    }
+}
+
+/// Decides `count` generated requests both ways, with and without the trace, fresh and
+/// into a reused decision; returns how many were undetermined (to show splits are hit).
+fn differential(policy: &Policy, count: usize, seed: u64) -> usize {
+    let compiled = Compiled::new(policy);
+    let mut rng = Rng(seed);
+    let mut reused = Decision::default();
+    let mut undetermined = 0;
+    for i in 0..count {
+        let request = request(policy, &mut rng);
+        let trace = i % 2 == 0;
+        let slow = reference::decide(policy, &request, trace);
+        let fast = compiled.decide(&request, trace);
+        assert_same(policy, &request, &fast, &slow, "decide");
+        compiled.decide_into(&request, trace, &mut reused);
+        assert_same(policy, &request, &reused, &slow, "decide_into");
+        let slow_trace = reference::trace_of(policy, &request);
+        let fast_trace = trace_of(policy, &request);
+        assert_eq!(fast_trace, slow_trace, "trace_of for {request:?}");
+        if slow.outcome == super::Outcome::Undetermined {
+            undetermined += 1;
+        }
+    }
+    undetermined
+}
+
+/// How many generated requests the Oregon differential test decides.
+const OREGON_REQUESTS: usize = 20_000;
+
+#[test]
+fn compiled_evaluator_agrees_with_the_reference_on_oregon() {
+    let policy = policy("policies/oregon");
+    let undetermined = differential(&policy, OREGON_REQUESTS, 0x5EED_0001);
+    assert!(undetermined > OREGON_REQUESTS / 20, "too few undetermined requests: {undetermined}");
+    assert!(undetermined < OREGON_REQUESTS / 2, "too many undetermined requests: {undetermined}");
+}
+
+#[test]
+fn compiled_evaluator_agrees_with_the_reference_on_oklahoma() {
+    let policy = policy("policies/oklahoma");
+    differential(&policy, 5_000, 0x5EED_0002);
+}
+
+#[test]
+fn compiled_evaluator_agrees_with_the_reference_on_every_fixture_that_checks() {
+    let mut files = Vec::new();
+    collect(Path::new("tests"), &mut files);
+    files.sort();
+    let mut checked = 0;
+    for (i, file) in files.iter().enumerate() {
+        let Ok(program) = crate::load::load(std::slice::from_ref(file)) else { continue };
+        for policy in &program.policies {
+            differential(policy, 300, 0x5EED_1000 + i as u64);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 5, "only {checked} fixture policies checked clean");
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "juris") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_dispatch_skips_leaves_but_never_one_that_applies() {
+    let policy = policy("policies/oregon");
+    let compiled = Compiled::new(&policy);
+    let mut rng = Rng(7);
+    let mut skipped = 0usize;
+    for _ in 0..2_000 {
+        let request = request(&policy, &mut rng);
+        let selected = compiled.select(&request);
+        skipped += compiled.leaf_count() - selected.len();
+        for leaf in 0..policy.leaves.len() {
+            if !selected.contains(&(leaf as u32)) {
+                let applies = super::leaf_applies(&policy, &request, crate::ir::LeafId(leaf as u32));
+                assert_eq!(applies, super::Tri::False, "leaf {leaf} skipped for {request:?}");
+            }
+        }
+    }
+    assert!(skipped > 2_000 * compiled.leaf_count() / 2, "the dispatch skips too little: {skipped}");
+}

@@ -1,0 +1,449 @@
+//! The linter: drafting defects that check clean but are almost certainly not what the
+//! text means. One module per rule:
+//!
+//! | code | rule | module |
+//! |---|---|---|
+//! | `L001` | two provisions conflict, nothing orders them (with a witness request) | `conflict` |
+//! | `L002` | a provision never applies, or is always overridden | `unreachable` |
+//! | `L003` | a subsection of the statute text is not accounted for | `coverage` |
+//! | `L004` | a fact is read by nothing | `unused_fact` |
+//! | `L005` | a definition is used by nothing | `unused_definition` |
+//! | `L006` | a test does not state its expected cites | `test_cites` |
+//!
+//! `L001` and `L002` search for requests (see `search.rs`); every search is bounded, and a
+//! question it cannot settle within its budget is reported as `L007` rather than guessed.
+//! `juris.toml` ([`crate::config`]) allows or denies rules per project.
+
+use crate::config::{self, Config, Level};
+use crate::diagnostic::{code, Diagnostic, FileDiagnostics, Severity};
+use crate::ir::{LeafId, Policy};
+use crate::source::{SourceFile, Span};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+mod conflict;
+mod coverage;
+mod domain;
+mod search;
+mod test_cites;
+mod unreachable;
+mod unused_definition;
+mod unused_fact;
+
+#[cfg(test)]
+mod tests;
+
+/// How much work the linter may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The most steps one search (one pair of provisions, one provision) may take.
+    pub budget: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { budget: 20_000 }
+    }
+}
+
+/// Lints one policy: every finding at its code's default severity, in source order.
+pub fn lint(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
+    let cx = Context::new(policy, options);
+    let mut out = Vec::new();
+    conflict::check(&cx, &mut out);
+    unreachable::check(&cx, &mut out);
+    coverage::check(policy, &mut out);
+    unused_fact::check(policy, &mut out);
+    unused_definition::check(policy, &mut out);
+    test_cites::check(policy, &mut out);
+    out.sort_by(|a, b| (a.span().start, a.code.code).cmp(&(b.span().start, b.code.code)));
+    out
+}
+
+/// A finding that `juris.toml` allows: not reported, but kept (SARIF lists it as
+/// suppressed, with the reason).
+#[derive(Clone, Debug)]
+pub struct Allowed {
+    /// The policy file.
+    pub source: SourceFile,
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// Why it is allowed, as `juris.toml` says.
+    pub reason: Option<String>,
+}
+
+/// The findings on a set of policies, with `juris.toml` applied.
+#[derive(Clone, Debug, Default)]
+pub struct Linted {
+    /// Findings to report, per file: lint findings per policy (denied ones as errors), and
+    /// problems in the `juris.toml` files.
+    pub files: Vec<FileDiagnostics>,
+    /// Findings that `juris.toml` allows.
+    pub allowed: Vec<Allowed>,
+}
+
+impl Linted {
+    /// How many reported findings have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// How many reported findings are errors because `juris.toml` denies their rule.
+    pub fn denied(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == Severity::Error && config::is_rule(d.code))
+            .count()
+    }
+
+    /// Whether a `juris.toml` could not be used (`L009`): an input error.
+    pub fn config_invalid(&self) -> bool {
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .any(|d| d.code.code == code::invalid_config.code)
+    }
+}
+
+/// Lints every policy, each under the `juris.toml` that applies to it
+/// ([`config::find_for`]).
+pub fn lint_policies(policies: &[Arc<Policy>], options: &Options) -> Linted {
+    let mut configs: Vec<(Option<PathBuf>, Config)> = Vec::new();
+    let mut linted = Linted::default();
+    for policy in policies {
+        let path = config::find_for(Path::new(policy.source.name()));
+        let index = match configs.iter().position(|(p, _)| *p == path) {
+            Some(i) => i,
+            None => {
+                let config = match &path {
+                    Some(p) => {
+                        let (config, problems) = config::load(p);
+                        if let Some(mut file) = problems {
+                            file.diagnostics =
+                                apply(&config, &file.source, file.diagnostics, &mut linted.allowed);
+                            if !file.diagnostics.is_empty() {
+                                linted.files.push(file);
+                            }
+                        }
+                        config
+                    }
+                    None => Config::default(),
+                };
+                configs.push((path, config));
+                configs.len() - 1
+            }
+        };
+        let config = &configs[index].1;
+        let diagnostics = apply(
+            config,
+            &policy.source,
+            lint(policy, options),
+            &mut linted.allowed,
+        );
+        if !diagnostics.is_empty() {
+            linted.files.push(FileDiagnostics {
+                source: policy.source.clone(),
+                diagnostics,
+            });
+        }
+    }
+    linted
+}
+
+/// Applies a configuration to findings: allowed ones are set aside, denied ones become
+/// errors.
+pub fn apply(
+    config: &Config,
+    source: &SourceFile,
+    findings: Vec<Diagnostic>,
+    allowed: &mut Vec<Allowed>,
+) -> Vec<Diagnostic> {
+    let mut shown = Vec::new();
+    for mut d in findings {
+        if !config::is_rule(d.code) {
+            shown.push(d);
+            continue;
+        }
+        match config.lint.level(d.code) {
+            Level::Allow(reason) => allowed.push(Allowed {
+                source: source.clone(),
+                diagnostic: d,
+                reason,
+            }),
+            Level::Deny => {
+                d.severity = Severity::Error;
+                shown.push(d);
+            }
+            Level::Default => shown.push(d),
+        }
+    }
+    shown
+}
+
+/// What the rules share: the policy, the searcher, and for each provision the provisions
+/// that set it aside when they apply.
+pub(crate) struct Context<'p> {
+    policy: &'p Policy,
+    search: search::Searcher<'p>,
+    preemptors: Vec<Vec<LeafId>>,
+}
+
+impl<'p> Context<'p> {
+    fn new(policy: &'p Policy, options: &Options) -> Self {
+        let n = policy.leaves.len();
+        let out_of_scope: Vec<LeafId> = (0..n)
+            .map(|i| LeafId(i as u32))
+            .filter(|&l| policy.leaf(l).effect == crate::ast::EffectKind::OutOfScope)
+            .collect();
+        let preemptors = (0..n)
+            .map(|i| {
+                let leaf = LeafId(i as u32);
+                let scoped = policy.leaf(leaf).effect == crate::ast::EffectKind::OutOfScope;
+                (0..n)
+                    .map(|j| LeafId(j as u32))
+                    .filter(|&o| {
+                        o != leaf
+                            && ((policy.leaf(o).overrides_leaf(leaf)
+                                && (!scoped
+                                    || policy.leaf(o).effect
+                                        == crate::ast::EffectKind::OutOfScope))
+                                || (!scoped && out_of_scope.contains(&o)))
+                    })
+                    .collect()
+            })
+            .collect();
+        Context {
+            policy,
+            search: search::Searcher::new(policy, options.budget),
+            preemptors,
+        }
+    }
+
+    /// The provisions that set `leaf` aside when they are in force: the exceptions that
+    /// override it and, unless it is one itself, the out-of-scope provisions.
+    fn preemptors(&self, leaf: LeafId) -> &[LeafId] {
+        self.preemptors
+            .get(leaf.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The conditions of a provision.
+    fn conditions(&self, leaf: LeafId) -> Vec<crate::ir::ExprId> {
+        self.policy
+            .leaf(leaf)
+            .conjuncts
+            .iter()
+            .map(|c| c.expr)
+            .collect()
+    }
+}
+
+/// Which `rule { … }` of its provision a leaf is, when it is one: `(index, how many)`.
+fn rule_of(policy: &Policy, leaf: LeafId) -> Option<(usize, usize)> {
+    let node = policy.node(policy.leaf(leaf).node);
+    node.rules
+        .iter()
+        .position(|&r| r == leaf)
+        .map(|i| (i + 1, node.rules.len()))
+}
+
+fn rule_suffix(policy: &Policy, leaf: LeafId) -> String {
+    match rule_of(policy, leaf) {
+        Some((_, 1)) => " rule".to_string(),
+        Some((i, _)) => format!(" rule {i}"),
+        None => String::new(),
+    }
+}
+
+/// A deciding provision for messages: `` `OAR 860-086-0030(5)` rule 2 ``.
+pub(crate) fn leaf_name(policy: &Policy, leaf: LeafId) -> String {
+    format!("`{}`{}", policy.cite_of(leaf), rule_suffix(policy, leaf))
+}
+
+/// A deciding provision by its local cite: `(5) rule 2`.
+pub(crate) fn leaf_local(policy: &Policy, leaf: LeafId) -> String {
+    let node = policy.node(policy.leaf(leaf).node);
+    format!(
+        "{}{}",
+        crate::statute::StatuteText::display_path(&node.cite.path),
+        rule_suffix(policy, leaf)
+    )
+}
+
+/// Where a deciding provision is written: a rule's first own condition, else the label.
+pub(crate) fn leaf_span(policy: &Policy, leaf: LeafId) -> Span {
+    let l = policy.leaf(leaf);
+    let node = policy.node(l.node);
+    if rule_of(policy, leaf).is_some() {
+        let own = l.conjuncts.iter().filter(|c| c.node == l.node).count();
+        let rule_conditions = own.saturating_sub(node.conditions.len());
+        if rule_conditions > 0 {
+            if let Some(c) = l.conjuncts.get(l.conjuncts.len() - rule_conditions) {
+                return c.span;
+            }
+        }
+    }
+    node.label_span
+}
+
+/// The span of the policy's header line, `policy "…"`, outside comments.
+pub(crate) fn header_span(policy: &Policy) -> Span {
+    let text = policy.source.text();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("policy") && !trimmed.starts_with("//") {
+            let start = offset + (line.len() - trimmed.len());
+            let head = trimmed.split('{').next().unwrap_or(trimmed).trim_end();
+            return Span::new(start, start + head.len().max("policy".len()));
+        }
+        offset += line.len();
+    }
+    Span::default()
+}
+
+/// A request as one line of JSON, the way `juris eval` reads it: the policy's
+/// jurisdiction, then the facts the request gives other than their defaults, in vocabulary
+/// order (dotted names as nested objects).
+pub(crate) fn request_json(policy: &Policy, request: &crate::request::Request) -> String {
+    enum Entry {
+        Value(serde_json::Value),
+        Object(Vec<(String, Entry)>),
+    }
+    fn insert(entries: &mut Vec<(String, Entry)>, path: &[&str], value: serde_json::Value) {
+        match path {
+            [] => {}
+            [last] => entries.push((last.to_string(), Entry::Value(value))),
+            [first, rest @ ..] => {
+                let found = entries.iter_mut().find_map(|(k, e)| match e {
+                    Entry::Object(children) if k == first => Some(children),
+                    _ => None,
+                });
+                match found {
+                    Some(children) => insert(children, rest, value),
+                    None => {
+                        let mut children = Vec::new();
+                        insert(&mut children, rest, value);
+                        entries.push((first.to_string(), Entry::Object(children)));
+                    }
+                }
+            }
+        }
+    }
+    fn render(entries: &[(String, Entry)]) -> String {
+        let fields: Vec<String> = entries
+            .iter()
+            .map(|(k, e)| {
+                let key = serde_json::Value::String(k.clone());
+                match e {
+                    Entry::Value(v) => format!("{key}: {v}"),
+                    Entry::Object(children) => format!("{key}: {}", render(children)),
+                }
+            })
+            .collect();
+        format!("{{{}}}", fields.join(", "))
+    }
+    let mut root = vec![(
+        "jurisdiction".to_string(),
+        Entry::Value(serde_json::Value::String(policy.jurisdiction.clone())),
+    )];
+    for (i, fact) in policy.facts.iter().enumerate() {
+        let id = crate::ir::FactId(i as u32);
+        if request.origin(id) != crate::request::Origin::Given {
+            continue;
+        }
+        if let Some(value) = request
+            .get(id)
+            .filter(|v| fact.default.as_ref() != Some(*v))
+        {
+            let path: Vec<&str> = fact.name.split('.').collect();
+            insert(&mut root, &path, fact.to_json(value));
+        }
+    }
+    render(&root)
+}
+
+/// The expressions that decide: every provision's conditions and `only if`, and every
+/// obligation's condition.
+pub(crate) fn roots(policy: &Policy) -> Vec<crate::ir::ExprId> {
+    let mut out = Vec::new();
+    for leaf in &policy.leaves {
+        out.extend(leaf.conjuncts.iter().map(|c| c.expr));
+        out.extend(leaf.only_if.map(|(e, _)| e));
+    }
+    out.extend(policy.obligations.iter().filter_map(|o| o.when));
+    out
+}
+
+/// Visits every fact and definition the expressions read, through definitions.
+pub(crate) fn walk(
+    policy: &Policy,
+    exprs: &[crate::ir::ExprId],
+    on_fact: &mut dyn FnMut(crate::ir::FactId),
+    on_definition: &mut dyn FnMut(crate::ir::DefId),
+) {
+    use crate::ir::Expr;
+    let mut seen_expr = vec![false; policy.exprs.len()];
+    let mut seen_def = vec![false; policy.definitions.len()];
+    let mut stack: Vec<crate::ir::ExprId> = exprs.to_vec();
+    while let Some(id) = stack.pop() {
+        match seen_expr.get_mut(id.index()) {
+            Some(seen) if !*seen => *seen = true,
+            _ => continue,
+        }
+        match policy.expr(id) {
+            Expr::Const(_) => {}
+            Expr::Bool(f)
+            | Expr::Member { fact: f, .. }
+            | Expr::Compare { fact: f, .. }
+            | Expr::TextEq { fact: f, .. }
+            | Expr::Contains { fact: f, .. } => on_fact(*f),
+            Expr::Def(d) => {
+                if let Some(seen) = seen_def.get_mut(d.index()) {
+                    if !*seen {
+                        *seen = true;
+                        on_definition(*d);
+                        if let Some(def) = policy.definitions.get(d.index()) {
+                            stack.push(def.expr);
+                        }
+                    }
+                }
+            }
+            Expr::Not(e) => stack.push(*e),
+            Expr::And(es) | Expr::Or(es) => stack.extend(es.iter().copied()),
+        }
+    }
+}
+
+/// How many lines apart two places may be and still be shown in one snippet.
+const NEAR: usize = 10;
+
+/// Points a diagnostic at a second place: a label when it is near the first, else a note
+/// with its own snippet (so that two provisions far apart do not pull in all between).
+pub(crate) fn point(
+    d: Diagnostic,
+    policy: &Policy,
+    span: Span,
+    label: &str,
+    note: String,
+) -> Diagnostic {
+    let line = |s: Span| policy.source.line_col(s.start as usize).0;
+    if line(d.span()).abs_diff(line(span)) <= NEAR {
+        d.with_label(span, label)
+    } else {
+        d.with_related(crate::diagnostic::Related {
+            source: policy.source.clone(),
+            message: note,
+            label: Some(crate::diagnostic::Label {
+                span,
+                text: label.to_string(),
+            }),
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! The values of a fact worth trying in a search: the same cases the evaluator splits on
+//! (booleans, enumeration members, one value per region the policy's thresholds cut a
+//! number or date into), plus every combination of the set members the policy tests.
+
+use crate::ir::{Expr, FactId, Policy, Type};
+use crate::value::Value;
+use std::sync::Arc;
+
+/// Beyond this many tested members, a set fact is tried with no member, each member alone
+/// and all of them, rather than with every combination.
+const MAX_SET_MEMBERS: usize = 6;
+
+/// The values of every fact, computed once per policy.
+pub(crate) struct Domains {
+    values: Vec<Vec<Value>>,
+}
+
+impl Domains {
+    /// The domains of a policy's facts.
+    pub(crate) fn new(policy: &Policy) -> Domains {
+        let values = (0..policy.facts.len())
+            .map(|i| values_of(policy, FactId(i as u32)))
+            .collect();
+        Domains { values }
+    }
+
+    /// The values to try for a fact.
+    pub(crate) fn of(&self, fact: FactId) -> &[Value] {
+        self.values
+            .get(fact.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// The values to try, the fact's default first (so that witnesses read naturally: a fact
+/// the search need not change keeps the value an absent fact takes).
+fn values_of(policy: &Policy, fact: FactId) -> Vec<Value> {
+    let mut values = domain(policy, fact);
+    if let Some(default) = &policy.fact(fact).default {
+        values.retain(|v| v != default);
+        values.insert(0, default.clone());
+    }
+    values
+}
+
+fn domain(policy: &Policy, fact: FactId) -> Vec<Value> {
+    let declared = policy.fact(fact);
+    match &declared.ty {
+        Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
+        Type::Enum(members) => (0..members.len().min(64))
+            .map(|i| Value::Enum(i as u8))
+            .collect(),
+        Type::Number | Type::Date => numbers(policy, fact, matches!(declared.ty, Type::Date)),
+        Type::Text => texts(policy, fact),
+        Type::Set(_) => sets(policy, fact),
+    }
+}
+
+/// One value below the first threshold, each threshold, one value between each two and
+/// one above the last (for dates: the day after a threshold, when it lies before the next).
+fn numbers(policy: &Policy, fact: FactId, is_date: bool) -> Vec<Value> {
+    let thresholds = policy
+        .thresholds
+        .get(fact.index())
+        .cloned()
+        .unwrap_or_default();
+    let make = |x: f64| {
+        if is_date {
+            Value::Date(x as i32)
+        } else {
+            Value::Number(x)
+        }
+    };
+    let mut values = Vec::new();
+    match thresholds.first() {
+        None => values.push(make(0.0)),
+        Some(first) => values.push(make(first - 1.0)),
+    }
+    for (i, t) in thresholds.iter().enumerate() {
+        values.push(make(*t));
+        match thresholds.get(i + 1) {
+            None => values.push(make(t + 1.0)),
+            Some(next) if is_date => {
+                if next - t > 1.0 {
+                    values.push(make(t + 1.0));
+                }
+            }
+            Some(next) => values.push(make((t + next) / 2.0)),
+        }
+    }
+    values
+}
+
+/// Each constant the policy compares the text with, and one text equal to none of them.
+fn texts(policy: &Policy, fact: FactId) -> Vec<Value> {
+    let mut constants: Vec<Arc<str>> = Vec::new();
+    for e in &policy.exprs {
+        if let Expr::TextEq { fact: f, value } = e {
+            if *f == fact && !constants.contains(value) {
+                constants.push(value.clone());
+            }
+        }
+    }
+    let mut other = String::from("other");
+    while constants.iter().any(|c| **c == *other) {
+        other.push('_');
+    }
+    let mut values: Vec<Value> = constants.into_iter().map(Value::Text).collect();
+    values.push(Value::Text(Arc::from(other)));
+    values
+}
+
+/// Every combination of the members the policy tests (`contains`), or for many members:
+/// none, each alone, and all.
+fn sets(policy: &Policy, fact: FactId) -> Vec<Value> {
+    let mut tested: Vec<u8> = Vec::new();
+    for e in &policy.exprs {
+        if let Expr::Contains { fact: f, member } = e {
+            if *f == fact && !tested.contains(member) && *member < 64 {
+                tested.push(*member);
+            }
+        }
+    }
+    tested.sort_unstable();
+    let bit = |m: u8| 1u64 << m;
+    if tested.len() <= MAX_SET_MEMBERS {
+        (0u32..(1u32 << tested.len()))
+            .map(|combo| {
+                let bits = tested
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| combo & (1 << i) != 0)
+                    .fold(0u64, |acc, (_, m)| acc | bit(*m));
+                Value::Set(bits)
+            })
+            .collect()
+    } else {
+        let mut values = vec![Value::Set(0)];
+        values.extend(tested.iter().map(|m| Value::Set(bit(*m))));
+        values.push(Value::Set(tested.iter().fold(0u64, |acc, m| acc | bit(*m))));
+        values
+    }
+}

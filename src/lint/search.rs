@@ -1,0 +1,259 @@
+//! The bounded search behind the conflict and reachability rules.
+//!
+//! A [`Goal`] asks for a request in which some conditions all hold, two provisions decide
+//! opposite ways, and some provisions are not in force. The search starts from a request in
+//! which every fact is unknown (defaults too: a default is only what an absent fact takes,
+//! and a request may give any value), picks an unknown fact that a condition still depends
+//! on, and tries each value of its domain (see `domain.rs`), pruning as soon as a condition
+//! that must hold is known false, or a provision that must not be in force is known to be
+//! (Kleene logic is monotone: what is known stays known as more facts are given). Each
+//! search spends at most a fixed number of steps; past it the answer is "undecided", never
+//! a guess.
+
+use super::domain::Domains;
+use crate::ast::EffectKind;
+use crate::eval::{eval_expr, leaf_applies, unknown_in, Tri};
+use crate::ir::{ExprId, Fact, FactId, LeafId, Policy};
+use crate::request::Request;
+
+/// What a search looks for.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Goal {
+    /// Conditions that must all hold.
+    pub holds: Vec<ExprId>,
+    /// Two provisions (whose conditions are in `holds`) that must decide opposite ways:
+    /// one allows, the other prohibits.
+    pub opposed: Option<(LeafId, LeafId)>,
+    /// Provisions that must not be in force.
+    pub blocked: Vec<LeafId>,
+}
+
+/// What a search found.
+#[derive(Clone, Debug)]
+pub(crate) enum Found {
+    /// A request that meets the goal; the facts it does not need are unknown.
+    Yes(Request),
+    /// No request meets the goal.
+    No,
+    /// The step budget ran out first.
+    Undecided,
+}
+
+/// Where the search stands on a partial request.
+enum Status {
+    /// The goal can no longer be met.
+    Dead,
+    /// The goal is met.
+    Done,
+    /// The goal depends on this unknown fact.
+    Need(FactId),
+    /// Something is unknown but no fact could be named (never expected).
+    Stuck,
+}
+
+/// The effect a provision has on a request, once its `only if` is taken into account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Effective {
+    /// Not known yet.
+    Unknown,
+    /// A duty that arises only if a condition that fails: the provision does not decide.
+    Absent,
+    /// It decides with this effect.
+    Is(EffectKind),
+}
+
+/// Runs goals against one policy.
+pub(crate) struct Searcher<'p> {
+    policy: &'p Policy,
+    domains: Domains,
+    blank: Request,
+    budget: usize,
+}
+
+impl<'p> Searcher<'p> {
+    /// A searcher that spends at most `budget` steps per goal.
+    pub(crate) fn new(policy: &'p Policy, budget: usize) -> Self {
+        let facts: Vec<Fact> = policy
+            .facts
+            .iter()
+            .map(|f| Fact {
+                default: None,
+                ..f.clone()
+            })
+            .collect();
+        Searcher {
+            policy,
+            domains: Domains::new(policy),
+            blank: Request::empty_for(&facts),
+            budget: budget.max(1),
+        }
+    }
+
+    /// The domains of the policy's facts.
+    pub(crate) fn domains(&self) -> &Domains {
+        &self.domains
+    }
+
+    /// The step budget of one search.
+    pub(crate) fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Looks for a request that meets the goal.
+    pub(crate) fn find(&self, goal: &Goal) -> Found {
+        let mut steps = self.budget;
+        match self.dfs(goal, &self.blank, &mut steps) {
+            Ok(Some(request)) => Found::Yes(request),
+            Ok(None) => Found::No,
+            Err(Exhausted) => Found::Undecided,
+        }
+    }
+
+    fn dfs(
+        &self,
+        goal: &Goal,
+        request: &Request,
+        steps: &mut usize,
+    ) -> Result<Option<Request>, Exhausted> {
+        if *steps == 0 {
+            return Err(Exhausted);
+        }
+        *steps -= 1;
+        match self.status(goal, request) {
+            Status::Dead => Ok(None),
+            Status::Done => Ok(Some(request.clone())),
+            Status::Stuck => Err(Exhausted),
+            Status::Need(fact) => {
+                for value in self.domains.of(fact) {
+                    let mut next = request.clone();
+                    next.assume(fact, value.clone());
+                    if let Some(found) = self.dfs(goal, &next, steps)? {
+                        return Ok(Some(found));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn status(&self, goal: &Goal, request: &Request) -> Status {
+        let policy = self.policy;
+        let mut next: Option<FactId> = None;
+        let mut unknown = false;
+        for &e in &goal.holds {
+            match eval_expr(policy, request, e) {
+                Tri::False => return Status::Dead,
+                Tri::True => {}
+                Tri::Unknown => {
+                    unknown = true;
+                    if next.is_none() {
+                        next = unknown_in(policy, request, e);
+                    }
+                }
+            }
+        }
+        if let Some((a, b)) = goal.opposed {
+            match (effective(policy, request, a), effective(policy, request, b)) {
+                (Effective::Absent, _) | (_, Effective::Absent) => return Status::Dead,
+                (Effective::Is(x), Effective::Is(y)) => {
+                    if !opposite(x, y) {
+                        return Status::Dead;
+                    }
+                }
+                _ => {
+                    unknown = true;
+                    if next.is_none() {
+                        next = only_if_unknown(policy, request, a)
+                            .or_else(|| only_if_unknown(policy, request, b));
+                    }
+                }
+            }
+        }
+        for &b in &goal.blocked {
+            match in_force(policy, request, b) {
+                Tri::True => return Status::Dead,
+                Tri::False => {}
+                Tri::Unknown => {
+                    unknown = true;
+                    if next.is_none() {
+                        next = leaf_unknown(policy, request, b);
+                    }
+                }
+            }
+        }
+        match (unknown, next) {
+            (false, _) => Status::Done,
+            (true, Some(fact)) => Status::Need(fact),
+            (true, None) => Status::Stuck,
+        }
+    }
+}
+
+/// The step budget ran out.
+struct Exhausted;
+
+/// Whether one effect allows and the other prohibits.
+pub(crate) fn opposite(x: EffectKind, y: EffectKind) -> bool {
+    let allows = |e: EffectKind| matches!(e, EffectKind::Required | EffectKind::Permitted);
+    (allows(x) && y == EffectKind::Prohibited) || (allows(y) && x == EffectKind::Prohibited)
+}
+
+/// The effects a provision can have: its own, and for `permitted only if` the prohibition
+/// it yields when the condition fails.
+pub(crate) fn possible_effects(policy: &Policy, leaf: LeafId) -> Vec<EffectKind> {
+    let l = policy.leaf(leaf);
+    match (l.only_if, l.effect) {
+        (Some(_), EffectKind::Permitted) => vec![EffectKind::Permitted, EffectKind::Prohibited],
+        (_, effect) => vec![effect],
+    }
+}
+
+/// The effect of a provision on a request, assuming it applies.
+pub(crate) fn effective(policy: &Policy, request: &Request, leaf: LeafId) -> Effective {
+    let l = policy.leaf(leaf);
+    match l.only_if {
+        None => Effective::Is(l.effect),
+        Some((c, _)) => match eval_expr(policy, request, c) {
+            Tri::True => Effective::Is(l.effect),
+            Tri::False if l.effect == EffectKind::Required => Effective::Absent,
+            Tri::False => Effective::Is(EffectKind::Prohibited),
+            Tri::Unknown => Effective::Unknown,
+        },
+    }
+}
+
+/// Whether a provision is in force on a request: it applies and, for a `required only if`,
+/// its condition holds (a duty that does not arise overrides nothing).
+pub(crate) fn in_force(policy: &Policy, request: &Request, leaf: LeafId) -> Tri {
+    let applies = leaf_applies(policy, request, leaf);
+    if applies == Tri::False {
+        return Tri::False;
+    }
+    let l = policy.leaf(leaf);
+    let gate = match (l.only_if, l.effect) {
+        (Some((c, _)), EffectKind::Required) => eval_expr(policy, request, c),
+        _ => Tri::True,
+    };
+    match (applies, gate) {
+        (_, Tri::False) => Tri::False,
+        (Tri::True, Tri::True) => Tri::True,
+        _ => Tri::Unknown,
+    }
+}
+
+/// An unknown fact a provision's applicability or `only if` depends on.
+pub(crate) fn leaf_unknown(policy: &Policy, request: &Request, leaf: LeafId) -> Option<FactId> {
+    policy
+        .leaf(leaf)
+        .conjuncts
+        .iter()
+        .find_map(|c| unknown_in(policy, request, c.expr))
+        .or_else(|| only_if_unknown(policy, request, leaf))
+}
+
+fn only_if_unknown(policy: &Policy, request: &Request, leaf: LeafId) -> Option<FactId> {
+    policy
+        .leaf(leaf)
+        .only_if
+        .and_then(|(c, _)| unknown_in(policy, request, c))
+}

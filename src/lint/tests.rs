@@ -1,0 +1,421 @@
+//! Unit tests of the lint rules, the search and `juris.toml`, on small policies.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::domain::Domains;
+use super::search::{Found, Goal, Searcher};
+use super::*;
+use crate::config::{self, LintConfig};
+use crate::ir::FactId;
+use crate::value::Value;
+
+const STATUTE: &str =
+    "1-2-3 A Rule\n\n(1) One.\n  (a) One a.\n  (b) One b.\n\n(2) Two.\n\n(3) Three.\n";
+
+const HEADER: &str =
+    "policy \"R 1\" {\n  title \"A Rule\"\n  jurisdiction \"XX\"\n  text \"r.txt\"\n}\n";
+
+const VOCABULARY: &str = r#"
+vocabulary {
+  actor: company | agency "who"
+  action: transfer | use "what"
+  usage: number "how much"
+  consent: bool = false "consent"
+  when_signed: date "when"
+  programs: set of solar | wind | hydro "programs"
+  name: text "a name"
+}
+"#;
+
+fn compile(body: &str) -> Policy {
+    let source = SourceFile::new(
+        "r.juris",
+        format!("// a comment that says policy\n{HEADER}{VOCABULARY}{body}"),
+    );
+    let read = |_: &Path| Ok(STATUTE.to_string());
+    match crate::load::compile_with(source, Path::new("."), &read) {
+        Ok(p) => p,
+        Err(files) => panic!("{}", crate::diagnostic::render_human(&[files], false, 100)),
+    }
+}
+
+fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+    diagnostics.iter().map(|d| d.code.code).collect()
+}
+
+fn lint_codes(body: &str) -> Vec<&'static str> {
+    codes(&lint(&compile(body), &Options::default()))
+}
+
+/// Reads every fact, accounts for every subsection, so that only what a test adds fires.
+const QUIET: &str = r#"
+provision (2) {
+  when usage >= 1 and usage < 3 and consent and when_signed > 2020-01-01
+    and programs contains solar and name == "x" and actor is agency and action is use
+  out of scope
+}
+not encoded (3) "not needed"
+"#;
+
+#[test]
+fn a_quiet_policy_has_no_findings() {
+    let body =
+        format!("{QUIET}provision (1) {{ when actor is company and action is transfer required }}");
+    assert_eq!(lint_codes(&body), Vec::<&str>::new());
+}
+
+#[test]
+fn domains_follow_the_thresholds_and_put_defaults_first() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when usage > 10 required }}"
+    ));
+    let domains = Domains::new(&policy);
+    let usage = policy.fact_id("usage").unwrap();
+    let shown: Vec<String> = domains.of(usage).iter().map(|v| v.to_string()).collect();
+    assert_eq!(shown, ["0", "1", "2", "3", "6.5", "10", "11"]);
+    let consent = policy.fact_id("consent").unwrap();
+    assert_eq!(domains.of(consent), [Value::Bool(false), Value::Bool(true)]);
+    let programs = policy.fact_id("programs").unwrap();
+    assert_eq!(domains.of(programs), [Value::Set(0), Value::Set(1)]);
+    let date = policy.fact_id("when_signed").unwrap();
+    assert_eq!(domains.of(date).len(), 3);
+    let name = policy.fact_id("name").unwrap();
+    assert_eq!(domains.of(name).len(), 2);
+    assert!(domains.of(FactId(999)).is_empty());
+}
+
+#[test]
+fn the_search_finds_proves_impossible_or_runs_out() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company and usage >= 5 required\n (a) when usage < 5\n (b) when consent }}"
+    ));
+    let searcher = Searcher::new(&policy, 1000);
+    let conditions = |leaf: u32| -> Vec<_> {
+        policy
+            .leaf(LeafId(leaf))
+            .conjuncts
+            .iter()
+            .map(|c| c.expr)
+            .collect()
+    };
+    let a = policy
+        .leaves
+        .iter()
+        .position(|l| policy.node(l.node).cite.path == ["1", "a"])
+        .unwrap() as u32;
+    let b = policy
+        .leaves
+        .iter()
+        .position(|l| policy.node(l.node).cite.path == ["1", "b"])
+        .unwrap() as u32;
+    assert!(matches!(
+        searcher.find(&Goal {
+            holds: conditions(a),
+            ..Goal::default()
+        }),
+        Found::No
+    ));
+    let Found::Yes(found) = searcher.find(&Goal {
+        holds: conditions(b),
+        ..Goal::default()
+    }) else {
+        panic!("(1)(b) can apply")
+    };
+    // Defaults are not fixed: the search gives `consent` the value it needs.
+    assert_eq!(
+        found.get(policy.fact_id("consent").unwrap()),
+        Some(&Value::Bool(true))
+    );
+    let tiny = Searcher::new(&policy, 2);
+    assert!(matches!(
+        tiny.find(&Goal {
+            holds: conditions(b),
+            ..Goal::default()
+        }),
+        Found::Undecided
+    ));
+}
+
+#[test]
+fn a_search_that_runs_out_is_reported_not_guessed() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company and action is transfer required\n (a) when usage >= 5\n (b) when consent prohibited }}"
+    ));
+    let findings = lint(&policy, &Options { budget: 2 });
+    assert!(codes(&findings).contains(&"L007"), "{:?}", codes(&findings));
+    assert!(!codes(&findings).contains(&"L001"));
+    assert!(!codes(&findings).contains(&"L002"));
+}
+
+#[test]
+fn conflicts_need_opposite_effects_and_no_order() {
+    let base =
+        format!("{QUIET}provision (1) {{ when actor is company required\n (a) when usage >= 5\n");
+    // permitted vs required: no conflict.
+    assert!(!lint_codes(&format!("{base} (b) when consent permitted }}")).contains(&"L001"));
+    // required vs prohibited, unordered: a conflict.
+    assert!(lint_codes(&format!("{base} (b) when consent prohibited }}")).contains(&"L001"));
+    // ordered: none.
+    assert!(!lint_codes(&format!(
+        "{base} (b) when consent prohibited overrides (1)(a) }}"
+    ))
+    .contains(&"L001"));
+    // disjoint: none.
+    assert!(!lint_codes(&format!("{base} (b) when usage < 5 prohibited }}")).contains(&"L001"));
+}
+
+#[test]
+fn an_exception_in_force_on_every_witness_removes_the_conflict() {
+    // (1)(a) and (1)(b) oppose, but whenever both apply (2) overrides (1)(b).
+    let body = r#"
+provision (1) { when actor is company required
+  (a) when usage >= 5
+  (b) when consent prohibited }
+provision (2) { when consent and usage >= 5 and when_signed > 2020-01-01 and programs contains solar
+  and name == "x" permitted overrides (1)(b) }
+not encoded (3) "not needed"
+"#;
+    let findings = lint(&compile(body), &Options::default());
+    let conflicts: Vec<&Diagnostic> = findings.iter().filter(|d| d.code.code == "L001").collect();
+    // (2) permits and (1)(a) requires: no conflict between them either; (1)(b) is set
+    // aside whenever (2) applies, but not always, so (1)(a)/(1)(b) still conflict when (2)
+    // does not apply (another date).
+    assert_eq!(conflicts.len(), 1, "{findings:#?}");
+    let witness = conflicts[0].help.as_deref().unwrap();
+    assert!(witness.contains("\"consent\": true"), "{witness}");
+}
+
+#[test]
+fn out_of_scope_provisions_do_not_conflict_and_can_set_others_aside() {
+    let body = r#"
+provision (1) {
+  rule { when actor is company out of scope }
+  rule { when actor is company and action is use prohibited }
+  (a) when actor is agency required
+  (b) when actor is agency and consent prohibited
+}
+provision (2) { when usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == "x" out of scope }
+not encoded (3) "not needed"
+"#;
+    let findings = lint(&compile(body), &Options::default());
+    let messages: Vec<&str> = findings.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`R 1(1)` rule 2 never decides")
+                && m.contains("`R 1(1)` rule 1 sets it aside")),
+        "{messages:#?}"
+    );
+    // The out-of-scope rule conflicts with nothing; (1)(a) and (1)(b) do.
+    let conflicts: Vec<&&str> = messages
+        .iter()
+        .filter(|m| m.contains("can apply to the same request"))
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{messages:#?}");
+    assert!(conflicts[0].contains("`R 1(1)(b)` and `R 1(1)(a)`"));
+    let out_of_scope = findings
+        .iter()
+        .find(|d| d.message.contains("rule 2 never decides"))
+        .unwrap();
+    assert!(out_of_scope
+        .labels
+        .iter()
+        .any(|l| l.text == "puts the request out of scope"));
+}
+
+#[test]
+fn a_duty_that_does_not_arise_overrides_nothing() {
+    // (1)(b) is required only if consent; when consent is false it does not arise, so it
+    // does not set (1)(a) aside, and (1)(a) is reachable.
+    let body = format!(
+        "{QUIET}provision (1) {{ when actor is company\n (a) when usage >= 5 permitted\n (b) when usage >= 5 required only if consent overrides (1)(a) }}"
+    );
+    let found = lint_codes(&body);
+    assert!(!found.contains(&"L002"), "{found:?}");
+    // Permitted only if: when the condition fails it still decides (it prohibits), so it
+    // does set (1)(a) aside, always.
+    let body = format!(
+        "{QUIET}provision (1) {{ when actor is company\n (a) when usage >= 5 permitted\n (b) when usage >= 5 permitted only if consent overrides (1)(a) }}"
+    );
+    assert!(lint_codes(&body).contains(&"L002"));
+}
+
+#[test]
+fn never_applies_names_a_smallest_contradiction() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company and usage >= 5 required\n (a) when consent\n (b) when action is use and usage < 2 }}"
+    ));
+    let findings = lint(&policy, &Options::default());
+    let d = findings.iter().find(|d| d.code.code == "L002").unwrap();
+    assert_eq!(
+        d.message,
+        "`R 1(1)(b)` can never apply: its conditions cannot all hold"
+    );
+    let labelled: Vec<&str> = d
+        .labels
+        .iter()
+        .skip(1)
+        .map(|l| policy.source.slice(l.span))
+        .collect();
+    assert_eq!(
+        labelled,
+        [
+            "when actor is company and usage >= 5",
+            "when action is use and usage < 2"
+        ]
+    );
+}
+
+#[test]
+fn coverage_counts_provisions_markers_definitions_and_wholes() {
+    // (1) decides as a whole: (1)(a) and (1)(b) need no account; (2) is cited by a
+    // definition; (3) is not accounted for.
+    let body = r#"
+define big = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == "x" and consent cites (2)
+provision (1) { when big required }
+"#;
+    let findings = lint(&compile(body), &Options::default());
+    assert_eq!(codes(&findings), ["L003"]);
+    assert_eq!(
+        findings[0].message,
+        "`R 1(3)` is not encoded, cited or marked"
+    );
+    // The header line is found past a comment that mentions `policy`.
+    assert_eq!(findings[0].span(), header_span(&compile(body)));
+    let policy = compile(body);
+    assert_eq!(policy.source.slice(findings[0].span()), "policy \"R 1\"");
+    // A provision that encodes some subsections needs each of the others accounted for.
+    let body =
+        format!("{QUIET}provision (1) {{ when actor is company required\n (a) when consent }}");
+    let findings = lint(&compile(&body), &Options::default());
+    assert_eq!(codes(&findings), ["L003"]);
+    assert_eq!(
+        findings[0].message,
+        "`R 1(1)(b)` is not encoded, cited or marked"
+    );
+    // Nothing at all: (1) with its two subsections is one finding.
+    let body = "define d = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == \"x\" and consent cites (2)\nprovision (3) { when d permitted }";
+    let findings = lint(&compile(body), &Options::default());
+    assert_eq!(codes(&findings), ["L003"]);
+    assert_eq!(
+        findings[0].message,
+        "`R 1(1)` and its 2 subsections are not encoded, cited or marked"
+    );
+}
+
+#[test]
+fn requests_are_written_in_vocabulary_order_without_defaults() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company required }}"
+    ));
+    let mut request = crate::request::Request::empty(&policy);
+    request.set(&policy, "usage", 2.0).unwrap();
+    request.set(&policy, "actor", "agency").unwrap();
+    request.set(&policy, "consent", false).unwrap();
+    request.set(&policy, "when_signed", "2021-03-04").unwrap();
+    assert_eq!(
+        request_json(&policy, &request),
+        r#"{"jurisdiction": "XX", "actor": "agency", "usage": 2.0, "when_signed": "2021-03-04"}"#
+    );
+}
+
+#[test]
+fn config_allows_denies_and_asks_for_reasons() {
+    let source = SourceFile::new(
+        "juris.toml",
+        "[lint]\nallow = [\"L004\", \"unused-definition\"]\ndeny = [\"conflict\"]\n\n[lint.reasons]\nL004 = \"kept for audit logs\"\n",
+    );
+    let (config, diagnostics) = config::parse(&source);
+    assert_eq!(codes(&diagnostics), ["L008"]);
+    assert_eq!(source.slice(diagnostics[0].span()), "\"unused-definition\"");
+    assert_eq!(
+        config.lint.level(&code::unused_fact),
+        config::Level::Allow(Some("kept for audit logs".into()))
+    );
+    assert_eq!(
+        config.lint.level(&code::unused_definition),
+        config::Level::Allow(None)
+    );
+    assert_eq!(config.lint.level(&code::conflict), config::Level::Deny);
+    assert_eq!(
+        config.lint.level(&code::unreachable),
+        config::Level::Default
+    );
+
+    let findings = vec![
+        Diagnostic::new(&code::unused_fact, "a", Span::default()),
+        Diagnostic::new(&code::conflict, "b", Span::default()),
+        Diagnostic::new(&code::coverage_gap, "c", Span::default()),
+    ];
+    let mut allowed = Vec::new();
+    let shown = apply(&config, &source, findings, &mut allowed);
+    assert_eq!(codes(&shown), ["L001", "L003"]);
+    assert_eq!(shown[0].severity, Severity::Error);
+    assert_eq!(shown[1].severity, Severity::Warning);
+    assert_eq!(allowed.len(), 1);
+    assert_eq!(allowed[0].reason.as_deref(), Some("kept for audit logs"));
+}
+
+#[test]
+fn config_mistakes_are_errors_at_the_entry() {
+    let check = |text: &str| {
+        let source = SourceFile::new("juris.toml", text);
+        let (config, diagnostics) = config::parse(&source);
+        let shown: Vec<(String, String)> = diagnostics
+            .iter()
+            .map(|d| (d.message.clone(), source.slice(d.span()).to_string()))
+            .collect();
+        (config.lint, shown)
+    };
+    let (_, shown) = check("[lint]\nallow = [\"L04\"]\n");
+    assert_eq!(
+        shown,
+        [(
+            "`L04` is not a lint rule".to_string(),
+            "\"L04\"".to_string()
+        )]
+    );
+    let (_, shown) = check("[lint]\ndeny = [\"C006\"]\n");
+    assert_eq!(
+        shown[0].0,
+        "`C006` is not a lint rule: C006 findings cannot be allowed or denied"
+    );
+    let (lint, shown) =
+        check("[lint]\nallow = [\"L001\"]\ndeny = [\"L001\"]\n[lint.reasons]\nL001 = \"x\"\n");
+    assert_eq!(shown[0].0, "`L001` is both allowed and denied");
+    assert!(lint.deny.is_empty());
+    let (lint, shown) = check("[lint]\nalow = [\"L001\"]\n");
+    assert_eq!(lint, LintConfig::default());
+    assert!(
+        shown[0]
+            .0
+            .starts_with("`juris.toml` is not valid: unknown field `alow`"),
+        "{shown:?}"
+    );
+    assert_eq!(shown[0].1, "alow");
+    let (_, shown) = check("[lint]\nallow = [\"L009\"]\n");
+    assert_eq!(
+        shown[0].0,
+        "`L009` is not a lint rule: L009 findings cannot be allowed or denied"
+    );
+    // Other tables are left to whoever reads them.
+    let (lint, shown) = check("[fmt]\nwidth = 100\n");
+    assert_eq!((lint, shown), (LintConfig::default(), Vec::new()));
+}
+
+#[test]
+fn every_lint_code_is_documented_in_the_table() {
+    for c in crate::diagnostic::CODES
+        .iter()
+        .filter(|c| c.code.starts_with('L'))
+    {
+        assert!(c.explanation.len() > 100, "{} needs docs", c.code);
+        assert!(c
+            .name
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch == '-'));
+    }
+    assert!(code::unused_definition
+        .explanation
+        .contains("grammar requires `cites`"));
+}

@@ -1,0 +1,160 @@
+//! `L002 unreachable`: a deciding provision that never decides, because no request makes
+//! its conditions (its own and those it inherits) all hold, or because every request that
+//! does also puts an exception to it (or an out-of-scope provision) in force.
+//!
+//! Both are searches (see `search.rs`). The finding names the cause: a smallest set of
+//! conditions that cannot hold together, or a smallest set of provisions that always set
+//! it aside, each found by dropping one at a time while the search still fails.
+
+use super::search::{Found, Goal};
+use super::{leaf_name, leaf_span, point, Context};
+use crate::ast::EffectKind;
+use crate::diagnostic::{code, Diagnostic};
+use crate::ir::{ExprId, LeafId};
+
+pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for i in 0..cx.policy.leaves.len() {
+        let leaf = LeafId(i as u32);
+        let holds = cx.conditions(leaf);
+        match cx.search.find(&Goal {
+            holds: holds.clone(),
+            ..Goal::default()
+        }) {
+            Found::No => out.push(never_applies(cx, leaf)),
+            Found::Undecided => out.push(undecided(cx, leaf)),
+            Found::Yes(_) => {
+                let blocked = cx.preemptors(leaf).to_vec();
+                if blocked.is_empty() {
+                    continue;
+                }
+                match cx.search.find(&Goal {
+                    holds,
+                    opposed: None,
+                    blocked,
+                }) {
+                    Found::No => out.push(always_set_aside(cx, leaf)),
+                    Found::Undecided => out.push(undecided(cx, leaf)),
+                    Found::Yes(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Drops items one at a time while `fails` still holds without them: what is left is a
+/// smallest set (no item can be dropped) for which it fails.
+fn minimize<T: Copy>(items: &[T], fails: impl Fn(&[T]) -> bool) -> Vec<T> {
+    let mut keep = items.to_vec();
+    let mut i = 0;
+    while i < keep.len() {
+        let mut trial = keep.clone();
+        trial.remove(i);
+        if fails(&trial) {
+            keep = trial;
+        } else {
+            i += 1;
+        }
+    }
+    keep
+}
+
+fn never_applies(cx: &Context, leaf: LeafId) -> Diagnostic {
+    let policy = cx.policy;
+    let conjuncts = &policy.leaf(leaf).conjuncts;
+    let indices: Vec<usize> = (0..conjuncts.len()).collect();
+    let core = minimize(&indices, |subset| {
+        let holds: Vec<ExprId> = subset
+            .iter()
+            .filter_map(|&i| conjuncts.get(i))
+            .map(|c| c.expr)
+            .collect();
+        matches!(
+            cx.search.find(&Goal {
+                holds,
+                ..Goal::default()
+            }),
+            Found::No
+        )
+    });
+    let span = leaf_span(policy, leaf);
+    let mut d = Diagnostic::new(
+        &code::unreachable,
+        format!(
+            "{} can never apply: its conditions cannot all hold",
+            leaf_name(policy, leaf)
+        ),
+        span,
+    )
+    .label("never applies");
+    let text = if core.len() == 1 {
+        "can never hold"
+    } else {
+        "cannot hold together"
+    };
+    for &i in &core {
+        if let Some(c) = conjuncts.get(i) {
+            let note = format!("`{}` states this condition", policy.node(c.node).cite.full);
+            d = point(d, policy, c.span, text, note);
+        }
+    }
+    d.help("a condition may be inverted or name the wrong member; remember that a subsection inherits its parent's conditions")
+}
+
+fn always_set_aside(cx: &Context, leaf: LeafId) -> Diagnostic {
+    let policy = cx.policy;
+    let holds = cx.conditions(leaf);
+    let core = minimize(cx.preemptors(leaf), |subset| {
+        matches!(
+            cx.search.find(&Goal {
+                holds: holds.clone(),
+                opposed: None,
+                blocked: subset.to_vec(),
+            }),
+            Found::No
+        )
+    });
+    let names: Vec<String> = core.iter().map(|&o| super::leaf_name(policy, o)).collect();
+    let mut d = Diagnostic::new(
+        &code::unreachable,
+        format!(
+            "{} never decides: whenever it applies, {} sets it aside",
+            leaf_name(policy, leaf),
+            names.join(" or ")
+        ),
+        leaf_span(policy, leaf),
+    )
+    .label("always set aside");
+    for &o in &core {
+        let text = if policy.leaf(o).effect == EffectKind::OutOfScope
+            && policy.leaf(leaf).effect != EffectKind::OutOfScope
+        {
+            "puts the request out of scope"
+        } else {
+            "overrides it"
+        };
+        d = point(
+            d,
+            policy,
+            leaf_span(policy, o),
+            text,
+            format!("{} {text}", leaf_name(policy, o)),
+        );
+    }
+    d.help("narrow the exception's `overrides` or its conditions; if the provision is never meant to decide, remove it")
+}
+
+/// `L007`: the search could not settle whether the provision can decide.
+fn undecided(cx: &Context, leaf: LeafId) -> Diagnostic {
+    let policy = cx.policy;
+    Diagnostic::new(
+        &code::undecided,
+        format!(
+            "could not decide within {} steps whether {} can decide",
+            cx.search.budget(),
+            leaf_name(policy, leaf)
+        ),
+        leaf_span(policy, leaf),
+    )
+    .label("this provision")
+    .help("it may or may not be reachable: check it by hand, or split its conditions into subsections")
+}

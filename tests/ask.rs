@@ -1,0 +1,112 @@
+//! `juris ask`: the memo for a set of questions in every format, the interactive flow, and
+//! questions it cannot place. Each snapshot holds the question and the whole output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use clap::Parser;
+use juris::cli::{run_command, Cli, Io};
+
+/// Runs `juris ask …` in process with `stdin` as standard input.
+fn ask(args: &[&str], stdin: &str) -> (u8, String, String) {
+    let cli = Cli::try_parse_from(std::iter::once("juris").chain(std::iter::once("ask")).chain(args.iter().copied()))
+        .expect("arguments parse");
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let input = stdin.to_string();
+    let mut read = move || Ok(input.clone());
+    let code = run_command(
+        cli.command,
+        &mut Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin: &mut read,
+            terminal: false,
+        },
+    );
+    (code, String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+}
+
+const QUESTIONS: &[(&str, &str)] = &[
+    (
+        "seed",
+        "Can I use customer data for marketing purposes without violating privacy laws in Oklahoma? What are the requirements?",
+    ),
+    ("ok-share-third-party", "Can I share customer information with a third party in Oklahoma?"),
+    ("ok-aggregate-public", "May a utility disclose aggregate data to the public for research in Oklahoma?"),
+    ("or-telemarketing", "May the Administrator use customer information for telemarketing in Oregon?"),
+    ("or-transfer-ssn", "Must the electric company transfer the social security number to the Administrator in Oregon?"),
+];
+
+#[test]
+fn memos_in_every_format() {
+    for (name, question) in QUESTIONS {
+        for format in ["human", "markdown", "json"] {
+            let (code, stdout, stderr) = ask(&["--format", format, question], "");
+            assert_eq!(code, 0, "{name} {format}: {stderr}");
+            assert!(stderr.is_empty(), "{name} {format}: {stderr}");
+            if format == "json" {
+                let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+                assert!(value["decision"].is_string());
+                assert!(value["interpretation"]["understood"].is_array());
+            }
+            insta::with_settings!({description => format!("juris ask --format {format} {question:?}")}, {
+                insta::assert_snapshot!(format!("{name}-{format}"), stdout);
+            });
+        }
+    }
+}
+
+#[test]
+fn the_seed_question_gets_the_cases_the_law_gives() {
+    let (code, stdout, _) = ask(&["--format", "json", QUESTIONS[0].1], "");
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["decision"], "undetermined");
+    let cases = v["cases"].as_array().unwrap();
+    let find = |data: &str, outcome: &str, cite: &str| {
+        cases.iter().any(|c| {
+            c["when"]["data"] == data
+                && c["decision"] == outcome
+                && c["cites"].as_array().unwrap().iter().any(|x| x == cite)
+        })
+    };
+    // Aggregate usage data: permitted for internal business purposes, § 710.7(A).
+    assert!(find("aggregate_usage_data", "permitted", "17 O.S. § 710.7(A)"));
+    // Customer-identifiable usage data for energy-related marketing: only with approval.
+    assert!(find("customer_identifiable_usage_data", "permitted", "17 O.S. § 710.4(B)"));
+    assert!(find("customer_identifiable_usage_data", "prohibited", "17 O.S. § 710.4(B)"));
+    let depends: Vec<&str> = v["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    for fact in ["data", "approval.commission", "approval.board_of_trustees"] {
+        assert!(depends.contains(&fact), "depends on {fact}: {depends:?}");
+    }
+    // "Marketing" splits the Act's energy-related marketing from any other.
+    assert!(cases.iter().any(|c| c["when"]["purpose"] == "non_energy_marketing"));
+}
+
+#[test]
+fn interactive_asks_only_what_still_matters() {
+    let question = "Can I use customer data for marketing in Oklahoma?";
+    // data: identifiable; purpose: energy products; utility: investor-owned; Commission: yes.
+    let (code, stdout, _) = ask(&["--interactive", "--format", "human", question], "1\n1\n1\nyes\n");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Permitted — 17 O.S. § 710.4(B)"), "{stdout}");
+    insta::assert_snapshot!("interactive-answered", stdout);
+    // "Don't know" for every question leaves the answer by cases.
+    let (code, stdout, _) = ask(&["--interactive", "--format", "human", question], "?\n?\n?\n?\n?\n?\n?\n");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("It depends on"), "{stdout}");
+    insta::assert_snapshot!("interactive-unknown", stdout);
+}
+
+#[test]
+fn a_question_it_cannot_place_is_refused_with_an_example() {
+    let (code, stdout, stderr) = ask(&["Can I use customer data for marketing?"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("it lacks a jurisdiction"), "{stderr}");
+    insta::assert_snapshot!("unplaced-no-jurisdiction", stderr);
+    let (code, stdout, stderr) = ask(&["What about customer data in Oregon?"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    insta::assert_snapshot!("unplaced-no-action", stderr);
+}

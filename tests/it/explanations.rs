@@ -1,0 +1,348 @@
+//! Explanations: each shape of explanation on the Oregon policy, drawn for people and as
+//! JSON; and the worked examples of the request contract
+//! (`shared/contracts/oregon-860-086-0030.md`), asserted field by field.
+
+use crate::{fixture, settings};
+use juris::explain::human::{render, Style};
+use juris::Engine;
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+const OR: &str = "OAR 860-086-0030";
+
+fn oregon() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::load(&["policies/oregon"]).expect("the Oregon policy checks clean"))
+}
+
+fn conflict_policy() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::load(&[fixture("explanations/conflict")]).expect("the conflict fixture checks clean"))
+}
+
+/// Decides a request and returns the human rendering and the JSON.
+fn decide(engine: &Engine, request: &Value) -> (String, Value) {
+    let (policy, req) = engine.request_from_json(request).expect("a valid request");
+    let decision = engine.decide_traced(policy, &req);
+    let human = render(policy, &decision, &req, Style { color: false, width: 100 });
+    let json = juris::explain::to_json(policy, &decision, &req);
+    // The trace is for explanations only: the decision is the same without it.
+    let plain = engine.decide(policy, &req);
+    assert_eq!(
+        (plain.outcome, &plain.cites, &plain.obligations),
+        (decision.outcome, &decision.cites, &decision.obligations)
+    );
+    (human, json)
+}
+
+/// Decides, snapshots both renderings under `name`, and returns the JSON.
+fn explained(name: &str, engine: &Engine, request: &Value) -> Value {
+    let (human, json) = decide(engine, request);
+    let input = serde_json::to_string_pretty(request).unwrap();
+    settings().bind(|| {
+        insta::assert_snapshot!(format!("{name}_human"), format!("── request ──\n{input}\n\n── explanation ──\n{human}"));
+        insta::assert_json_snapshot!(format!("{name}_json"), json);
+    });
+    json
+}
+
+fn cite(path: &str) -> String {
+    format!("{OR}{path}")
+}
+
+fn cites(json: &Value) -> Vec<&str> {
+    json["cites"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect()
+}
+
+fn obligation_cites(json: &Value) -> Vec<&str> {
+    json["obligations"].as_array().unwrap().iter().map(|o| o["cite"].as_str().unwrap()).collect()
+}
+
+/// The request of worked example 1: a 0.3 aMW customer's meter number, notice sent,
+/// safeguards in place, under an agreement.
+fn example_1() -> Value {
+    json!({
+        "jurisdiction": "OR",
+        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
+        "data": "meter_number",
+        "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true},
+        "administrator": {"safeguards_in_place": true},
+        "agreement": {"information_transfer_agreement": true}
+    })
+}
+
+fn administrator_uses_for(purpose: &str) -> Value {
+    json!({"jurisdiction": "OR", "actor": "administrator", "action": "use", "purpose": purpose})
+}
+
+// ---------------------------------------------------------------------------- shapes
+
+#[test]
+fn required() {
+    let json = explained("required", oregon(), &example_1());
+    assert_eq!(json["decision"], "required");
+    let deciding = &json["explanation"]["deciding"][0];
+    assert_eq!(deciding["cite"], cite("(2)(h)"));
+    assert_eq!(deciding["effect"], "required");
+    assert!(deciding["statute"].as_str().unwrap().contains("Meter number"), "{deciding}");
+    assert!(deciding["source"].as_str().unwrap().starts_with("policies/oregon/oar-860-086-0030.juris:"));
+    for condition in deciding["conditions"].as_array().unwrap() {
+        assert_eq!(condition["value"], true, "every condition of the deciding provision holds: {condition}");
+    }
+}
+
+#[test]
+fn permitted() {
+    let request = json!({
+        "jurisdiction": "OR",
+        "actor": "electric_company", "action": "use", "data_source": "administrator",
+        "purpose": "utility_business"
+    });
+    let json = explained("permitted", oregon(), &request);
+    assert_eq!(json["decision"], "permitted");
+    assert_eq!(cites(&json), vec![cite("(5)")]);
+    assert_eq!(json["obligations"], json!([]));
+}
+
+#[test]
+fn prohibited() {
+    let mut request = example_1();
+    request["data"] = "ssn".into();
+    let json = explained("prohibited", oregon(), &request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec![cite("(3)(a)")]);
+}
+
+#[test]
+fn not_addressed() {
+    // Unmetered accounts: (2)(g) covers metered usage only and (2)(m) contracted
+    // consumption, so the actual billed usage of an unmetered account is not addressed.
+    let mut request = example_1();
+    request["data"] = "usage_history".into();
+    request["account"] = json!({"unmetered": true});
+    let json = explained("not_addressed", oregon(), &request);
+    assert_eq!(json["decision"], "not_addressed");
+    assert_eq!(json["cites"], json!([]));
+    assert_eq!(json["explanation"]["deciding"], json!([]));
+}
+
+#[test]
+fn undetermined() {
+    let mut request = example_1();
+    request["customer"].as_object_mut().unwrap().remove("pre_transfer_notice_sent");
+    let json = explained("undetermined", oregon(), &request);
+    assert_eq!(json["decision"], "undetermined");
+    assert_eq!(json["depends_on"], json!(["customer.pre_transfer_notice_sent"]));
+    assert_eq!(json["cases"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn override_by_an_exception() {
+    // (3)(h): password-protected information may not be transferred, although (2)(a)
+    // requires the customer's name; (3) overrides (2).
+    let mut request = example_1();
+    request["data"] = "customer_name".into();
+    request["customer"]["password_protected"] = true.into();
+    let json = explained("override", oregon(), &request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec![cite("(3)(h)")]);
+    let overridden = json["explanation"]["overridden"].as_array().unwrap();
+    assert!(
+        overridden
+            .iter()
+            .any(|o| o["cite"] == cite("(2)(a)") && o["by"] == cite("(3)(h)") && o["effect"] == "required"),
+        "(2)(a) is set aside by (3)(h): {overridden:?}"
+    );
+}
+
+#[test]
+fn near_miss() {
+    // The customer's name must be transferred; (3)(h) would prohibit it, but the account
+    // is not password-protected.
+    let mut request = example_1();
+    request["data"] = "customer_name".into();
+    let json = explained("near_miss", oregon(), &request);
+    assert_eq!(json["decision"], "required");
+    assert_eq!(cites(&json), vec![cite("(2)(a)")]);
+    let near = json["explanation"]["near_misses"].as_array().unwrap();
+    let password = near
+        .iter()
+        .find(|n| n["cite"] == cite("(3)(h)"))
+        .unwrap_or_else(|| panic!("(3)(h) is a near miss: {near:?}"));
+    assert_eq!(password["effect"], "prohibited");
+    assert_eq!(password["failed"], json!({"condition": "when password_provision_applies", "value": false}));
+}
+
+/// A near miss is about the question asked: a provision that fails only because the request
+/// is about another act (a notice, not a transfer; a transfer, not a use) is not one.
+#[test]
+fn near_misses_are_about_the_question_asked() {
+    let mut transfer = example_1();
+    transfer["data"] = "ssn".into();
+    let utility_use = json!({
+        "jurisdiction": "OR",
+        "actor": "electric_company", "action": "use", "data_source": "administrator",
+        "purpose": "utility_business"
+    });
+    let cases = [
+        (transfer, vec!["(9)", "(10)(a)", "(10)(b)", "(10)(c)", "(11)"]),
+        (utility_use, vec!["(3)(a)", "(3)(b)", "(3)(c)", "(3)(d)", "(3)(e)"]),
+    ];
+    for (request, unrelated) in cases {
+        let (_, json) = decide(oregon(), &request);
+        let near: Vec<&str> = json["explanation"]["near_misses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["cite"].as_str().unwrap())
+            .collect();
+        for path in unrelated {
+            assert!(
+                !near.contains(&cite(path).as_str()),
+                "{} is about another act, not a near miss of {}: {near:?}",
+                cite(path),
+                request
+            );
+        }
+    }
+}
+
+#[test]
+fn obligation() {
+    let json = explained("obligation", oregon(), &administrator_uses_for("direct_marketing"));
+    assert_eq!(json["decision"], "permitted");
+    let obligations = json["obligations"].as_array().unwrap();
+    assert_eq!(obligations.len(), 1);
+    assert_eq!(obligations[0]["cite"], cite("(6)(e)"));
+    assert!(obligations[0]["text"].as_str().unwrap().contains("coordinate"), "{obligations:?}");
+}
+
+#[test]
+fn conflict() {
+    let request = json!({"jurisdiction": "WR", "actor": "seller", "record": "warranty"});
+    let json = explained("conflict", conflict_policy(), &request);
+    assert_eq!(json["decision"], "conflict");
+    let mut got = cites(&json);
+    got.sort_unstable();
+    assert_eq!(got, vec!["WR 1-1(2)(b)", "WR 1-1(3)(a)"]);
+    assert!(!juris::Outcome::Conflict.allows(), "a conflict is never a permission");
+}
+
+// ---------------------------------------------------------------------------- the contract
+
+/// The fields every decision carries, whatever the outcome.
+fn assert_contract_shape(json: &Value) {
+    for key in ["decision", "cites", "obligations", "depends_on", "cases", "explanation"] {
+        assert!(json.get(key).is_some(), "the decision has `{key}`: {json}");
+    }
+    let decision = json["decision"].as_str().unwrap();
+    assert!(
+        ["required", "permitted", "prohibited", "not_addressed", "undetermined", "conflict"].contains(&decision),
+        "{decision}"
+    );
+    for c in json["cites"].as_array().unwrap() {
+        assert!(c.as_str().unwrap().starts_with(OR), "a cite is written in full: {c}");
+    }
+    for o in json["obligations"].as_array().unwrap() {
+        assert!(o["text"].as_str().is_some_and(|t| !t.is_empty()) && o["cite"].is_string(), "{o}");
+    }
+    if decision != "undetermined" {
+        assert_eq!(json["depends_on"], json!([]));
+        assert_eq!(json["cases"], json!([]));
+    }
+}
+
+fn contract(request: &Value) -> Value {
+    let (_, json) = decide(oregon(), request);
+    assert_contract_shape(&json);
+    json
+}
+
+#[test]
+fn contract_example_1_meter_number_required() {
+    let json = contract(&example_1());
+    assert_eq!(json["decision"], "required");
+    assert_eq!(cites(&json), vec![cite("(2)(h)")]);
+    assert_eq!(json["obligations"], json!([]));
+}
+
+#[test]
+fn contract_example_2_ssn_prohibited() {
+    let mut request = example_1();
+    request["data"] = "ssn".into();
+    let json = contract(&request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec![cite("(3)(a)")]);
+    assert_eq!(json["obligations"], json!([]));
+}
+
+#[test]
+fn contract_example_3_over_1_amw_not_opted_in() {
+    let mut request = example_1();
+    request["customer"]["usage_amw"] = 2.0.into();
+    let json = contract(&request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec![cite("(11)(a)")]);
+
+    request["data"] = "service_address".into();
+    let json = contract(&request);
+    assert_eq!(json["decision"], "required");
+    assert_eq!(cites(&json), vec![cite("(11)(a)")]);
+
+    // "not opted in" said outright decides the same as the default.
+    request["customer"]["opted_in"] = false.into();
+    assert_eq!(contract(&request)["decision"], "required");
+}
+
+#[test]
+fn contract_example_4_administrator_marketing() {
+    let json = contract(&administrator_uses_for("telemarketing"));
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec![cite("(6)(e)")]);
+    assert_eq!(json["obligations"], json!([]));
+
+    let json = contract(&administrator_uses_for("direct_marketing"));
+    assert_eq!(json["decision"], "permitted");
+    assert_eq!(cites(&json), vec![cite("(6)(e)")]);
+    assert_eq!(obligation_cites(&json), vec![cite("(6)(e)")]);
+    let text = json["obligations"][0]["text"].as_str().unwrap().to_lowercase();
+    assert!(text.contains("notify") && text.contains("coordinate"), "{text}");
+}
+
+#[test]
+fn contract_example_5_notice_unknown_is_undetermined() {
+    let mut request = example_1();
+    request["customer"].as_object_mut().unwrap().remove("pre_transfer_notice_sent");
+    let json = contract(&request);
+    assert_eq!(json["decision"], "undetermined");
+    let depends: Vec<&str> = json["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    assert!(depends.contains(&"customer.pre_transfer_notice_sent"), "{depends:?}");
+    let cases = json["cases"].as_array().unwrap();
+    let case = |decision: &str| {
+        cases
+            .iter()
+            .find(|c| c["decision"] == decision)
+            .unwrap_or_else(|| panic!("a `{decision}` case: {cases:?}"))
+    };
+    let required = case("required");
+    assert_eq!(cites(required), vec![cite("(2)(h)")]);
+    assert_eq!(required["when"]["customer.pre_transfer_notice_sent"], true);
+    assert_eq!(required["obligations"], json!([]));
+    let prohibited = case("prohibited");
+    assert_eq!(cites(prohibited), vec![cite("(12)")]);
+    assert_eq!(prohibited["when"]["customer.pre_transfer_notice_sent"], false);
+    assert_eq!(cases.len(), 2, "{cases:?}");
+    // No duty arises in either case, so none comes with the answer.
+    assert_eq!(json["obligations"], json!([]));
+}
+
+/// With the notice given, each case of example 5 is the decision of the request that
+/// states it.
+#[test]
+fn contract_example_5_cases_agree_with_stating_the_fact() {
+    for (sent, decision) in [(true, "required"), (false, "prohibited")] {
+        let mut request = example_1();
+        request["customer"]["pre_transfer_notice_sent"] = sent.into();
+        assert_eq!(contract(&request)["decision"], decision, "notice sent: {sent}");
+    }
+}

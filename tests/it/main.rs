@@ -1,0 +1,114 @@
+//! Juris's integration tests: one binary, one module per concern, fixtures beside them.
+//!
+//! - `diagnostics`: one fixture per scenario under `fixtures/diagnostics` (policies) and
+//!   `fixtures/requests` (requests); each snapshot holds the input and the rendered report.
+//! - `codes`: every diagnostic code is documented and exercised.
+//! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
+//!   request contract's worked examples field by field.
+//! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
+//! - `policies`: every shipped policy checks clean and passes its own tests.
+//! - `properties`: the parser and the checker never panic, whatever the input.
+//!
+//! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod codes;
+mod diagnostics;
+mod explanations;
+mod policies;
+mod properties;
+
+use std::path::{Path, PathBuf};
+
+/// The crate root; tests run with it as the working directory.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the crate root, as Juris shows it (relative, forward slashes).
+pub fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(root()).unwrap_or(path).to_path_buf()
+}
+
+/// `tests/it/fixtures/<rest>`, relative to the crate root.
+pub fn fixture(rest: &str) -> PathBuf {
+    PathBuf::from("tests/it/fixtures").join(rest)
+}
+
+/// Snapshot settings shared by every module: absolute paths scrubbed, snapshots beside
+/// the module that takes them.
+pub fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    let root = root().to_string_lossy().replace('\\', "/");
+    settings.add_filter(&regex_escape(&root), "[ROOT]");
+    settings
+}
+
+/// Escapes a literal for use in an insta filter (a regular expression).
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An input as a snapshot shows it: whole when short; otherwise its first and last lines,
+/// and long lines cut, so that a pathological input does not drown the review.
+pub fn show_input(text: &str) -> String {
+    const HEAD: usize = 40;
+    const TAIL: usize = 8;
+    const WIDTH: usize = 120;
+    let cut = |line: &str| -> String {
+        if line.chars().count() > WIDTH {
+            let kept: String = line.chars().take(WIDTH).collect();
+            format!("{kept}… ({} more characters)", line.chars().count() - WIDTH)
+        } else {
+            line.to_string()
+        }
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    if lines.len() <= HEAD + TAIL + 1 {
+        for line in &lines {
+            out.push_str(&cut(line));
+            out.push('\n');
+        }
+    } else {
+        for line in &lines[..HEAD] {
+            out.push_str(&cut(line));
+            out.push('\n');
+        }
+        out.push_str(&format!("… ({} lines left out) …\n", lines.len() - HEAD - TAIL));
+        for line in &lines[lines.len() - TAIL..] {
+            out.push_str(&cut(line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Joins an input and what Juris made of it into one snapshot.
+pub fn input_and_output(input_name: &str, input: &str, output_name: &str, output: &str) -> String {
+    format!(
+        "── {input_name} ──\n{}\n── {output_name} ──\n{output}",
+        show_input(input)
+    )
+}
+
+/// Runs `f` on a thread with a large stack (deeply nested fixtures must not overflow the
+/// test harness's small default stack before Juris's own limits are reached).
+pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .expect("spawn a thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
