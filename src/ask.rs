@@ -68,7 +68,8 @@ fn words(question: &str) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in question.char_indices() {
-        let part = c.is_alphanumeric() || c == '§' || c == '-' || c == '\'' || c == '.' && start.is_some();
+        let part =
+            c.is_alphanumeric() || c == '§' || c == '-' || c == '\'' || c == '.' && start.is_some();
         match (part, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -94,7 +95,11 @@ fn push_word(out: &mut Vec<(String, usize, usize)>, question: &str, start: usize
     }
     let word = word.trim_end_matches(['\'', '-']);
     if !word.is_empty() {
-        out.push((word.to_lowercase(), start, start + word.len().min(end - start)));
+        out.push((
+            word.to_lowercase(),
+            start,
+            start + word.len().min(end - start),
+        ));
     }
 }
 
@@ -110,13 +115,16 @@ fn phrases(policy: &Policy) -> Vec<(Vec<String>, usize)> {
         }
     }
     // Longer phrases win over shorter ones.
-    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    out.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.len()));
     out
 }
 
+/// A term found in the question: (term index, first word, word count).
+type Match = (usize, usize, usize);
+
 /// Matches a policy's terms against the question's words: longest first, no overlaps.
 /// Returns (term index, first word, word count) in question order.
-fn matches(policy: &Policy, ws: &[(String, usize, usize)]) -> Vec<(usize, usize, usize)> {
+fn matches(policy: &Policy, ws: &[(String, usize, usize)]) -> Vec<Match> {
     let mut taken = vec![false; ws.len()];
     let mut found = Vec::new();
     for (phrase, term) in phrases(policy) {
@@ -128,7 +136,11 @@ fn matches(policy: &Policy, ws: &[(String, usize, usize)]) -> Vec<(usize, usize,
             if taken[start..start + n].iter().any(|t| *t) {
                 continue;
             }
-            if ws[start..start + n].iter().zip(&phrase).all(|((w, _, _), p)| w == p) {
+            if ws[start..start + n]
+                .iter()
+                .zip(&phrase)
+                .all(|((w, _, _), p)| w == p)
+            {
                 taken[start..start + n].iter_mut().for_each(|t| *t = true);
                 found.push((term, start, n));
             }
@@ -144,7 +156,7 @@ fn matches(policy: &Policy, ws: &[(String, usize, usize)]) -> Vec<(usize, usize,
 /// enumeration has a single member, which are set (and reported as assumed).
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
     let ws = words(question);
-    let mut placed: Vec<(&Arc<Policy>, Vec<(usize, usize, usize)>)> = Vec::new();
+    let mut placed: Vec<(&Arc<Policy>, Vec<Match>)> = Vec::new();
     for policy in engine.policies() {
         let found = matches(policy, &ws);
         let names_policy = found
@@ -154,14 +166,22 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             placed.push((policy, found));
         }
     }
-    let examples: Vec<String> = engine.policies().iter().map(|p| example_question(p)).collect();
+    let examples: Vec<String> = engine
+        .policies()
+        .iter()
+        .map(|p| example_question(p))
+        .collect();
     let [(policy, found)] = placed.as_slice() else {
         let missing = if placed.is_empty() {
             vec!["a jurisdiction (name the state or the instrument)".to_string()]
         } else {
             vec![format!(
                 "one jurisdiction: the question names several ({})",
-                placed.iter().map(|(p, _)| p.jurisdiction.as_str()).collect::<Vec<_>>().join(", ")
+                placed
+                    .iter()
+                    .map(|(p, _)| p.jurisdiction.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )]
         };
         return Err(Unplaced {
@@ -182,7 +202,9 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     let mut first_mention: Vec<FactId> = Vec::new();
     let mut used = vec![false; ws.len()];
     for &(term, start, n) in found {
-        let Some(t) = policy.terms.get(term) else { continue };
+        let Some(t) = policy.terms.get(term) else {
+            continue;
+        };
         used[start..start + n].iter_mut().for_each(|u| *u = true);
         let words = question[ws[start].1..ws[start + n - 1].2].to_string();
         let means = match t.meaning {
@@ -216,10 +238,13 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         .map(|((w, _, _), _)| w.clone())
         .collect();
     let action = policy.fact_id("action");
-    let has_action = action.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some());
+    let has_action =
+        action.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some());
     if !has_action {
         return Err(Unplaced {
-            missing: vec!["an action (what is done with the information: use, share, transfer …)".to_string()],
+            missing: vec![
+                "an action (what is done with the information: use, share, transfer …)".to_string(),
+            ],
             understood,
             examples,
         });
@@ -257,7 +282,11 @@ fn apply(policy: &Policy, request: &mut Request, e: ExprId) {
             Expr::Bool(fact) => request.assume(*fact, Value::Bool(false)),
             Expr::Member { fact, mask } => {
                 let members = policy.fact(*fact).ty.members().len();
-                let all = if members >= 64 { u64::MAX } else { (1u64 << members) - 1 };
+                let all = if members >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << members) - 1
+                };
                 request.restrict(*fact, all & !mask);
             }
             _ => {}
@@ -313,11 +342,19 @@ pub fn decide(interpretation: &Interpretation) -> Decision {
     let mut order: Vec<FactId> = Vec::new();
     for (i, _) in policy.facts.iter().enumerate() {
         let id = FactId(i as u32);
-        if interpretation.request.restriction(id).is_some() && interpretation.request.get(id).is_none() {
+        if interpretation.request.restriction(id).is_some()
+            && interpretation.request.get(id).is_none()
+        {
             order.push(id);
         }
     }
-    order.sort_by_key(|f| interpretation.first_mention.iter().position(|m| m == f).unwrap_or(usize::MAX));
+    order.sort_by_key(|f| {
+        interpretation
+            .first_mention
+            .iter()
+            .position(|m| m == f)
+            .unwrap_or(usize::MAX)
+    });
     let mut decision = decide_ordered(policy, &interpretation.request, &order);
     decision.trace = Some(eval::trace_of(policy, &interpretation.request));
     decision
@@ -392,7 +429,12 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
 }
 
 /// The question's own alternative `fact` does not matter here: go on with the rest.
-fn decide_ordered_rest(policy: &Policy, request: &Request, rest: &[FactId], decision: Decision) -> Decision {
+fn decide_ordered_rest(
+    policy: &Policy,
+    request: &Request,
+    rest: &[FactId],
+    decision: Decision,
+) -> Decision {
     if rest.is_empty() || decision.outcome != Outcome::Undetermined {
         decision
     } else {

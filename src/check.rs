@@ -6,7 +6,9 @@
 
 use crate::ast::{self, EffectKind, HeaderField, Item, MarkerKind};
 use crate::diagnostic::{code, did_you_mean, Diagnostic, Related};
-use crate::ir::{self, Cite, Conjunct, DefId, Expr, ExprId, FactId, LeafId, Node, NodeId, Policy, Statute, Type};
+use crate::ir::{
+    self, Cite, Conjunct, DefId, Expr, ExprId, FactId, LeafId, Node, NodeId, Policy, Statute, Type,
+};
 use crate::source::{SourceFile, Span};
 use crate::statute::StatuteText;
 use crate::value::Value;
@@ -47,9 +49,14 @@ pub fn check(
             Item::Provision(p) => {
                 checker.provision(p, None, &[]);
             }
-            Item::Marker(m) => checker.marker(m),
             Item::Terms(t) => checker.terms(t),
             _ => {}
+        }
+    }
+    // Markers after every provision, so a marker before the provision it marks is seen.
+    for item in &file.items {
+        if let Item::Marker(m) = item {
+            checker.marker(m);
         }
     }
     checker.leaves();
@@ -166,10 +173,14 @@ impl<'a> Checker<'a> {
             if name != "refers" {
                 if let Some(first) = seen.insert(name, span) {
                     self.error(
-                        Diagnostic::new(&code::header_field, format!("`{name}` is given twice"), span)
-                            .label("again here")
-                            .with_label(first, "first here")
-                            .help(format!("keep one `{name}`")),
+                        Diagnostic::new(
+                            &code::header_field,
+                            format!("`{name}` is given twice"),
+                            span,
+                        )
+                        .label("again here")
+                        .with_label(first, "first here")
+                        .help(format!("keep one `{name}`")),
                     );
                     continue;
                 }
@@ -254,10 +265,14 @@ impl<'a> Checker<'a> {
             if let Some(&first) = self.fact_index.get(&name) {
                 let first_span = self.facts[first.index()].span;
                 self.error(
-                    Diagnostic::new(&code::duplicate_fact, format!("`{name}` is declared twice"), fact.name.span)
-                        .label("declared again here")
-                        .with_label(first_span, "first declared here")
-                        .help("keep one declaration"),
+                    Diagnostic::new(
+                        &code::duplicate_fact,
+                        format!("`{name}` is declared twice"),
+                        fact.name.span,
+                    )
+                    .label("declared again here")
+                    .with_label(first_span, "first declared here")
+                    .help("keep one declaration"),
                 );
                 continue;
             }
@@ -291,9 +306,13 @@ impl<'a> Checker<'a> {
         for m in members {
             if out.contains(&m.value) {
                 self.error(
-                    Diagnostic::new(&code::duplicate_member, format!("`{}` is listed twice", m.value), m.span)
-                        .label("listed again here")
-                        .help("remove the repetition"),
+                    Diagnostic::new(
+                        &code::duplicate_member,
+                        format!("`{}` is listed twice", m.value),
+                        m.span,
+                    )
+                    .label("listed again here")
+                    .help("remove the repetition"),
                 );
             } else {
                 out.push(m.value.clone());
@@ -303,7 +322,10 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::new(
                     &code::too_many_members,
-                    format!("this enumeration has {} members; at most 64 are supported", out.len()),
+                    format!(
+                        "this enumeration has {} members; at most 64 are supported",
+                        out.len()
+                    ),
                     span,
                 )
                 .label("here")
@@ -320,7 +342,11 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::new(
                     &code::invalid_default,
-                    format!("the default of `{}` must be {}", fact.name, fact.ty.describe()),
+                    format!(
+                        "the default of `{}` must be {}",
+                        fact.name,
+                        fact.ty.describe()
+                    ),
                     default.span(),
                 )
                 .label("not a value of this fact")
@@ -339,29 +365,44 @@ impl<'a> Checker<'a> {
             if let Some(&fact) = self.fact_index.get(name) {
                 let at = self.facts[fact.index()].span;
                 self.error(
-                    Diagnostic::new(&code::duplicate_definition, format!("`{name}` is already a fact"), d.name.span)
-                        .label("defined here")
-                        .with_label(at, "declared as a fact here")
-                        .help("choose another name for the definition"),
+                    Diagnostic::new(
+                        &code::duplicate_definition,
+                        format!("`{name}` is already a fact"),
+                        d.name.span,
+                    )
+                    .label("defined here")
+                    .with_label(at, "declared as a fact here")
+                    .help("choose another name for the definition"),
                 );
                 continue;
             }
             if self.def_index.contains_key(name) {
                 self.error(
-                    Diagnostic::new(&code::duplicate_definition, format!("`{name}` is defined twice"), d.name.span)
-                        .label("defined again here")
-                        .help("keep one definition"),
+                    Diagnostic::new(
+                        &code::duplicate_definition,
+                        format!("`{name}` is defined twice"),
+                        d.name.span,
+                    )
+                    .label("defined again here")
+                    .help("keep one definition"),
                 );
                 continue;
             }
-            self.def_index.insert(name.clone(), DefId(self.definitions.len() as u32));
+            self.def_index
+                .insert(name.clone(), DefId(self.definitions.len() as u32));
             self.definitions.push(None);
         }
     }
 
     fn definition(&mut self, d: &ast::Definition) {
-        let Some(&id) = self.def_index.get(&d.name.value) else { return };
-        if self.definitions.get(id.index()).is_some_and(Option::is_some) {
+        let Some(&id) = self.def_index.get(&d.name.value) else {
+            return;
+        };
+        if self
+            .definitions
+            .get(id.index())
+            .is_some_and(Option::is_some)
+        {
             return;
         }
         let body = self.lower_bool(&d.expr);
@@ -401,7 +442,10 @@ impl<'a> Checker<'a> {
                     self.error(
                         Diagnostic::new(
                             &code::definition_cycle,
-                            format!("definitions refer to each other in a cycle: {}", names.join(" → ")),
+                            format!(
+                                "definitions refer to each other in a cycle: {}",
+                                names.join(" → ")
+                            ),
                             at,
                         )
                         .label("this definition depends on itself")
@@ -485,25 +529,26 @@ impl<'a> Checker<'a> {
                 };
                 let rest = text[statute.citation.len()..].trim();
                 let path = parse_path(rest);
-                let found = path
-                    .as_ref()
-                    .and_then(|p| statute.text.find(&p.iter().map(String::as_str).collect::<Vec<_>>()));
+                let found = path.as_ref().and_then(|p| {
+                    statute
+                        .text
+                        .find(&p.iter().map(String::as_str).collect::<Vec<_>>())
+                });
                 match (path, found) {
-                    (Some(path), Some(sub)) => Some(Cite {
+                    (Some(path), Some(_)) => Some(Cite {
                         full: ir::full_cite(&statute.citation, &path),
                         path: Vec::new(),
                         subsection: None,
-                    })
-                    .map(|c| {
-                        let _ = sub;
-                        c
                     }),
                     _ => {
                         let source = statute.source.clone();
                         self.error(
                             Diagnostic::new(
                                 &code::unknown_cite,
-                                format!("`{text}` does not exist in the text of {}", statute.citation),
+                                format!(
+                                    "`{text}` does not exist in the text of {}",
+                                    statute.citation
+                                ),
                                 *span,
                             )
                             .label("no such subsection")
@@ -536,7 +581,14 @@ impl<'a> Checker<'a> {
                 let help = if suggestions.is_empty() {
                     "check the numbering in the statute text".to_string()
                 } else {
-                    format!("the text has {}", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "the text has {}",
+                        suggestions
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
                 let parent_label = (1..path.len()).rev().find_map(|n| {
                     let parent: Vec<&str> = segments[..n].to_vec();
@@ -551,7 +603,11 @@ impl<'a> Checker<'a> {
                     label: None,
                 };
                 if let Some((label, shown)) = parent_label {
-                    related.message = format!("{} has no {}", ir::full_cite(&self.citation, &parse_path(&shown).unwrap_or_default()), StatuteText::display_path(&path[path.len().saturating_sub(1)..]));
+                    related.message = format!(
+                        "{} has no {}",
+                        ir::full_cite(&self.citation, &parse_path(&shown).unwrap_or_default()),
+                        StatuteText::display_path(&path[path.len().saturating_sub(1)..])
+                    );
                     related.label = Some(crate::diagnostic::Label {
                         span: Span::new(label.start, label.end),
                         text: format!("{shown} is here"),
@@ -574,15 +630,22 @@ impl<'a> Checker<'a> {
 
     // ------------------------------------------------------------------ provisions
 
-    fn provision(&mut self, p: &ast::Provision, parent: Option<NodeId>, parent_path: &[String]) -> NodeId {
+    fn provision(
+        &mut self,
+        p: &ast::Provision,
+        parent: Option<NodeId>,
+        parent_path: &[String],
+    ) -> NodeId {
         let mut path = parent_path.to_vec();
         path.push(p.label.key.clone());
         let id = NodeId(self.nodes.len() as u32);
-        let cite = self.resolve_path(&path, p.label.span).unwrap_or_else(|| Cite {
-            full: ir::full_cite(&self.citation, &path),
-            path: path.clone(),
-            subsection: None,
-        });
+        let cite = self
+            .resolve_path(&path, p.label.span)
+            .unwrap_or_else(|| Cite {
+                full: ir::full_cite(&self.citation, &path),
+                path: path.clone(),
+                subsection: None,
+            });
         if let Some(&first) = self.node_index.get(&path) {
             let at = self.nodes[first.index()].label_span;
             self.error(
@@ -721,7 +784,8 @@ impl<'a> Checker<'a> {
             // Text we do not have cannot be checked against the text: it is not there.
             (ast::Cite::Local(path, _), MarkerKind::NotAvailable) => {
                 let statute_sub = self.statute.as_ref().and_then(|s| {
-                    s.text.find(&path.iter().map(String::as_str).collect::<Vec<_>>())
+                    s.text
+                        .find(&path.iter().map(String::as_str).collect::<Vec<_>>())
                 });
                 Some(Cite {
                     full: ir::full_cite(&self.citation, path),
@@ -734,10 +798,26 @@ impl<'a> Checker<'a> {
         let Some(cite) = cite else { return };
         if let Some(&node) = self.node_index.get(&cite.path) {
             let at = self.nodes[node.index()].label_span;
+            if self.nodes[node.index()].marker.is_some() {
+                self.error(
+                    Diagnostic::new(
+                        &code::duplicate_marker,
+                        format!("`{}` is marked twice", cite.full),
+                        m.cite.span(),
+                    )
+                    .label("marked again here")
+                    .with_label(at, "first marked here")
+                    .help("keep one marker"),
+                );
+                return;
+            }
             self.error(
                 Diagnostic::new(
                     &code::duplicate_marker,
-                    format!("`{}` is marked as not encoded but a provision encodes it", cite.full),
+                    format!(
+                        "`{}` is marked as not encoded but a provision encodes it",
+                        cite.full
+                    ),
                     m.cite.span(),
                 )
                 .label("marked here")
@@ -749,10 +829,14 @@ impl<'a> Checker<'a> {
         if let Some(first) = self.markers.iter().find(|x| x.cite.full == cite.full) {
             let at = first.span;
             self.error(
-                Diagnostic::new(&code::duplicate_marker, format!("`{}` is marked twice", cite.full), m.cite.span())
-                    .label("marked again here")
-                    .with_label(at, "first marked here")
-                    .help("keep one marker"),
+                Diagnostic::new(
+                    &code::duplicate_marker,
+                    format!("`{}` is marked twice", cite.full),
+                    m.cite.span(),
+                )
+                .label("marked again here")
+                .with_label(at, "first marked here")
+                .help("keep one marker"),
             );
             return;
         }
@@ -768,7 +852,11 @@ impl<'a> Checker<'a> {
         for term in &t.terms {
             let meaning = term.meaning.as_ref().map(|m| self.lower_bool(m));
             self.terms.push(ir::Term {
-                phrases: term.phrases.iter().map(|p| p.value.to_lowercase()).collect(),
+                phrases: term
+                    .phrases
+                    .iter()
+                    .map(|p| p.value.to_lowercase())
+                    .collect(),
                 meaning,
                 span: term.span,
             });
@@ -796,7 +884,11 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let rules = std::mem::take(&mut self.pending[i].rules);
-            let decides = rules.is_empty() && node.children.iter().all(|c| self.nodes[c.index()].marker.is_some());
+            let decides = rules.is_empty()
+                && node
+                    .children
+                    .iter()
+                    .all(|c| self.nodes[c.index()].marker.is_some());
             let mut chain = vec![NodeId(i as u32)];
             let mut up = node.parent;
             while let Some(p) = up {
@@ -806,12 +898,14 @@ impl<'a> Checker<'a> {
             chain.reverse();
             let mut base = Unit::default();
             for n in &chain {
-                base.conditions.extend(self.nodes[n.index()].conditions.iter().cloned());
+                base.conditions
+                    .extend(self.nodes[n.index()].conditions.iter().cloned());
                 if let Some(e) = self.nodes[n.index()].effect {
                     base.effect = Some(e);
                     base.only_if = self.pending[n.index()].only_if;
                 }
-                base.obligations.extend(self.pending[n.index()].obligations.iter().copied());
+                base.obligations
+                    .extend(self.pending[n.index()].obligations.iter().copied());
             }
             if decides {
                 let span = self.nodes[i].label_span;
@@ -820,7 +914,11 @@ impl<'a> Checker<'a> {
                 }
             }
             for rule in rules {
-                let span = if rule.span == Span::default() { self.nodes[i].label_span } else { rule.span };
+                let span = if rule.span == Span::default() {
+                    self.nodes[i].label_span
+                } else {
+                    rule.span
+                };
                 if let Some(leaf) = self.push_leaf(i, &base, Some(&rule), span) {
                     self.nodes[i].rules.push(leaf);
                     self.rule_overrides.push((leaf, rule.overrides));
@@ -830,7 +928,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Adds a deciding leaf for provision `node`: its inherited clauses, plus a rule's.
-    fn push_leaf(&mut self, node: usize, base: &Unit, rule: Option<&Unit>, span: Span) -> Option<LeafId> {
+    fn push_leaf(
+        &mut self,
+        node: usize,
+        base: &Unit,
+        rule: Option<&Unit>,
+        span: Span,
+    ) -> Option<LeafId> {
         let mut conjuncts = base.conditions.clone();
         let mut effect = base.effect;
         let mut only_if = base.only_if;
@@ -886,13 +990,19 @@ impl<'a> Checker<'a> {
             .chain(self.def_index.keys())
             .map(String::as_str)
             .collect();
-        let help = did_you_mean(name, candidates).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| {
-            "declare it in `vocabulary { … }` or define it with `define`".to_string()
-        });
+        let help = did_you_mean(name, candidates)
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| {
+                "declare it in `vocabulary { … }` or define it with `define`".to_string()
+            });
         self.error(
-            Diagnostic::new(&code::unknown_name, format!("`{name}` is not a fact or definition"), span)
-                .label("not declared")
-                .help(help),
+            Diagnostic::new(
+                &code::unknown_name,
+                format!("`{name}` is not a fact or definition"),
+                span,
+            )
+            .label("not declared")
+            .help(help),
         );
     }
 
@@ -905,7 +1015,11 @@ impl<'a> Checker<'a> {
             return Err(d);
         }
         let Some(statute) = self.statute else {
-            return Err(vec![Diagnostic::new(&code::header_field, "the header names no statute text", self.header_span)]);
+            return Err(vec![Diagnostic::new(
+                &code::header_field,
+                "the header names no statute text",
+                self.header_span,
+            )]);
         };
         let definitions = self.definitions.into_iter().flatten().collect();
         let mut thresholds = self.thresholds;

@@ -112,15 +112,18 @@ pub fn run() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
-    let code = run_command(cli.command, &mut Io {
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        stdin: &mut || {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s)
+    let code = run_command(
+        cli.command,
+        &mut Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin: &mut || {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map(|_| s)
+            },
+            terminal: std::io::stdout().is_terminal(),
         },
-        terminal: std::io::stdout().is_terminal(),
-    });
+    );
     ExitCode::from(code)
 }
 
@@ -143,7 +146,11 @@ pub(crate) const WIDTH: usize = 100;
 pub fn run_command(command: Command, io: &mut Io) -> u8 {
     match command {
         Command::Check { paths, format } => check(paths, format, io),
-        Command::Eval { paths, request, format } => eval(paths, &request, format, io),
+        Command::Eval {
+            paths,
+            request,
+            format,
+        } => eval(paths, &request, format, io),
         Command::Test {
             paths,
             format,
@@ -170,8 +177,16 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// The format to use: the one asked for if the command supports it (else a usage error,
 /// exit 2), or human on a terminal and JSON otherwise.
-pub(crate) fn format_of(format: Option<Format>, io: &mut Io, allowed: &[Format]) -> Result<Format, u8> {
-    let chosen = format.unwrap_or(if io.terminal { Format::Human } else { Format::Json });
+pub(crate) fn format_of(
+    format: Option<Format>,
+    io: &mut Io,
+    allowed: &[Format],
+) -> Result<Format, u8> {
+    let chosen = format.unwrap_or(if io.terminal {
+        Format::Human
+    } else {
+        Format::Json
+    });
     if allowed.contains(&chosen) {
         return Ok(chosen);
     }
@@ -179,7 +194,10 @@ pub(crate) fn format_of(format: Option<Format>, io: &mut Io, allowed: &[Format])
         .iter()
         .filter_map(|f| f.to_possible_value().map(|v| format!("`{}`", v.get_name())))
         .collect();
-    let asked = chosen.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    let asked = chosen
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
     let _ = writeln!(
         io.stderr,
         "error: this command does not write `{asked}`; use --format {}",
@@ -248,14 +266,23 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
     let (name, text) = if request == "-" {
         match (io.stdin)() {
             Ok(t) => ("<stdin>".to_string(), t),
-            Err(e) => return usage(io, &format!("cannot read the request from standard input: {e}")),
+            Err(e) => {
+                return usage(
+                    io,
+                    &format!("cannot read the request from standard input: {e}"),
+                )
+            }
         }
     } else {
         match std::fs::read_to_string(request) {
             Ok(t) => (load::display_path(std::path::Path::new(request)), t),
             Err(e) => {
-                let d = Diagnostic::new(&code::unreadable_path, format!("cannot read the request `{request}`: {e}"), Span::default())
-                    .help("give a JSON file, or `-` to read standard input");
+                let d = Diagnostic::new(
+                    &code::unreadable_path,
+                    format!("cannot read the request `{request}`: {e}"),
+                    Span::default(),
+                )
+                .help("give a JSON file, or `-` to read standard input");
                 emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
                 return 2;
             }
@@ -276,7 +303,10 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
     let (policy, request) = match engine.request_from_json(&json) {
         Ok(ok) => ok,
         Err(errors) => {
-            let diagnostics = errors.iter().map(|e| request_diagnostic(&source, e)).collect();
+            let diagnostics = errors
+                .iter()
+                .map(|e| request_diagnostic(&source, e))
+                .collect();
             emit_request_errors(&source, diagnostics, io);
             return 2;
         }
@@ -312,7 +342,11 @@ pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnost
             .or_else(|| locate(source.text(), &error.key, true))
             .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
     };
-    let label = if error.at_key { "not in the vocabulary" } else { "this value" };
+    let label = if error.at_key {
+        "not in the vocabulary"
+    } else {
+        "this value"
+    };
     Diagnostic::new(error.code, error.message.clone(), span)
         .label(label)
         .maybe_help(error.help.clone())
@@ -346,7 +380,13 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len().saturating_sub(1)
 }
 
-fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option<PathBuf>, io: &mut Io) -> u8 {
+fn test(
+    paths: Vec<PathBuf>,
+    format: Option<Format>,
+    update: bool,
+    junit: Option<PathBuf>,
+    io: &mut Io,
+) -> u8 {
     let format = match format_of(format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -359,7 +399,11 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option
             return 2;
         }
     };
-    let goldens = if update { suite::Goldens::Update } else { suite::Goldens::Check };
+    let goldens = if update {
+        suite::Goldens::Update
+    } else {
+        suite::Goldens::Check
+    };
     let runs: Vec<crate::report::junit::PolicyRun> = program
         .policies
         .iter()
@@ -406,9 +450,16 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option
                 _ => {
                     let status = if result.passed() { "ok  " } else { "FAIL" };
                     let note = wrote.map(|p| format!("  (wrote {p})")).unwrap_or_default();
-                    let _ = writeln!(io.stdout, "  {status} {}  [line {line}]{note}", result.test.name);
+                    let _ = writeln!(
+                        io.stdout,
+                        "  {status} {}  [line {line}]{note}",
+                        result.test.name
+                    );
                     if !result.passed() {
-                        failures.push((test_failure(policy, result), result.golden_diff().map(str::to_string)));
+                        failures.push((
+                            test_failure(policy, result),
+                            result.golden_diff().map(str::to_string),
+                        ));
                     }
                 }
             }
@@ -422,7 +473,12 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option
         _ => {
             for (file, diff) in &failures {
                 let _ = writeln!(io.stdout);
-                emit_diagnostics(std::slice::from_ref(file), Format::Human, io.stdout, io.terminal);
+                emit_diagnostics(
+                    std::slice::from_ref(file),
+                    Format::Human,
+                    io.stdout,
+                    io.terminal,
+                );
                 if let Some(diff) = diff {
                     let _ = io.stdout.write_all(diff.as_bytes());
                 }
@@ -432,7 +488,11 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option
                     io.stdout,
                     "\nwrote {} golden {}",
                     written.len(),
-                    if written.len() == 1 { "explanation" } else { "explanations" }
+                    if written.len() == 1 {
+                        "explanation"
+                    } else {
+                        "explanations"
+                    }
                 );
             }
             let _ = writeln!(io.stdout, "\n{passed} passed, {failed} failed");
@@ -444,14 +504,21 @@ fn test(paths: Vec<PathBuf>, format: Option<Format>, update: bool, junit: Option
             Err(e) => return usage(io, &format!("cannot write the JUnit report: {e}")),
         };
         if let Err(e) = std::fs::write(&path, xml) {
-            return usage(io, &format!("cannot write the JUnit report `{}`: {e}", path.display()));
+            return usage(
+                io,
+                &format!("cannot write the JUnit report `{}`: {e}", path.display()),
+            );
         }
     }
     u8::from(failed > 0)
 }
 
 /// One test's result as JSON: what it expected, what the policy decided, the golden.
-fn test_json(policy: &crate::ir::Policy, result: &suite::TestResult, line: usize) -> serde_json::Value {
+fn test_json(
+    policy: &crate::ir::Policy,
+    result: &suite::TestResult,
+    line: usize,
+) -> serde_json::Value {
     let test = result.test;
     let decision = &result.decision;
     let golden = result.golden.as_ref().map(|g| {
@@ -511,7 +578,10 @@ fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileD
     if result.decision.outcome != crate::eval::Outcome::Undetermined {
         for &leaf in &result.decision.cites {
             let node = policy.node(policy.leaf(leaf).node);
-            d = d.with_label(node.label_span, format!("decided `{}` here", result.decision.outcome.as_str()));
+            d = d.with_label(
+                node.label_span,
+                format!("decided `{}` here", result.decision.outcome.as_str()),
+            );
         }
     }
     let hint = match result.golden.as_ref().map(|g| &g.status) {
@@ -520,7 +590,10 @@ fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileD
         }
         _ => "if the new decision is right, update the expectation",
     };
-    d = d.help(format!("expected and actual:\n{}\n{hint}", suite::side_by_side(policy, result)));
+    d = d.help(format!(
+        "expected and actual:\n{}\n{hint}",
+        suite::side_by_side(policy, result)
+    ));
     FileDiagnostics {
         source: policy.source.clone(),
         diagnostics: vec![d],
@@ -549,9 +622,18 @@ fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {
                 0
             }
             None => {
-                let names: Vec<&str> = diagnostic::CODES.iter().map(|c| c.code).chain(diagnostic::CODES.iter().map(|c| c.name)).collect();
-                let hint = diagnostic::did_you_mean(key, names).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                let _ = writeln!(io.stderr, "error: `{key}` is not a diagnostic code{hint}; `juris explain` lists them");
+                let names: Vec<&str> = diagnostic::CODES
+                    .iter()
+                    .map(|c| c.code)
+                    .chain(diagnostic::CODES.iter().map(|c| c.name))
+                    .collect();
+                let hint = diagnostic::did_you_mean(key, names)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    io.stderr,
+                    "error: `{key}` is not a diagnostic code{hint}; `juris explain` lists them"
+                );
                 2
             }
         },

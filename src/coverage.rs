@@ -208,7 +208,10 @@ impl Coverage {
 
     /// How many deciding provisions the tests exercise.
     pub fn exercised(&self) -> usize {
-        self.provisions.iter().filter(|p| !p.tests.is_empty()).count()
+        self.provisions
+            .iter()
+            .filter(|p| !p.tests.is_empty())
+            .count()
     }
 
     /// Whether encoded-or-marked coverage of the statute reaches `min` percent.
@@ -395,7 +398,10 @@ fn provisions(policy: &Policy) -> Vec<ProvisionCoverage> {
     let mut exercised: Vec<Vec<String>> = vec![Vec::new(); policy.leaves.len()];
     for test in &policy.tests {
         let decision = eval::decide(policy, &test.request, false);
-        let cited = decision.cites.iter().chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
+        let cited = decision
+            .cites
+            .iter()
+            .chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
         for leaf in cited {
             if let Some(names) = exercised.get_mut(leaf.index()) {
                 if !names.contains(&test.name) {
@@ -413,9 +419,14 @@ fn provisions(policy: &Policy) -> Vec<ProvisionCoverage> {
             let node = policy.node(leaf.node);
             let rule = node.rules.iter().position(|r| *r == id);
             // A rule is shown at its first own clause; a provision at its label.
-            let inherited: usize = ancestry(policy, leaf.node).map(|n| policy.node(n).conditions.len()).sum();
+            let inherited: usize = ancestry(policy, leaf.node)
+                .map(|n| policy.node(n).conditions.len())
+                .sum();
             let at = match rule {
-                Some(_) => leaf.conjuncts.get(inherited).map_or(node.label_span.start, |c| c.span.start),
+                Some(_) => leaf
+                    .conjuncts
+                    .get(inherited)
+                    .map_or(node.label_span.start, |c| c.span.start),
                 None => node.label_span.start,
             };
             ProvisionCoverage {
@@ -437,7 +448,10 @@ fn ancestry(policy: &Policy, node: NodeId) -> impl Iterator<Item = NodeId> + '_ 
     std::iter::from_fn(move || {
         let current = next?;
         steps += 1;
-        next = policy.node(current).parent.filter(|_| steps <= policy.nodes.len());
+        next = policy
+            .node(current)
+            .parent
+            .filter(|_| steps <= policy.nodes.len());
         Some(current)
     })
 }

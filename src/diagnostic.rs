@@ -145,7 +145,10 @@ impl FileDiagnostics {
 }
 
 /// A "did you mean" suggestion: the closest candidate, if close enough.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let mut score = strsim::jaro_winkler(word, candidate);
@@ -285,7 +288,9 @@ impl miette::Diagnostic for RelatedRendered {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.label.as_ref().map(|_| &self.named as &dyn miette::SourceCode)
+        self.label
+            .as_ref()
+            .map(|_| &self.named as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -311,7 +316,12 @@ pub fn render_human(files: &[FileDiagnostics], color: bool, width: usize) -> Str
 }
 
 /// Renders one diagnostic with miette.
-pub fn render_one(source: &SourceFile, diagnostic: &Diagnostic, color: bool, width: usize) -> String {
+pub fn render_one(
+    source: &SourceFile,
+    diagnostic: &Diagnostic,
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         miette::GraphicalTheme::unicode()
     } else {

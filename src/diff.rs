@@ -39,7 +39,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limit: DEFAULT_LIMIT }
+        Options {
+            limit: DEFAULT_LIMIT,
+        }
     }
 }
 
@@ -120,12 +122,24 @@ impl Condition {
             Condition::OneOf(m) => format!("{fact} is one of {}", m.join(", ")),
             Condition::NotOneOf(m) => format!("{fact} is none of {}", m.join(", ")),
             Condition::Range { lo, hi, date } => {
-                let show = |x: f64| if *date { format_date(x as i32) } else { format_number(x) };
+                let show = |x: f64| {
+                    if *date {
+                        format_date(x as i32)
+                    } else {
+                        format_number(x)
+                    }
+                };
                 match (lo, hi) {
-                    (Some((a, true)), Some((b, true))) if a == b => format!("{fact} = {}", show(*a)),
+                    (Some((a, true)), Some((b, true))) if a == b => {
+                        format!("{fact} = {}", show(*a))
+                    }
                     (None, None) => format!("{fact} is any value"),
-                    (Some((a, i)), None) => format!("{fact} {} {}", if *i { ">=" } else { ">" }, show(*a)),
-                    (None, Some((b, i))) => format!("{fact} {} {}", if *i { "<=" } else { "<" }, show(*b)),
+                    (Some((a, i)), None) => {
+                        format!("{fact} {} {}", if *i { ">=" } else { ">" }, show(*a))
+                    }
+                    (None, Some((b, i))) => {
+                        format!("{fact} {} {}", if *i { "<=" } else { "<" }, show(*b))
+                    }
                     (Some((a, ai)), Some((b, bi))) => format!(
                         "{fact} {} {} and {} {}",
                         if *ai { ">=" } else { ">" },
@@ -253,7 +267,9 @@ fn insert_dotted(map: &mut Map<String, Json>, name: &str, value: Json) {
             map.insert(name.to_string(), value);
         }
         Some((head, rest)) => {
-            let entry = map.entry(head.to_string()).or_insert_with(|| Json::Object(Map::new()));
+            let entry = map
+                .entry(head.to_string())
+                .or_insert_with(|| Json::Object(Map::new()));
             if let Json::Object(inner) = entry {
                 insert_dotted(inner, rest, value);
             }
@@ -322,21 +338,17 @@ pub fn diff(old: &Policy, new: &Policy, options: Options) -> SemanticDiff {
         limit: options.limit,
         truncated: false,
         split_on: Vec::new(),
-        raw: Vec::new(),
+        regions: Vec::new(),
         checks: 0,
+        compiled: (eval::Compiled::new(old), eval::Compiled::new(new)),
     };
     let mut assignment = Vec::new();
     run.explore(&mut assignment);
-    let raw = std::mem::take(&mut run.raw);
-    let mut regions: Vec<Region> = Vec::new();
-    for region in raw {
-        let region = run.minimize(region);
-        if !regions.iter().any(|r| r.when == region.when && r.old == region.old && r.new == region.new) {
-            regions.push(region);
-        }
-    }
-    let regions = merge(&run.facts, regions);
-    let differences = regions.into_iter().flat_map(|r| differences_of(&run.facts, r)).collect();
+    let regions = merge(&run.facts, std::mem::take(&mut run.regions));
+    let differences = regions
+        .into_iter()
+        .flat_map(|r| differences_of(&run.facts, r))
+        .collect();
     SemanticDiff {
         differences,
         explored: run.explored,
@@ -354,9 +366,12 @@ struct Run<'p> {
     limit: usize,
     truncated: bool,
     split_on: Vec<String>,
-    raw: Vec<Region>,
+    /// The regions found so far, minimized.
+    regions: Vec<Region>,
     /// Evaluations spent minimizing regions.
     checks: usize,
+    /// The two versions, compiled once.
+    compiled: (eval::Compiled, eval::Compiled),
 }
 
 /// A region of requests the versions decide differently, while it is being minimized and
@@ -387,7 +402,10 @@ struct Canon {
 impl Canon {
     fn of(policy: &Policy, decision: &eval::Decision) -> Option<Canon> {
         let cites = |leaves: &[crate::ir::LeafId]| {
-            let mut c: Vec<String> = leaves.iter().map(|&l| policy.cite_of(l).to_string()).collect();
+            let mut c: Vec<String> = leaves
+                .iter()
+                .map(|&l| policy.cite_of(l).to_string())
+                .collect();
             c.sort_unstable();
             c.dedup();
             c
@@ -398,7 +416,12 @@ impl Canon {
             });
         }
         // An undetermined case inside means the evaluator's own budget ran out: not complete.
-        if decision.cases.is_empty() || decision.cases.iter().any(|c| c.outcome == Outcome::Undetermined) {
+        if decision.cases.is_empty()
+            || decision
+                .cases
+                .iter()
+                .any(|c| c.outcome == Outcome::Undetermined)
+        {
             return None;
         }
         let cases = decision
@@ -449,6 +472,14 @@ impl Run<'_> {
             return;
         }
         self.explored += 1;
+        // Inside a region already found, both versions are settled: nothing new below.
+        if self
+            .regions
+            .iter()
+            .any(|r| r.example.iter().all(|x| assignment.contains(x)))
+        {
+            return;
+        }
         let (old, old_canon) = self.evaluate(Version::Old, assignment);
         let (new, new_canon) = self.evaluate(Version::New, assignment);
         if let (Some(a), Some(b)) = (&old_canon, &new_canon) {
@@ -466,17 +497,33 @@ impl Run<'_> {
         let Some(j) = split else {
             let old = settle(old);
             let new = settle(new);
-            if old.key() != new.key() {
-                self.raw.push(Region {
-                    when: assignment.iter().map(|(j, g)| (*j, vec![g.clone()])).collect(),
+            if old.key() == new.key() {
+                return;
+            }
+            // A region already found that holds this one says all there is to say.
+            let covered = self.regions.iter().any(|r| {
+                r.old == old && r.new == new && r.example.iter().all(|x| assignment.contains(x))
+            });
+            if !covered {
+                let region = self.minimize(Region {
+                    when: Vec::new(),
                     example: assignment.clone(),
                     old,
                     new,
                 });
+                if !self
+                    .regions
+                    .iter()
+                    .any(|r| r.when == region.when && r.old == region.old && r.new == region.new)
+                {
+                    self.regions.push(region);
+                }
             }
             return;
         };
-        let Some(fact) = self.facts.get(j) else { return };
+        let Some(fact) = self.facts.get(j) else {
+            return;
+        };
         if !self.split_on.contains(&fact.name) {
             self.split_on.push(fact.name.clone());
         }
@@ -519,7 +566,11 @@ impl Run<'_> {
                 }
             }
         }
-        let mut when: Vec<(usize, Vec<Given>)> = region.example.iter().map(|(j, g)| (*j, vec![g.clone()])).collect();
+        let mut when: Vec<(usize, Vec<Given>)> = region
+            .example
+            .iter()
+            .map(|(j, g)| (*j, vec![g.clone()]))
+            .collect();
         when.sort_by_key(|(j, _)| *j);
         region.when = when;
         region
@@ -532,12 +583,17 @@ impl Run<'_> {
         }
         let old = self.old.fact_id(name);
         let new = self.new.fact_id(name);
-        let first = old.map(|f| self.old.fact(f)).or_else(|| new.map(|f| self.new.fact(f)))?;
+        let first = old
+            .map(|f| self.old.fact(f))
+            .or_else(|| new.map(|f| self.new.fact(f)))?;
         let thresholds = |p: &Policy, f: Option<FactId>| -> Vec<f64> {
-            f.and_then(|f| p.thresholds.get(f.index())).cloned().unwrap_or_default()
+            f.and_then(|f| p.thresholds.get(f.index()))
+                .cloned()
+                .unwrap_or_default()
         };
         let members = |p: &Policy, f: Option<FactId>| -> Vec<String> {
-            f.map(|f| p.fact(f).ty.members().to_vec()).unwrap_or_default()
+            f.map(|f| p.fact(f).ty.members().to_vec())
+                .unwrap_or_default()
         };
         let kind = match &first.ty {
             Type::Bool => Kind::Bool,
@@ -606,15 +662,23 @@ impl Run<'_> {
             }
         }
         for (j, given) in assignment {
-            let Some(joint) = self.facts.get(*j) else { continue };
-            let Some(id) = joint.id(version) else { continue };
+            let Some(joint) = self.facts.get(*j) else {
+                continue;
+            };
+            let Some(id) = joint.id(version) else {
+                continue;
+            };
             let value = convert(policy, id, given)?;
             request.assume(id, value);
         }
         Ok(request)
     }
 
-    fn evaluate(&self, version: Version, assignment: &[(usize, Given)]) -> (Evaluated, Option<Canon>) {
+    fn evaluate(
+        &self,
+        version: Version,
+        assignment: &[(usize, Given)],
+    ) -> (Evaluated, Option<Canon>) {
         let policy = self.policy(version);
         let request = match self.request(version, assignment) {
             Ok(r) => r,
@@ -627,10 +691,18 @@ impl Run<'_> {
             let names = open.iter().map(|f| policy.fact(*f).name.clone()).collect();
             return (Evaluated::Depends(names), None);
         }
-        let decision = eval::decide(policy, &request, false);
+        let compiled = match version {
+            Version::Old => &self.compiled.0,
+            Version::New => &self.compiled.1,
+        };
+        let decision = compiled.decide(&request, false);
         let canon = Canon::of(policy, &decision);
         if decision.outcome == Outcome::Undetermined && !decision.depends_on.is_empty() {
-            let names = decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect();
+            let names = decision
+                .depends_on
+                .iter()
+                .map(|f| policy.fact(*f).name.clone())
+                .collect();
             return (Evaluated::Depends(names), canon);
         }
         let cites = decision
@@ -654,7 +726,7 @@ impl Run<'_> {
 }
 
 /// The size of the evaluator's own case-split budget: past it a decision is cut short.
-const EVAL_BUDGET: usize = 64;
+const EVAL_BUDGET: usize = 512;
 
 /// The unknown facts that leave some provision (its condition, its `only if`, or an
 /// obligation's condition) undecided, the evaluator's next split first.
@@ -704,7 +776,10 @@ fn cases_of(policy: &Policy, facts: &[FactId]) -> usize {
         let k = match &policy.fact(*f).ty {
             Type::Bool | Type::Set(_) => 2,
             Type::Enum(m) => m.len().max(1),
-            Type::Number | Type::Date => policy.thresholds.get(f.index()).map_or(1, |t| 2 * t.len() + 1),
+            Type::Number | Type::Date => policy
+                .thresholds
+                .get(f.index())
+                .map_or(1, |t| 2 * t.len() + 1),
             Type::Text => 2,
         };
         n.saturating_mul(k)
@@ -771,7 +846,10 @@ fn values_of(kind: &Kind) -> Vec<Given> {
         Kind::Bool => vec![Given::Bool(true), Given::Bool(false)],
         Kind::Enum(members) => members.iter().cloned().map(Given::Member).collect(),
         Kind::Number(t) => points(t, false).into_iter().map(Given::Number).collect(),
-        Kind::Date(t) => points(t, true).into_iter().map(|x| Given::Date(x as i32)).collect(),
+        Kind::Date(t) => points(t, true)
+            .into_iter()
+            .map(|x| Given::Date(x as i32))
+            .collect(),
         Kind::Text(constants) => constants
             .iter()
             .cloned()
@@ -820,7 +898,11 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
     if thresholds.contains(&x) {
         return (Some((x, true)), Some((x, true)));
     }
-    let lo = thresholds.iter().rev().find(|t| **t < x).map(|t| (*t, false));
+    let lo = thresholds
+        .iter()
+        .rev()
+        .find(|t| **t < x)
+        .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
 }
@@ -848,9 +930,10 @@ fn merge(facts: &[JointFact], mut regions: Vec<Region>) -> Vec<Region> {
                 });
                 match target {
                     Some(m) => {
-                        if let (Some((_, into)), Some((_, from))) =
-                            (m.when.iter_mut().find(|(k, _)| *k == j), region.when.get(at))
-                        {
+                        if let (Some((_, into)), Some((_, from))) = (
+                            m.when.iter_mut().find(|(k, _)| *k == j),
+                            region.when.get(at),
+                        ) {
                             for v in from {
                                 if !into.contains(v) {
                                     into.push(v.clone());
@@ -890,7 +973,11 @@ fn conditions(fact: &JointFact, values: &[Given]) -> Vec<Condition> {
                 .filter(|m| values.contains(&Given::Member((*m).clone())))
                 .cloned()
                 .collect();
-            let others: Vec<String> = all.iter().filter(|m| !members.contains(m)).cloned().collect();
+            let others: Vec<String> = all
+                .iter()
+                .filter(|m| !members.contains(m))
+                .cloned()
+                .collect();
             vec![match members.as_slice() {
                 [one] => Condition::Is(Given::Member(one.clone())),
                 _ if others.len() < members.len() => Condition::NotOneOf(others),
@@ -918,7 +1005,11 @@ fn conditions(fact: &JointFact, values: &[Given]) -> Vec<Condition> {
                     (None, true) => Some((lo, hi)),
                     (Some((start, _)), true) => Some((start, hi)),
                     (Some((start, end)), false) => {
-                        out.push(Condition::Range { lo: start, hi: end, date });
+                        out.push(Condition::Range {
+                            lo: start,
+                            hi: end,
+                            date,
+                        });
                         None
                     }
                     (None, false) => None,

@@ -121,10 +121,25 @@ impl Engine {
 
     /// The policy a JSON request addresses: by its `jurisdiction`, or the only one loaded.
     pub fn policy_for_json(&self, json: &serde_json::Value) -> Result<&Arc<Policy>, RequestError> {
+        if !json.is_object() {
+            return Err(RequestError {
+                code: &code::invalid_json,
+                key: String::new(),
+                at_key: false,
+                message: "the request is not a JSON object".to_string(),
+                help: Some(
+                    "a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".to_string(),
+                ),
+            });
+        }
         let named = json.get("jurisdiction");
         match named {
             Some(serde_json::Value::String(j)) => self.program.policy_for(j).ok_or_else(|| {
-                let known: Vec<String> = self.policies().iter().map(|p| format!("`{}`", p.jurisdiction)).collect();
+                let known: Vec<String> = self
+                    .policies()
+                    .iter()
+                    .map(|p| format!("`{}`", p.jurisdiction))
+                    .collect();
                 RequestError {
                     code: &code::unknown_jurisdiction,
                     key: "jurisdiction".to_string(),
@@ -145,17 +160,25 @@ impl Engine {
                 code: &code::unknown_jurisdiction,
                 key: String::new(),
                 at_key: false,
-                message: "the request names no `jurisdiction` and several policies are loaded".to_string(),
+                message: "the request names no `jurisdiction` and several policies are loaded"
+                    .to_string(),
                 help: Some(format!(
                     "add `\"jurisdiction\"`: one of {}",
-                    self.policies().iter().map(|p| format!("`{}`", p.jurisdiction)).collect::<Vec<_>>().join(", ")
+                    self.policies()
+                        .iter()
+                        .map(|p| format!("`{}`", p.jurisdiction))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             }),
         }
     }
 
     /// Validates a JSON request against the vocabulary of the policy it addresses.
-    pub fn request_from_json(&self, json: &serde_json::Value) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
+    pub fn request_from_json(
+        &self,
+        json: &serde_json::Value,
+    ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
         let policy = self.policy_for_json(json).map_err(|e| vec![e])?;
         let request = Request::from_json(policy, json)?;
         Ok((policy, request))

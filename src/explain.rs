@@ -76,7 +76,8 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         Some(t) => t.clone(),
         None => eval::trace_of(policy, request),
     };
-    let view = |leaf: LeafId, effect: Option<EffectKind>| provision_view(policy, request, leaf, effect);
+    let view =
+        |leaf: LeafId, effect: Option<EffectKind>| provision_view(policy, request, leaf, effect);
     let deciding: Vec<ProvisionView> = decision
         .cites
         .iter()
@@ -90,7 +91,10 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         .map(|&(l, by)| (view(l, None), policy.cite_of(by).to_string()))
         .collect();
     let mut near_misses = Vec::new();
-    if matches!(decision.outcome, Outcome::Required | Outcome::Permitted | Outcome::Prohibited | Outcome::NotAddressed) {
+    if matches!(
+        decision.outcome,
+        Outcome::Required | Outcome::Permitted | Outcome::Prohibited | Outcome::NotAddressed
+    ) {
         for (i, state) in trace.applies.iter().enumerate() {
             if near_misses.len() >= MAX_NEAR_MISSES {
                 break;
@@ -112,13 +116,23 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
             if would == decided {
                 continue;
             }
-            let values: Vec<Tri> = l.conjuncts.iter().map(|c| eval::eval_expr(policy, request, c.expr)).collect();
-            let failed: Vec<usize> = values.iter().enumerate().filter(|(_, v)| **v == Tri::False).map(|(i, _)| i).collect();
+            let values: Vec<Tri> = l
+                .conjuncts
+                .iter()
+                .map(|c| eval::eval_expr(policy, request, c.expr))
+                .collect();
+            let failed: Vec<usize> = values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v == Tri::False)
+                .map(|(i, _)| i)
+                .collect();
             let [only] = failed.as_slice() else { continue };
             let conjunct = &l.conjuncts[*only];
             // A provision about another item of the question (another `data`, another
-            // `action`) is not a near miss: it is about something else.
-            if tests_given_member(policy, request, conjunct.expr) {
+            // `action`) is not a near miss: it is about something else. It is when the
+            // enumeration values the request gives make the clause false on their own.
+            if false_on_given_members(policy, request, conjunct.expr) {
                 continue;
             }
             let clause = ClauseValue {
@@ -132,7 +146,11 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
     let mut facts: Vec<(FactId, Origin)> = Vec::new();
     for p in &deciding {
         let l = policy.leaf(p.leaf);
-        let exprs = l.conjuncts.iter().map(|c| c.expr).chain(l.only_if.map(|(e, _)| e));
+        let exprs = l
+            .conjuncts
+            .iter()
+            .map(|c| c.expr)
+            .chain(l.only_if.map(|(e, _)| e));
         for e in exprs {
             for f in facts_in(policy, e) {
                 if !facts.iter().any(|(g, _)| *g == f) {
@@ -159,7 +177,12 @@ fn effect_for(policy: &Policy, trace: &eval::Trace, leaf: LeafId) -> EffectKind 
     }
 }
 
-fn provision_view(policy: &Policy, request: &Request, leaf: LeafId, effect: Option<EffectKind>) -> ProvisionView {
+fn provision_view(
+    policy: &Policy,
+    request: &Request,
+    leaf: LeafId,
+    effect: Option<EffectKind>,
+) -> ProvisionView {
     let l = policy.leaf(leaf);
     let node = policy.node(l.node);
     let mut title = node.title.clone();
@@ -196,17 +219,25 @@ fn provision_view(policy: &Policy, request: &Request, leaf: LeafId, effect: Opti
 
 /// A clause's source text on one line.
 pub fn clause_text(policy: &Policy, span: crate::source::Span) -> String {
-    policy.source.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
+    policy
+        .source
+        .slice(span)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// Whether the condition tests the value of an enumeration fact the request gives.
-fn tests_given_member(policy: &Policy, request: &Request, e: ExprId) -> bool {
-    match policy.expr(e) {
-        Expr::Member { fact, .. } => request.origin(*fact) == Origin::Given,
-        Expr::And(es) | Expr::Or(es) => es.iter().any(|x| tests_given_member(policy, request, *x)),
-        Expr::Not(x) => tests_given_member(policy, request, *x),
-        _ => false,
+/// Whether a condition is false on the enumeration values the request gives alone, every
+/// other fact unknown.
+fn false_on_given_members(policy: &Policy, request: &Request, e: ExprId) -> bool {
+    let mut members = request.clone();
+    for (i, fact) in policy.facts.iter().enumerate() {
+        let id = FactId(i as u32);
+        if !(matches!(fact.ty, Type::Enum(_)) && request.origin(id) == Origin::Given) {
+            let _ = members.unset(policy, &fact.name);
+        }
     }
+    eval::eval_expr(policy, &members, e) == Tri::False
 }
 
 /// The facts a condition reads (through definitions too), in order.

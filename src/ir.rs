@@ -45,7 +45,9 @@ pub struct Program {
 impl Program {
     /// The policy for a jurisdiction.
     pub fn policy_for(&self, jurisdiction: &str) -> Option<&Arc<Policy>> {
-        self.policies.iter().find(|p| p.jurisdiction == jurisdiction)
+        self.policies
+            .iter()
+            .find(|p| p.jurisdiction == jurisdiction)
     }
 }
 

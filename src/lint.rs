@@ -33,18 +33,27 @@ mod unused_fact;
 #[cfg(test)]
 mod tests;
 
-/// How much work the linter may do.
+/// How much work the linter may do. A step assigns one fact in one search; a policy the
+/// size of the Oregon rule takes a few thousand in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// The most steps one search (one pair of provisions, one provision) may take.
     pub budget: usize,
+    /// The most steps all searches on one policy may take together.
+    pub total: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { budget: 20_000 }
+        Options {
+            budget: 20_000,
+            total: 1_000_000,
+        }
     }
 }
+
+/// Beyond this many undecided questions, one `L007` reports them all.
+const MAX_UNDECIDED: usize = 5;
 
 /// Lints one policy: every finding at its code's default severity, in source order.
 pub fn lint(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
@@ -56,8 +65,44 @@ pub fn lint(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
     unused_fact::check(policy, &mut out);
     unused_definition::check(policy, &mut out);
     test_cites::check(policy, &mut out);
+    summarize_undecided(policy, &cx, &mut out);
     out.sort_by(|a, b| (a.span().start, a.code.code).cmp(&(b.span().start, b.code.code)));
     out
+}
+
+/// Many undecided questions become one finding, at the policy's header.
+fn summarize_undecided(policy: &Policy, cx: &Context, out: &mut Vec<Diagnostic>) {
+    let undecided = out
+        .iter()
+        .filter(|d| d.code.code == code::undecided.code)
+        .count();
+    if undecided <= MAX_UNDECIDED {
+        return;
+    }
+    let examples: Vec<String> = out
+        .iter()
+        .filter(|d| d.code.code == code::undecided.code)
+        .take(3)
+        .map(|d| d.message.clone())
+        .collect();
+    out.retain(|d| d.code.code != code::undecided.code);
+    let why = if cx.search.spent() {
+        "the linter's step budget for this policy ran out"
+    } else {
+        "each needed more steps than one search may take"
+    };
+    out.push(
+        Diagnostic::new(
+            &code::undecided,
+            format!("could not decide {undecided} conflict and reachability questions: {why}"),
+            header_span(policy),
+        )
+        .label("in this policy")
+        .help(format!(
+            "the provisions concerned may or may not conflict or be reachable; for example: {}; …",
+            examples.join("; ")
+        )),
+    );
 }
 
 /// A finding that `juris.toml` allows: not reported, but kept (SARIF lists it as
@@ -219,7 +264,7 @@ impl<'p> Context<'p> {
             .collect();
         Context {
             policy,
-            search: search::Searcher::new(policy, options.budget),
+            search: search::Searcher::new(policy, options.budget, options.total),
             preemptors,
         }
     }

@@ -17,12 +17,14 @@ pub fn find_policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<FileDiagnost
         } else if path.is_file() {
             files.push(path.clone());
         } else {
-            errors.push(usage_error(Diagnostic::new(
-                &code::unreadable_path,
-                format!("`{}` does not exist", path.display()),
-                Span::default(),
-            )
-            .help("paths default to `policies/`; give a `.juris` file or a folder")));
+            errors.push(usage_error(
+                Diagnostic::new(
+                    &code::unreadable_path,
+                    format!("`{}` does not exist", path.display()),
+                    Span::default(),
+                )
+                .help("paths default to `policies/`; give a `.juris` file or a folder"),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -51,7 +53,9 @@ pub fn usage_error(diagnostic: Diagnostic) -> FileDiagnostics {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -70,12 +74,24 @@ pub fn compile_source(source: SourceFile, dir: &Path) -> Result<Policy, FileDiag
 }
 
 /// Like [`compile_source`], reading statute texts with `read`.
-pub fn compile_with(source: SourceFile, dir: &Path, read: crate::check::ReadText) -> Result<Policy, FileDiagnostics> {
+pub fn compile_with(
+    source: SourceFile,
+    dir: &Path,
+    read: crate::check::ReadText,
+) -> Result<Policy, FileDiagnostics> {
     let file = match crate::syntax::parse(&source) {
         Ok(file) => file,
-        Err(diagnostics) => return Err(FileDiagnostics { source, diagnostics }),
+        Err(diagnostics) => {
+            return Err(FileDiagnostics {
+                source,
+                diagnostics,
+            })
+        }
     };
-    crate::check::check(&source, &file, dir, read).map_err(|diagnostics| FileDiagnostics { source, diagnostics })
+    crate::check::check(&source, &file, dir, read).map_err(|diagnostics| FileDiagnostics {
+        source,
+        diagnostics,
+    })
 }
 
 /// Reads and compiles one policy file.
@@ -83,8 +99,12 @@ pub fn compile_file(path: &Path) -> Result<Policy, FileDiagnostics> {
     let name = display_path(path);
     let text = std::fs::read_to_string(path).map_err(|e| {
         usage_error(
-            Diagnostic::new(&code::unreadable_path, format!("cannot read `{name}`: {e}"), Span::default())
-                .help("check the path and its permissions"),
+            Diagnostic::new(
+                &code::unreadable_path,
+                format!("cannot read `{name}`: {e}"),
+                Span::default(),
+            )
+            .help("check the path and its permissions"),
         )
     })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -100,7 +120,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Vec<FileDiagnostics>> {
     for path in files {
         match compile_file(&path) {
             Ok(policy) => {
-                if let Some(first) = policies.iter().find(|p| p.jurisdiction == policy.jurisdiction) {
+                if let Some(first) = policies
+                    .iter()
+                    .find(|p| p.jurisdiction == policy.jurisdiction)
+                {
                     let at = policy_header_span(&policy);
                     errors.push(FileDiagnostics {
                         source: policy.source.clone(),
@@ -132,9 +155,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Vec<FileDiagnostics>> {
 }
 
 fn policy_header_span(policy: &Policy) -> Span {
+    // The header is the first line that is neither blank nor a comment.
     let text = policy.source.text();
-    let start = text.find("policy").unwrap_or(0);
-    Span::new(start, start + "policy".len())
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = line.trim_start();
+        if !code.is_empty() && !code.starts_with("//") {
+            let start = offset + (line.len() - code.len());
+            return Span::new(start, start + "policy".len().min(code.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    Span::default()
 }
 
 /// A path as shown in messages: relative, with forward slashes.

@@ -155,7 +155,10 @@ impl Request {
 
     /// The members an unknown enumeration fact is restricted to, if restricted.
     pub fn restriction(&self, fact: FactId) -> Option<u64> {
-        self.restrictions.iter().find(|(f, _)| *f == fact).map(|(_, m)| *m)
+        self.restrictions
+            .iter()
+            .find(|(f, _)| *f == fact)
+            .map(|(_, m)| *m)
     }
 
     /// The value of a fact, if known.
@@ -185,8 +188,16 @@ impl Request {
 
     /// Replaces a fact's slot, returning what it held (case splits set a fact and restore
     /// it).
-    pub(crate) fn replace(&mut self, fact: FactId, value: Option<Value>, origin: Origin) -> (Option<Value>, Origin) {
-        match (self.values.get_mut(fact.index()), self.origins.get_mut(fact.index())) {
+    pub(crate) fn replace(
+        &mut self,
+        fact: FactId,
+        value: Option<Value>,
+        origin: Origin,
+    ) -> (Option<Value>, Origin) {
+        match (
+            self.values.get_mut(fact.index()),
+            self.origins.get_mut(fact.index()),
+        ) {
             (Some(slot), Some(o)) => (std::mem::replace(slot, value), std::mem::replace(o, origin)),
             _ => (None, Origin::Unknown),
         }
@@ -196,18 +207,31 @@ impl Request {
     /// fact ids ([`Policy::fact_id`]) and members ([`Policy::member_value`]) once. The
     /// value is checked against the fact's type (a number must be finite, a member must
     /// be one of the enumeration's), so the request stays valid.
-    pub fn set_value(&mut self, policy: &Policy, fact: FactId, value: Value) -> Result<(), RequestError> {
+    pub fn set_value(
+        &mut self,
+        policy: &Policy,
+        fact: FactId,
+        value: Value,
+    ) -> Result<(), RequestError> {
         let Some(declared) = policy.facts.get(fact.index()) else {
             return Err(RequestError {
                 code: &code::unknown_key,
                 key: format!("#{}", fact.0),
                 at_key: true,
-                message: format!("fact #{} is not in the vocabulary of {}", fact.0, policy.citation),
-                help: Some("resolve fact ids with `Policy::fact_id` on the policy the request is for".to_string()),
+                message: format!(
+                    "fact #{} is not in the vocabulary of {}",
+                    fact.0, policy.citation
+                ),
+                help: Some(
+                    "resolve fact ids with `Policy::fact_id` on the policy the request is for"
+                        .to_string(),
+                ),
             });
         };
         let fits = match (&declared.ty, &value) {
-            (Type::Bool, Value::Bool(_)) | (Type::Date, Value::Date(_)) | (Type::Text, Value::Text(_)) => true,
+            (Type::Bool, Value::Bool(_))
+            | (Type::Date, Value::Date(_))
+            | (Type::Text, Value::Text(_)) => true,
             (Type::Number, Value::Number(n)) => n.is_finite(),
             (Type::Enum(m), Value::Enum(i)) => usize::from(*i) < m.len(),
             (Type::Set(m), Value::Set(bits)) => m.len() >= 64 || bits >> m.len() == 0,
@@ -220,7 +244,9 @@ impl Request {
                 v => format!("`{v}`"),
             };
             let code = match (&declared.ty, &value) {
-                (Type::Enum(_), Value::Enum(_)) | (Type::Set(_), Value::Set(_)) => &code::unknown_value,
+                (Type::Enum(_), Value::Enum(_)) | (Type::Set(_), Value::Set(_)) => {
+                    &code::unknown_value
+                }
                 _ => &code::wrong_type,
             };
             let mut e = wrong_type_at(policy, &declared.name, &found);
@@ -263,7 +289,10 @@ impl Request {
 
     /// Builds a request from a JSON object. Every problem is reported, not just the first.
     /// The `jurisdiction` key, if present, must name this policy's jurisdiction.
-    pub fn from_json(policy: &Policy, json: &serde_json::Value) -> Result<Request, Vec<RequestError>> {
+    pub fn from_json(
+        policy: &Policy,
+        json: &serde_json::Value,
+    ) -> Result<Request, Vec<RequestError>> {
         let mut request = Request::empty(policy);
         let mut errors = Vec::new();
         let Some(object) = json.as_object() else {
@@ -272,7 +301,9 @@ impl Request {
                 key: String::new(),
                 at_key: false,
                 message: "the request is not a JSON object".to_string(),
-                help: Some("a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into()),
+                help: Some(
+                    "a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into(),
+                ),
             }]);
         };
         for (key, value) in object {
@@ -286,7 +317,10 @@ impl Request {
                             "this request names jurisdiction {value}, but the policy is for `{}`",
                             policy.jurisdiction
                         ),
-                        help: Some(format!("use `\"jurisdiction\": \"{}\"`", policy.jurisdiction)),
+                        help: Some(format!(
+                            "use `\"jurisdiction\": \"{}\"`",
+                            policy.jurisdiction
+                        )),
                     });
                 }
                 continue;
@@ -300,7 +334,13 @@ impl Request {
         }
     }
 
-    fn fill(&mut self, policy: &Policy, key: &str, value: &serde_json::Value, errors: &mut Vec<RequestError>) {
+    fn fill(
+        &mut self,
+        policy: &Policy,
+        key: &str,
+        value: &serde_json::Value,
+        errors: &mut Vec<RequestError>,
+    ) {
         use serde_json::Value as J;
         if let J::Object(object) = value {
             if policy.fact_id(key).is_none() {
@@ -365,14 +405,11 @@ fn unknown_key(policy: &Policy, key: &str) -> RequestError {
         code: &code::unknown_key,
         key: key.to_string(),
         at_key: true,
-        message: format!(
-            "`{key}` is not in the vocabulary of {}",
-            policy.citation
-        ),
+        message: format!("`{key}` is not in the vocabulary of {}", policy.citation),
         help: Some(match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
-                "the vocabulary is listed by `juris vocabulary`; keys of {} start with: {}",
+                "keys of {} start with: {}",
                 policy.citation,
                 top_level_keys(policy)
             ),
@@ -416,7 +453,10 @@ fn example_for(policy: &Policy, key: &str) -> String {
     match &fact.ty {
         Type::Bool => format!("write `\"{}\": true` or `false`", leaf_key(key)),
         Type::Number => format!("write a JSON number, e.g. `\"{}\": 0.5`", leaf_key(key)),
-        Type::Date => format!("write a date string, e.g. `\"{}\": \"2024-01-31\"`", leaf_key(key)),
+        Type::Date => format!(
+            "write a date string, e.g. `\"{}\": \"2024-01-31\"`",
+            leaf_key(key)
+        ),
         Type::Text => format!("write a string, e.g. `\"{}\": \"…\"`", leaf_key(key)),
         Type::Enum(m) => format!(
             "write one of the members as a string, e.g. `\"{}\": \"{}\"`",
@@ -447,7 +487,11 @@ fn convert(policy: &Policy, fact: FactId, key: &str, input: Input) -> Result<Val
         (Type::Bool, Input::Bool(b)) => Ok(Value::Bool(b)),
         (Type::Number, Input::Number(n)) if n.is_finite() => Ok(Value::Number(n)),
         (Type::Date, Input::Str(s)) => parse_date(s).map(Value::Date).ok_or_else(|| {
-            wrong_type_at(policy, key, &format!("{found}, which is not a YYYY-MM-DD date"))
+            wrong_type_at(
+                policy,
+                key,
+                &format!("{found}, which is not a YYYY-MM-DD date"),
+            )
         }),
         (Type::Text, Input::Str(s)) => Ok(Value::Text(Arc::from(s))),
         (Type::Enum(members), Input::Str(s)) => member_index(members, s)
@@ -456,7 +500,8 @@ fn convert(policy: &Policy, fact: FactId, key: &str, input: Input) -> Result<Val
         (Type::Set(members), Input::List(items)) => {
             let mut bits = 0u64;
             for item in items {
-                let i = member_index(members, item).ok_or_else(|| unknown_value(key, item, members))?;
+                let i =
+                    member_index(members, item).ok_or_else(|| unknown_value(key, item, members))?;
                 bits |= 1u64 << i;
             }
             Ok(Value::Set(bits))

@@ -47,7 +47,7 @@ impl SourceFile {
 
     /// The file as miette source code.
     pub fn to_miette(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(self.name.to_string(), self.text.to_string())
+        miette::NamedSource::new(&*self.name, self.text.to_string())
     }
 }
 

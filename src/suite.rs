@@ -66,7 +66,10 @@ pub fn golden_path(policy: &Policy, name: &str) -> PathBuf {
 }
 
 fn policy_dir(policy: &Policy) -> PathBuf {
-    Path::new(policy.source.name()).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(policy.source.name())
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The explanation a golden file holds: the human rendering of the decision, without
@@ -97,7 +100,13 @@ pub fn golden_text(policy: &Policy, test: &Test, decision: &Decision) -> String 
 }
 
 /// Compares (or, with `Goldens::Update`, writes) a test's golden explanation.
-fn check_golden(policy: &Policy, test: &Test, decision: &Decision, mode: Goldens, failures: &mut Vec<String>) -> Option<Golden> {
+fn check_golden(
+    policy: &Policy,
+    test: &Test,
+    decision: &Decision,
+    mode: Goldens,
+    failures: &mut Vec<String>,
+) -> Option<Golden> {
     let name = test.explanation.as_ref()?;
     let path = golden_path(policy, name);
     let actual = golden_text(policy, test, decision);
@@ -137,8 +146,12 @@ fn check_golden(policy: &Policy, test: &Test, decision: &Decision, mode: Goldens
         GoldenStatus::Missing => failures.push(format!(
             "explanation: `{name}` does not exist; run `juris test --update` to write it"
         )),
-        GoldenStatus::Unreadable(e) => failures.push(format!("explanation: cannot read `{name}`: {e}")),
-        GoldenStatus::WriteFailed(e) => failures.push(format!("explanation: cannot write `{name}`: {e}")),
+        GoldenStatus::Unreadable(e) => {
+            failures.push(format!("explanation: cannot read `{name}`: {e}"))
+        }
+        GoldenStatus::WriteFailed(e) => {
+            failures.push(format!("explanation: cannot write `{name}`: {e}"))
+        }
     }
     Some(Golden {
         name: name.clone(),
@@ -161,7 +174,11 @@ pub fn run(policy: &Policy) -> Vec<TestResult<'_>> {
 
 /// Runs every test of a policy, comparing or updating golden explanations.
 pub fn run_with(policy: &Policy, goldens: Goldens) -> Vec<TestResult<'_>> {
-    policy.tests.iter().map(|t| run_one_with(policy, t, goldens)).collect()
+    policy
+        .tests
+        .iter()
+        .map(|t| run_one_with(policy, t, goldens))
+        .collect()
 }
 
 /// Runs one test, comparing its golden explanation.
@@ -181,9 +198,17 @@ pub fn run_one_with<'p>(policy: &'p Policy, test: &'p Test, goldens: Goldens) ->
         ));
     }
     if let Some(expected) = &test.cites {
-        let actual: Vec<String> = decision.cites.iter().map(|&l| policy.cite_of(l).to_string()).collect();
+        let actual: Vec<String> = decision
+            .cites
+            .iter()
+            .map(|&l| policy.cite_of(l).to_string())
+            .collect();
         if !same_set(expected, &actual) {
-            failures.push(format!("cites: expected [{}], got [{}]", expected.join(", "), actual.join(", ")));
+            failures.push(format!(
+                "cites: expected [{}], got [{}]",
+                expected.join(", "),
+                actual.join(", ")
+            ));
         }
     }
     if let Some(expected) = &test.obligations {
@@ -197,7 +222,11 @@ pub fn run_one_with<'p>(policy: &'p Policy, test: &'p Test, goldens: Goldens) ->
         }
     }
     if let Some(expected) = &test.depends_on {
-        let actual: Vec<String> = decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect();
+        let actual: Vec<String> = decision
+            .depends_on
+            .iter()
+            .map(|f| policy.fact(*f).name.clone())
+            .collect();
         if !same_set(expected, &actual) {
             failures.push(format!(
                 "depends on: expected [{}], got [{}]",
@@ -227,7 +256,10 @@ pub fn side_by_side(policy: &Policy, result: &TestResult) -> String {
     let test = result.test;
     let decision = &result.decision;
     let local = |full: &str| -> String {
-        let short = full.strip_prefix(policy.citation.as_str()).unwrap_or(full).trim_start();
+        let short = full
+            .strip_prefix(policy.citation.as_str())
+            .unwrap_or(full)
+            .trim_start();
         match policy.nodes.iter().find(|n| n.cite.full == full) {
             Some(node) => {
                 let (line, _) = policy.source.line_col(node.label_span.start as usize);
@@ -249,21 +281,49 @@ pub fn side_by_side(policy: &Policy, result: &TestResult) -> String {
         vec![test.outcome.as_str().to_string()],
         vec![decision.outcome.as_str().to_string()],
     )];
-    let actual_cites: Vec<String> = decision.cites.iter().map(|&l| policy.cite_of(l).to_string()).collect();
+    let actual_cites: Vec<String> = decision
+        .cites
+        .iter()
+        .map(|&l| policy.cite_of(l).to_string())
+        .collect();
     rows.push((
         "cites",
-        test.cites.as_ref().is_some_and(|e| !same_set(e, &actual_cites)),
-        test.cites.as_ref().map_or_else(|| vec!["(not stated)".to_string()], |e| list(e)),
+        test.cites
+            .as_ref()
+            .is_some_and(|e| !same_set(e, &actual_cites)),
+        test.cites
+            .as_ref()
+            .map_or_else(|| vec!["(not stated)".to_string()], |e| list(e)),
         list(&actual_cites),
     ));
     if let Some(expected) = &test.obligations {
         let actual = obligation_cites(policy, decision);
-        rows.push(("obligations", !same_set(expected, &actual), list(expected), list(&actual)));
+        rows.push((
+            "obligations",
+            !same_set(expected, &actual),
+            list(expected),
+            list(&actual),
+        ));
     }
     if let Some(expected) = &test.depends_on {
-        let actual: Vec<String> = decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect();
-        let show = |v: &[String]| if v.is_empty() { vec!["(none)".to_string()] } else { v.to_vec() };
-        rows.push(("depends on", !same_set(expected, &actual), show(expected), show(&actual)));
+        let actual: Vec<String> = decision
+            .depends_on
+            .iter()
+            .map(|f| policy.fact(*f).name.clone())
+            .collect();
+        let show = |v: &[String]| {
+            if v.is_empty() {
+                vec!["(none)".to_string()]
+            } else {
+                v.to_vec()
+            }
+        };
+        rows.push((
+            "depends on",
+            !same_set(expected, &actual),
+            show(expected),
+            show(&actual),
+        ));
     }
     if let Some(golden) = &result.golden {
         let (differs, actual) = match &golden.status {
@@ -274,7 +334,12 @@ pub fn side_by_side(policy: &Policy, result: &TestResult) -> String {
             GoldenStatus::Unreadable(_) => (true, "cannot be read"),
             GoldenStatus::WriteFailed(_) => (true, "cannot be written"),
         };
-        rows.push(("explanation", differs, vec![golden.name.clone()], vec![actual.to_string()]));
+        rows.push((
+            "explanation",
+            differs,
+            vec![golden.name.clone()],
+            vec![actual.to_string()],
+        ));
     }
     let width = rows
         .iter()

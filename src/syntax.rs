@@ -28,12 +28,62 @@ pub use generated::{Grammar, Rule};
 /// How many rule calls one parse may make before it gives up (hostile input).
 const CALL_LIMIT: usize = 5_000_000;
 
+/// How deeply a condition may nest — parentheses, `not`s and chained `and` / `or` all
+/// count — so that hostile input is refused (`S002`) before the parser, the checker or the
+/// evaluator recurse that deep: each recurses once per level.
+pub(crate) const MAX_NESTING: usize = 256;
+
+/// The `S002` for a condition nested deeper than [`MAX_NESTING`].
+pub(crate) fn too_deep(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        &code::parser_limit,
+        format!("this condition nests more than {MAX_NESTING} levels deep"),
+        at,
+    )
+    .label("too deep here")
+    .help("split the condition into definitions or subsections")
+}
+
+/// The first `(` or `[` nested more than [`MAX_NESTING`] deep, outside strings and comments.
+fn first_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parses a policy file. On syntax errors, returns every error found (parsing resumes at
 /// the next item after each).
 pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
     pest::set_error_detail(true);
     let text = source.text();
+    if let Some(at) = first_too_deep(text) {
+        return Err(vec![too_deep(Span::new(at, at + 1))]);
+    }
     match Grammar::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower_file(file).map_err(|d| vec![d]),
@@ -104,7 +154,11 @@ fn span(pair: &Pair<Rule>) -> Span {
         let trimmed = text[..end].trim_end();
         end = trimmed.len();
         // A trailing line comment: cut back to where it starts.
-        match trimmed.rfind('\n').map_or(trimmed, |n| &trimmed[n..]).find("//") {
+        match trimmed
+            .rfind('\n')
+            .map_or(trimmed, |n| &trimmed[n..])
+            .find("//")
+        {
             Some(c) => {
                 let line_start = trimmed.rfind('\n').map_or(0, |n| n);
                 end = line_start + c;
@@ -182,9 +236,7 @@ fn lower_header(pair: Pair<Rule>) -> Lowered<Header> {
         match p.as_rule() {
             Rule::string => citation = Some(lower_string(p)),
             Rule::title_field => fields.push(HeaderField::Title(last_string(p, at)?)),
-            Rule::jurisdiction_field => {
-                fields.push(HeaderField::Jurisdiction(last_string(p, at)?))
-            }
+            Rule::jurisdiction_field => fields.push(HeaderField::Jurisdiction(last_string(p, at)?)),
             Rule::text_field => fields.push(HeaderField::Text(last_string(p, at)?)),
             Rule::refers_field => {
                 let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
@@ -430,7 +482,10 @@ fn label_key(paren_label: Pair<Rule>) -> String {
 
 fn lower_label(pair: Pair<Rule>) -> Lowered<Label> {
     let at = span(&pair);
-    let inner = pair.into_inner().next().ok_or_else(|| malformed(at, "label"))?;
+    let inner = pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| malformed(at, "label"))?;
     let key = match inner.as_rule() {
         Rule::paren_label => label_key(inner),
         Rule::section_label => inner
@@ -654,7 +709,10 @@ fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
             Rule::expected_cites => cites = Some(cite_list(p)?),
             Rule::expected_obligations => obligations = Some(cite_list(p)?),
             Rule::expected_explanation => {
-                explanation = p.into_inner().find(|q| q.as_rule() == Rule::string).map(lower_string);
+                explanation = p
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::string)
+                    .map(lower_string);
             }
             Rule::expected_depends => {
                 depends_on = Some(

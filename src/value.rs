@@ -93,17 +93,31 @@ impl fmt::Display for Value {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn dates_round_trip_and_reject_impossible_days() {
-        for text in ["1970-01-01", "2012-08-24", "2000-02-29", "1899-12-31", "2026-11-22"] {
+        for text in [
+            "1970-01-01",
+            "2012-08-24",
+            "2000-02-29",
+            "1899-12-31",
+            "2026-11-22",
+        ] {
             let days = parse_date(text).expect("valid date");
             assert_eq!(format_date(days), text);
         }
         assert_eq!(parse_date("1970-01-02"), Some(1));
-        for bad in ["2012-02-30", "2100-02-29", "2012-13-01", "2012-00-10", "2012-1-01", "x"] {
+        for bad in [
+            "2012-02-30",
+            "2100-02-29",
+            "2012-13-01",
+            "2012-00-10",
+            "2012-1-01",
+            "x",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

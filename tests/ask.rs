@@ -8,8 +8,12 @@ use juris::cli::{run_command, Cli, Io};
 
 /// Runs `juris ask …` in process with `stdin` as standard input.
 fn ask(args: &[&str], stdin: &str) -> (u8, String, String) {
-    let cli = Cli::try_parse_from(std::iter::once("juris").chain(std::iter::once("ask")).chain(args.iter().copied()))
-        .expect("arguments parse");
+    let cli = Cli::try_parse_from(
+        std::iter::once("juris")
+            .chain(std::iter::once("ask"))
+            .chain(args.iter().copied()),
+    )
+    .expect("arguments parse");
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let input = stdin.to_string();
@@ -23,7 +27,11 @@ fn ask(args: &[&str], stdin: &str) -> (u8, String, String) {
             terminal: false,
         },
     );
-    (code, String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+    (
+        code,
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
 }
 
 const QUESTIONS: &[(&str, &str)] = &[
@@ -71,28 +79,56 @@ fn the_seed_question_gets_the_cases_the_law_gives() {
         })
     };
     // Aggregate usage data: permitted for internal business purposes, § 710.7(A).
-    assert!(find("aggregate_usage_data", "permitted", "17 O.S. § 710.7(A)"));
+    assert!(find(
+        "aggregate_usage_data",
+        "permitted",
+        "17 O.S. § 710.7(A)"
+    ));
     // Customer-identifiable usage data for energy-related marketing: only with approval.
-    assert!(find("customer_identifiable_usage_data", "permitted", "17 O.S. § 710.4(B)"));
-    assert!(find("customer_identifiable_usage_data", "prohibited", "17 O.S. § 710.4(B)"));
-    let depends: Vec<&str> = v["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    assert!(find(
+        "customer_identifiable_usage_data",
+        "permitted",
+        "17 O.S. § 710.4(B)"
+    ));
+    assert!(find(
+        "customer_identifiable_usage_data",
+        "prohibited",
+        "17 O.S. § 710.4(B)"
+    ));
+    let depends: Vec<&str> = v["depends_on"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
     for fact in ["data", "approval.commission", "approval.board_of_trustees"] {
         assert!(depends.contains(&fact), "depends on {fact}: {depends:?}");
     }
     // "Marketing" splits the Act's energy-related marketing from any other.
-    assert!(cases.iter().any(|c| c["when"]["purpose"] == "non_energy_marketing"));
+    assert!(cases
+        .iter()
+        .any(|c| c["when"]["purpose"] == "non_energy_marketing"));
 }
 
 #[test]
 fn interactive_asks_only_what_still_matters() {
     let question = "Can I use customer data for marketing in Oklahoma?";
     // data: identifiable; purpose: energy products; utility: investor-owned; Commission: yes.
-    let (code, stdout, _) = ask(&["--interactive", "--format", "human", question], "1\n1\n1\nyes\n");
+    let (code, stdout, _) = ask(
+        &["--interactive", "--format", "human", question],
+        "1\n1\n1\nyes\n",
+    );
     assert_eq!(code, 0);
-    assert!(stdout.contains("Permitted — 17 O.S. § 710.4(B)"), "{stdout}");
+    assert!(
+        stdout.contains("Permitted — 17 O.S. § 710.4(B)"),
+        "{stdout}"
+    );
     insta::assert_snapshot!("interactive-answered", stdout);
     // "Don't know" for every question leaves the answer by cases.
-    let (code, stdout, _) = ask(&["--interactive", "--format", "human", question], "?\n?\n?\n?\n?\n?\n?\n");
+    let (code, stdout, _) = ask(
+        &["--interactive", "--format", "human", question],
+        "?\n?\n?\n?\n?\n?\n?\n",
+    );
     assert_eq!(code, 0);
     assert!(stdout.contains("It depends on"), "{stdout}");
     insta::assert_snapshot!("interactive-unknown", stdout);

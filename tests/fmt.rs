@@ -101,13 +101,20 @@ fn summary(p: &Policy) -> Vec<String> {
         p.citation, p.title, p.jurisdiction, p.effective, p.current_through
     )];
     for f in &p.facts {
-        out.push(format!("fact {} {:?} {:?} {:?}", f.name, f.ty, f.default, f.meaning));
+        out.push(format!(
+            "fact {} {:?} {:?} {:?}",
+            f.name, f.ty, f.default, f.meaning
+        ));
     }
     for d in &p.definitions {
         out.push(format!("define {} {} {:?}", d.name, d.cite.full, d.meaning));
     }
     for n in &p.nodes {
-        let children: Vec<&str> = n.children.iter().map(|c| p.node(*c).cite.full.as_str()).collect();
+        let children: Vec<&str> = n
+            .children
+            .iter()
+            .map(|c| p.node(*c).cite.full.as_str())
+            .collect();
         out.push(format!(
             "node {} {:?} {:?} {:?} {} conditions, children {children:?}, {} rules, leaf {}",
             n.cite.full,
@@ -120,7 +127,11 @@ fn summary(p: &Policy) -> Vec<String> {
         ));
     }
     for l in &p.leaves {
-        let overrides: Vec<&str> = l.direct_overrides.iter().map(|n| p.node(*n).cite.full.as_str()).collect();
+        let overrides: Vec<&str> = l
+            .direct_overrides
+            .iter()
+            .map(|n| p.node(*n).cite.full.as_str())
+            .collect();
         out.push(format!(
             "leaf {} {:?} {} conjuncts, only if {}, obligations {:?}, overrides {overrides:?}",
             p.node(l.node).cite.full,
@@ -131,10 +142,18 @@ fn summary(p: &Policy) -> Vec<String> {
         ));
     }
     for o in &p.obligations {
-        out.push(format!("obligation {:?} {} {}", o.text, o.cite.full, o.when.is_some()));
+        out.push(format!(
+            "obligation {:?} {} {}",
+            o.text,
+            o.cite.full,
+            o.when.is_some()
+        ));
     }
     for m in &p.markers {
-        out.push(format!("marker {:?} {} {:?}", m.kind, m.cite.full, m.reason));
+        out.push(format!(
+            "marker {:?} {} {:?}",
+            m.kind, m.cite.full, m.reason
+        ));
     }
     for t in &p.terms {
         out.push(format!("term {:?} {}", t.phrases, t.meaning.is_some()));
@@ -161,7 +180,11 @@ fn decision(p: &Policy, request: &Request) -> String {
             (o.text.clone(), o.cite.full.clone())
         })
         .collect();
-    let depends: Vec<&str> = d.depends_on.iter().map(|f| p.fact(*f).name.as_str()).collect();
+    let depends: Vec<&str> = d
+        .depends_on
+        .iter()
+        .map(|f| p.fact(*f).name.as_str())
+        .collect();
     format!(
         "{} {cites:?} {obligations:?} {depends:?} {}",
         d.outcome.as_str(),
@@ -190,7 +213,9 @@ fn random_request(p: &Policy, rng: &mut Rng) -> Request {
             Type::Date => Value::Date(near(rng, thresholds) as i32),
             Type::Text => Value::Text("someone".into()),
             Type::Enum(m) => Value::Enum(rng.below(m.len()) as u8),
-            Type::Set(m) => Value::Set(rng.next() & 1u64.checked_shl(m.len() as u32).map_or(u64::MAX, |b| b - 1)),
+            Type::Set(m) => Value::Set(
+                rng.next() & 1u64.checked_shl(m.len() as u32).map_or(u64::MAX, |b| b - 1),
+            ),
         };
         request.assume(FactId(i as u32), value);
     }
@@ -199,10 +224,21 @@ fn random_request(p: &Policy, rng: &mut Rng) -> Request {
 
 /// Checks every property of formatting `text` (a policy whose statute texts are in
 /// `dir`), deciding `requests` random requests; returns the formatted text.
-fn check(name: &str, text: &str, dir: &Path, seed: u64, requests: usize, ordered_comments: bool) -> String {
+fn check(
+    name: &str,
+    text: &str,
+    dir: &Path,
+    seed: u64,
+    requests: usize,
+    ordered_comments: bool,
+) -> String {
     let formatted = format(text);
     // (d) formatting twice is formatting once.
-    assert_eq!(format(&formatted), formatted, "{name}: not idempotent\n{formatted}");
+    assert_eq!(
+        format(&formatted),
+        formatted,
+        "{name}: not idempotent\n{formatted}"
+    );
     // (e) every comment stays, in order.
     let (mut before, mut after) = (comments(text), comments(&formatted));
     if !ordered_comments {
@@ -217,7 +253,11 @@ fn check(name: &str, text: &str, dir: &Path, seed: u64, requests: usize, ordered
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x, y, "{name}: the formatted policy differs\n{formatted}");
     }
-    assert_eq!(a.len(), b.len(), "{name}: the formatted policy differs\n{formatted}");
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "{name}: the formatted policy differs\n{formatted}"
+    );
     // (b) every policy test decides the same.
     for (x, y) in original.tests.iter().zip(&again.tests) {
         assert_eq!(
@@ -312,30 +352,47 @@ fn perturb(text: &str, rng: &mut Rng) -> String {
             Tok::Comment(s, e) | Tok::Other(s, e) => out.push_str(&text[s..e]),
             Tok::Blank(s, e) => {
                 let run = &text[s..e];
-                let (prev, next) = (word(k.checked_sub(1).and_then(|p| toks.get(p))), word(toks.get(k + 1)));
+                let (prev, next) = (
+                    word(k.checked_sub(1).and_then(|p| toks.get(p))),
+                    word(toks.get(k + 1)),
+                );
                 let keyword = matches!(
                     (prev, next),
-                    ("out", "of") | ("of", "scope") | ("only", "if") | ("not", "encoded")
-                        | ("not", "available") | ("depends", "on") | ("this", "policy")
+                    ("out", "of")
+                        | ("of", "scope")
+                        | ("only", "if")
+                        | ("not", "encoded")
+                        | ("not", "available")
+                        | ("depends", "on")
+                        | ("this", "policy")
                 );
                 let blank_line = {
                     let lines: Vec<&str> = run.split('\n').collect();
-                    lines.len() >= 3 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty())
+                    lines.len() >= 3
+                        && lines[1..lines.len() - 1]
+                            .iter()
+                            .any(|l| l.trim().is_empty())
                 };
                 let next_is_comment = matches!(toks.get(k + 1), Some(Tok::Comment(..)));
-                let after_comment = matches!(k.checked_sub(1).and_then(|p| toks.get(p)), Some(Tok::Comment(..)));
+                let after_comment = matches!(
+                    k.checked_sub(1).and_then(|p| toks.get(p)),
+                    Some(Tok::Comment(..))
+                );
                 let replacement = if keyword {
                     rng.pick(&[" ", "  ", "\t"]).to_string()
                 } else if blank_line {
                     rng.pick(&["\n\n", "\n  \n    ", "\n\n\n\t"]).to_string()
-                } else if run.contains('\n') && (next_is_comment || after_comment || k + 1 == toks.len()) {
+                } else if run.contains('\n')
+                    && (next_is_comment || after_comment || k + 1 == toks.len())
+                {
                     rng.pick(&["\n", "\n  ", "\n\t\t"]).to_string()
                 } else if frozen[k] || next_is_comment {
                     rng.pick(&[" ", "   ", "\t"]).to_string()
                 } else if k + 1 == toks.len() || k == 0 {
                     run.to_string()
                 } else {
-                    rng.pick(&[" ", "  ", "\t", "\n", "\n    ", " \n", "\n\t "]).to_string()
+                    rng.pick(&[" ", "  ", "\t", "\n", "\n    ", " \n", "\n\t "])
+                        .to_string()
                 };
                 out.push_str(&replacement);
             }
@@ -373,14 +430,28 @@ struct Gen {
 }
 
 const WORDS: [&str; 12] = [
-    "customer", "meter", "usage", "notice", "transfer", "agreement", "consent", "safeguard", "program",
-    "administrator", "contractor", "information",
+    "customer",
+    "meter",
+    "usage",
+    "notice",
+    "transfer",
+    "agreement",
+    "consent",
+    "safeguard",
+    "program",
+    "administrator",
+    "contractor",
+    "information",
 ];
 
 impl Gen {
     fn string(&mut self) -> String {
         let mut s = String::new();
-        let n = if self.rng.chance(15) { 14 + self.rng.below(12) } else { 1 + self.rng.below(5) };
+        let n = if self.rng.chance(15) {
+            14 + self.rng.below(12)
+        } else {
+            1 + self.rng.below(5)
+        };
         for i in 0..n {
             if i > 0 {
                 s.push(' ');
@@ -390,7 +461,10 @@ impl Gen {
                 1 => s.push_str("back\\\\slash"),
                 2 => s.push_str("http://example.com/a"),
                 3 => s.push_str("§ 1(a) — (b)"),
-                _ => s.push_str(*self.rng.pick(&WORDS)),
+                _ => {
+                    let word = *self.rng.pick(&WORDS);
+                    s.push_str(word);
+                }
             }
         }
         format!("\"{s}\"")
@@ -452,12 +526,23 @@ impl Gen {
             self.bools.push(name);
         }
         for i in 0..1 + self.rng.below(3) {
-            let name = if self.rng.chance(30) { format!("customer.kind_{i}") } else { format!("e{i}") };
+            let name = if self.rng.chance(30) {
+                format!("customer.kind_{i}")
+            } else {
+                format!("e{i}")
+            };
             let long = self.rng.chance(30);
             let members = self.members(2, if long { 9 } else { 4 }, long);
-            let default = if self.rng.chance(20) { format!(" = {}", members[0]) } else { String::new() };
+            let default = if self.rng.chance(20) {
+                format!(" = {}", members[0])
+            } else {
+                String::new()
+            };
             let meaning = self.string();
-            lines.push(format!("  {name}: {}{default} {meaning}", members.join(" | ")));
+            lines.push(format!(
+                "  {name}: {}{default} {meaning}",
+                members.join(" | ")
+            ));
             self.enums.push((name, members));
         }
         if self.rng.chance(70) {
@@ -478,16 +563,28 @@ impl Gen {
         for i in 0..self.rng.below(4) {
             let e = self.expr(2);
             let cite = self.statute_cite();
-            let meaning = if self.rng.chance(60) { format!(" {}", self.string()) } else { String::new() };
-            items.push(vec![format!("define d{i} = {e}"), format!("  cites {cite}{meaning}")]);
+            let meaning = if self.rng.chance(60) {
+                format!(" {}", self.string())
+            } else {
+                String::new()
+            };
+            items.push(vec![
+                format!("define d{i} = {e}"),
+                format!("  cites {cite}{meaning}"),
+            ]);
             self.defs.push(format!("d{i}"));
         }
         // Terms.
         if self.rng.chance(40) {
             let mut t = vec!["terms {".to_string()];
             for _ in 0..1 + self.rng.below(3) {
-                let phrases: Vec<String> = (0..1 + self.rng.below(6)).map(|_| self.string()).collect();
-                let meaning = if self.rng.chance(20) { "this policy".to_string() } else { self.expr(1) };
+                let phrases: Vec<String> =
+                    (0..1 + self.rng.below(6)).map(|_| self.string()).collect();
+                let meaning = if self.rng.chance(20) {
+                    "this policy".to_string()
+                } else {
+                    self.expr(1)
+                };
                 t.push(format!("  {} means {meaning}", phrases.join(", ")));
             }
             t.push("}".into());
@@ -503,14 +600,22 @@ impl Gen {
         }
         for n in order.into_iter().take(2 + self.rng.below(5)) {
             if self.rng.chance(20) {
-                let kind = if self.rng.chance(50) { "not encoded" } else { "not available" };
+                let kind = if self.rng.chance(50) {
+                    "not encoded"
+                } else {
+                    "not available"
+                };
                 items.push(vec![format!("{kind} ({n}) {}", self.string())]);
                 continue;
             }
             let path = format!("({n})");
             let mut block = vec![format!(
                 "provision {path}{} {{",
-                if self.rng.chance(50) { format!(" {}", self.string()) } else { String::new() }
+                if self.rng.chance(50) {
+                    format!(" {}", self.string())
+                } else {
+                    String::new()
+                }
             )];
             let earlier = encoded.clone();
             let mut paths = vec![path.clone()];
@@ -534,14 +639,26 @@ impl Gen {
                 }
             }
             if !self.numbers.is_empty() && self.rng.chance(60) {
-                t.push(format!("  n0 = {}", self.rng.pick(&["0.5", "1", "2.0", "-1"])));
+                t.push(format!(
+                    "  n0 = {}",
+                    self.rng.pick(&["0.5", "1", "2.0", "-1"])
+                ));
             }
             if let Some((s, members)) = self.sets.first().cloned() {
                 if self.rng.chance(50) {
-                    t.push(format!("  {s} = [{}]", members[..1 + self.rng.below(members.len())].join(", ")));
+                    t.push(format!(
+                        "  {s} = [{}]",
+                        members[..1 + self.rng.below(members.len())].join(", ")
+                    ));
                 }
             }
-            let outcome = self.rng.pick(&["required", "permitted", "prohibited", "not_addressed", "undetermined"]);
+            let outcome = self.rng.pick(&[
+                "required",
+                "permitted",
+                "prohibited",
+                "not_addressed",
+                "undetermined",
+            ]);
             let cites = if self.rng.chance(30) { " cites" } else { "" };
             t.push(format!("  expect {outcome}{cites}"));
             t.push("}".into());
@@ -559,12 +676,22 @@ impl Gen {
     }
 
     /// The clauses of a provision (`level` 1) or subsection at `path`, not indented.
-    fn body(&mut self, path: &str, level: usize, earlier: &[String], paths: &mut Vec<String>) -> Vec<String> {
+    fn body(
+        &mut self,
+        path: &str,
+        level: usize,
+        earlier: &[String],
+        paths: &mut Vec<String>,
+    ) -> Vec<String> {
         let top = level == 1;
         // Each clause: its lines, and whether it is a subsection or a rule.
         let mut clauses: Vec<(Vec<String>, bool)> = Vec::new();
         for _ in 0..self.rng.below(3) {
-            let kw = if self.rng.chance(20) { "unless" } else { "when" };
+            let kw = if self.rng.chance(20) {
+                "unless"
+            } else {
+                "when"
+            };
             clauses.push((vec![format!("{kw} {}", self.expr(3))], false));
         }
         if top || self.rng.chance(40) {
@@ -587,13 +714,24 @@ impl Gen {
             rule.push("}".into());
             clauses.push((rule, true));
         }
-        let keys: &[&str] = if level == 1 { &["a", "b", "c", "d"] } else { &["A", "B"] };
+        let keys: &[&str] = if level == 1 {
+            &["a", "b", "c", "d"]
+        } else {
+            &["A", "B"]
+        };
         if level <= 2 {
             for key in keys.iter().take(self.rng.below(keys.len() + 1)) {
                 let sub = format!("{path}({key})");
-                let title = if self.rng.chance(30) { format!(" {}", self.string()) } else { String::new() };
+                let title = if self.rng.chance(30) {
+                    format!(" {}", self.string())
+                } else {
+                    String::new()
+                };
                 if self.rng.chance(15) {
-                    clauses.push((vec![format!("({key}){title} not encoded {}", self.string())], true));
+                    clauses.push((
+                        vec![format!("({key}){title} not encoded {}", self.string())],
+                        true,
+                    ));
                     continue;
                 }
                 paths.push(sub.clone());
@@ -616,15 +754,26 @@ impl Gen {
             let next_ok = clauses.get(i + 1).is_none_or(|c| c.1);
             let inline = next_ok
                 && lines.len() >= 2
-                && lines.first().is_some_and(|l| l.starts_with('(') && l.ends_with('{'))
+                && lines
+                    .first()
+                    .is_some_and(|l| l.starts_with('(') && l.ends_with('{'))
                 && lines[1..lines.len() - 1].iter().all(|l| {
                     let clause = l.trim_start();
-                    l.len() - clause.len() == 2 && !clause.starts_with('(') && !clause.starts_with("rule")
+                    l.len() - clause.len() == 2
+                        && !clause.starts_with('(')
+                        && !clause.starts_with("rule")
                 });
             if inline && self.rng.chance(60) {
                 let head = lines[0].trim_end_matches('{').trim_end();
-                let body: Vec<&str> = lines[1..lines.len() - 1].iter().map(|l| l.trim_start()).collect();
-                out.push(if body.is_empty() { head.to_string() } else { format!("{head} {}", body.join(" ")) });
+                let body: Vec<&str> = lines[1..lines.len() - 1]
+                    .iter()
+                    .map(|l| l.trim_start())
+                    .collect();
+                out.push(if body.is_empty() {
+                    head.to_string()
+                } else {
+                    format!("{head} {}", body.join(" "))
+                });
             } else {
                 out.extend(lines.iter().cloned());
             }
@@ -659,7 +808,11 @@ impl Gen {
         match self.rng.below(3) {
             0 => format!("({n})"),
             1 => format!("({n})({})", self.rng.pick(&["a", "b", "c", "d"])),
-            _ => format!("({n})({})({})", self.rng.pick(&["a", "b"]), self.rng.pick(&["A", "B"])),
+            _ => format!(
+                "({n})({})({})",
+                self.rng.pick(&["a", "b"]),
+                self.rng.pick(&["A", "B"])
+            ),
         }
     }
 
@@ -675,7 +828,11 @@ impl Gen {
     }
 
     fn term(&mut self, depth: usize) -> String {
-        let nots = if self.rng.chance(15) { "not ".repeat(1 + self.rng.below(2)) } else { String::new() };
+        let nots = if self.rng.chance(15) {
+            "not ".repeat(1 + self.rng.below(2))
+        } else {
+            String::new()
+        };
         if depth > 0 && self.rng.chance(25) {
             return format!("{nots}({})", self.expr(depth - 1));
         }
@@ -719,7 +876,15 @@ impl Gen {
             let indent = line.len() - line.trim_start().len();
             let mut pieces = vec![line.clone()];
             let body = line.trim_start();
-            if ["when ", "unless ", "define ", "permitted only", "required only"].iter().any(|k| body.starts_with(k))
+            if [
+                "when ",
+                "unless ",
+                "define ",
+                "permitted only",
+                "required only",
+            ]
+            .iter()
+            .any(|k| body.starts_with(k))
                 && !body.contains('"')
             {
                 pieces.clear();
@@ -765,12 +930,21 @@ fn fixtures() -> PathBuf {
 fn shipped() -> Vec<(String, String, PathBuf)> {
     let mut out = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.is_dir()) {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "juris")) {
+        for file in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "juris"))
+        {
             let text = std::fs::read_to_string(&file).unwrap();
             out.push((file.display().to_string(), text, dir.clone()));
         }
@@ -779,6 +953,14 @@ fn shipped() -> Vec<(String, String, PathBuf)> {
 }
 
 // ============================================================================ properties
+
+/// The number of cases: `PROPTEST_CASES` if set, else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
 
 #[test]
 fn shipped_policies_decide_the_same_formatted() {
@@ -798,7 +980,7 @@ fn fixtures_decide_the_same_formatted() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_policies_decide_the_same_formatted(seed in any::<u64>()) {
@@ -811,7 +993,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(32), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn reflowed_shipped_policies_format_the_same(seed in any::<u64>()) {
@@ -830,7 +1012,9 @@ fn fixtures_format_as_snapshotted() {
     insta::glob!("fixtures/fmt/*.juris", |path| {
         let input = std::fs::read_to_string(path).unwrap();
         let output = format(&input);
-        insta::assert_snapshot!(format!("{input}\n----------------------------------------- formatted\n\n{output}"));
+        insta::assert_snapshot!(format!(
+            "{input}\n----------------------------------------- formatted\n\n{output}"
+        ));
     });
 }
 
@@ -839,16 +1023,27 @@ fn fixtures_format_as_snapshotted() {
 /// Runs `juris fmt` with `args`; returns the exit code, standard output and error.
 fn juris_fmt(args: &[&str]) -> (u8, String, String) {
     use clap::Parser as _;
-    let cli = Cli::try_parse_from(std::iter::once("juris").chain(std::iter::once("fmt")).chain(args.iter().copied()))
-        .unwrap();
+    let cli = Cli::try_parse_from(
+        std::iter::once("juris")
+            .chain(std::iter::once("fmt"))
+            .chain(args.iter().copied()),
+    )
+    .unwrap();
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = run_command(cli.command, &mut Io {
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        stdin: &mut || Ok(String::new()),
-        terminal: false,
-    });
-    (code, String::from_utf8(stdout).unwrap(), String::from_utf8(stderr).unwrap())
+    let code = run_command(
+        cli.command,
+        &mut Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            stdin: &mut || Ok(String::new()),
+            terminal: false,
+        },
+    );
+    (
+        code,
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
 }
 
 /// A fresh folder under the target directory.
@@ -873,7 +1068,10 @@ fn check_exits_0_when_formatted() {
     let text = std::fs::read_to_string(fixtures().join("constructs.juris")).unwrap();
     std::fs::write(dir.join("a.juris"), format(&text)).unwrap();
     let (code, stdout, stderr) = juris_fmt(&["--check", dir.to_str().unwrap()]);
-    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "1 file formatted\n", ""));
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (0, "1 file already formatted\n", "")
+    );
 }
 
 #[test]
@@ -886,7 +1084,13 @@ fn fmt_rewrites_the_files_it_changes_and_lists_them() {
     let (code, stdout, stderr) = juris_fmt(&[dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let a = dir.join("a.juris");
-    assert_eq!(stdout, format!("formatted {}\n1 file formatted, 1 already formatted\n", a.display()));
+    assert_eq!(
+        stdout,
+        format!(
+            "formatted {}\n1 file formatted, 1 already formatted\n",
+            a.display()
+        )
+    );
     assert_eq!(std::fs::read_to_string(&a).unwrap(), formatted);
     let (code, _, _) = juris_fmt(&["--check", dir.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -906,12 +1110,18 @@ fn syntax_errors_exit_2_with_the_diagnostics() {
         assert!(stderr.contains("S001"), "{stderr}");
         assert!(stderr.contains("broken.juris"), "{stderr}");
     }
-    assert_eq!(std::fs::read_to_string(dir.join("broken.juris")).unwrap(), broken);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.juris")).unwrap(),
+        broken
+    );
 }
 
 #[test]
 fn unreadable_paths_exit_2() {
     let (code, stdout, stderr) = juris_fmt(&["--check", "tests/fixtures/fmt/no-such-file.juris"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
-    assert!(stderr.contains("U001") && stderr.contains("does not exist"), "{stderr}");
+    assert!(
+        stderr.contains("U001") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
 }

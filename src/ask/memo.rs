@@ -26,7 +26,12 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         if md {
             let _ = writeln!(out, "## {text}\n");
         } else {
-            let _ = writeln!(out, "{}\n{}\n", text.to_uppercase(), "─".repeat(text.chars().count()));
+            let _ = writeln!(
+                out,
+                "{}\n{}\n",
+                text.to_uppercase(),
+                "─".repeat(text.chars().count())
+            );
         }
     };
     let sources = sources(policy, decision);
@@ -51,7 +56,11 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
     heading(&mut out, "Answer");
     match decision.outcome {
         Outcome::Undetermined => {
-            let facts: Vec<String> = decision.depends_on.iter().map(|f| fact_words(policy, *f)).collect();
+            let facts: Vec<String> = decision
+                .depends_on
+                .iter()
+                .map(|f| fact_words(policy, *f))
+                .collect();
             let _ = writeln!(out, "It depends on {}.\n", join_and(&facts));
             // The cases come from a tree of splits: print it as one, each condition once.
             let mut previous: &[(FactId, CaseValue)] = &[];
@@ -72,12 +81,24 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                         let _ = writeln!(
                             out,
                             "{indent}- If {condition}: {}{}.",
-                            if md { format!("**{outcome}**") } else { outcome.to_string() },
-                            if case.cites.is_empty() { String::new() } else { format!(" — {}", refs(&case.cites)) }
+                            if md {
+                                format!("**{outcome}**")
+                            } else {
+                                outcome.to_string()
+                            },
+                            if case.cites.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" — {}", refs(&case.cites))
+                            }
                         );
                         for &o in &case.obligations {
                             if let Some(ob) = policy.obligations.get(o as usize) {
-                                let _ = writeln!(out, "{indent}  Obligation: {} ({}).", ob.text, ob.cite.full);
+                                let _ = writeln!(
+                                    out,
+                                    "{indent}  Obligation: {} ({}).",
+                                    ob.text, ob.cite.full
+                                );
                             }
                         }
                     }
@@ -91,7 +112,11 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                 out,
                 "{}{}.\n",
                 capitalize(outcome_words(outcome)),
-                if decision.cites.is_empty() { String::new() } else { format!(" — {}", refs(&decision.cites)) }
+                if decision.cites.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", refs(&decision.cites))
+                }
             );
             for &o in &decision.obligations {
                 if let Some(ob) = policy.obligations.get(o as usize) {
@@ -109,9 +134,19 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         let node = policy.node(policy.leaf(leaf).node);
         let title = nearest_title(policy, leaf);
         if md {
-            let _ = writeln!(out, "### {}{}\n", node.cite.full, title.map(|t| format!(" — {t}")).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "### {}{}\n",
+                node.cite.full,
+                title.map(|t| format!(" — {t}")).unwrap_or_default()
+            );
         } else {
-            let _ = writeln!(out, "{}{}", node.cite.full, title.map(|t| format!(" — {t}")).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}{}",
+                node.cite.full,
+                title.map(|t| format!(" — {t}")).unwrap_or_default()
+            );
         }
         if let Some(quote) = policy.quote(&node.cite) {
             if md {
@@ -159,7 +194,13 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
     out.push('\n');
 
     heading(&mut out, "Jurisdiction");
-    let instrument = match policy.statute.text.roots().first().map(|r| &policy.statute.text.get(*r).path) {
+    let instrument = match policy
+        .statute
+        .text
+        .roots()
+        .first()
+        .map(|r| &policy.statute.text.get(*r).path)
+    {
         Some(path) if path.first().is_some_and(|k| k.contains('.')) => {
             format!("{} {} et seq.", policy.citation, path[0])
         }
@@ -172,7 +213,11 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         policy.jurisdiction,
         instrument,
         policy.title,
-        policy.effective.as_ref().map(|e| format!(" In force from {e}.")).unwrap_or_default(),
+        policy
+            .effective
+            .as_ref()
+            .map(|e| format!(" In force from {e}."))
+            .unwrap_or_default(),
         policy
             .current_through
             .as_ref()
@@ -187,16 +232,32 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
     }
     for f in &interpretation.assumed {
         let fact = policy.fact(*f);
-        let v = interpretation.request.get(*f).map(|v| fact.show(v)).unwrap_or_default();
-        let _ = writeln!(out, "{bullet}assumed {} = {v} (the only value the vocabulary allows)", fact.name);
+        let v = interpretation
+            .request
+            .get(*f)
+            .map(|v| fact.show(v))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{bullet}assumed {} = {v} (the only value the vocabulary allows)",
+            fact.name
+        );
     }
     for f in &interpretation.answered {
         let fact = policy.fact(*f);
-        let v = interpretation.request.get(*f).map(|v| fact.show(v)).unwrap_or_default();
+        let v = interpretation
+            .request
+            .get(*f)
+            .map(|v| fact.show(v))
+            .unwrap_or_default();
         let _ = writeln!(out, "{bullet}answered {} = {v}", fact.name);
     }
     if !interpretation.ignored.is_empty() {
-        let _ = writeln!(out, "{bullet}not understood, ignored: {}", interpretation.ignored.join(", "));
+        let _ = writeln!(
+            out,
+            "{bullet}not understood, ignored: {}",
+            interpretation.ignored.join(", ")
+        );
     }
     out
 }
@@ -212,7 +273,11 @@ fn sources(policy: &Policy, decision: &Decision) -> Vec<String> {
     for leaf in provisions(decision) {
         add(policy.cite_of(leaf));
     }
-    for &o in decision.obligations.iter().chain(decision.cases.iter().flat_map(|c| c.obligations.iter())) {
+    for &o in decision
+        .obligations
+        .iter()
+        .chain(decision.cases.iter().flat_map(|c| c.obligations.iter()))
+    {
         if let Some(ob) = policy.obligations.get(o as usize) {
             add(&ob.cite.full);
         }
@@ -223,7 +288,10 @@ fn sources(policy: &Policy, decision: &Decision) -> Vec<String> {
 /// The deciding provisions of the decision or of its cases, in order of first appearance.
 fn provisions(decision: &Decision) -> Vec<LeafId> {
     let mut out: Vec<LeafId> = Vec::new();
-    let all = decision.cites.iter().chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
+    let all = decision
+        .cites
+        .iter()
+        .chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
     for l in all {
         if !out.contains(l) {
             out.push(*l);
@@ -296,7 +364,11 @@ fn condition_words(policy: &Policy, fact: FactId, value: &CaseValue) -> String {
                 format!("it is not the case that {}", f.meaning)
             }
         }
-        (Type::Enum(_), _) => format!("{} is {}", f.name, value.describe(policy, fact).replace('_', " ")),
+        (Type::Enum(_), _) => format!(
+            "{} is {}",
+            f.name,
+            value.describe(policy, fact).replace('_', " ")
+        ),
         _ => format!("{} {}", f.name, value.describe(policy, fact)),
     }
 }

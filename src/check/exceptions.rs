@@ -36,7 +36,11 @@ impl Checker<'_> {
         let rule_overrides = std::mem::take(&mut self.rule_overrides);
         let sources: Vec<(bool, usize, Vec<crate::ast::Cite>)> = (0..self.nodes.len())
             .map(|i| (false, i, std::mem::take(&mut self.pending[i].overrides)))
-            .chain(rule_overrides.into_iter().map(|(l, c)| (true, l.index(), c)))
+            .chain(
+                rule_overrides
+                    .into_iter()
+                    .map(|(l, c)| (true, l.index(), c)),
+            )
             .collect();
         for (is_rule, i, cites) in sources {
             for cite in cites {
@@ -63,7 +67,9 @@ impl Checker<'_> {
                             self.error(
                                 Diagnostic::new(
                                     &code::unknown_override,
-                                    format!("`{full}` is not encoded by any provision of this policy"),
+                                    format!(
+                                        "`{full}` is not encoded by any provision of this policy"
+                                    ),
                                     span,
                                 )
                                 .label("nothing to override")
@@ -160,7 +166,9 @@ impl Checker<'_> {
                             Diagnostic::new(&code::exception_cycle, message, at)
                                 .label("this exception closes the cycle")
                                 .with_label(other, "overridden provision")
-                                .help("exceptions must form an order; remove one of the `overrides`"),
+                                .help(
+                                    "exceptions must form an order; remove one of the `overrides`",
+                                ),
                         );
                     }
                     _ => {}

@@ -83,7 +83,11 @@ impl Checker<'_> {
                         _ => parts.push(x),
                     }
                 }
-                let node = if is_and { Expr::And(parts) } else { Expr::Or(parts) };
+                let node = if is_and {
+                    Expr::And(parts)
+                } else {
+                    Expr::Or(parts)
+                };
                 self.push_expr(node, at)
             }
             ast::Expr::Not(inner, _) => {
@@ -109,14 +113,22 @@ impl Checker<'_> {
                             ),
                             _ => format!("compare it with a value, e.g. `{} == …`", name.value),
                         };
-                        let message = format!("`{}` is {}, not a condition", name.value, ty.describe());
+                        let message =
+                            format!("`{}` is {}, not a condition", name.value, ty.describe());
                         self.type_error(fact, message, name.span, help);
                         self.false_expr(at)
                     }
                 }
             }
-            ast::Expr::Compare { fact, op, value, .. } => self.lower_compare(fact, *op, value, at),
-            ast::Expr::Is { fact, negated, value, .. } => {
+            ast::Expr::Compare {
+                fact, op, value, ..
+            } => self.lower_compare(fact, *op, value, at),
+            ast::Expr::Is {
+                fact,
+                negated,
+                value,
+                ..
+            } => {
                 let id = self.lower_is(fact, value, at);
                 if *negated {
                     self.push_expr(Expr::Not(id), at)
@@ -152,14 +164,24 @@ impl Checker<'_> {
             None => format!("`{name}` is {}", Type::Enum(members.to_vec()).describe()),
         };
         self.error(
-            Diagnostic::new(&code::unknown_member, format!("`{value}` is not a value of `{name}`"), at)
-                .label("not in the enumeration")
-                .with_label(decl, "declared here")
-                .help(help),
+            Diagnostic::new(
+                &code::unknown_member,
+                format!("`{value}` is not a value of `{name}`"),
+                at,
+            )
+            .label("not in the enumeration")
+            .with_label(decl, "declared here")
+            .help(help),
         );
     }
 
-    fn lower_compare(&mut self, fact: &ast::Spanned<String>, op: CompareOp, value: &ast::Value, at: Span) -> ExprId {
+    fn lower_compare(
+        &mut self,
+        fact: &ast::Spanned<String>,
+        op: CompareOp,
+        value: &ast::Value,
+        at: Span,
+    ) -> ExprId {
         let Some(f) = self.fact_named(fact) else {
             return self.false_expr(at);
         };
@@ -173,12 +195,23 @@ impl Checker<'_> {
             if let Some(t) = self.thresholds.get_mut(f.index()) {
                 t.push(c);
             }
-            return self.push_expr(Expr::Compare { fact: f, op, value: c }, at);
+            return self.push_expr(
+                Expr::Compare {
+                    fact: f,
+                    op,
+                    value: c,
+                },
+                at,
+            );
         }
         // `==` / `!=` on other types mean `is` / `is not`.
         if matches!(op, CompareOp::Eq | CompareOp::Ne) && !matches!(ty, Type::Number | Type::Date) {
             let id = self.lower_is(fact, value, at);
-            return if op == CompareOp::Ne { self.push_expr(Expr::Not(id), at) } else { id };
+            return if op == CompareOp::Ne {
+                self.push_expr(Expr::Not(id), at)
+            } else {
+                id
+            };
         }
         let message = format!(
             "`{}` is {} and cannot be compared with {} using `{}`",
@@ -188,8 +221,16 @@ impl Checker<'_> {
             op.as_str()
         );
         let help = match ty {
-            Type::Number => format!("compare it with a number, e.g. `{} {} 1`", fact.value, op.as_str()),
-            Type::Date => format!("compare it with a date, e.g. `{} {} 2012-08-24`", fact.value, op.as_str()),
+            Type::Number => format!(
+                "compare it with a number, e.g. `{} {} 1`",
+                fact.value,
+                op.as_str()
+            ),
+            Type::Date => format!(
+                "compare it with a date, e.g. `{} {} 2012-08-24`",
+                fact.value,
+                op.as_str()
+            ),
             _ => format!("use `{} is …` to test its value", fact.value),
         };
         self.type_error(f, message, value.span(), help);
@@ -203,7 +244,13 @@ impl Checker<'_> {
         let ty = self.facts[f.index()].ty.clone();
         match (&ty, value) {
             (Type::Enum(members), ast::Value::Name(n, s)) => match member_index(members, n) {
-                Some(i) => self.push_expr(Expr::Member { fact: f, mask: 1u64 << i }, at),
+                Some(i) => self.push_expr(
+                    Expr::Member {
+                        fact: f,
+                        mask: 1u64 << i,
+                    },
+                    at,
+                ),
                 None => {
                     self.unknown_member(f, n, *s, members);
                     self.false_expr(at)
@@ -231,7 +278,14 @@ impl Checker<'_> {
                 if let Some(t) = self.thresholds.get_mut(f.index()) {
                     t.push(*n);
                 }
-                self.push_expr(Expr::Compare { fact: f, op: CompareOp::Eq, value: *n }, at)
+                self.push_expr(
+                    Expr::Compare {
+                        fact: f,
+                        op: CompareOp::Eq,
+                        value: *n,
+                    },
+                    at,
+                )
             }
             (Type::Date, ast::Value::Date(d, _)) => match parse_date(d) {
                 Some(days) => {
@@ -239,13 +293,24 @@ impl Checker<'_> {
                     if let Some(t) = self.thresholds.get_mut(f.index()) {
                         t.push(v);
                     }
-                    self.push_expr(Expr::Compare { fact: f, op: CompareOp::Eq, value: v }, at)
+                    self.push_expr(
+                        Expr::Compare {
+                            fact: f,
+                            op: CompareOp::Eq,
+                            value: v,
+                        },
+                        at,
+                    )
                 }
                 None => self.false_expr(at),
             },
-            (Type::Text, ast::Value::Text(t, _)) => {
-                self.push_expr(Expr::TextEq { fact: f, value: Arc::from(t.as_str()) }, at)
-            }
+            (Type::Text, ast::Value::Text(t, _)) => self.push_expr(
+                Expr::TextEq {
+                    fact: f,
+                    value: Arc::from(t.as_str()),
+                },
+                at,
+            ),
             _ => {
                 let message = format!(
                     "`{}` is {}, but is compared with {}",
@@ -266,8 +331,13 @@ impl Checker<'_> {
                         fact.value,
                         m.first().map(String::as_str).unwrap_or("…")
                     ),
-                    Type::Date => format!("compare it with a date, e.g. `{} >= 2012-08-24`", fact.value),
-                    Type::Text => format!("compare it with a string, e.g. `{} is \"…\"`", fact.value),
+                    Type::Date => format!(
+                        "compare it with a date, e.g. `{} >= 2012-08-24`",
+                        fact.value
+                    ),
+                    Type::Text => {
+                        format!("compare it with a string, e.g. `{} is \"…\"`", fact.value)
+                    }
                 };
                 self.type_error(f, message, value.span(), help);
                 self.false_expr(at)

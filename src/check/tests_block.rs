@@ -24,9 +24,11 @@ impl Checker<'_> {
                     let (ty, decl) = (declared.ty.describe(), declared.span);
                     let members = declared.ty.members().to_vec();
                     let help = match (value, members.is_empty()) {
-                        (ast::Value::Name(n, _), false) => crate::diagnostic::did_you_mean(n, members.iter().map(String::as_str))
-                            .map(|s| format!("did you mean `{s}`?"))
-                            .unwrap_or_else(|| format!("`{}` is {ty}", fact.value)),
+                        (ast::Value::Name(n, _), false) => {
+                            crate::diagnostic::did_you_mean(n, members.iter().map(String::as_str))
+                                .map(|s| format!("did you mean `{s}`?"))
+                                .unwrap_or_else(|| format!("`{}` is {ty}", fact.value))
+                        }
                         _ => format!("`{}` is {ty}", fact.value),
                     };
                     let code = if matches!(value, ast::Value::Name(..)) && !members.is_empty() {
@@ -35,10 +37,14 @@ impl Checker<'_> {
                         &code::type_mismatch
                     };
                     self.error(
-                        Diagnostic::new(code, format!("`{}` must be {ty}", fact.value), value.span())
-                            .label("not a value of this fact")
-                            .with_label(decl, "declared here")
-                            .help(help),
+                        Diagnostic::new(
+                            code,
+                            format!("`{}` must be {ty}", fact.value),
+                            value.span(),
+                        )
+                        .label("not a value of this fact")
+                        .with_label(decl, "declared here")
+                        .help(help),
                     );
                     ok = false;
                 }
@@ -74,9 +80,13 @@ impl Checker<'_> {
         }
         if self.tests.iter().any(|x| x.name == t.name.value) {
             self.error(
-                Diagnostic::new(&code::duplicate_definition, format!("two tests are named `{}`", t.name.value), t.name.span)
-                    .label("named again here")
-                    .help("give each test its own name"),
+                Diagnostic::new(
+                    &code::duplicate_definition,
+                    format!("two tests are named `{}`", t.name.value),
+                    t.name.span,
+                )
+                .label("named again here")
+                .help("give each test its own name"),
             );
         }
         self.tests.push(crate::ir::Test {

@@ -27,22 +27,36 @@ pub struct Args {
 
 /// Runs `juris ask`.
 pub fn run(args: Args, io: &mut Io) -> u8 {
-    let format = match format_of(args.format, io, &[Format::Human, Format::Markdown, Format::Json]) {
+    let format = match format_of(
+        args.format,
+        io,
+        &[Format::Human, Format::Markdown, Format::Json],
+    ) {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("policies")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        args.paths
+    };
     let engine = match Engine::load(&paths) {
         Ok(e) => e,
         Err(files) => {
-            let _ = io.stderr.write_all(crate::diagnostic::render_human(&files, false, super::WIDTH).as_bytes());
+            let _ = io
+                .stderr
+                .write_all(crate::diagnostic::render_human(&files, false, super::WIDTH).as_bytes());
             return 2;
         }
     };
     let mut interpretation = match ask::interpret(&engine, &args.question) {
         Ok(i) => i,
         Err(unplaced) => {
-            let _ = writeln!(io.stderr, "error: cannot answer this question: it lacks {}", unplaced.missing.join(", and "));
+            let _ = writeln!(
+                io.stderr,
+                "error: cannot answer this question: it lacks {}",
+                unplaced.missing.join(", and ")
+            );
             for u in &unplaced.understood {
                 let _ = writeln!(io.stderr, "  understood: “{}” → {}", u.words, u.means);
             }
@@ -59,7 +73,12 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             Box::new(std::io::stdin().lock().lines().map_while(Result::ok))
         } else {
             match (io.stdin)() {
-                Ok(text) => Box::new(text.lines().map(str::to_string).collect::<Vec<_>>().into_iter()),
+                Ok(text) => Box::new(
+                    text.lines()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                        .into_iter(),
+                ),
                 Err(_) => Box::new(std::iter::empty()),
             }
         };
@@ -67,14 +86,20 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         while decision.outcome == Outcome::Undetermined {
             let mut remaining = decision.clone();
             remaining.depends_on.retain(|f| !skipped.contains(f));
-            let Some(fact) = ask::most_decisive(&remaining) else { break };
+            let Some(fact) = ask::most_decisive(&remaining) else {
+                break;
+            };
             let policy = interpretation.policy.clone();
             let declared = policy.fact(fact);
             let options: Vec<String> = match &declared.ty {
                 Type::Bool => vec!["yes".into(), "no".into()],
                 Type::Enum(m) => {
                     let allowed = interpretation.request.restriction(fact).unwrap_or(u64::MAX);
-                    m.iter().enumerate().filter(|(i, _)| allowed & (1u64 << i) != 0).map(|(_, n)| n.clone()).collect()
+                    m.iter()
+                        .enumerate()
+                        .filter(|(i, _)| allowed & (1u64 << i) != 0)
+                        .map(|(_, n)| n.clone())
+                        .collect()
                 }
                 _ => Vec::new(),
             };
@@ -100,14 +125,19 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                     _ => None,
                 });
             match (chosen, &declared.ty) {
-                (Some(c), Type::Bool) => interpretation.request.assume(fact, Value::Bool(c == "yes")),
+                (Some(c), Type::Bool) => {
+                    interpretation.request.assume(fact, Value::Bool(c == "yes"))
+                }
                 (Some(c), Type::Enum(m)) => {
                     if let Some(i) = m.iter().position(|x| *x == c) {
                         interpretation.request.assume(fact, Value::Enum(i as u8));
                     }
                 }
                 (Some(c), _) => {
-                    if let Err(e) = interpretation.request.set(&policy, &declared.name, c.as_str()) {
+                    if let Err(e) = interpretation
+                        .request
+                        .set(&policy, &declared.name, c.as_str())
+                    {
                         let _ = writeln!(io.stdout, "  {}", e.message);
                     }
                 }

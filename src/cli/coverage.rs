@@ -38,7 +38,10 @@ Otherwise it is missing. A deciding provision (or each rule of one) is exercised
 of the policy cites it, or it decides a case of an undetermined test.";
 
 fn parse_percent(s: &str) -> Result<f64, String> {
-    let v: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a number"))?;
+    let v: f64 = s
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=100.0).contains(&v) {
         Ok(v)
     } else {
@@ -59,7 +62,11 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             return 2;
         }
     };
-    let reports: Vec<Coverage> = program.policies.iter().map(|p| coverage::coverage(p)).collect();
+    let reports: Vec<Coverage> = program
+        .policies
+        .iter()
+        .map(|p| coverage::coverage(p))
+        .collect();
     let below_min: Vec<&Coverage> = reports
         .iter()
         .filter(|c| args.min.is_some_and(|m| !c.statute_meets(m)))
@@ -137,17 +144,30 @@ fn render(out: &mut String, c: &Coverage) {
                 let list: Vec<String> = by
                     .iter()
                     .map(|e| match &e.by {
-                        EncodedBy::Provision(_) => format!("provision, line {}", line_of(&e.source)),
-                        EncodedBy::Definition(name) => format!("definition `{name}`, line {}", line_of(&e.source)),
-                        EncodedBy::Obligation(_) => format!("obligation, line {}", line_of(&e.source)),
+                        EncodedBy::Provision(_) => {
+                            format!("provision, line {}", line_of(&e.source))
+                        }
+                        EncodedBy::Definition(name) => {
+                            format!("definition `{name}`, line {}", line_of(&e.source))
+                        }
+                        EncodedBy::Obligation(_) => {
+                            format!("obligation, line {}", line_of(&e.source))
+                        }
                     })
                     .collect();
                 ("encoded", list.join("; "))
             }
-            Status::NotEncoded { reason, source } => ("not encoded", format!("line {}: {reason}", line_of(source))),
-            Status::NotAvailable { reason, source } => ("not available", format!("line {}: {reason}", line_of(source))),
+            Status::NotEncoded { reason, source } => {
+                ("not encoded", format!("line {}: {reason}", line_of(source)))
+            }
+            Status::NotAvailable { reason, source } => (
+                "not available",
+                format!("line {}: {reason}", line_of(source)),
+            ),
             Status::CoveredByProvision(by) => ("covered", format!("{by} decides as a whole")),
-            Status::CoveredBySubsections => ("covered", "all its subsections are covered".to_string()),
+            Status::CoveredBySubsections => {
+                ("covered", "all its subsections are covered".to_string())
+            }
             Status::Missing => ("MISSING", format!("statute line {}: “{}”", s.line, s.text)),
         };
         let head = format!("  {path:<16} {status:<14}");
@@ -161,7 +181,11 @@ fn render(out: &mut String, c: &Coverage) {
         };
         let head = format!("  {:<16} {kind:<14}", o.cite);
         let room = WIDTH.saturating_sub(head.chars().count() + 1);
-        let detail = format!("line {}: {} (not in the statute text; not counted)", line_of(&o.source), o.reason);
+        let detail = format!(
+            "line {}: {} (not in the statute text; not counted)",
+            line_of(&o.source),
+            o.reason
+        );
         let _ = writeln!(out, "{head} {}", cut(&detail, room));
     }
     let t = c.totals();
@@ -182,7 +206,11 @@ fn render(out: &mut String, c: &Coverage) {
     );
     let _ = writeln!(out, "Provisions and the tests that exercise them");
     for p in &c.provisions {
-        let local = p.cite.strip_prefix(&c.policy).unwrap_or(&p.cite).trim_start();
+        let local = p
+            .cite
+            .strip_prefix(&c.policy)
+            .unwrap_or(&p.cite)
+            .trim_start();
         let name = match p.rule {
             Some(r) => format!("{local} rule {r}"),
             None => local.to_string(),

@@ -39,7 +39,13 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             return 2;
         }
     };
-    let result = diff::diff(&old, &new, Options { limit: args.limit.max(1) });
+    let result = diff::diff(
+        &old,
+        &new,
+        Options {
+            limit: args.limit.max(1),
+        },
+    );
     let text = match format {
         Format::Json => pretty(&diff::to_json(&old, &new, &result)),
         _ => render(&old, &new, &result),
@@ -79,7 +85,10 @@ fn side_line(side: &Side) -> String {
             if cites.is_empty() {
                 outcome.as_str().to_string()
             } else {
-                let list: Vec<String> = cites.iter().map(|c| format!("{} [{}]", c.cite, c.source)).collect();
+                let list: Vec<String> = cites
+                    .iter()
+                    .map(|c| format!("{} [{}]", c.cite, c.source))
+                    .collect();
                 format!("{:<13} {}", outcome.as_str(), list.join(", "))
             }
         }
@@ -94,12 +103,19 @@ fn render(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
     let _ = writeln!(out, "new: {} ({})\n", new.source.name(), new.citation);
     let n = result.differences.len();
     if n == 0 {
-        let _ = writeln!(out, "No difference: the two versions decide every request alike.");
+        let _ = writeln!(
+            out,
+            "No difference: the two versions decide every request alike."
+        );
     } else {
         let _ = writeln!(
             out,
             "{n} {} decided differently:\n",
-            if n == 1 { "kind of request is" } else { "kinds of request are" }
+            if n == 1 {
+                "kind of request is"
+            } else {
+                "kinds of request are"
+            }
         );
     }
     for (i, d) in result.differences.iter().enumerate() {
@@ -117,8 +133,16 @@ fn render(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
         out,
         "{} {} evaluated in both versions, split on {}.",
         result.explored,
-        if result.explored == 1 { "request" } else { "requests" },
-        if result.facts.is_empty() { "no fact".to_string() } else { result.facts.join(", ") }
+        if result.explored == 1 {
+            "request"
+        } else {
+            "requests"
+        },
+        if result.facts.is_empty() {
+            "no fact".to_string()
+        } else {
+            result.facts.join(", ")
+        }
     );
     if result.truncated {
         let _ = writeln!(

@@ -26,7 +26,9 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     let files = match load::find_policies(&paths) {
         Ok(files) => files,
         Err(diagnostics) => {
-            let _ = io.stderr.write_all(render_human(&diagnostics, false, WIDTH).as_bytes());
+            let _ = io
+                .stderr
+                .write_all(render_human(&diagnostics, false, WIDTH).as_bytes());
             return 2;
         }
     };
@@ -62,7 +64,9 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             continue;
         }
         if args.check {
-            let _ = io.stdout.write_all(unified_diff(&name, &text, &formatted).as_bytes());
+            let _ = io
+                .stdout
+                .write_all(unified_diff(&name, &text, &formatted).as_bytes());
         } else if let Err(e) = std::fs::write(path, &formatted) {
             failed = true;
             report(io, unreadable(format!("cannot write `{name}`: {e}")));
@@ -83,7 +87,11 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                 if changed.len() == 1 { "it" } else { "them" }
             );
         } else if !failed {
-            let _ = writeln!(io.stdout, "{unchanged} {} formatted", files_word(unchanged));
+            let _ = writeln!(
+                io.stdout,
+                "{unchanged} {} already formatted",
+                files_word(unchanged)
+            );
         }
     } else {
         let _ = writeln!(
@@ -104,12 +112,15 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
 
 fn unreadable(message: String) -> FileDiagnostics {
     load::usage_error(
-        Diagnostic::new(&code::unreadable_path, message, Span::default()).help("check the path and its permissions"),
+        Diagnostic::new(&code::unreadable_path, message, Span::default())
+            .help("check the path and its permissions"),
     )
 }
 
 fn report(io: &mut Io, file: FileDiagnostics) {
-    let _ = io.stderr.write_all(render_human(&[file], false, WIDTH).as_bytes());
+    let _ = io
+        .stderr
+        .write_all(render_human(&[file], false, WIDTH).as_bytes());
 }
 
 /// A unified diff from the file as it is to the file formatted, with `a/` and `b/`

@@ -22,6 +22,7 @@ pub(super) const NONE: u32 = u32::MAX;
 pub(super) enum Op {
     Const(bool),
     Bool(u32),
+    NotBool(u32),
     Member(u32, u64),
     Compare(u32, CompareOp, f64),
     TextEq(u32, Arc<str>),
@@ -59,6 +60,14 @@ pub(super) enum SplitKind {
     Set(Option<u8>),
 }
 
+/// A leaf to evaluate, with its condition specialised to the members the dispatch path
+/// has fixed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Entry {
+    pub leaf: u32,
+    pub cond: u32,
+}
+
 /// A node of the dispatch tree.
 #[derive(Clone, Debug)]
 enum Node {
@@ -88,7 +97,7 @@ pub struct Compiled {
     pub(super) facts: Vec<SplitKind>,
     nodes: Vec<Node>,
     children: Vec<u32>,
-    lists: Vec<u32>,
+    lists: Vec<Entry>,
 }
 
 impl Compiled {
@@ -125,7 +134,11 @@ impl Compiled {
                 overrides: (ov_start, override_ranges.len() as u32),
             });
         }
-        let obligation_when = policy.obligations.iter().map(|o| o.when.map_or(NONE, |e| b.expr(e))).collect();
+        let obligation_when = policy
+            .obligations
+            .iter()
+            .map(|o| o.when.map_or(NONE, |e| b.expr(e)))
+            .collect();
         let facts = policy
             .facts
             .iter()
@@ -156,16 +169,35 @@ impl Compiled {
     /// The leaves that can apply to a request, in source order: every other leaf has a
     /// clause that requires an enumeration member the request does not have.
     #[inline]
-    pub(super) fn select(&self, request: &Request) -> &[u32] {
+    pub(super) fn select(&self, request: &Request) -> &[Entry] {
         let mut at = 0usize;
         loop {
             match self.nodes.get(at) {
-                Some(Node::List(start, end)) => return self.lists.get(*start as usize..*end as usize).unwrap_or(&[]),
-                Some(Node::Split { fact, members, base, all }) => match request.get(FactId(*fact)) {
+                Some(Node::List(start, end)) => {
+                    return self
+                        .lists
+                        .get(*start as usize..*end as usize)
+                        .unwrap_or(&[])
+                }
+                Some(Node::Split {
+                    fact,
+                    members,
+                    base,
+                    all,
+                }) => match request.get(FactId(*fact)) {
                     Some(Value::Enum(i)) if u32::from(*i) < *members => {
-                        at = self.children.get((*base + u32::from(*i)) as usize).copied().unwrap_or(u32::MAX) as usize;
+                        at = self
+                            .children
+                            .get((*base + u32::from(*i)) as usize)
+                            .copied()
+                            .unwrap_or(u32::MAX) as usize;
                     }
-                    _ => return self.lists.get(all.0 as usize..all.1 as usize).unwrap_or(&[]),
+                    _ => {
+                        return self
+                            .lists
+                            .get(all.0 as usize..all.1 as usize)
+                            .unwrap_or(&[])
+                    }
                 },
                 None => return &[],
             }
@@ -175,7 +207,9 @@ impl Compiled {
     /// Whether leaf `by` overrides leaf `leaf`.
     #[inline]
     pub(super) fn overrides(&self, by: u32, leaf: u32) -> bool {
-        let Some(l) = self.leaves.get(by as usize) else { return false };
+        let Some(l) = self.leaves.get(by as usize) else {
+            return false;
+        };
         self.override_ranges
             .get(l.overrides.0 as usize..l.overrides.1 as usize)
             .unwrap_or(&[])
@@ -186,31 +220,52 @@ impl Compiled {
     // -------------------------------------------------------------- the dispatch tree
 
     fn build_dispatch(&mut self, policy: &Policy) {
-        let members: Vec<u32> = policy.facts.iter().map(|f| match &f.ty {
-            Type::Enum(m) => m.len().min(64) as u32,
-            _ => 0,
-        }).collect();
+        let members: Vec<u32> = policy
+            .facts
+            .iter()
+            .map(|f| match &f.ty {
+                Type::Enum(m) => m.len().min(64) as u32,
+                _ => 0,
+            })
+            .collect();
         // What each leaf's condition requires of each enumeration fact.
-        let constraints: Vec<Vec<(u32, u64)>> = (0..self.leaves.len())
-            .map(|l| {
-                let mut c = self.requires(self.leaves[l].cond, true, 0);
+        let constraints: Vec<Vec<(u32, u64)>> = self
+            .leaves
+            .iter()
+            .map(|leaf| {
+                let mut c = self.requires(leaf.cond, true, 0);
                 c.retain(|(f, _)| members.get(*f as usize).is_some_and(|m| *m > 0));
                 for (f, mask) in &mut c {
-                    *mask &= full(members[*f as usize]);
+                    *mask &= full(members.get(*f as usize).copied().unwrap_or(0));
                 }
                 c
             })
             .collect();
-        let all: Vec<u32> = (0..self.leaves.len() as u32).collect();
+        let all: Vec<Entry> = self
+            .leaves
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Entry {
+                leaf: i as u32,
+                cond: l.cond,
+            })
+            .collect();
+        let op_limit = 4 * self.ops.len() + 65_536;
         let mut t = Tree {
             members: &members,
             constraints: &constraints,
             budget: 8 * self.leaves.len() + 4096,
+            op_limit,
+            ops: std::mem::take(&mut self.ops),
+            kids: std::mem::take(&mut self.kids),
+            true_op: NONE,
             nodes: Vec::new(),
             children: Vec::new(),
             lists: Vec::new(),
         };
         t.build(all, &mut Vec::new());
+        self.ops = t.ops;
+        self.kids = t.kids;
         self.nodes = t.nodes;
         self.children = t.children;
         self.lists = t.lists;
@@ -229,7 +284,10 @@ impl Compiled {
             Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
                 let is_and = matches!(self.ops.get(op as usize), Some(Op::And(..)));
                 let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
-                let parts: Vec<Vec<(u32, u64)>> = kids.iter().map(|k| self.requires(*k, positive, depth + 1)).collect();
+                let parts: Vec<Vec<(u32, u64)>> = kids
+                    .iter()
+                    .map(|k| self.requires(*k, positive, depth + 1))
+                    .collect();
                 // A false child makes `and` false (any child's requirement suffices); `or`
                 // is false only when every child is (a requirement every child shares).
                 if is_and == positive {
@@ -284,20 +342,31 @@ fn all_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
     out
 }
 
-/// Builds the dispatch tree within a budget of list entries.
+/// Builds the dispatch tree within a budget of list entries, specialising each leaf's
+/// condition to the members its path fixes.
 struct Tree<'a> {
     members: &'a [u32],
     constraints: &'a [Vec<(u32, u64)>],
     budget: usize,
+    op_limit: usize,
+    ops: Vec<Op>,
+    kids: Vec<u32>,
+    true_op: u32,
     nodes: Vec<Node>,
     children: Vec<u32>,
-    lists: Vec<u32>,
+    lists: Vec<Entry>,
 }
 
 /// Below this many leaves a list is evaluated as it is.
-const SMALL: usize = 6;
+const SMALL: usize = 4;
 /// How deep the tree goes.
-const MAX_DEPTH: usize = 4;
+const MAX_DEPTH: usize = 6;
+
+/// A condition specialised to a dispatch path: decided, or still to evaluate.
+enum Spec {
+    Const(bool),
+    Op(u32),
+}
 
 impl Tree<'_> {
     fn mask(&self, leaf: u32, fact: u32) -> u64 {
@@ -307,59 +376,110 @@ impl Tree<'_> {
             .map_or(u64::MAX, |(_, m)| *m)
     }
 
-    fn list(&mut self, leaves: &[u32]) -> (u32, u32) {
+    fn list(&mut self, entries: &[Entry]) -> (u32, u32) {
         let start = self.lists.len() as u32;
-        self.lists.extend_from_slice(leaves);
-        self.budget = self.budget.saturating_sub(leaves.len());
+        self.lists.extend_from_slice(entries);
+        self.budget = self.budget.saturating_sub(entries.len());
         (start, self.lists.len() as u32)
     }
 
-    /// The node for a set of leaves (sorted); returns its index.
-    fn build(&mut self, leaves: Vec<u32>, used: &mut Vec<u32>) -> u32 {
+    fn push(&mut self, op: Op) -> u32 {
+        self.ops.push(op);
+        (self.ops.len() - 1) as u32
+    }
+
+    /// The node for a set of leaves (in source order) whose conditions are specialised to
+    /// `path` (facts and the members they may still take); returns its index.
+    fn build(&mut self, entries: Vec<Entry>, path: &mut Vec<(u32, u64)>) -> u32 {
         let at = self.nodes.len() as u32;
-        let choice = if leaves.len() <= SMALL || used.len() >= MAX_DEPTH {
+        let choice = if entries.len() <= SMALL || path.len() >= MAX_DEPTH {
             None
         } else {
-            self.choose(&leaves, used)
+            self.choose(&entries, path)
         };
-        let Some((fact, total)) = choice.filter(|(_, total)| *total + leaves.len() <= self.budget) else {
-            let range = self.list(&leaves);
+        let Some(fact) = choice
+            .filter(|(_, total)| *total + entries.len() <= self.budget)
+            .map(|(f, _)| f)
+        else {
+            let range = self.list(&entries);
             self.nodes.push(Node::List(range.0, range.1));
             return at;
         };
-        let _ = total;
-        let members = self.members[fact as usize];
-        let all = self.list(&leaves);
+        let members = self.members.get(fact as usize).copied().unwrap_or(0);
+        let all = self.list(&entries);
         let base = self.children.len() as u32;
-        self.children.extend(std::iter::repeat_n(u32::MAX, members as usize));
-        self.nodes.push(Node::Split { fact, members, base, all });
-        used.push(fact);
-        let mut seen: HashMap<Vec<u32>, u32> = HashMap::new();
+        self.children
+            .extend(std::iter::repeat_n(u32::MAX, members as usize));
+        self.nodes.push(Node::Split {
+            fact,
+            members,
+            base,
+            all,
+        });
+        // Members that lead to the same leaves share a child.
+        let mut groups: Vec<(Vec<u32>, u64)> = Vec::new();
+        let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
         for m in 0..members {
-            let bucket: Vec<u32> = leaves.iter().copied().filter(|&l| self.mask(l, fact) & (1u64 << m) != 0).collect();
-            let child = match seen.get(&bucket) {
-                Some(&node) => node,
+            let bucket: Vec<u32> = entries
+                .iter()
+                .filter(|e| self.mask(e.leaf, fact) & (1u64 << m) != 0)
+                .map(|e| e.leaf)
+                .collect();
+            match index.get(&bucket) {
+                Some(&g) => groups[g].1 |= 1u64 << m,
                 None => {
-                    let node = self.build(bucket.clone(), used);
-                    seen.insert(bucket, node);
-                    node
+                    index.insert(bucket.clone(), groups.len());
+                    groups.push((bucket, 1u64 << m));
                 }
-            };
-            if let Some(slot) = self.children.get_mut((base + m) as usize) {
-                *slot = child;
             }
         }
-        used.pop();
+        for (bucket, set) in groups {
+            path.push((fact, set));
+            let mut specialised = Vec::with_capacity(bucket.len());
+            for e in entries
+                .iter()
+                .filter(|e| bucket.binary_search(&e.leaf).is_ok())
+            {
+                match self.specialise(e.cond, path, 0) {
+                    Spec::Const(false) => {}
+                    Spec::Const(true) => {
+                        if self.true_op == NONE {
+                            self.true_op = self.push(Op::Const(true));
+                        }
+                        specialised.push(Entry {
+                            leaf: e.leaf,
+                            cond: self.true_op,
+                        });
+                    }
+                    Spec::Op(cond) => specialised.push(Entry { leaf: e.leaf, cond }),
+                }
+            }
+            let child = self.build(specialised, path);
+            path.pop();
+            for m in 0..members {
+                if set & (1u64 << m) != 0 {
+                    if let Some(slot) = self.children.get_mut((base + m) as usize) {
+                        *slot = child;
+                    }
+                }
+            }
+        }
         at
     }
 
     /// The enumeration fact that best divides the leaves, and the total size of its
     /// buckets, if one divides them well.
-    fn choose(&self, leaves: &[u32], used: &[u32]) -> Option<(u32, usize)> {
-        let mut candidates: Vec<u32> = leaves
+    fn choose(&self, entries: &[Entry], path: &[(u32, u64)]) -> Option<(u32, usize)> {
+        let mut candidates: Vec<u32> = entries
             .iter()
-            .flat_map(|&l| self.constraints.get(l as usize).into_iter().flatten().map(|(f, _)| *f))
-            .filter(|f| !used.contains(f))
+            .flat_map(|e| {
+                self.constraints
+                    .get(e.leaf as usize)
+                    .into_iter()
+                    .flatten()
+                    .map(|(f, _)| *f)
+            })
+            .filter(|f| !path.iter().any(|(g, _)| g == f))
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
@@ -370,14 +490,89 @@ impl Tree<'_> {
                 continue;
             }
             let all = full(members);
-            let total: usize = leaves.iter().map(|&l| (self.mask(l, f) & all).count_ones() as usize).sum();
+            let total: usize = entries
+                .iter()
+                .map(|e| (self.mask(e.leaf, f) & all).count_ones() as usize)
+                .sum();
             let average = total as f64 / f64::from(members);
             if best.is_none_or(|(_, _, b)| average < b) {
                 best = Some((f, total, average));
             }
         }
-        best.filter(|(_, _, average)| *average <= 0.75 * leaves.len() as f64)
+        best.filter(|(_, _, average)| *average <= 0.75 * entries.len() as f64)
             .map(|(f, total, _)| (f, total))
+    }
+
+    /// An operation with the members `path` fixes substituted and simplified: new
+    /// operations only where something changed.
+    fn specialise(&mut self, op: u32, path: &[(u32, u64)], depth: usize) -> Spec {
+        if depth > 64 || self.ops.len() >= self.op_limit {
+            return Spec::Op(op);
+        }
+        match self.ops.get(op as usize).cloned() {
+            Some(Op::Const(b)) => Spec::Const(b),
+            Some(Op::Member(f, mask)) => match path.iter().find(|(g, _)| *g == f) {
+                Some((_, may)) if may & !mask == 0 => Spec::Const(true),
+                Some((_, may)) if may & mask == 0 => Spec::Const(false),
+                _ => Spec::Op(op),
+            },
+            Some(Op::Not(x)) => match self.specialise(x, path, depth + 1) {
+                Spec::Const(b) => Spec::Const(!b),
+                Spec::Op(y) if y == x => Spec::Op(op),
+                Spec::Op(y) => Spec::Op(self.push(Op::Not(y))),
+            },
+            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
+                let is_and = matches!(self.ops.get(op as usize), Some(Op::And(..)));
+                let kids: Vec<u32> = self
+                    .kids
+                    .get(s as usize..e as usize)
+                    .unwrap_or(&[])
+                    .to_vec();
+                let mut kept = Vec::with_capacity(kids.len());
+                let mut changed = false;
+                for k in kids {
+                    match self.specialise(k, path, depth + 1) {
+                        // `false` decides an `and`, `true` an `or`.
+                        Spec::Const(b) if b != is_and => return Spec::Const(b),
+                        Spec::Const(_) => changed = true,
+                        Spec::Op(y) => {
+                            changed |= y != k;
+                            kept.push(y);
+                        }
+                    }
+                }
+                if !changed {
+                    return Spec::Op(op);
+                }
+                match kept.as_slice() {
+                    [] => Spec::Const(is_and),
+                    [one] => Spec::Op(*one),
+                    _ => {
+                        let mut flat = Vec::with_capacity(kept.len());
+                        for k in kept {
+                            match self.ops.get(k as usize) {
+                                Some(Op::And(s, e)) if is_and => flat.extend_from_slice(
+                                    self.kids.get(*s as usize..*e as usize).unwrap_or(&[]),
+                                ),
+                                Some(Op::Or(s, e)) if !is_and => flat.extend_from_slice(
+                                    self.kids.get(*s as usize..*e as usize).unwrap_or(&[]),
+                                ),
+                                _ => flat.push(k),
+                            }
+                        }
+                        let start = self.kids.len() as u32;
+                        self.kids.extend(flat);
+                        let end = self.kids.len() as u32;
+                        Spec::Op(self.push(if is_and {
+                            Op::And(start, end)
+                        } else {
+                            Op::Or(start, end)
+                        }))
+                    }
+                }
+            }
+            _ => Spec::Op(op),
+        }
     }
 }
 
@@ -402,15 +597,23 @@ impl Builder<'_> {
         let mut flat = Vec::with_capacity(parts.len());
         for p in parts {
             match self.ops.get(p as usize) {
-                Some(Op::And(s, e)) if and => flat.extend_from_slice(&self.kids[*s as usize..*e as usize]),
-                Some(Op::Or(s, e)) if !and => flat.extend_from_slice(&self.kids[*s as usize..*e as usize]),
+                Some(Op::And(s, e)) if and => {
+                    flat.extend_from_slice(&self.kids[*s as usize..*e as usize])
+                }
+                Some(Op::Or(s, e)) if !and => {
+                    flat.extend_from_slice(&self.kids[*s as usize..*e as usize])
+                }
                 _ => flat.push(p),
             }
         }
         let start = self.kids.len() as u32;
         self.kids.extend(flat);
         let end = self.kids.len() as u32;
-        self.push(if and { Op::And(start, end) } else { Op::Or(start, end) })
+        self.push(if and {
+            Op::And(start, end)
+        } else {
+            Op::Or(start, end)
+        })
     }
 
     fn expr(&mut self, id: ExprId) -> u32 {
@@ -438,10 +641,19 @@ impl Builder<'_> {
             Expr::Member { fact, mask } => self.push(Op::Member(fact.0, mask)),
             Expr::Compare { fact, op, value } => self.push(Op::Compare(fact.0, op, value)),
             Expr::TextEq { fact, value } => self.push(Op::TextEq(fact.0, value)),
-            Expr::Contains { fact, member } => self.push(Op::Contains(fact.0, 1u64.checked_shl(u32::from(member)).unwrap_or(0))),
+            Expr::Contains { fact, member } => self.push(Op::Contains(
+                fact.0,
+                1u64.checked_shl(u32::from(member)).unwrap_or(0),
+            )),
             Expr::Not(e) => {
                 let x = self.expr(e);
-                self.push(Op::Not(x))
+                match self.ops.get(x as usize) {
+                    Some(Op::Bool(f)) => {
+                        let f = *f;
+                        self.push(Op::NotBool(f))
+                    }
+                    _ => self.push(Op::Not(x)),
+                }
             }
             Expr::And(es) => {
                 let parts = es.iter().map(|e| self.expr(*e)).collect();
@@ -462,7 +674,13 @@ impl Builder<'_> {
 /// What a case split on a fact needs: the same values, in the same order, as the policy
 /// arena would give.
 fn split_kind(policy: &Policy, fact: FactId, ty: &Type) -> SplitKind {
-    let thresholds = || policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+    let thresholds = || {
+        policy
+            .thresholds
+            .get(fact.index())
+            .cloned()
+            .unwrap_or_default()
+    };
     match ty {
         Type::Bool => SplitKind::Bool,
         Type::Enum(m) => SplitKind::Enum(m.len() as u32),

@@ -93,11 +93,19 @@ fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
         .copied()
         .filter(|(_, e)| *e == EffectKind::OutOfScope)
         .collect();
-    let pool = if scoped.is_empty() { applicable } else { scoped };
+    let pool = if scoped.is_empty() {
+        applicable
+    } else {
+        scoped
+    };
     let winners: Vec<(LeafId, EffectKind)> = pool
         .iter()
         .copied()
-        .filter(|(l, _)| !pool.iter().any(|(o, _)| o != l && policy.leaf(*o).overrides_leaf(*l)))
+        .filter(|(l, _)| {
+            !pool
+                .iter()
+                .any(|(o, _)| o != l && policy.leaf(*o).overrides_leaf(*l))
+        })
         .collect();
     let outcome = outcome_of(&winners);
     let mut cites: Vec<LeafId> = winners.iter().map(|(l, _)| *l).collect();
@@ -172,7 +180,11 @@ fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> 
                 .collect()
         }
         Type::Number | Type::Date => {
-            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+            let thresholds = policy
+                .thresholds
+                .get(fact.index())
+                .cloned()
+                .unwrap_or_default();
             let is_date = matches!(policy.fact(fact).ty, Type::Date);
             let make = |x: f64| {
                 if is_date {
@@ -214,7 +226,11 @@ fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> 
                     }
                 }
             }
-            let other: String = constants.iter().map(|c| c.len()).max().map_or(String::new(), |n| "\u{0}".repeat(n + 1));
+            let other: String = constants
+                .iter()
+                .map(|c| c.len())
+                .max()
+                .map_or(String::new(), |n| "\u{0}".repeat(n + 1));
             let mut values: Vec<Value> = constants.into_iter().map(Value::Text).collect();
             values.push(Value::Text(Arc::from(other)));
             values
@@ -310,7 +326,11 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
     }
 }
 
-fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
+fn group(
+    policy: &Policy,
+    fact: FactId,
+    subs: Vec<(Value, Decision)>,
+) -> Vec<(CaseValue, Decision)> {
     match &policy.fact(fact).ty {
         Type::Enum(_) => {
             let mut groups: Vec<(u64, Decision)> = Vec::new();
@@ -334,7 +354,11 @@ fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(Ca
                 .collect()
         }
         Type::Number | Type::Date => {
-            let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+            let thresholds = policy
+                .thresholds
+                .get(fact.index())
+                .cloned()
+                .unwrap_or_default();
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
                 let x = match v {
@@ -344,13 +368,18 @@ fn group(policy: &Policy, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(Ca
                 };
                 let (lo, hi) = region(&thresholds, x);
                 match out.last_mut() {
-                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => *last_hi = hi,
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => {
+                        *last_hi = hi
+                    }
                     _ => out.push((CaseValue::Range { lo, hi }, d)),
                 }
             }
             out
         }
-        _ => subs.into_iter().map(|(v, d)| (CaseValue::Value(v), d)).collect(),
+        _ => subs
+            .into_iter()
+            .map(|(v, d)| (CaseValue::Value(v), d))
+            .collect(),
     }
 }
 
@@ -360,7 +389,11 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
     if let Some(t) = thresholds.iter().find(|t| **t == x) {
         return (Some((*t, true)), Some((*t, true)));
     }
-    let lo = thresholds.iter().rev().find(|t| **t < x).map(|t| (*t, false));
+    let lo = thresholds
+        .iter()
+        .rev()
+        .find(|t| **t < x)
+        .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
 }

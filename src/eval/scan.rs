@@ -15,53 +15,76 @@ impl Compiled {
     #[inline]
     pub(super) fn eval(&self, request: &Request, op: u32) -> Tri {
         match self.ops.get(op as usize) {
-            Some(Op::Member(f, mask)) => match request.get(FactId(*f)) {
-                Some(Value::Enum(i)) => Tri::from_bool(mask & (1u64 << i) != 0),
-                _ => Tri::Unknown,
-            },
-            Some(Op::And(s, e)) => {
-                let mut out = Tri::True;
-                for &k in self.kids.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                    match self.eval(request, k) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                out
-            }
-            Some(Op::Bool(f)) => match request.get(FactId(*f)) {
+            Some(op) => self.eval_op(request, op),
+            None => Tri::False,
+        }
+    }
+
+    /// Evaluates an operation; facts are read in place, `and`/`or` loop over their
+    /// children without a call for each fact.
+    #[inline(always)]
+    fn eval_op(&self, request: &Request, op: &Op) -> Tri {
+        match op {
+            Op::Bool(f) => match request.get(FactId(*f)) {
                 Some(Value::Bool(b)) => Tri::from_bool(*b),
                 _ => Tri::Unknown,
             },
-            Some(Op::Not(x)) => self.eval(request, *x).not(),
-            Some(Op::Or(s, e)) => {
-                let mut out = Tri::False;
-                for &k in self.kids.get(*s as usize..*e as usize).unwrap_or(&[]) {
-                    match self.eval(request, k) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                out
-            }
-            Some(Op::Compare(f, op, value)) => match request.get(FactId(*f)) {
+            Op::NotBool(f) => match request.get(FactId(*f)) {
+                Some(Value::Bool(b)) => Tri::from_bool(!*b),
+                _ => Tri::Unknown,
+            },
+            Op::Member(f, mask) => match request.get(FactId(*f)) {
+                Some(Value::Enum(i)) => Tri::from_bool(mask & (1u64 << i) != 0),
+                _ => Tri::Unknown,
+            },
+            Op::Compare(f, op, value) => match request.get(FactId(*f)) {
                 Some(Value::Number(n)) => Tri::from_bool(super::compare(*n, *op, *value)),
                 Some(Value::Date(d)) => Tri::from_bool(super::compare(f64::from(*d), *op, *value)),
                 _ => Tri::Unknown,
             },
-            Some(Op::Const(b)) => Tri::from_bool(*b),
-            Some(Op::TextEq(f, value)) => match request.get(FactId(*f)) {
+            Op::Const(b) => Tri::from_bool(*b),
+            Op::TextEq(f, value) => match request.get(FactId(*f)) {
                 Some(Value::Text(t)) => Tri::from_bool(t == value),
                 _ => Tri::Unknown,
             },
-            Some(Op::Contains(f, bit)) => match request.get(FactId(*f)) {
+            Op::Contains(f, bit) => match request.get(FactId(*f)) {
                 Some(Value::Set(bits)) => Tri::from_bool(bits & bit != 0),
                 _ => Tri::Unknown,
             },
-            None => Tri::False,
+            Op::Not(x) => self.eval(request, *x).not(),
+            Op::And(s, e) => self.and(request, *s, *e),
+            Op::Or(s, e) => self.or(request, *s, *e),
         }
+    }
+
+    fn and(&self, request: &Request, start: u32, end: u32) -> Tri {
+        let mut out = Tri::True;
+        for &k in self.kids.get(start as usize..end as usize).unwrap_or(&[]) {
+            let Some(op) = self.ops.get(k as usize) else {
+                return Tri::False;
+            };
+            match self.eval_op(request, op) {
+                Tri::False => return Tri::False,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::True => {}
+            }
+        }
+        out
+    }
+
+    fn or(&self, request: &Request, start: u32, end: u32) -> Tri {
+        let mut out = Tri::False;
+        for &k in self.kids.get(start as usize..end as usize).unwrap_or(&[]) {
+            let Some(op) = self.ops.get(k as usize) else {
+                continue;
+            };
+            match self.eval_op(request, op) {
+                Tri::True => return Tri::True,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::False => {}
+            }
+        }
+        out
     }
 
     /// An unknown fact that makes this operation unknown, if any: the first, depth first.
@@ -70,7 +93,12 @@ impl Compiled {
             return None;
         }
         match self.ops.get(op as usize)? {
-            Op::Bool(f) | Op::Member(f, _) | Op::Compare(f, ..) | Op::TextEq(f, _) | Op::Contains(f, _) => Some(FactId(*f)),
+            Op::Bool(f)
+            | Op::NotBool(f)
+            | Op::Member(f, _)
+            | Op::Compare(f, ..)
+            | Op::TextEq(f, _)
+            | Op::Contains(f, _) => Some(FactId(*f)),
             Op::Not(x) => self.unknown_in(request, *x),
             Op::And(s, e) | Op::Or(s, e) => self
                 .kids
@@ -88,14 +116,22 @@ impl Compiled {
     ///
     /// With a trace, every leaf is evaluated (the trace holds them all) and the trace is
     /// filled; its buffers must be `leaves` long, all `False` / `None`, `overridden` empty.
-    pub(super) fn decide_known(&self, request: &Request, out: &mut Decision, mut trace: Option<&mut Trace>) -> bool {
+    pub(super) fn decide_known(
+        &self,
+        request: &Request,
+        out: &mut Decision,
+        mut trace: Option<&mut Trace>,
+    ) -> bool {
         let mut applicable: SmallVec<[(u32, EffectKind); 16]> = SmallVec::new();
         let mut trues: SmallVec<[u32; 16]> = SmallVec::new();
         let tracing = trace.is_some();
         let mut unknown = false;
-        for &l in self.select(request) {
-            let Some(leaf) = self.leaves.get(l as usize) else { continue };
-            let applies = self.eval(request, leaf.cond);
+        for entry in self.select(request) {
+            let l = entry.leaf;
+            let Some(leaf) = self.leaves.get(l as usize) else {
+                continue;
+            };
+            let applies = self.eval(request, entry.cond);
             if applies == Tri::False {
                 continue;
             }
@@ -154,7 +190,10 @@ impl Compiled {
         }
         let mut winners: SmallVec<[(u32, EffectKind); 8]> = SmallVec::new();
         for &(l, e) in &applicable {
-            if !applicable.iter().any(|&(o, _)| o != l && self.overrides(o, l)) {
+            if !applicable
+                .iter()
+                .any(|&(o, _)| o != l && self.overrides(o, l))
+            {
                 winners.push((l, e));
             }
         }
@@ -171,15 +210,29 @@ impl Compiled {
         out.cases.clear();
         if outcome.allows() || outcome == Outcome::Prohibited {
             for &(l, effect) in &winners {
-                let Some(leaf) = self.leaves.get(l as usize) else { continue };
+                let Some(leaf) = self.leaves.get(l as usize) else {
+                    continue;
+                };
                 // Duties come with what the provision decides, not with its opposite.
                 if effect != leaf.effect {
                     continue;
                 }
                 let (start, end) = leaf.obligations;
-                for &o in self.leaf_obligations.get(start as usize..end as usize).unwrap_or(&[]) {
-                    let when = self.obligation_when.get(o as usize).copied().unwrap_or(NONE);
-                    match if when == NONE { Tri::True } else { self.eval(request, when) } {
+                for &o in self
+                    .leaf_obligations
+                    .get(start as usize..end as usize)
+                    .unwrap_or(&[])
+                {
+                    let when = self
+                        .obligation_when
+                        .get(o as usize)
+                        .copied()
+                        .unwrap_or(NONE);
+                    match if when == NONE {
+                        Tri::True
+                    } else {
+                        self.eval(request, when)
+                    } {
                         Tri::True => out.obligations.push(o),
                         Tri::False => {}
                         Tri::Unknown => return false,
@@ -193,12 +246,14 @@ impl Compiled {
     /// The first fact whose being unknown leaves a leaf (or its `only if`, or an
     /// obligation's condition) undecided, in source order: the fact to split on next.
     pub(super) fn first_unknown_fact(&self, request: &Request) -> Option<FactId> {
-        for &l in self.select(request) {
-            let Some(leaf) = self.leaves.get(l as usize) else { continue };
-            match self.eval(request, leaf.cond) {
+        for entry in self.select(request) {
+            let Some(leaf) = self.leaves.get(entry.leaf as usize) else {
+                continue;
+            };
+            match self.eval(request, entry.cond) {
                 Tri::False => continue,
                 Tri::Unknown => {
-                    if let Some(f) = self.unknown_in(request, leaf.cond) {
+                    if let Some(f) = self.unknown_in(request, entry.cond) {
                         return Some(f);
                     }
                 }
@@ -209,8 +264,16 @@ impl Compiled {
                         }
                     }
                     let (start, end) = leaf.obligations;
-                    for &o in self.leaf_obligations.get(start as usize..end as usize).unwrap_or(&[]) {
-                        let when = self.obligation_when.get(o as usize).copied().unwrap_or(NONE);
+                    for &o in self
+                        .leaf_obligations
+                        .get(start as usize..end as usize)
+                        .unwrap_or(&[])
+                    {
+                        let when = self
+                            .obligation_when
+                            .get(o as usize)
+                            .copied()
+                            .unwrap_or(NONE);
                         if when != NONE {
                             if let Some(f) = self.unknown_in(request, when) {
                                 return Some(f);

@@ -86,8 +86,12 @@ impl CaseValue {
             CaseValue::Range { lo, hi } => match (lo, hi) {
                 (Some((a, true)), Some((b, true))) if a == b => format!("== {}", show(*a)),
                 (None, None) => "any".to_string(),
-                (Some((a, incl)), None) => format!("{} {}", if *incl { ">=" } else { ">" }, show(*a)),
-                (None, Some((b, incl))) => format!("{} {}", if *incl { "<=" } else { "<" }, show(*b)),
+                (Some((a, incl)), None) => {
+                    format!("{} {}", if *incl { ">=" } else { ">" }, show(*a))
+                }
+                (None, Some((b, incl))) => {
+                    format!("{} {}", if *incl { "<=" } else { "<" }, show(*b))
+                }
                 (Some((a, ai)), Some((b, bi))) => format!(
                     "{} {} and {} {}",
                     if *ai { ">=" } else { ">" },
@@ -102,7 +106,11 @@ impl CaseValue {
 
 /// Decides, splitting on unknown facts as needed. The request is changed while cases are
 /// decided and restored before returning.
-pub(super) fn decide_split(compiled: &Compiled, request: &mut Request, budget: &mut usize) -> Decision {
+pub(super) fn decide_split(
+    compiled: &Compiled,
+    request: &mut Request,
+    budget: &mut usize,
+) -> Decision {
     *budget = budget.saturating_sub(1);
     let mut known = Decision::default();
     if compiled.decide_known(request, &mut known, None) {
@@ -229,7 +237,11 @@ impl Compiled {
                 values
             }
             SplitKind::Text(constants) => {
-                let other: String = constants.iter().map(|c| c.len()).max().map_or(String::new(), |n| "\u{0}".repeat(n + 1));
+                let other: String = constants
+                    .iter()
+                    .map(|c| c.len())
+                    .max()
+                    .map_or(String::new(), |n| "\u{0}".repeat(n + 1));
                 let mut values: Vec<Value> = constants.iter().cloned().map(Value::Text).collect();
                 values.push(Value::Text(Arc::from(other)));
                 values
@@ -242,7 +254,11 @@ impl Compiled {
 
 /// Groups the values of a fact that lead to the same decision: enumeration members into
 /// sets, adjacent number regions into ranges.
-fn group(compiled: &Compiled, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<(CaseValue, Decision)> {
+fn group(
+    compiled: &Compiled,
+    fact: FactId,
+    subs: Vec<(Value, Decision)>,
+) -> Vec<(CaseValue, Decision)> {
     match compiled.facts.get(fact.index()) {
         Some(SplitKind::Enum(_)) => {
             let mut groups: Vec<(u64, Decision)> = Vec::new();
@@ -275,13 +291,18 @@ fn group(compiled: &Compiled, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec
                 };
                 let (lo, hi) = region(thresholds, x);
                 match out.last_mut() {
-                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => *last_hi = hi,
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => {
+                        *last_hi = hi
+                    }
                     _ => out.push((CaseValue::Range { lo, hi }, d)),
                 }
             }
             out
         }
-        _ => subs.into_iter().map(|(v, d)| (CaseValue::Value(v), d)).collect(),
+        _ => subs
+            .into_iter()
+            .map(|(v, d)| (CaseValue::Value(v), d))
+            .collect(),
     }
 }
 
@@ -292,7 +313,11 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
     if let Some(t) = thresholds.iter().find(|t| **t == x) {
         return (Some((*t, true)), Some((*t, true)));
     }
-    let lo = thresholds.iter().rev().find(|t| **t < x).map(|t| (*t, false));
+    let lo = thresholds
+        .iter()
+        .rev()
+        .find(|t| **t < x)
+        .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
 }

@@ -42,7 +42,11 @@ fn policy(path: &str) -> Arc<Policy> {
 
 /// A value of a fact's type, near the policy's thresholds and constants.
 fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
-    let thresholds = policy.thresholds.get(fact.index()).cloned().unwrap_or_default();
+    let thresholds = policy
+        .thresholds
+        .get(fact.index())
+        .cloned()
+        .unwrap_or_default();
     let near = |rng: &mut Rng| -> f64 {
         let base = if thresholds.is_empty() || rng.chance(10) {
             rng.below(12) as f64 - 2.0
@@ -71,7 +75,14 @@ fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
             }
         }
         Type::Enum(m) => Value::Enum(rng.below(m.len()) as u8),
-        Type::Set(m) => Value::Set(rng.next() & if m.len() >= 64 { u64::MAX } else { (1u64 << m.len()) - 1 }),
+        Type::Set(m) => Value::Set(
+            rng.next()
+                & if m.len() >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << m.len()) - 1
+                },
+        ),
     }
 }
 
@@ -120,14 +131,29 @@ fn assert_same(policy: &Policy, request: &Request, fast: &Decision, slow: &Decis
     let context = || format!("{what} on {} for {request:?}", policy.citation);
     assert_eq!(fast.outcome, slow.outcome, "outcome: {}", context());
     assert_eq!(fast.cites, slow.cites, "cites: {}", context());
-    assert_eq!(fast.obligations, slow.obligations, "obligations: {}", context());
-    assert_eq!(fast.depends_on, slow.depends_on, "depends_on: {}", context());
+    assert_eq!(
+        fast.obligations,
+        slow.obligations,
+        "obligations: {}",
+        context()
+    );
+    assert_eq!(
+        fast.depends_on,
+        slow.depends_on,
+        "depends_on: {}",
+        context()
+    );
     assert_eq!(fast.cases, slow.cases, "cases: {}", context());
     match (&fast.trace, &slow.trace) {
         (Some(a), Some(b)) => {
             assert_eq!(a.applies, b.applies, "trace applies: {}", context());
             assert_eq!(a.only_if, b.only_if, "trace only_if: {}", context());
-            assert_eq!(a.overridden, b.overridden, "trace overridden: {}", context());
+            assert_eq!(
+                a.overridden,
+                b.overridden,
+                "trace overridden: {}",
+                context()
+            );
         }
         (None, None) => {}
         _ => panic!("trace presence differs: {}", context()),
@@ -166,8 +192,14 @@ const OREGON_REQUESTS: usize = 20_000;
 fn compiled_evaluator_agrees_with_the_reference_on_oregon() {
     let policy = policy("policies/oregon");
     let undetermined = differential(&policy, OREGON_REQUESTS, 0x5EED_0001);
-    assert!(undetermined > OREGON_REQUESTS / 20, "too few undetermined requests: {undetermined}");
-    assert!(undetermined < OREGON_REQUESTS / 2, "too many undetermined requests: {undetermined}");
+    assert!(
+        undetermined > OREGON_REQUESTS / 20,
+        "too few undetermined requests: {undetermined}"
+    );
+    assert!(
+        undetermined < OREGON_REQUESTS / 2,
+        "too many undetermined requests: {undetermined}"
+    );
 }
 
 #[test]
@@ -183,17 +215,24 @@ fn compiled_evaluator_agrees_with_the_reference_on_every_fixture_that_checks() {
     files.sort();
     let mut checked = 0;
     for (i, file) in files.iter().enumerate() {
-        let Ok(program) = crate::load::load(std::slice::from_ref(file)) else { continue };
+        let Ok(program) = crate::load::load(std::slice::from_ref(file)) else {
+            continue;
+        };
         for policy in &program.policies {
             differential(policy, 300, 0x5EED_1000 + i as u64);
             checked += 1;
         }
     }
-    assert!(checked >= 5, "only {checked} fixture policies checked clean");
+    assert!(
+        checked >= 5,
+        "only {checked} fixture policies checked clean"
+    );
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -215,11 +254,19 @@ fn the_dispatch_skips_leaves_but_never_one_that_applies() {
         let selected = compiled.select(&request);
         skipped += compiled.leaf_count() - selected.len();
         for leaf in 0..policy.leaves.len() {
-            if !selected.contains(&(leaf as u32)) {
-                let applies = super::leaf_applies(&policy, &request, crate::ir::LeafId(leaf as u32));
-                assert_eq!(applies, super::Tri::False, "leaf {leaf} skipped for {request:?}");
+            if !selected.iter().any(|e| e.leaf == leaf as u32) {
+                let applies =
+                    super::leaf_applies(&policy, &request, crate::ir::LeafId(leaf as u32));
+                assert_eq!(
+                    applies,
+                    super::Tri::False,
+                    "leaf {leaf} skipped for {request:?}"
+                );
             }
         }
     }
-    assert!(skipped > 2_000 * compiled.leaf_count() / 2, "the dispatch skips too little: {skipped}");
+    assert!(
+        skipped > 2_000 * compiled.leaf_count() / 2,
+        "the dispatch skips too little: {skipped}"
+    );
 }

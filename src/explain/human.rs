@@ -33,7 +33,12 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
     let explanation = explain(policy, decision, request);
     let mut out = String::new();
     let cites: Vec<&str> = decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
-    let _ = writeln!(out, "{} — {}", headline(decision.outcome), policy_line(policy));
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        headline(decision.outcome),
+        policy_line(policy)
+    );
     if decision.outcome != Outcome::Undetermined && !cites.is_empty() {
         let _ = writeln!(out, "cites: {}", cites.join(", "));
     }
@@ -50,7 +55,10 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
             "{} {verb} `{}`{}",
             p.cite,
             super::effect_name(p.effect),
-            p.title.as_ref().map(|t| format!(" — {t}")).unwrap_or_default()
+            p.title
+                .as_ref()
+                .map(|t| format!(" — {t}"))
+                .unwrap_or_default()
         );
         let labels = p
             .conditions
@@ -111,7 +119,10 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
         out.push_str("Facts:\n");
         for (f, origin) in &explanation.facts {
             let fact = policy.fact(*f);
-            let value = request.get(*f).map(|v| fact.show(v)).unwrap_or_else(|| "unknown".to_string());
+            let value = request
+                .get(*f)
+                .map(|v| fact.show(v))
+                .unwrap_or_else(|| "unknown".to_string());
             let origin = match origin {
                 Origin::Given => "given",
                 Origin::Default => "default",
@@ -141,11 +152,18 @@ fn headline(outcome: Outcome) -> &'static str {
 }
 
 fn policy_line(policy: &Policy) -> String {
-    format!("{} ({}), jurisdiction {}", policy.citation, policy.title, policy.jurisdiction)
+    format!(
+        "{} ({}), jurisdiction {}",
+        policy.citation, policy.title, policy.jurisdiction
+    )
 }
 
 fn render_cases(out: &mut String, policy: &Policy, decision: &Decision) {
-    let names: Vec<&str> = decision.depends_on.iter().map(|f| policy.fact(*f).name.as_str()).collect();
+    let names: Vec<&str> = decision
+        .depends_on
+        .iter()
+        .map(|f| policy.fact(*f).name.as_str())
+        .collect();
     let _ = writeln!(out, "It depends on: {}\n", names.join(", "));
     for (i, case) in decision.cases.iter().enumerate() {
         let when: Vec<String> = case
@@ -169,7 +187,11 @@ fn render_cases(out: &mut String, policy: &Policy, decision: &Decision) {
             i + 1,
             when.join(" and "),
             case.outcome.as_str(),
-            if cites.is_empty() { String::new() } else { format!(" ({})", cites.join(", ")) }
+            if cites.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", cites.join(", "))
+            }
         );
         for &o in &case.obligations {
             if let Some(ob) = policy.obligations.get(o as usize) {
@@ -210,7 +232,10 @@ fn values_of(policy: &Policy, request: &Request, clause: &ClauseValue) -> String
         .iter()
         .map(|f| {
             let fact = policy.fact(*f);
-            let v = request.get(*f).map(|v| fact.show(v)).unwrap_or_else(|| "unknown".to_string());
+            let v = request
+                .get(*f)
+                .map(|v| fact.show(v))
+                .unwrap_or_else(|| "unknown".to_string());
             format!("{} = {v}", fact.name)
         })
         .collect();
@@ -294,7 +319,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -105,20 +105,39 @@ impl Printer<'_> {
 
     fn flat_bare(&self, e: &Expr) -> String {
         match e {
-            Expr::And(l, r, _) => format!("{} and {}", self.flat(l, Ctx::AndLeft), self.flat(r, Ctx::AndRight)),
-            Expr::Or(l, r, _) => format!("{} or {}", self.flat(l, Ctx::OrLeft), self.flat(r, Ctx::OrRight)),
+            Expr::And(l, r, _) => format!(
+                "{} and {}",
+                self.flat(l, Ctx::AndLeft),
+                self.flat(r, Ctx::AndRight)
+            ),
+            Expr::Or(l, r, _) => format!(
+                "{} or {}",
+                self.flat(l, Ctx::OrLeft),
+                self.flat(r, Ctx::OrRight)
+            ),
             Expr::Not(x, _) => format!("not {}", self.flat(x, Ctx::Not)),
-            Expr::Compare { fact, op, value, .. } => {
+            Expr::Compare {
+                fact, op, value, ..
+            } => {
                 format!("{} {} {}", fact.value, op.as_str(), self.value(value))
             }
             Expr::Is {
-                fact, negated, value, ..
+                fact,
+                negated,
+                value,
+                ..
             } => {
                 let not = if *negated { "not " } else { "" };
-                let one_of = if matches!(value, Value::Set(..)) { "one of " } else { "" };
+                let one_of = if matches!(value, Value::Set(..)) {
+                    "one of "
+                } else {
+                    ""
+                };
                 format!("{} is {not}{one_of}{}", fact.value, self.value(value))
             }
-            Expr::Contains { fact, member, .. } => format!("{} contains {}", fact.value, member.value),
+            Expr::Contains { fact, member, .. } => {
+                format!("{} contains {}", fact.value, member.value)
+            }
             Expr::Name(n) => n.value.clone(),
         }
     }

@@ -49,7 +49,10 @@ impl Printer<'_> {
     /// A label as written: `(3)`, `710.4` or `§ 710.4`.
     fn label(&self, label: &Label) -> String {
         if label.key.contains('.') {
-            let section = if self.slice(start(label.span), end(label.span)).starts_with('§') {
+            let section = if self
+                .slice(start(label.span), end(label.span))
+                .starts_with('§')
+            {
                 "§ "
             } else {
                 ""
@@ -96,7 +99,9 @@ impl Printer<'_> {
     fn header(&mut self, header: &Header) {
         let h_start = start(header.span);
         let close = self.close_brace(end(header.span));
-        let open = self.find_brace(self.trivia.string_end(end(header.citation.span))).unwrap_or(close);
+        let open = self
+            .find_brace(self.trivia.string_end(end(header.citation.span)))
+            .unwrap_or(close);
         self.leading(h_start, open, 0, Blank::Never);
         self.write(0, "policy ");
         self.push(&quote(&header.citation.value));
@@ -113,15 +118,23 @@ impl Printer<'_> {
         for field in &header.fields {
             let (rank, text, last) = match field {
                 HeaderField::Title(s) => (0, format!("title {}", quote(&s.value)), s.span),
-                HeaderField::Jurisdiction(s) => (1, format!("jurisdiction {}", quote(&s.value)), s.span),
+                HeaderField::Jurisdiction(s) => {
+                    (1, format!("jurisdiction {}", quote(&s.value)), s.span)
+                }
                 HeaderField::Text(s) => (2, format!("text {}", quote(&s.value)), s.span),
                 HeaderField::Refers { citation, text } => (
                     3,
-                    format!("refers {} text {}", quote(&citation.value), quote(&text.value)),
+                    format!(
+                        "refers {} text {}",
+                        quote(&citation.value),
+                        quote(&text.value)
+                    ),
                     text.span,
                 ),
                 HeaderField::Effective(d) => (4, format!("effective {}", d.value), d.span),
-                HeaderField::CurrentThrough(d) => (5, format!("current_through {}", d.value), d.span),
+                HeaderField::CurrentThrough(d) => {
+                    (5, format!("current_through {}", d.value), d.span)
+                }
             };
             let last = self.trivia.string_end(end(last));
             let mut before = Vec::new();
@@ -223,7 +236,10 @@ impl Printer<'_> {
                     .unwrap_or_default();
                 let align = self.col.saturating_sub(2);
                 // The default stays on the line of the last member.
-                let tail = fact.default.as_ref().map_or(0, |d| 3 + width(&self.value(d)));
+                let tail = fact
+                    .default
+                    .as_ref()
+                    .map_or(0, |d| 3 + width(&self.value(d)));
                 self.bars(&items, align, tail);
             }
         }
@@ -386,7 +402,10 @@ impl Printer<'_> {
                 Clause::Subsection(p) => {
                     // A subsection written on one line takes every clause after it up to
                     // the next subsection or rule: it may be, only if one of those follows.
-                    let one_line = matches!(clauses.get(i + 1), None | Some(Clause::Subsection(_) | Clause::Rule(..)));
+                    let one_line = matches!(
+                        clauses.get(i + 1),
+                        None | Some(Clause::Subsection(_) | Clause::Rule(..))
+                    );
                     self.subsection(p, indent, blank, one_line);
                 }
                 Clause::Rule(rule, span) => {
@@ -443,7 +462,11 @@ impl Printer<'_> {
     fn obligation_flat(&self, o: &Obligation) -> String {
         let mut s = format!("obligation {}", quote(&o.text.value));
         if let Some(c) = &o.when {
-            s.push_str(&format!(" {} {}", Self::condition_keyword(c), self.flat(&c.expr, Ctx::Top)));
+            s.push_str(&format!(
+                " {} {}",
+                Self::condition_keyword(c),
+                self.flat(&c.expr, Ctx::Top)
+            ));
         }
         if let Some(cite) = &o.cite {
             s.push_str(&format!(" cites {}", self.cite(cite)));
@@ -490,16 +513,21 @@ impl Printer<'_> {
         for clause in &p.clauses {
             s.push(' ');
             match clause {
-                Clause::Condition(c) => {
-                    s.push_str(&format!("{} {}", Self::condition_keyword(c), self.flat(&c.expr, Ctx::Top)))
-                }
+                Clause::Condition(c) => s.push_str(&format!(
+                    "{} {}",
+                    Self::condition_keyword(c),
+                    self.flat(&c.expr, Ctx::Top)
+                )),
                 Clause::Effect(e) => {
                     s.push_str(Self::effect_keyword(e.kind));
                     if let Some(only_if) = &e.only_if {
                         s.push_str(&format!(" only if {}", self.flat(only_if, Ctx::Top)));
                     }
                 }
-                Clause::Overrides(..) | Clause::Obligation(_) | Clause::Subsection(_) | Clause::Rule(..) => return None,
+                Clause::Overrides(..)
+                | Clause::Obligation(_)
+                | Clause::Subsection(_)
+                | Clause::Rule(..) => return None,
             }
         }
         Some(s)
@@ -521,7 +549,10 @@ impl Printer<'_> {
             return;
         }
         if one_line && !self.comment_within(start(p.span), p_end) {
-            if let Some(line) = self.subsection_flat(p).filter(|l| indent + width(l) <= WIDTH) {
+            if let Some(line) = self
+                .subsection_flat(p)
+                .filter(|l| indent + width(l) <= WIDTH)
+            {
                 self.leading(start(p.span), p_end, indent, blank);
                 self.write(indent, &line);
                 self.reach(p_end);
@@ -557,7 +588,9 @@ impl Printer<'_> {
 
     fn test(&mut self, t: &Test, blank: Blank) {
         let close = self.close_brace(end(t.span));
-        let open = self.find_brace(self.trivia.string_end(end(t.name.span))).unwrap_or(close);
+        let open = self
+            .find_brace(self.trivia.string_end(end(t.name.span)))
+            .unwrap_or(close);
         self.leading(start(t.span), open, 0, blank);
         self.write(0, &format!("test {}", quote(&t.name.value)));
         self.open_block(Some(open), close, close + 1, false);
@@ -579,7 +612,11 @@ impl Printer<'_> {
             }
             self.reach(end(value.span()));
         }
-        let blank = if t.given.is_empty() { Blank::Never } else { Blank::Keep };
+        let blank = if t.given.is_empty() {
+            Blank::Never
+        } else {
+            Blank::Keep
+        };
         self.expectation(&t.expect, INDENT, blank);
         self.close_block(close, close + 1, INDENT, 0, false);
     }
@@ -605,7 +642,10 @@ impl Printer<'_> {
             parts.push(("depends on", items));
         }
         if let Some(file) = &x.explanation {
-            parts.push(("explanation", vec![(quote(&file.value), start(file.span), end(file.span))]));
+            parts.push((
+                "explanation",
+                vec![(quote(&file.value), start(file.span), end(file.span))],
+            ));
         }
         let flat_part = |(keyword, items): &(&str, Vec<Piece>)| {
             let texts: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();

@@ -57,7 +57,11 @@ pub(super) fn width(s: &str) -> usize {
 impl<'s> Printer<'s> {
     /// A printer over `src`; `bare` leaves out comments and blank lines.
     pub fn new(src: &'s str, bare: bool) -> Self {
-        let trivia = if bare { Trivia::default() } else { Trivia::scan(src) };
+        let trivia = if bare {
+            Trivia::default()
+        } else {
+            Trivia::scan(src)
+        };
         Printer {
             src,
             trivia,
@@ -166,7 +170,10 @@ impl<'s> Printer<'s> {
                 b'{' => return Some(i),
                 b'"' => i = self.trivia.string_end(i + 1),
                 b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self.slice(i, self.src.len()).find('\n').map_or(bytes.len(), |n| i + n)
+                    i = self
+                        .slice(i, self.src.len())
+                        .find('\n')
+                        .map_or(bytes.len(), |n| i + n)
                 }
                 _ => i += 1,
             }
@@ -183,7 +190,10 @@ impl<'s> Printer<'s> {
                 b'{' => return Some(i),
                 b' ' | b'\t' | b'\r' | b'\n' => i += 1,
                 b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self.slice(i, self.src.len()).find('\n').map_or(bytes.len(), |n| i + n)
+                    i = self
+                        .slice(i, self.src.len())
+                        .find('\n')
+                        .map_or(bytes.len(), |n| i + n)
                 }
                 _ => return None,
             }
@@ -204,7 +214,10 @@ impl<'s> Printer<'s> {
                 b'}' => return i,
                 b'"' => i = self.trivia.string_end(i + 1),
                 b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self.slice(i, self.src.len()).find('\n').map_or(bytes.len(), |n| i + n)
+                    i = self
+                        .slice(i, self.src.len())
+                        .find('\n')
+                        .map_or(bytes.len(), |n| i + n)
                 }
                 _ => i += 1,
             }
@@ -216,7 +229,11 @@ impl<'s> Printer<'s> {
 
     /// The next comment, if it starts before `pos`.
     fn comment_before(&self, pos: usize) -> Option<Comment> {
-        self.trivia.comments.get(self.next).filter(|c| c.start < pos).copied()
+        self.trivia
+            .comments
+            .get(self.next)
+            .filter(|c| c.start < pos)
+            .copied()
     }
 
     /// Whether a comment not yet printed starts before `pos`.
@@ -347,7 +364,13 @@ impl<'s> Printer<'s> {
     /// Writes the ` {` of a block whose `{` is at `open` (`None` when the source wrote the
     /// construct without braces). An empty block without comments is written ` {}`, and
     /// `false` returned: there is nothing more to print.
-    pub fn open_block(&mut self, open: Option<usize>, close: usize, close_end: usize, empty: bool) -> bool {
+    pub fn open_block(
+        &mut self,
+        open: Option<usize>,
+        close: usize,
+        close_end: usize,
+        empty: bool,
+    ) -> bool {
         let from = open.map_or(close, |o| o + 1);
         if empty && !self.comment_within(from.saturating_sub(1), close) {
             self.push(" {}");
@@ -364,12 +387,26 @@ impl<'s> Printer<'s> {
     /// Prints the comments before the closing `}` at `close` (at `inner`), then the `}` (at
     /// `outer`). `braceless`: the source wrote the construct without braces, so a comment
     /// trailing its last line still belongs inside.
-    pub fn close_block(&mut self, close: usize, close_end: usize, inner: usize, outer: usize, braceless: bool) {
+    pub fn close_block(
+        &mut self,
+        close: usize,
+        close_end: usize,
+        inner: usize,
+        outer: usize,
+        braceless: bool,
+    ) {
         let mut own = false;
         loop {
             let c = match self.trivia.comments.get(self.next).copied() {
                 Some(c) if c.start < close => c,
-                Some(c) if braceless && !own && self.trails(c) && self.slice(self.last, c.start).trim().is_empty() => c,
+                Some(c)
+                    if braceless
+                        && !own
+                        && self.trails(c)
+                        && self.slice(self.last, c.start).trim().is_empty() =>
+                {
+                    c
+                }
                 _ => break,
             };
             if !own && self.trails(c) {

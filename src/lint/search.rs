@@ -13,8 +13,9 @@
 use super::domain::Domains;
 use crate::ast::EffectKind;
 use crate::eval::{eval_expr, leaf_applies, unknown_in, Tri};
-use crate::ir::{ExprId, Fact, FactId, LeafId, Policy};
+use crate::ir::{Expr, ExprId, Fact, FactId, LeafId, Policy};
 use crate::request::Request;
+use std::cell::Cell;
 
 /// What a search looks for.
 #[derive(Clone, Debug, Default)]
@@ -68,11 +69,12 @@ pub(crate) struct Searcher<'p> {
     domains: Domains,
     blank: Request,
     budget: usize,
+    left: Cell<usize>,
 }
 
 impl<'p> Searcher<'p> {
-    /// A searcher that spends at most `budget` steps per goal.
-    pub(crate) fn new(policy: &'p Policy, budget: usize) -> Self {
+    /// A searcher that spends at most `budget` steps per goal, and `total` in all.
+    pub(crate) fn new(policy: &'p Policy, budget: usize, total: usize) -> Self {
         let facts: Vec<Fact> = policy
             .facts
             .iter()
@@ -86,6 +88,7 @@ impl<'p> Searcher<'p> {
             domains: Domains::new(policy),
             blank: Request::empty_for(&facts),
             budget: budget.max(1),
+            left: Cell::new(total),
         }
     }
 
@@ -99,10 +102,42 @@ impl<'p> Searcher<'p> {
         self.budget
     }
 
+    /// Whether the steps of all searches together have run out.
+    pub(crate) fn spent(&self) -> bool {
+        self.left.get() == 0
+    }
+
     /// Looks for a request that meets the goal.
     pub(crate) fn find(&self, goal: &Goal) -> Found {
-        let mut steps = self.budget;
-        match self.dfs(goal, &self.blank, &mut steps) {
+        let allowance = self.budget.min(self.left.get());
+        if allowance == 0 {
+            return Found::Undecided;
+        }
+        let mut holds = Vec::new();
+        for &e in &goal.holds {
+            flatten(self.policy, e, &mut holds, 0);
+        }
+        let blocked: Vec<(LeafId, Vec<ExprId>)> = goal
+            .blocked
+            .iter()
+            .map(|&b| {
+                let mut parts = Vec::new();
+                for c in &self.policy.leaf(b).conjuncts {
+                    flatten(self.policy, c.expr, &mut parts, 0);
+                }
+                (b, parts)
+            })
+            .collect();
+        let flat = Flat {
+            holds,
+            opposed: goal.opposed,
+            blocked,
+        };
+        let mut steps = allowance;
+        let result = self.dfs(&flat, &self.blank, &mut steps);
+        self.left
+            .set(self.left.get().saturating_sub(allowance - steps));
+        match result {
             Ok(Some(request)) => Found::Yes(request),
             Ok(None) => Found::No,
             Err(Exhausted) => Found::Undecided,
@@ -111,7 +146,7 @@ impl<'p> Searcher<'p> {
 
     fn dfs(
         &self,
-        goal: &Goal,
+        goal: &Flat,
         request: &Request,
         steps: &mut usize,
     ) -> Result<Option<Request>, Exhausted> {
@@ -136,19 +171,28 @@ impl<'p> Searcher<'p> {
         }
     }
 
-    fn status(&self, goal: &Goal, request: &Request) -> Status {
+    /// Where the search stands. The next fact is taken from the condition that must hold
+    /// with the fewest unknown facts (fail first: a contradiction shows after a step or
+    /// two), then from the `only if`s, then from the provisions that must not be in force.
+    fn status(&self, goal: &Flat, request: &Request) -> Status {
         let policy = self.policy;
-        let mut next: Option<FactId> = None;
+        let mut next: Option<(usize, FactId)> = None;
         let mut unknown = false;
+        let consider = |e: ExprId, next: &mut Option<(usize, FactId)>| {
+            let count = unknown_facts(policy, request, e);
+            if next.is_none_or(|(best, _)| count < best) {
+                if let Some(fact) = unknown_in(policy, request, e) {
+                    *next = Some((count, fact));
+                }
+            }
+        };
         for &e in &goal.holds {
             match eval_expr(policy, request, e) {
                 Tri::False => return Status::Dead,
                 Tri::True => {}
                 Tri::Unknown => {
                     unknown = true;
-                    if next.is_none() {
-                        next = unknown_in(policy, request, e);
-                    }
+                    consider(e, &mut next);
                 }
             }
         }
@@ -164,29 +208,104 @@ impl<'p> Searcher<'p> {
                     unknown = true;
                     if next.is_none() {
                         next = only_if_unknown(policy, request, a)
-                            .or_else(|| only_if_unknown(policy, request, b));
+                            .or_else(|| only_if_unknown(policy, request, b))
+                            .map(|f| (0, f));
                     }
                 }
             }
         }
-        for &b in &goal.blocked {
-            match in_force(policy, request, b) {
+        let decided_holds = next.is_some();
+        for (b, parts) in &goal.blocked {
+            match in_force(policy, request, *b) {
                 Tri::True => return Status::Dead,
                 Tri::False => {}
                 Tri::Unknown => {
                     unknown = true;
+                    if decided_holds {
+                        continue;
+                    }
+                    // Any one condition failing takes it out of force: the one closest
+                    // to being decided first.
+                    for &e in parts {
+                        if eval_expr(policy, request, e) == Tri::Unknown {
+                            consider(e, &mut next);
+                        }
+                    }
                     if next.is_none() {
-                        next = leaf_unknown(policy, request, b);
+                        next = leaf_unknown(policy, request, *b).map(|f| (0, f));
                     }
                 }
             }
         }
         match (unknown, next) {
             (false, _) => Status::Done,
-            (true, Some(fact)) => Status::Need(fact),
+            (true, Some((_, fact))) => Status::Need(fact),
             (true, None) => Status::Stuck,
         }
     }
+}
+
+/// A goal with its conditions split at `and` (and definitions opened), so that each part
+/// can be weighed on its own.
+struct Flat {
+    holds: Vec<ExprId>,
+    opposed: Option<(LeafId, LeafId)>,
+    blocked: Vec<(LeafId, Vec<ExprId>)>,
+}
+
+/// How deep definitions may nest before `flatten` stops opening them (the checker rejects
+/// cycles; this only bounds the work).
+const MAX_DEPTH: usize = 64;
+
+/// Splits a condition into the parts that must all hold.
+fn flatten(policy: &Policy, e: ExprId, out: &mut Vec<ExprId>, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.push(e);
+        return;
+    }
+    match policy.expr(e) {
+        Expr::And(parts) => {
+            for &p in parts {
+                flatten(policy, p, out, depth + 1);
+            }
+        }
+        Expr::Def(d) => match policy.definitions.get(d.index()) {
+            Some(def) => flatten(policy, def.expr, out, depth + 1),
+            None => out.push(e),
+        },
+        _ => out.push(e),
+    }
+}
+
+/// How many distinct unknown facts a condition reads.
+fn unknown_facts(policy: &Policy, request: &Request, e: ExprId) -> usize {
+    let mut facts: Vec<FactId> = Vec::new();
+    let mut stack = vec![(e, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        match policy.expr(id) {
+            Expr::Const(_) => {}
+            Expr::Bool(f)
+            | Expr::Member { fact: f, .. }
+            | Expr::Compare { fact: f, .. }
+            | Expr::TextEq { fact: f, .. }
+            | Expr::Contains { fact: f, .. } => {
+                if request.get(*f).is_none() && !facts.contains(f) {
+                    facts.push(*f);
+                }
+            }
+            Expr::Def(d) => {
+                if let Some(def) = policy.definitions.get(d.index()) {
+                    stack.push((def.expr, depth + 1));
+                }
+            }
+            Expr::Not(x) => stack.push((*x, depth + 1)),
+            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().map(|x| (*x, depth + 1))),
+        }
+    }
+    facts.len()
 }
 
 /// The step budget ran out.

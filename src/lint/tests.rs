@@ -89,7 +89,7 @@ fn the_search_finds_proves_impossible_or_runs_out() {
     let policy = compile(&format!(
         "{QUIET}provision (1) {{ when actor is company and usage >= 5 required\n (a) when usage < 5\n (b) when consent }}"
     ));
-    let searcher = Searcher::new(&policy, 1000);
+    let searcher = Searcher::new(&policy, 1000, 1_000_000);
     let conditions = |leaf: u32| -> Vec<_> {
         policy
             .leaf(LeafId(leaf))
@@ -126,7 +126,7 @@ fn the_search_finds_proves_impossible_or_runs_out() {
         found.get(policy.fact_id("consent").unwrap()),
         Some(&Value::Bool(true))
     );
-    let tiny = Searcher::new(&policy, 2);
+    let tiny = Searcher::new(&policy, 2, 1_000_000);
     assert!(matches!(
         tiny.find(&Goal {
             holds: conditions(b),
@@ -141,7 +141,13 @@ fn a_search_that_runs_out_is_reported_not_guessed() {
     let policy = compile(&format!(
         "{QUIET}provision (1) {{ when actor is company and action is transfer required\n (a) when usage >= 5\n (b) when consent prohibited }}"
     ));
-    let findings = lint(&policy, &Options { budget: 2 });
+    let findings = lint(
+        &policy,
+        &Options {
+            budget: 2,
+            total: 1_000_000,
+        },
+    );
     assert!(codes(&findings).contains(&"L007"), "{:?}", codes(&findings));
     assert!(!codes(&findings).contains(&"L001"));
     assert!(!codes(&findings).contains(&"L002"));

@@ -42,8 +42,10 @@ pub fn report(runs: &[PolicyRun]) -> Result<String, String> {
             let mut case = TestCase::new(result.test.name.as_str(), status);
             let (line, _) = policy.source.line_col(result.test.span.start as usize);
             case.set_classname(policy.citation.as_str()).set_time(*time);
-            case.extra.insert(XmlString::new("file"), XmlString::new(policy.source.name()));
-            case.extra.insert(XmlString::new("line"), XmlString::new(line.to_string()));
+            case.extra
+                .insert(XmlString::new("file"), XmlString::new(policy.source.name()));
+            case.extra
+                .insert(XmlString::new("line"), XmlString::new(line.to_string()));
             suite.add_test_case(case);
         }
         suite.set_time(total);

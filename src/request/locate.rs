@@ -118,6 +118,7 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::locate;
 

@@ -12,7 +12,26 @@ pub(super) fn convert(error: &Error<Rule>, text: &str, offset: usize) -> Diagnos
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let pos = pos.min(text.len());
+    let mut pos = pos.min(text.len());
+    // pest reports a failed item at its start, but may have read further into it: point
+    // where reading stopped, and name only what could have come there.
+    let attempts = error.parse_attempts();
+    let further = attempts
+        .as_ref()
+        .map(|a| a.max_position)
+        .filter(|&max| max > pos && max <= text.len() && text.is_char_boundary(max))
+        // Only where punctuation was expected: past a token's end pest also tries blanks.
+        .filter(|_| {
+            attempts.as_ref().is_some_and(|a| {
+                a.expected_tokens().iter().any(|t| {
+                    let t = t.to_string();
+                    t.len() == 1 && "{}()[]:=,|".contains(t.as_str())
+                })
+            })
+        });
+    if let Some(max) = further {
+        pos = max;
+    }
     let (found, width) = found_at(text, pos);
     let at = Span::new(offset + pos, offset + pos + width);
     if let ErrorVariant::CustomError { message } = &error.variant {
@@ -27,14 +46,14 @@ pub(super) fn convert(error: &Error<Rule>, text: &str, offset: usize) -> Diagnos
         }
     }
     let mut words: Vec<String> = Vec::new();
-    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+    if let (ErrorVariant::ParsingError { positives, .. }, None) = (&error.variant, further) {
         for rule in positives {
             if let Some(w) = describe(*rule) {
                 push_unique(&mut words, w.to_string());
             }
         }
     }
-    if let Some(attempts) = error.parse_attempts() {
+    if let Some(attempts) = attempts {
         for token in attempts.expected_tokens() {
             // Punctuation only; the rule names already say the rest in words.
             let token = token.to_string();
@@ -73,7 +92,27 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
         let len = word.len();
         (format!("`{word}`"), len)
     } else if first == '"' {
-        ("a string".to_string(), 1)
+        let line = rest[1..].split('\n').next().unwrap_or("");
+        let mut closed = false;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '"' => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let what = if closed {
+            "a string"
+        } else {
+            "a string that is not closed on its line"
+        };
+        (what.to_string(), 1)
     } else if first == '\n' || first == '\r' {
         ("the end of the line".to_string(), 1)
     } else {

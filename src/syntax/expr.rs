@@ -19,8 +19,22 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 /// Lowers an `expr`.
 pub(super) fn lower_expr(pair: Pair<Rule>) -> Lowered<Expr> {
+    lower_nested(pair, 0)
+}
+
+/// Lowers an `expr` found `depth` levels deep, refusing one deeper than `MAX_NESTING`.
+fn lower_nested(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
+    let operators = pair
+        .clone()
+        .into_inner()
+        .filter(|p| matches!(p.as_rule(), Rule::op_and | Rule::op_or | Rule::op_not))
+        .count();
+    let depth = depth + operators + 1;
+    if depth > super::MAX_NESTING {
+        return Err(super::too_deep(span(&pair)));
+    }
     pratt()
-        .map_primary(lower_operand)
+        .map_primary(|p| lower_operand(p, depth))
         .map_prefix(|op, rhs| {
             let rhs = rhs?;
             let at = span(&op).to(rhs.span());
@@ -37,12 +51,15 @@ pub(super) fn lower_expr(pair: Pair<Rule>) -> Lowered<Expr> {
         .parse(pair.into_inner())
 }
 
-fn lower_operand(pair: Pair<Rule>) -> Lowered<Expr> {
+fn lower_operand(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
     let at = span(&pair);
     match pair.as_rule() {
-        Rule::expr => lower_expr(pair),
+        Rule::expr => lower_nested(pair, depth),
         Rule::truth => {
-            let path = pair.into_inner().next().ok_or_else(|| malformed(at, "name"))?;
+            let path = pair
+                .into_inner()
+                .next()
+                .ok_or_else(|| malformed(at, "name"))?;
             Ok(Expr::Name(spanned_str(&path)))
         }
         Rule::comparison => {
@@ -97,7 +114,9 @@ fn lower_operand(pair: Pair<Rule>) -> Lowered<Expr> {
             }
         }
         Rule::containment => {
-            let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_contains);
+            let mut inner = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::kw_contains);
             let fact = inner.next().map(|p| spanned_str(&p));
             let member = inner.next().map(|p| spanned_str(&p));
             match (fact, member) {

@@ -53,12 +53,17 @@ fn transcript(args: &[&str], out: &CliOutput) -> String {
 /// Runs a command, asserts its exit code, and snapshots the transcript under `name`.
 fn snapshot(name: &str, args: &[&str], stdin: &str, code: u8) -> CliOutput {
     let out = run_cli(args, stdin);
-    assert_eq!(out.code, code, "exit code of `juris {}`:\n{out:#?}", args.join(" "));
+    assert_eq!(
+        out.code,
+        code,
+        "exit code of `juris {}`:\n{out:#?}",
+        args.join(" ")
+    );
     settings().bind(|| insta::assert_snapshot!(name, transcript(args, &out)));
     out
 }
 
-const ORFIX: &str = "tests/it/fixtures/cli";
+const CLI_FIXTURES: &str = "tests/it/fixtures/cli";
 
 fn example_1() -> serde_json::Value {
     serde_json::json!({
@@ -75,7 +80,12 @@ fn example_1() -> serde_json::Value {
 
 #[test]
 fn check_clean_human() {
-    let out = snapshot("check_clean_human", &["check", "policies/oregon", "--format", "human"], "", 0);
+    let out = snapshot(
+        "check_clean_human",
+        &["check", "policies/oregon", "--format", "human"],
+        "",
+        0,
+    );
     assert_eq!(out.stderr, "");
 }
 
@@ -83,21 +93,34 @@ fn check_clean_human() {
 fn check_clean_json_is_an_empty_array() {
     let out = run_cli(&["check", "policies/oregon", "--format", "json"], "");
     assert_eq!(out.code, 0);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(), serde_json::json!([]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
 }
 
 #[test]
 fn check_with_errors_human() {
     let path = fixture("diagnostics/C006-subsection-not-in-the-text.juris");
     let path = path.to_str().unwrap();
-    snapshot("check_with_errors_human", &["check", path, "--format", "human"], "", 1);
+    snapshot(
+        "check_with_errors_human",
+        &["check", path, "--format", "human"],
+        "",
+        1,
+    );
 }
 
 #[test]
 fn check_with_errors_json() {
     let path = fixture("diagnostics/S001-two-broken-provisions-both-reported.juris");
     let path = path.to_str().unwrap();
-    let out = snapshot("check_with_errors_json", &["check", path, "--format", "json"], "", 1);
+    let out = snapshot(
+        "check_with_errors_json",
+        &["check", path, "--format", "json"],
+        "",
+        1,
+    );
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("stdout is JSON");
     let items = json.as_array().expect("an array of diagnostics");
     assert_eq!(items.len(), 2);
@@ -114,16 +137,35 @@ fn check_with_errors_json() {
 #[test]
 fn check_reports_only_the_broken_file_of_several() {
     let broken = fixture("diagnostics/C001-misspelt-fact.juris");
-    let out = run_cli(&["check", "policies/oregon", broken.to_str().unwrap(), "--format", "json"], "");
+    let out = run_cli(
+        &[
+            "check",
+            "policies/oregon",
+            broken.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
     assert_eq!(out.code, 1);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let files: Vec<&str> = json.as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
     assert_eq!(files, vec![broken.to_str().unwrap()]);
 }
 
 #[test]
 fn check_missing_path_is_a_usage_error() {
-    snapshot("check_missing_path", &["check", "policies/nowhere", "--format", "human"], "", 2);
+    snapshot(
+        "check_missing_path",
+        &["check", "policies/nowhere", "--format", "human"],
+        "",
+        2,
+    );
 }
 
 #[test]
@@ -139,7 +181,12 @@ fn check_missing_path_json() {
 fn check_folder_without_policies_is_a_usage_error() {
     let out = snapshot(
         "check_no_policies",
-        &["check", "tests/it/fixtures/cli/no-policies", "--format", "human"],
+        &[
+            "check",
+            "tests/it/fixtures/cli/no-policies",
+            "--format",
+            "human",
+        ],
         "",
         2,
     );
@@ -159,23 +206,58 @@ fn write_request(name: &str, request: &serde_json::Value) -> std::path::PathBuf 
 #[test]
 fn eval_human() {
     let request = write_request("example-1-human.json", &example_1());
-    let out = run_cli(&["eval", "policies/oregon", "--request", request.to_str().unwrap(), "--format", "human"], "");
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            request.to_str().unwrap(),
+            "--format",
+            "human",
+        ],
+        "",
+    );
     assert_eq!(out.code, 0, "{out:#?}");
     assert_eq!(out.stderr, "");
-    let args = ["eval", "policies/oregon", "--request", "example-1.json", "--format", "human"];
+    let args = [
+        "eval",
+        "policies/oregon",
+        "--request",
+        "example-1.json",
+        "--format",
+        "human",
+    ];
     settings().bind(|| insta::assert_snapshot!("eval_human", transcript(&args, &out)));
 }
 
 #[test]
 fn eval_json() {
     let request = write_request("example-1-json.json", &example_1());
-    let out = run_cli(&["eval", "policies/oregon", "--request", request.to_str().unwrap(), "--format", "json"], "");
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            request.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
     assert_eq!(out.code, 0, "{out:#?}");
     assert_eq!(out.stderr, "");
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON object");
+    let json: serde_json::Value =
+        serde_json::from_str(&out.stdout).expect("stdout is one JSON object");
     assert_eq!(json["decision"], "required");
     assert_eq!(json["cites"], serde_json::json!(["OAR 860-086-0030(2)(h)"]));
-    let args = ["eval", "policies/oregon", "--request", "example-1.json", "--format", "json"];
+    let args = [
+        "eval",
+        "policies/oregon",
+        "--request",
+        "example-1.json",
+        "--format",
+        "json",
+    ];
     settings().bind(|| insta::assert_snapshot!("eval_json", transcript(&args, &out)));
 }
 
@@ -195,7 +277,14 @@ fn eval_reads_the_request_from_stdin() {
     request["data"] = "ssn".into();
     let out = snapshot(
         "eval_stdin",
-        &["eval", "policies/oregon", "--request", "-", "--format", "json"],
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "-",
+            "--format",
+            "json",
+        ],
         &serde_json::to_string_pretty(&request).unwrap(),
         0,
     );
@@ -206,25 +295,50 @@ fn eval_reads_the_request_from_stdin() {
 
 /// Refused requests: exit 2, a diagnostic naming the key on stderr, nothing on stdout.
 fn refused(name: &str, request: &str, code: &str, naming: &str) {
-    let args = ["eval", "policies/oregon", "--request", "-", "--format", "json"];
+    let args = [
+        "eval",
+        "policies/oregon",
+        "--request",
+        "-",
+        "--format",
+        "json",
+    ];
     let out = snapshot(name, &args, request, 2);
     assert_eq!(out.stdout, "", "nothing on stdout");
-    assert!(out.stderr.contains(&format!("{code}::")), "{code} expected:\n{}", out.stderr);
-    assert!(out.stderr.contains(naming), "the diagnostic names `{naming}`:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{code}::")),
+        "{code} expected:\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(naming),
+        "the diagnostic names `{naming}`:\n{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn eval_undeclared_key() {
     let mut request = example_1();
     request["customer"]["usage_amv"] = 0.3.into();
-    refused("eval_undeclared_key", &serde_json::to_string_pretty(&request).unwrap(), "R001", "customer.usage_amv");
+    refused(
+        "eval_undeclared_key",
+        &serde_json::to_string_pretty(&request).unwrap(),
+        "R001",
+        "customer.usage_amv",
+    );
 }
 
 #[test]
 fn eval_wrong_type() {
     let mut request = example_1();
     request["customer"]["usage_amw"] = "0.3".into();
-    refused("eval_wrong_type", &serde_json::to_string_pretty(&request).unwrap(), "R002", "customer.usage_amw");
+    refused(
+        "eval_wrong_type",
+        &serde_json::to_string_pretty(&request).unwrap(),
+        "R002",
+        "customer.usage_amw",
+    );
 }
 
 #[test]
@@ -234,19 +348,35 @@ fn eval_unknown_enum_value() {
     let text = serde_json::to_string_pretty(&request).unwrap();
     refused("eval_unknown_enum_value", &text, "R003", "meter_numbr");
     let out = run_cli(&["eval", "policies/oregon", "--request", "-"], &text);
-    assert!(out.stderr.contains("did you mean `meter_number`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `meter_number`?"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn eval_invalid_json() {
-    refused("eval_invalid_json", "{\"jurisdiction\": \"OR\", \"actor\": }", "R004", "not valid JSON");
+    refused(
+        "eval_invalid_json",
+        "{\"jurisdiction\": \"OR\", \"actor\": }",
+        "R004",
+        "not valid JSON",
+    );
 }
 
 #[test]
 fn eval_missing_request_file() {
     let out = snapshot(
         "eval_missing_request_file",
-        &["eval", "policies/oregon", "--request", "tests/it/fixtures/cli/no-such-request.json", "--format", "json"],
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "tests/it/fixtures/cli/no-such-request.json",
+            "--format",
+            "json",
+        ],
         "",
         2,
     );
@@ -256,7 +386,17 @@ fn eval_missing_request_file() {
 
 #[test]
 fn eval_missing_policy_path() {
-    let out = run_cli(&["eval", "policies/nowhere", "--request", "-", "--format", "json"], "{}");
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/nowhere",
+            "--request",
+            "-",
+            "--format",
+            "json",
+        ],
+        "{}",
+    );
     assert_eq!(out.code, 2);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("U001::"), "{}", out.stderr);
@@ -266,7 +406,17 @@ fn eval_missing_policy_path() {
 #[test]
 fn eval_with_a_broken_policy() {
     let broken = fixture("diagnostics/C001-misspelt-fact.juris");
-    let out = run_cli(&["eval", broken.to_str().unwrap(), "--request", "-", "--format", "json"], "{\"actor\": \"seller\"}");
+    let out = run_cli(
+        &[
+            "eval",
+            broken.to_str().unwrap(),
+            "--request",
+            "-",
+            "--format",
+            "json",
+        ],
+        "{\"actor\": \"seller\"}",
+    );
     assert_eq!(out.code, 2);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.contains("C001::"), "{}", out.stderr);
@@ -276,7 +426,14 @@ fn eval_with_a_broken_policy() {
 fn eval_sarif_is_not_supported() {
     let out = snapshot(
         "eval_sarif",
-        &["eval", "policies/oregon", "--request", "-", "--format", "sarif"],
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "-",
+            "--format",
+            "sarif",
+        ],
         &example_1().to_string(),
         2,
     );
@@ -287,23 +444,41 @@ fn eval_sarif_is_not_supported() {
 
 #[test]
 fn test_passing() {
-    let path = format!("{ORFIX}/passing");
+    let path = format!("{CLI_FIXTURES}/passing");
     let out = snapshot("test_passing", &["test", &path, "--format", "human"], "", 0);
-    assert!(out.stdout.ends_with("2 passed, 0 failed\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("2 passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn test_failing_human() {
-    let path = format!("{ORFIX}/failing-test");
-    let out = snapshot("test_failing_human", &["test", &path, "--format", "human"], "", 1);
+    let path = format!("{CLI_FIXTURES}/failing-test");
+    let out = snapshot(
+        "test_failing_human",
+        &["test", &path, "--format", "human"],
+        "",
+        1,
+    );
     assert!(out.stdout.contains("T001::test-failed"), "{}", out.stdout);
-    assert!(out.stdout.ends_with("1 passed, 1 failed\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.ends_with("1 passed, 1 failed\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn test_failing_json() {
-    let path = format!("{ORFIX}/failing-test");
-    let out = snapshot("test_failing_json", &["test", &path, "--format", "json"], "", 1);
+    let path = format!("{CLI_FIXTURES}/failing-test");
+    let out = snapshot(
+        "test_failing_json",
+        &["test", &path, "--format", "json"],
+        "",
+        1,
+    );
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["passed"], 1);
     assert_eq!(json["failed"], 1);
@@ -321,7 +496,11 @@ fn test_missing_path() {
 #[test]
 fn explain_a_code() {
     let out = snapshot("explain_c006", &["explain", "C006"], "", 0);
-    assert!(out.stdout.starts_with("C006 unknown-cite (error)"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("C006 unknown-cite (error)"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -339,7 +518,11 @@ fn explain_lists_every_code() {
     let out = run_cli(&["explain"], "");
     assert_eq!(out.code, 0);
     for code in juris::diagnostic::CODES {
-        assert!(out.stdout.contains(code.code) && out.stdout.contains(code.name), "{}", code.code);
+        assert!(
+            out.stdout.contains(code.code) && out.stdout.contains(code.name),
+            "{}",
+            code.code
+        );
     }
 }
 
@@ -370,10 +553,21 @@ fn run_binary(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn binary_exit_codes() {
-    assert_eq!(run_binary(&["check", "policies/oregon"]).status.code(), Some(0));
-    assert_eq!(run_binary(&["check", "policies/nowhere"]).status.code(), Some(2));
+    assert_eq!(
+        run_binary(&["check", "policies/oregon"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run_binary(&["check", "policies/nowhere"]).status.code(),
+        Some(2)
+    );
     let broken = fixture("diagnostics/C001-misspelt-fact.juris");
-    assert_eq!(run_binary(&["check", broken.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        run_binary(&["check", broken.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
     assert_eq!(run_binary(&["explain", "C999"]).status.code(), Some(2));
     assert_eq!(run_binary(&["no-such-command"]).status.code(), Some(2));
 }
@@ -385,21 +579,40 @@ fn hostile_nesting_does_not_crash() {
     let dir = std::env::temp_dir().join(format!("juris-it-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(fixture("diagnostics/widgets.txt"), dir.join("widgets.txt")).unwrap();
-    let head = "policy \"WR 1-1\" {\n  title \"t\"\n  jurisdiction \"WR\"\n  text \"widgets.txt\"\n}\n\
+    let head =
+        "policy \"WR 1-1\" {\n  title \"t\"\n  jurisdiction \"WR\"\n  text \"widgets.txt\"\n}\n\
                 vocabulary {\n  x: bool \"x\"\n}\n";
     let cases = [
-        ("parentheses-2000-deep", format!("{}x{}", "(".repeat(2000), ")".repeat(2000))),
+        (
+            "parentheses-2000-deep",
+            format!("{}x{}", "(".repeat(2000), ")".repeat(2000)),
+        ),
         ("and-chain-20000-long", vec!["x"; 20_000].join(" and ")),
-        ("not-chain-10000-long", format!("{}x", "not ".repeat(10_000))),
+        (
+            "not-chain-10000-long",
+            format!("{}x", "not ".repeat(10_000)),
+        ),
     ];
     let mut crashed = Vec::new();
     for (name, condition) in cases {
         let path = dir.join(format!("{name}.juris"));
-        std::fs::write(&path, format!("{head}provision (4) {{\n  when {condition}\n  permitted\n}}\n")).unwrap();
+        std::fs::write(
+            &path,
+            format!("{head}provision (4) {{\n  when {condition}\n  permitted\n}}\n"),
+        )
+        .unwrap();
         let out = run_binary(&["check", path.to_str().unwrap(), "--format", "json"]);
         if !matches!(out.status.code(), Some(0..=2)) {
-            crashed.push(format!("{name}: {} {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
+            crashed.push(format!(
+                "{name}: {} {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
     }
-    assert!(crashed.is_empty(), "`juris check` crashed on:\n{}", crashed.join("\n"));
+    assert!(
+        crashed.is_empty(),
+        "`juris check` crashed on:\n{}",
+        crashed.join("\n")
+    );
 }

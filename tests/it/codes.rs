@@ -14,7 +14,11 @@ fn fixture_codes() -> HashSet<String> {
         let dir = root().join("tests/it/fixtures").join(dir);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "juris" || e == "json") {
+            if path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| e == "juris" || e == "json")
+            {
                 codes.insert(code_of(&path));
             }
         }
@@ -25,10 +29,20 @@ fn fixture_codes() -> HashSet<String> {
 #[test]
 fn every_code_is_documented() {
     for code in CODES {
-        assert!(!code.summary.trim().is_empty(), "{} has no summary", code.code);
-        assert!(!code.explanation.trim().is_empty(), "{} has no explanation", code.code);
         assert!(
-            code.summary.starts_with(|c: char| c.is_lowercase() || c == '`') && !code.summary.ends_with('.'),
+            !code.summary.trim().is_empty(),
+            "{} has no summary",
+            code.code
+        );
+        assert!(
+            !code.explanation.trim().is_empty(),
+            "{} has no explanation",
+            code.code
+        );
+        assert!(
+            code.summary
+                .starts_with(|c: char| c.is_lowercase() || c == '`')
+                && !code.summary.ends_with('.'),
             "{}: a summary starts lowercase and has no final period: {:?}",
             code.code,
             code.summary
@@ -38,7 +52,11 @@ fn every_code_is_documented() {
             && code.code[1..].chars().all(|c| c.is_ascii_digit());
         assert!(shape, "{}: a code is a letter and three digits", code.code);
         assert!(
-            !code.name.is_empty() && code.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            !code.name.is_empty()
+                && code
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
             "{}: the name {:?} is kebab-case",
             code.code,
             code.name
@@ -52,16 +70,29 @@ fn codes_and_names_are_unique() {
     let mut names = HashSet::new();
     for code in CODES {
         assert!(codes.insert(code.code), "{} is listed twice", code.code);
-        assert!(names.insert(code.name), "the name {} is used twice", code.name);
+        assert!(
+            names.insert(code.name),
+            "the name {} is used twice",
+            code.name
+        );
     }
 }
 
 #[test]
 fn lookup_finds_every_code_by_code_and_by_name() {
     for code in CODES {
-        assert_eq!(juris::diagnostic::lookup(code.code).map(|c| c.code), Some(code.code));
-        assert_eq!(juris::diagnostic::lookup(code.name).map(|c| c.code), Some(code.code));
-        assert_eq!(juris::diagnostic::lookup(&code.code.to_lowercase()).map(|c| c.code), Some(code.code));
+        assert_eq!(
+            juris::diagnostic::lookup(code.code).map(|c| c.code),
+            Some(code.code)
+        );
+        assert_eq!(
+            juris::diagnostic::lookup(code.name).map(|c| c.code),
+            Some(code.code)
+        );
+        assert_eq!(
+            juris::diagnostic::lookup(&code.code.to_lowercase()).map(|c| c.code),
+            Some(code.code)
+        );
     }
     assert!(juris::diagnostic::lookup("X999").is_none());
 }
@@ -86,7 +117,10 @@ fn every_code_has_a_fixture_or_a_cli_test() {
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
     // Every fixture names a code of the table.
     for code in &fixtures {
-        assert!(juris::diagnostic::lookup(code).is_some(), "a fixture is named after `{code}`, which is not a code");
+        assert!(
+            juris::diagnostic::lookup(code).is_some(),
+            "a fixture is named after `{code}`, which is not a code"
+        );
     }
 }
 
@@ -99,14 +133,30 @@ fn u001_unreadable_path_from_the_cli() {
 
 #[test]
 fn u002_no_policies_from_the_cli() {
-    let out = run_cli(&["check", "tests/it/fixtures/cli/no-policies", "--format", "json"], "");
+    let out = run_cli(
+        &[
+            "check",
+            "tests/it/fixtures/cli/no-policies",
+            "--format",
+            "json",
+        ],
+        "",
+    );
     assert_eq!(out.code, 2);
     assert!(out.stdout.contains("\"U002\""), "{}", out.stdout);
 }
 
 #[test]
 fn t001_test_failed_from_the_cli() {
-    let out = run_cli(&["test", "tests/it/fixtures/cli/failing-test", "--format", "human"], "");
+    let out = run_cli(
+        &[
+            "test",
+            "tests/it/fixtures/cli/failing-test",
+            "--format",
+            "human",
+        ],
+        "",
+    );
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("T001::test-failed"), "{}", out.stdout);
 }

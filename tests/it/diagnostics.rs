@@ -1,13 +1,16 @@
 //! Diagnostics, one fixture per scenario.
 //!
 //! - `fixtures/diagnostics/<CODE>-<what>.juris`: a policy that must produce `CODE`. It is
-//!   loaded as `juris check` loads it (a line `// with: <path>` loads another policy
-//!   beside it); when it checks clean, its own tests are run and must fail (`T001`).
+//!   loaded (parsed and checked) as `juris check` loads it, lint aside; a line
+//!   `// with: <path>` loads another policy beside it. When it checks clean, its own tests
+//!   are run as `juris test` runs them, and must fail (`T001`).
 //! - `fixtures/requests/<CODE>-<what>.json`: a request decided as `juris eval` decides it,
 //!   against `policies/oregon` and the small policy in `fixtures/requests/policy`.
 //!
 //! Each snapshot holds the input and the rendered report together, and each fixture must
-//! produce at least one diagnostic with the code its name starts with.
+//! produce at least one diagnostic with the code its name starts with. Beyond the
+//! snapshots, messages are held to a few rules: a syntax error never says it expected what
+//! it found, and no message sends people to a `juris` command that does not exist.
 
 use crate::cli::{run_cli, CliOutput};
 use crate::{fixture, input_and_output, relative, settings, with_big_stack};
@@ -46,15 +49,22 @@ pub fn unknown_commands(text: &str) -> Vec<String> {
         .collect();
     text.match_indices("`juris ")
         .filter_map(|(i, m)| {
-            let word: String = text[i + m.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-            (!word.is_empty() && !known.contains(&word)).then(|| format!("`juris {word}` is not a command"))
+            let word: String = text[i + m.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!word.is_empty() && !known.contains(&word))
+                .then(|| format!("`juris {word}` is not a command"))
         })
         .collect()
 }
 
 /// The code a fixture exercises: the start of its file name (`C006-…` → `C006`).
 pub fn code_of(path: &Path) -> String {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     name.split('-').next().unwrap_or_default().to_string()
 }
 
@@ -95,7 +105,10 @@ pub fn check_policy_fixture(path: &Path) -> Checked {
             let out = run_cli(&args, "");
             let mut rendered = out.stdout;
             if out.code != u8::from(failed) {
-                rendered.push_str(&format!("\n(`juris test` exited {}; stderr: {})\n", out.code, out.stderr));
+                rendered.push_str(&format!(
+                    "\n(`juris test` exited {}; stderr: {})\n",
+                    out.code, out.stderr
+                ));
             }
             Checked {
                 rendered,
@@ -115,12 +128,30 @@ fn policy_fixtures() {
             let code = code_of(path);
             let name = relative(path).to_string_lossy().into_owned();
             if !checked.codes.iter().any(|c| *c == code) {
-                wrong.push(format!("{name} should produce {code}, but produced {:?}:\n{}", checked.codes, checked.rendered));
+                wrong.push(format!(
+                    "{name} should produce {code}, but produced {:?}:\n{}",
+                    checked.codes, checked.rendered
+                ));
             }
-            wrong.extend(checked.messages.iter().filter_map(|m| found_is_expected(m)).map(|m| format!("{name}: {m}")));
-            wrong.extend(unknown_commands(&checked.rendered).into_iter().map(|m| format!("{name}: {m}")));
+            wrong.extend(
+                checked
+                    .messages
+                    .iter()
+                    .filter_map(|m| found_is_expected(m))
+                    .map(|m| format!("{name}: {m}")),
+            );
+            wrong.extend(
+                unknown_commands(&checked.rendered)
+                    .into_iter()
+                    .map(|m| format!("{name}: {m}")),
+            );
             let input = std::fs::read_to_string(path).unwrap();
-            insta::assert_snapshot!(input_and_output(&name, &input, "juris check", &checked.rendered));
+            insta::assert_snapshot!(input_and_output(
+                &name,
+                &input,
+                "juris check",
+                &checked.rendered
+            ));
         });
     });
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
@@ -139,7 +170,12 @@ pub fn eval_request_fixture(path: &Path) -> CliOutput {
     let path = relative(path);
     let mut args = vec!["eval".to_string()];
     args.extend(request_policies());
-    args.extend(["--request".to_string(), path.to_string_lossy().into_owned(), "--format".into(), "json".into()]);
+    args.extend([
+        "--request".to_string(),
+        path.to_string_lossy().into_owned(),
+        "--format".into(),
+        "json".into(),
+    ]);
     run_cli(&args, "")
 }
 
@@ -170,7 +206,12 @@ fn request_fixtures() {
 fn recovery_reports_every_broken_provision() {
     let path = fixture("diagnostics/S001-two-broken-provisions-both-reported.juris");
     let text = std::fs::read_to_string(&path).unwrap();
-    let line_of = |needle: &str| text.lines().position(|l| l.trim() == needle).map(|i| i + 1).unwrap();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.trim() == needle)
+            .map(|i| i + 1)
+            .unwrap()
+    };
     let checked = check_policy_fixture(&path);
     assert_eq!(checked.codes, vec!["S001", "S001"], "{}", checked.rendered);
     for line in [line_of("requird"), line_of("when actor is seller and") + 1] {
@@ -185,7 +226,8 @@ fn recovery_reports_every_broken_provision() {
 /// A checker error in one provision does not hide the errors in the others.
 #[test]
 fn checker_reports_every_error_of_a_file() {
-    let checked = check_policy_fixture(&fixture("diagnostics/C002-member-not-in-enumeration.juris"));
+    let checked =
+        check_policy_fixture(&fixture("diagnostics/C002-member-not-in-enumeration.juris"));
     assert_eq!(checked.codes, vec!["C002", "C002"], "{}", checked.rendered);
 }
 
@@ -215,7 +257,9 @@ fn duplicate_jurisdiction_points_at_the_header() {
 /// twice; it is not "encoded".
 #[test]
 fn nested_marker_marked_again_is_marked_twice() {
-    let checked = check_policy_fixture(&fixture("diagnostics/C018-nested-marker-marked-again.juris"));
+    let checked = check_policy_fixture(&fixture(
+        "diagnostics/C018-nested-marker-marked-again.juris",
+    ));
     assert_eq!(checked.codes, vec!["C018"]);
     assert!(
         checked.messages[0].contains("marked twice") && !checked.rendered.contains("encoded here"),

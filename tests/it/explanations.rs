@@ -12,19 +12,31 @@ const OR: &str = "OAR 860-086-0030";
 
 fn oregon() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::load(&["policies/oregon"]).expect("the Oregon policy checks clean"))
+    ENGINE
+        .get_or_init(|| Engine::load(&["policies/oregon"]).expect("the Oregon policy checks clean"))
 }
 
 fn conflict_policy() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::load(&[fixture("explanations/conflict")]).expect("the conflict fixture checks clean"))
+    ENGINE.get_or_init(|| {
+        Engine::load(&[fixture("explanations/conflict")])
+            .expect("the conflict fixture checks clean")
+    })
 }
 
 /// Decides a request and returns the human rendering and the JSON.
 fn decide(engine: &Engine, request: &Value) -> (String, Value) {
     let (policy, req) = engine.request_from_json(request).expect("a valid request");
     let decision = engine.decide_traced(policy, &req);
-    let human = render(policy, &decision, &req, Style { color: false, width: 100 });
+    let human = render(
+        policy,
+        &decision,
+        &req,
+        Style {
+            color: false,
+            width: 100,
+        },
+    );
     let json = juris::explain::to_json(policy, &decision, &req);
     // The trace is for explanations only: the decision is the same without it.
     let plain = engine.decide(policy, &req);
@@ -40,7 +52,10 @@ fn explained(name: &str, engine: &Engine, request: &Value) -> Value {
     let (human, json) = decide(engine, request);
     let input = serde_json::to_string_pretty(request).unwrap();
     settings().bind(|| {
-        insta::assert_snapshot!(format!("{name}_human"), format!("── request ──\n{input}\n\n── explanation ──\n{human}"));
+        insta::assert_snapshot!(
+            format!("{name}_human"),
+            format!("── request ──\n{input}\n\n── explanation ──\n{human}")
+        );
         insta::assert_json_snapshot!(format!("{name}_json"), json);
     });
     json
@@ -51,11 +66,21 @@ fn cite(path: &str) -> String {
 }
 
 fn cites(json: &Value) -> Vec<&str> {
-    json["cites"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect()
+    json["cites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect()
 }
 
 fn obligation_cites(json: &Value) -> Vec<&str> {
-    json["obligations"].as_array().unwrap().iter().map(|o| o["cite"].as_str().unwrap()).collect()
+    json["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["cite"].as_str().unwrap())
+        .collect()
 }
 
 /// The request of worked example 1: a 0.3 aMW customer's meter number, notice sent,
@@ -84,10 +109,22 @@ fn required() {
     let deciding = &json["explanation"]["deciding"][0];
     assert_eq!(deciding["cite"], cite("(2)(h)"));
     assert_eq!(deciding["effect"], "required");
-    assert!(deciding["statute"].as_str().unwrap().contains("Meter number"), "{deciding}");
-    assert!(deciding["source"].as_str().unwrap().starts_with("policies/oregon/oar-860-086-0030.juris:"));
+    assert!(
+        deciding["statute"]
+            .as_str()
+            .unwrap()
+            .contains("Meter number"),
+        "{deciding}"
+    );
+    assert!(deciding["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("policies/oregon/oar-860-086-0030.juris:"));
     for condition in deciding["conditions"].as_array().unwrap() {
-        assert_eq!(condition["value"], true, "every condition of the deciding provision holds: {condition}");
+        assert_eq!(
+            condition["value"], true,
+            "every condition of the deciding provision holds: {condition}"
+        );
     }
 }
 
@@ -129,10 +166,16 @@ fn not_addressed() {
 #[test]
 fn undetermined() {
     let mut request = example_1();
-    request["customer"].as_object_mut().unwrap().remove("pre_transfer_notice_sent");
+    request["customer"]
+        .as_object_mut()
+        .unwrap()
+        .remove("pre_transfer_notice_sent");
     let json = explained("undetermined", oregon(), &request);
     assert_eq!(json["decision"], "undetermined");
-    assert_eq!(json["depends_on"], json!(["customer.pre_transfer_notice_sent"]));
+    assert_eq!(
+        json["depends_on"],
+        json!(["customer.pre_transfer_notice_sent"])
+    );
     assert_eq!(json["cases"].as_array().unwrap().len(), 2);
 }
 
@@ -148,9 +191,9 @@ fn override_by_an_exception() {
     assert_eq!(cites(&json), vec![cite("(3)(h)")]);
     let overridden = json["explanation"]["overridden"].as_array().unwrap();
     assert!(
-        overridden
-            .iter()
-            .any(|o| o["cite"] == cite("(2)(a)") && o["by"] == cite("(3)(h)") && o["effect"] == "required"),
+        overridden.iter().any(|o| o["cite"] == cite("(2)(a)")
+            && o["by"] == cite("(3)(h)")
+            && o["effect"] == "required"),
         "(2)(a) is set aside by (3)(h): {overridden:?}"
     );
 }
@@ -170,7 +213,10 @@ fn near_miss() {
         .find(|n| n["cite"] == cite("(3)(h)"))
         .unwrap_or_else(|| panic!("(3)(h) is a near miss: {near:?}"));
     assert_eq!(password["effect"], "prohibited");
-    assert_eq!(password["failed"], json!({"condition": "when password_provision_applies", "value": false}));
+    assert_eq!(
+        password["failed"],
+        json!({"condition": "when password_provision_applies", "value": false})
+    );
 }
 
 /// A near miss is about the question asked: a provision that fails only because the request
@@ -185,8 +231,14 @@ fn near_misses_are_about_the_question_asked() {
         "purpose": "utility_business"
     });
     let cases = [
-        (transfer, vec!["(9)", "(10)(a)", "(10)(b)", "(10)(c)", "(11)"]),
-        (utility_use, vec!["(3)(a)", "(3)(b)", "(3)(c)", "(3)(d)", "(3)(e)"]),
+        (
+            transfer,
+            vec!["(9)", "(10)(a)", "(10)(b)", "(10)(c)", "(11)"],
+        ),
+        (
+            utility_use,
+            vec!["(3)(a)", "(3)(b)", "(3)(c)", "(3)(d)", "(3)(e)"],
+        ),
     ];
     for (request, unrelated) in cases {
         let (_, json) = decide(oregon(), &request);
@@ -209,12 +261,22 @@ fn near_misses_are_about_the_question_asked() {
 
 #[test]
 fn obligation() {
-    let json = explained("obligation", oregon(), &administrator_uses_for("direct_marketing"));
+    let json = explained(
+        "obligation",
+        oregon(),
+        &administrator_uses_for("direct_marketing"),
+    );
     assert_eq!(json["decision"], "permitted");
     let obligations = json["obligations"].as_array().unwrap();
     assert_eq!(obligations.len(), 1);
     assert_eq!(obligations[0]["cite"], cite("(6)(e)"));
-    assert!(obligations[0]["text"].as_str().unwrap().contains("coordinate"), "{obligations:?}");
+    assert!(
+        obligations[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("coordinate"),
+        "{obligations:?}"
+    );
 }
 
 #[test]
@@ -225,26 +287,50 @@ fn conflict() {
     let mut got = cites(&json);
     got.sort_unstable();
     assert_eq!(got, vec!["WR 1-1(2)(b)", "WR 1-1(3)(a)"]);
-    assert!(!juris::Outcome::Conflict.allows(), "a conflict is never a permission");
+    assert!(
+        !juris::Outcome::Conflict.allows(),
+        "a conflict is never a permission"
+    );
 }
 
 // ---------------------------------------------------------------------------- the contract
 
 /// The fields every decision carries, whatever the outcome.
 fn assert_contract_shape(json: &Value) {
-    for key in ["decision", "cites", "obligations", "depends_on", "cases", "explanation"] {
+    for key in [
+        "decision",
+        "cites",
+        "obligations",
+        "depends_on",
+        "cases",
+        "explanation",
+    ] {
         assert!(json.get(key).is_some(), "the decision has `{key}`: {json}");
     }
     let decision = json["decision"].as_str().unwrap();
     assert!(
-        ["required", "permitted", "prohibited", "not_addressed", "undetermined", "conflict"].contains(&decision),
+        [
+            "required",
+            "permitted",
+            "prohibited",
+            "not_addressed",
+            "undetermined",
+            "conflict"
+        ]
+        .contains(&decision),
         "{decision}"
     );
     for c in json["cites"].as_array().unwrap() {
-        assert!(c.as_str().unwrap().starts_with(OR), "a cite is written in full: {c}");
+        assert!(
+            c.as_str().unwrap().starts_with(OR),
+            "a cite is written in full: {c}"
+        );
     }
     for o in json["obligations"].as_array().unwrap() {
-        assert!(o["text"].as_str().is_some_and(|t| !t.is_empty()) && o["cite"].is_string(), "{o}");
+        assert!(
+            o["text"].as_str().is_some_and(|t| !t.is_empty()) && o["cite"].is_string(),
+            "{o}"
+        );
     }
     if decision != "undetermined" {
         assert_eq!(json["depends_on"], json!([]));
@@ -305,18 +391,35 @@ fn contract_example_4_administrator_marketing() {
     assert_eq!(json["decision"], "permitted");
     assert_eq!(cites(&json), vec![cite("(6)(e)")]);
     assert_eq!(obligation_cites(&json), vec![cite("(6)(e)")]);
-    let text = json["obligations"][0]["text"].as_str().unwrap().to_lowercase();
-    assert!(text.contains("notify") && text.contains("coordinate"), "{text}");
+    let text = json["obligations"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        text.contains("notify") && text.contains("coordinate"),
+        "{text}"
+    );
 }
 
 #[test]
 fn contract_example_5_notice_unknown_is_undetermined() {
     let mut request = example_1();
-    request["customer"].as_object_mut().unwrap().remove("pre_transfer_notice_sent");
+    request["customer"]
+        .as_object_mut()
+        .unwrap()
+        .remove("pre_transfer_notice_sent");
     let json = contract(&request);
     assert_eq!(json["decision"], "undetermined");
-    let depends: Vec<&str> = json["depends_on"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
-    assert!(depends.contains(&"customer.pre_transfer_notice_sent"), "{depends:?}");
+    let depends: Vec<&str> = json["depends_on"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        depends.contains(&"customer.pre_transfer_notice_sent"),
+        "{depends:?}"
+    );
     let cases = json["cases"].as_array().unwrap();
     let case = |decision: &str| {
         cases
@@ -330,7 +433,10 @@ fn contract_example_5_notice_unknown_is_undetermined() {
     assert_eq!(required["obligations"], json!([]));
     let prohibited = case("prohibited");
     assert_eq!(cites(prohibited), vec![cite("(12)")]);
-    assert_eq!(prohibited["when"]["customer.pre_transfer_notice_sent"], false);
+    assert_eq!(
+        prohibited["when"]["customer.pre_transfer_notice_sent"],
+        false
+    );
     assert_eq!(cases.len(), 2, "{cases:?}");
     // No duty arises in either case, so none comes with the answer.
     assert_eq!(json["obligations"], json!([]));
@@ -343,6 +449,10 @@ fn contract_example_5_cases_agree_with_stating_the_fact() {
     for (sent, decision) in [(true, "required"), (false, "prohibited")] {
         let mut request = example_1();
         request["customer"]["pre_transfer_notice_sent"] = sent.into();
-        assert_eq!(contract(&request)["decision"], decision, "notice sent: {sent}");
+        assert_eq!(
+            contract(&request)["decision"],
+            decision,
+            "notice sent: {sent}"
+        );
     }
 }

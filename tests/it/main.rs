@@ -85,7 +85,10 @@ pub fn show_input(text: &str) -> String {
             out.push_str(&cut(line));
             out.push('\n');
         }
-        out.push_str(&format!("… ({} lines left out) …\n", lines.len() - HEAD - TAIL));
+        out.push_str(&format!(
+            "… ({} lines left out) …\n",
+            lines.len() - HEAD - TAIL
+        ));
         for line in &lines[lines.len() - TAIL..] {
             out.push_str(&cut(line));
             out.push('\n');

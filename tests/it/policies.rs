@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 fn shipped_policies() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for path in entries {
             if path.is_dir() {
@@ -26,7 +29,9 @@ fn shipped_policies() -> Vec<PathBuf> {
 fn there_are_policies() {
     let policies = shipped_policies();
     assert!(
-        policies.iter().any(|p| p.ends_with("oregon/oar-860-086-0030.juris")),
+        policies
+            .iter()
+            .any(|p| p.ends_with("oregon/oar-860-086-0030.juris")),
         "the Oregon policy is shipped: {policies:?}"
     );
 }
@@ -37,12 +42,23 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
         let text = std::fs::read_to_string(&path).unwrap();
         let source = juris::source::SourceFile::new(path.to_string_lossy(), text);
         if let Err(diagnostics) = juris::syntax::parse(&source) {
-            let files = [juris::diagnostic::FileDiagnostics { source, diagnostics }];
-            panic!("{} does not parse:\n{}", path.display(), render_human(&files, false, 100));
+            let files = [juris::diagnostic::FileDiagnostics {
+                source,
+                diagnostics,
+            }];
+            panic!(
+                "{} does not parse:\n{}",
+                path.display(),
+                render_human(&files, false, 100)
+            );
         }
         let policy = match juris::load::compile_file(&path) {
             Ok(policy) => policy,
-            Err(file) => panic!("{} does not check clean:\n{}", path.display(), render_human(&[file], false, 100)),
+            Err(file) => panic!(
+                "{} does not check clean:\n{}",
+                path.display(),
+                render_human(&[file], false, 100)
+            ),
         };
         let results = juris::suite::run(&policy);
         assert!(!results.is_empty(), "{} has no tests", path.display());
@@ -51,7 +67,12 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
             .filter(|r| !r.passed())
             .map(|r| format!("  {}: {}", r.test.name, r.failures.join("; ")))
             .collect();
-        assert!(failures.is_empty(), "{} fails its tests:\n{}", path.display(), failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "{} fails its tests:\n{}",
+            path.display(),
+            failures.join("\n")
+        );
     }
 }
 
@@ -59,15 +80,32 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
 #[test]
 fn juris_test_reports_every_test() {
     let program = juris::load::load(&[PathBuf::from("policies")]).unwrap_or_else(|files| {
-        panic!("policies/ does not load:\n{}", render_human(&files, false, 100));
+        panic!(
+            "policies/ does not load:\n{}",
+            render_human(&files, false, 100)
+        );
     });
-    let total: usize = program.policies.iter().map(|p| juris::suite::run(p).len()).sum();
+    let total: usize = program
+        .policies
+        .iter()
+        .map(|p| juris::suite::run(p).len())
+        .sum();
     assert!(total >= program.policies.len(), "every policy has a test");
 
     let out = run_cli(&["test", "policies", "--format", "human"], "");
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(out.stdout.ends_with(&format!("\n{total} passed, 0 failed\n")), "{}", out.stdout);
-    assert_eq!(out.stdout.matches("  ok   ").count(), total, "one line per test:\n{}", out.stdout);
+    assert!(
+        out.stdout
+            .ends_with(&format!("\n{total} passed, 0 failed\n")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout.matches("  ok   ").count(),
+        total,
+        "one line per test:\n{}",
+        out.stdout
+    );
 
     let out = run_cli(&["test", "policies", "--format", "json"], "");
     assert_eq!(out.code, 0);

@@ -24,7 +24,9 @@ fn oregon_text() -> &'static str {
 
 fn oregon_statute() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| std::fs::read_to_string("policies/oregon/or-860-086-0030.txt").expect("read the statute"))
+    TEXT.get_or_init(|| {
+        std::fs::read_to_string("policies/oregon/or-860-086-0030.txt").expect("read the statute")
+    })
 }
 
 fn config(cases: u32) -> Config {
@@ -37,16 +39,96 @@ fn config(cases: u32) -> Config {
 
 /// Words of the language and text that tends to break parsers.
 const TOKENS: &[&str] = &[
-    "policy", "title", "jurisdiction", "text", "refers", "effective", "current_through", "vocabulary",
-    "terms", "means", "this policy", "define", "provision", "rule", "when", "unless", "required",
-    "permitted", "prohibited", "out of scope", "only if", "overrides", "obligation", "not encoded",
-    "not available", "test", "expect", "cites", "obligations", "depends on", "and", "or", "not", "is",
-    "is not", "one of", "contains", "bool", "number", "date", "set of", "{", "}", "(", ")", "[", "]",
-    ",", ":", "=", "|", ">=", "<", "==", "!=", "\"", "\"text\"", "\"\\\"", "//", "§", "(3)", "(3)(a)",
-    "(99)", "(a)", "710.6(B)(5)", "\"OAR 860-021-0009(6)\"", "\"OAR 1-1(1)\"", "2012-08-24", "2012-13-01",
-    "0000-00-00", "-1", "0.5", "1e5", "99999999999999999999999999999999999999999999999999", "ssn", "data",
-    "customer.usage_amw", "customer.opted_in", "over_1_amw_customer", "_", "a.b.c", "required", "\n",
-    "\t", " ", "é", "🙂", "\u{0}", "\r\n", "\u{feff}",
+    "policy",
+    "title",
+    "jurisdiction",
+    "text",
+    "refers",
+    "effective",
+    "current_through",
+    "vocabulary",
+    "terms",
+    "means",
+    "this policy",
+    "define",
+    "provision",
+    "rule",
+    "when",
+    "unless",
+    "required",
+    "permitted",
+    "prohibited",
+    "out of scope",
+    "only if",
+    "overrides",
+    "obligation",
+    "not encoded",
+    "not available",
+    "test",
+    "expect",
+    "cites",
+    "obligations",
+    "depends on",
+    "and",
+    "or",
+    "not",
+    "is",
+    "is not",
+    "one of",
+    "contains",
+    "bool",
+    "number",
+    "date",
+    "set of",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "=",
+    "|",
+    ">=",
+    "<",
+    "==",
+    "!=",
+    "\"",
+    "\"text\"",
+    "\"\\\"",
+    "//",
+    "§",
+    "(3)",
+    "(3)(a)",
+    "(99)",
+    "(a)",
+    "710.6(B)(5)",
+    "\"OAR 860-021-0009(6)\"",
+    "\"OAR 1-1(1)\"",
+    "2012-08-24",
+    "2012-13-01",
+    "0000-00-00",
+    "-1",
+    "0.5",
+    "1e5",
+    "99999999999999999999999999999999999999999999999999",
+    "ssn",
+    "data",
+    "customer.usage_amw",
+    "customer.opted_in",
+    "over_1_amw_customer",
+    "_",
+    "a.b.c",
+    "required",
+    "\n",
+    "\t",
+    " ",
+    "é",
+    "🙂",
+    "\u{0}",
+    "\r\n",
+    "\u{feff}",
 ];
 
 /// A random edit of a text.
@@ -111,7 +193,10 @@ fn tokens(text: &str) -> Vec<&str> {
 
 /// The byte offsets of every character boundary of a text, the end included.
 fn boundaries(text: &str) -> Vec<usize> {
-    text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect()
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect()
 }
 
 fn apply(text: &str, edit: &Edit) -> String {
@@ -193,7 +278,11 @@ fn assert_well_formed(file: &FileDiagnostics) {
     let check = |source: &SourceFile, start: u32, end: u32, what: &str| {
         let text = source.text();
         let (start, end) = (start as usize, end as usize);
-        assert!(start <= end && end <= text.len(), "{what}: span {start}..{end} outside {} bytes", text.len());
+        assert!(
+            start <= end && end <= text.len(),
+            "{what}: span {start}..{end} outside {} bytes",
+            text.len()
+        );
         assert!(
             text.is_char_boundary(start) && text.is_char_boundary(end),
             "{what}: span {start}..{end} splits a character"
@@ -206,7 +295,12 @@ fn assert_well_formed(file: &FileDiagnostics) {
         }
         for related in &d.related {
             if let Some(label) = &related.label {
-                check(&related.source, label.span.start, label.span.end, d.code.code);
+                check(
+                    &related.source,
+                    label.span.start,
+                    label.span.end,
+                    d.code.code,
+                );
             }
         }
     }
@@ -219,10 +313,15 @@ fn parse(text: &str) {
     if let Err(diagnostics) = juris::syntax::parse(&source) {
         assert!(!diagnostics.is_empty(), "a failed parse reports something");
         assert!(
-            diagnostics.iter().all(|d| matches!(d.code.code, "S001" | "S002" | "S003")),
+            diagnostics
+                .iter()
+                .all(|d| matches!(d.code.code, "S001" | "S002" | "S003")),
             "the parser reports syntax codes only"
         );
-        assert_well_formed(&FileDiagnostics { source, diagnostics });
+        assert_well_formed(&FileDiagnostics {
+            source,
+            diagnostics,
+        });
     }
 }
 
@@ -234,7 +333,10 @@ fn compile(text: &str) {
             let _ = juris::suite::run(&policy);
         }
         Err(file) => {
-            assert!(!file.diagnostics.is_empty(), "a failed compile reports something");
+            assert!(
+                !file.diagnostics.is_empty(),
+                "a failed compile reports something"
+            );
             assert_well_formed(&file);
         }
     }
@@ -252,7 +354,8 @@ fn compile_in_memory(text: &str) {
     }
 }
 
-const HEADER: &str = "policy \"OAR 860-086-0030\" {\n  title \"t\"\n  jurisdiction \"OR\"\n  text \"t.txt\"\n}\n";
+const HEADER: &str =
+    "policy \"OAR 860-086-0030\" {\n  title \"t\"\n  jurisdiction \"OR\"\n  text \"t.txt\"\n}\n";
 
 fn token_soup() -> impl Strategy<Value = String> {
     (
@@ -260,7 +363,11 @@ fn token_soup() -> impl Strategy<Value = String> {
         proptest::collection::vec((select(TOKENS), select(&[" ", "", "\n"][..])), 0..60),
     )
         .prop_map(|(header, toks)| {
-            let mut text = if header { HEADER.to_string() } else { String::new() };
+            let mut text = if header {
+                HEADER.to_string()
+            } else {
+                String::new()
+            };
             for (t, sep) in toks {
                 text.push_str(t);
                 text.push_str(sep);
