@@ -575,13 +575,29 @@ fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileD
         result.test.expect_span,
     )
     .label(result.failures.join("; "));
-    if result.decision.outcome != crate::eval::Outcome::Undetermined {
+    // The deciding provisions, when the decision or its cites are what failed.
+    let golden_failed = result.golden.as_ref().is_some_and(|g| {
+        !matches!(
+            g.status,
+            suite::GoldenStatus::Matches | suite::GoldenStatus::Written
+        )
+    });
+    let decision_failed = result.failures.len() > usize::from(golden_failed);
+    if result.decision.outcome != crate::eval::Outcome::Undetermined && decision_failed {
         for &leaf in &result.decision.cites {
             let node = policy.node(policy.leaf(leaf).node);
-            d = d.with_label(
-                node.label_span,
-                format!("decided `{}` here", result.decision.outcome.as_str()),
-            );
+            d = d.with_related(diagnostic::Related {
+                source: policy.source.clone(),
+                message: format!(
+                    "{} decided `{}`",
+                    node.cite.full,
+                    result.decision.outcome.as_str()
+                ),
+                label: Some(diagnostic::Label {
+                    span: node.label_span,
+                    text: "the deciding provision".to_string(),
+                }),
+            });
         }
     }
     let hint = match result.golden.as_ref().map(|g| &g.status) {

@@ -5,18 +5,26 @@
 //! names) gets one status:
 //!
 //! 1. `encoded`: a provision, a definition or an obligation cites it;
-//! 2. `not encoded` / `not available`: a marker declares it so, with the reason;
-//! 3. `covered by a provision`: an ancestor subsection is encoded by a provision that decides
-//!    as a whole (it has rules or decides itself, and encodes none of its subsections), so
-//!    the provision's decision already speaks for the whole of its text;
-//! 4. `covered by its subsections`: it is none of the above, but it has subsections and
-//!    every one of them is covered;
-//! 5. `missing`: none of the above — a gap.
+//! 2. `not encoded` / `not available`: a marker declares it so, with the reason — or
+//!    declares an ancestor so (a marker speaks for the whole text beneath it);
+//! 3. `covered by a provision`: the nearest ancestor that has a provision or a marker has a
+//!    provision that decides as a whole — it encodes no nested subsection, so its conditions
+//!    (or its `rule { … }`s) already stand for the whole of its text;
+//! 4. `missing`: none of the above — a gap.
 //!
-//! The first status that holds is the one reported. The statute coverage is the share of
-//! subsections that are not `missing` ("encoded or marked"). Markers for parts whose text we
-//! do not have (`not available 710.1` when the text lacks § 710.1) are listed apart and not
-//! counted: they are not subsections of the text.
+//! The first status that holds is the one reported. **Parents**: a parent is covered only
+//! by what speaks of the parent itself (or of an ancestor): that its subsections are all
+//! covered does not cover its own text (a lead-in that says something, e.g. "(6) The
+//! manner by which the required information is transferred will be governed by an
+//! Information Transfer Agreement", needs its own account). Beneath a provision that encodes
+//! some nested subsections, each of the others needs its own account; beneath a
+//! definition's or an obligation's cite, so does each nested subsection. This is the rule
+//! of `juris lint`'s `L003 coverage-gap`, so the two never disagree.
+//!
+//! A subsection without any text (a heading whose text was not found) is left out unless
+//! the policy cites or marks it. The statute coverage is the share of the subsections that
+//! are not `missing` ("encoded or marked"). Markers for parts the text does not have at all
+//! (`not available 710.1` when the text lacks § 710.1) are listed apart and not counted.
 //!
 //! **Test coverage.** Every deciding provision (a leaf: a provision that decides itself, or
 //! one `rule { … }` of a provision) is `exercised` when some test of the policy cites it in
@@ -53,24 +61,26 @@ pub struct Encoding {
 pub enum Status {
     /// Cited by provisions, definitions or obligations.
     Encoded(Vec<Encoding>),
-    /// Marked `not encoded`, with the reason and where.
+    /// Marked `not encoded` (itself or an ancestor), with the reason and where.
     NotEncoded {
         /// Why.
         reason: String,
         /// `file:line` of the marker.
         source: String,
+        /// The marked ancestor's cite, when the marker is on an ancestor.
+        under: Option<String>,
     },
-    /// Marked `not available`, with the reason and where.
+    /// Marked `not available` (itself or an ancestor), with the reason and where.
     NotAvailable {
         /// Why.
         reason: String,
         /// `file:line` of the marker.
         source: String,
+        /// The marked ancestor's cite, when the marker is on an ancestor.
+        under: Option<String>,
     },
     /// An ancestor is encoded by a provision that decides as a whole (its full cite).
     CoveredByProvision(String),
-    /// Every subsection of it is covered.
-    CoveredBySubsections,
     /// Nothing encodes or marks it.
     Missing,
 }
@@ -83,7 +93,6 @@ impl Status {
             Status::NotEncoded { .. } => "not_encoded",
             Status::NotAvailable { .. } => "not_available",
             Status::CoveredByProvision(_) => "covered_by_provision",
-            Status::CoveredBySubsections => "covered_by_subsections",
             Status::Missing => "missing",
         }
     }
@@ -156,8 +165,6 @@ pub struct Totals {
     pub not_available: usize,
     /// Covered by a provision that decides as a whole.
     pub covered_by_provision: usize,
-    /// Covered by their subsections.
-    pub covered_by_subsections: usize,
     /// Gaps.
     pub missing: usize,
 }
@@ -199,7 +206,6 @@ impl Coverage {
                 Status::NotEncoded { .. } => t.not_encoded += 1,
                 Status::NotAvailable { .. } => t.not_available += 1,
                 Status::CoveredByProvision(_) => t.covered_by_provision += 1,
-                Status::CoveredBySubsections => t.covered_by_subsections += 1,
                 Status::Missing => t.missing += 1,
             }
         }
@@ -272,13 +278,20 @@ fn source_of(policy: &Policy, offset: u32) -> String {
     format!("{}:{line}", policy.source.name())
 }
 
-/// Whether a provision decides as a whole: it decides (itself or through rules) and
-/// encodes none of its subsections.
+/// Whether a provision decides as a whole: it encodes no nested subsection, so its
+/// conditions (or its `rule { … }`s) stand for the whole of its text.
 fn decides_whole(policy: &Policy, node: NodeId) -> bool {
     let n = policy.node(node);
-    n.marker.is_none()
-        && (n.leaf.is_some() || !n.rules.is_empty())
-        && n.children.iter().all(|c| policy.node(*c).marker.is_some())
+    n.marker.is_none() && n.children.is_empty()
+}
+
+/// What covers the subsections beneath one.
+#[derive(Clone)]
+enum Cover {
+    /// A provision that decides as a whole.
+    Provision(String),
+    /// A marker (its status) on the subsection with this cite.
+    Marker(Status, String),
 }
 
 fn subsections(policy: &Policy) -> Vec<SubsectionCoverage> {
@@ -329,55 +342,72 @@ fn subsections(policy: &Policy) -> Vec<SubsectionCoverage> {
             let source = source_of(policy, m.span.start);
             let reason = m.reason.clone();
             marked[s] = Some(match m.kind {
-                MarkerKind::NotEncoded => Status::NotEncoded { reason, source },
-                MarkerKind::NotAvailable => Status::NotAvailable { reason, source },
+                MarkerKind::NotEncoded => Status::NotEncoded {
+                    reason,
+                    source,
+                    under: None,
+                },
+                MarkerKind::NotAvailable => Status::NotAvailable {
+                    reason,
+                    source,
+                    under: None,
+                },
             });
         }
     }
-    // Top-down for the ancestors, then bottom-up for the children: document order has
-    // parents before children.
+    // Document order has parents before children: what covers a subsection's descendants
+    // is its own marker or whole provision, else what covers it.
     let subs: Vec<(SubsectionId, &crate::statute::Subsection)> = text.iter().collect();
-    let mut covering: Vec<Option<String>> = vec![None; count];
+    let mut beneath: Vec<Option<Cover>> = vec![None; count];
+    let mut out = Vec::with_capacity(count);
     for (id, sub) in &subs {
         let i = id.0 as usize;
-        if let Some(p) = slot(sub.parent) {
-            covering[i] = whole[p].clone().or_else(|| covering[p].clone());
-        }
-    }
-    let mut status: Vec<Status> = vec![Status::Missing; count];
-    for (id, sub) in subs.iter().rev() {
-        let i = id.0 as usize;
-        status[i] = if !encodings[i].is_empty() {
+        let inherited = slot(sub.parent).and_then(|p| beneath[p].clone());
+        let cite = policy.cite_string(&sub.path);
+        let status = if !encodings[i].is_empty() {
             Status::Encoded(std::mem::take(&mut encodings[i]))
-        } else if let Some(m) = marked[i].take() {
+        } else if let Some(m) = marked[i].clone() {
             m
-        } else if let Some(by) = covering[i].clone() {
-            Status::CoveredByProvision(by)
-        } else if !sub.children.is_empty()
-            && sub
-                .children
-                .iter()
-                .all(|c| slot(Some(*c)).is_some_and(|c| status[c].is_covered()))
-        {
-            Status::CoveredBySubsections
         } else {
-            Status::Missing
-        };
-    }
-    subs.iter()
-        .map(|(id, sub)| {
-            let i = id.0 as usize;
-            SubsectionCoverage {
-                id: *id,
-                cite: policy.cite_string(&sub.path),
-                path: StatuteText::display_path(&sub.path),
-                depth: sub.path.len().saturating_sub(1),
-                line: sub.line,
-                text: text.sentence(*id),
-                status: std::mem::replace(&mut status[i], Status::Missing),
+            match &inherited {
+                Some(Cover::Provision(by)) => Status::CoveredByProvision(by.clone()),
+                Some(Cover::Marker(status, at)) => match status.clone() {
+                    Status::NotEncoded { reason, source, .. } => Status::NotEncoded {
+                        reason,
+                        source,
+                        under: Some(at.clone()),
+                    },
+                    Status::NotAvailable { reason, source, .. } => Status::NotAvailable {
+                        reason,
+                        source,
+                        under: Some(at.clone()),
+                    },
+                    other => other,
+                },
+                None => Status::Missing,
             }
-        })
-        .collect()
+        };
+        beneath[i] = match (&marked[i], &whole[i]) {
+            (Some(m), _) => Some(Cover::Marker(m.clone(), cite.clone())),
+            (None, Some(by)) => Some(Cover::Provision(by.clone())),
+            (None, None) => inherited,
+        };
+        // A subsection without any text is left out unless the policy speaks of it.
+        let spoken_of = matches!(status, Status::Encoded(_)) || marked[i].is_some();
+        if !text.has_text(*id) && !spoken_of {
+            continue;
+        }
+        out.push(SubsectionCoverage {
+            id: *id,
+            cite,
+            path: StatuteText::display_path(&sub.path),
+            depth: sub.path.len().saturating_sub(1),
+            line: sub.line,
+            text: text.sentence(*id),
+            status,
+        });
+    }
+    out
 }
 
 fn outside_text(policy: &Policy) -> Vec<OutsideText> {
@@ -396,8 +426,9 @@ fn outside_text(policy: &Policy) -> Vec<OutsideText> {
 
 fn provisions(policy: &Policy) -> Vec<ProvisionCoverage> {
     let mut exercised: Vec<Vec<String>> = vec![Vec::new(); policy.leaves.len()];
+    let compiled = eval::Compiled::new(policy);
     for test in &policy.tests {
-        let decision = eval::decide(policy, &test.request, false);
+        let decision = compiled.decide(&test.request, false);
         let cited = decision
             .cites
             .iter()
@@ -478,7 +509,8 @@ fn marker_kind(kind: MarkerKind) -> &'static str {
 /// "rule", "effect", "source", "tests"}], "test_coverage": {"provisions", "exercised",
 /// "percent"}}`. A subsection's `status` is `encoded` (with `by`: what cites it),
 /// `not_encoded` / `not_available` (with `reason` and `source`), `covered_by_provision`
-/// (with `by`), `covered_by_subsections` or `missing` (with `text`, what it says).
+/// (with `by`) or `missing` (with `text`, what it says); a marker on an ancestor adds
+/// `under` (the ancestor's cite).
 pub fn to_json(c: &Coverage) -> Json {
     let subsections: Vec<Json> = c
         .subsections
@@ -490,14 +522,17 @@ pub fn to_json(c: &Coverage) -> Json {
                     Status::Encoded(by) => {
                         map.insert("by".into(), Json::Array(by.iter().map(encoding_json).collect()));
                     }
-                    Status::NotEncoded { reason, source } | Status::NotAvailable { reason, source } => {
+                    Status::NotEncoded { reason, source, under }
+                    | Status::NotAvailable { reason, source, under } => {
                         map.insert("reason".into(), json!(reason));
                         map.insert("source".into(), json!(source));
+                        if let Some(under) = under {
+                            map.insert("under".into(), json!(under));
+                        }
                     }
                     Status::CoveredByProvision(by) => {
                         map.insert("by".into(), json!(by));
                     }
-                    Status::CoveredBySubsections => {}
                     Status::Missing => {
                         map.insert("text".into(), json!(s.text));
                     }
@@ -521,7 +556,6 @@ pub fn to_json(c: &Coverage) -> Json {
             "not_encoded": t.not_encoded,
             "not_available": t.not_available,
             "covered_by_provision": t.covered_by_provision,
-            "covered_by_subsections": t.covered_by_subsections,
             "missing": t.missing,
             "percent": c.statute_percent(),
         },

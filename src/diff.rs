@@ -152,6 +152,26 @@ impl Condition {
         }
     }
 
+    /// Whether a value meets the condition.
+    pub fn holds(&self, value: &Given) -> bool {
+        match (self, value) {
+            (Condition::Is(v), value) => v == value,
+            (Condition::OneOf(ms), Given::Member(m)) => ms.contains(m),
+            (Condition::NotOneOf(ms), Given::Member(m)) => !ms.contains(m),
+            (Condition::Range { lo, hi, .. }, Given::Number(_) | Given::Date(_)) => {
+                let x = match value {
+                    Given::Number(n) => *n,
+                    Given::Date(d) => f64::from(*d),
+                    _ => return false,
+                };
+                let above = lo.is_none_or(|(a, incl)| if incl { x >= a } else { x > a });
+                let below = hi.is_none_or(|(b, incl)| if incl { x <= b } else { x < b });
+                above && below
+            }
+            _ => false,
+        }
+    }
+
     /// The condition as JSON: the value, `{"one_of": […]}`, `{"none_of": […]}`, or the
     /// bounds `{">=": 1, "<": 2}`.
     pub fn to_json(&self) -> Json {
@@ -390,13 +410,17 @@ enum Evaluated {
     Depends(Vec<String>),
 }
 
+/// One case of a decision in shared terms: the facts and their values in words, the outcome
+/// and the sorted cites.
+type CanonCase = (Vec<(String, String)>, Outcome, Vec<String>);
+
 /// A decision in terms both versions share (names, not ids), for telling whether two
 /// versions agree over a whole region without splitting it.
 #[derive(Debug, PartialEq)]
 struct Canon {
     /// Each case: the facts and their values in words, the outcome and the sorted cites.
     /// A decided request is one case with no facts.
-    cases: Vec<(Vec<(String, String)>, Outcome, Vec<String>)>,
+    cases: Vec<CanonCase>,
 }
 
 impl Canon {
@@ -1047,13 +1071,34 @@ fn differences_of(facts: &[JointFact], region: Region) -> Vec<Difference> {
         .iter()
         .filter_map(|(j, g)| facts.get(*j).map(|f| (f.name.clone(), g.clone())))
         .collect();
+    let values_of_fact = |name: &str| -> &[Given] {
+        region
+            .when
+            .iter()
+            .find(|(j, _)| facts.get(*j).is_some_and(|f| f.name == name))
+            .map_or(&[], |(_, vs)| vs.as_slice())
+    };
     whens
         .into_iter()
-        .map(|when| Difference {
-            when,
-            example: example.clone(),
-            old: region.old.clone(),
-            new: region.new.clone(),
+        .map(|when| {
+            // The example must lie in this combination: where the region's example does
+            // not, take a value of the region that does.
+            let mut example = example.clone();
+            for (name, condition) in &when {
+                if let Some((_, value)) = example.iter_mut().find(|(n, _)| n == name) {
+                    if !condition.holds(value) {
+                        if let Some(v) = values_of_fact(name).iter().find(|v| condition.holds(v)) {
+                            *value = v.clone();
+                        }
+                    }
+                }
+            }
+            Difference {
+                when,
+                example,
+                old: region.old.clone(),
+                new: region.new.clone(),
+            }
         })
         .collect()
 }

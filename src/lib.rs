@@ -26,6 +26,7 @@
 
 pub mod ask;
 pub mod ast;
+pub mod batch;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -63,7 +63,17 @@ impl Clone for Request {
 
     /// Reuses this request's buffers: resetting a request to a template allocates nothing.
     fn clone_from(&mut self, source: &Self) {
-        self.values.clone_from(&source.values);
+        if self.values.len() == source.values.len() {
+            // Only the slots that differ are written: resetting a request to its template
+            // after a few facts were set touches only those.
+            for (slot, value) in self.values.iter_mut().zip(&source.values) {
+                if slot != value {
+                    slot.clone_from(value);
+                }
+            }
+        } else {
+            self.values.clone_from(&source.values);
+        }
         self.origins.clone_from(&source.origins);
         self.restrictions.clone_from(&source.restrictions);
     }

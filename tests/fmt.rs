@@ -282,17 +282,15 @@ fn check(
 
 // ============================================================================ perturbation
 
-/// The same tokens, comments and blank lines, with every other run of blanks replaced at
-/// random: spaces, tabs, line breaks. Kept: blank lines (a run with an empty line keeps
-/// one, a run without gets none), whether a comment trails a line or has its own, and
-/// the spaces inside `out of scope`, `only if`, `not encoded`, `depends on`, `this policy`.
-fn perturb(text: &str, rng: &mut Rng) -> String {
-    #[derive(Clone, Copy)]
-    enum Tok {
-        Blank(usize, usize),
-        Comment(usize, usize),
-        Other(usize, usize),
-    }
+#[derive(Clone, Copy)]
+enum Tok {
+    Blank(usize, usize),
+    Comment(usize, usize),
+    Other(usize, usize),
+}
+
+/// A policy text cut into runs of blanks, comments, and everything else (strings whole).
+fn tokens(text: &str) -> Vec<Tok> {
     let bytes = text.as_bytes();
     let mut toks = Vec::new();
     let mut i = 0;
@@ -328,6 +326,38 @@ fn perturb(text: &str, rng: &mut Rng) -> String {
             }
         }
     }
+    toks
+}
+
+/// Whether the blank run at `k` separates the words of `out of scope`, `only if`, `not
+/// encoded`, `not available`, `depends on` or `this policy` (only spaces may go there).
+fn inside_keyword(text: &str, toks: &[Tok], k: usize) -> bool {
+    let word = |t: Option<&Tok>| match t {
+        Some(Tok::Other(s, e)) => &text[*s..*e],
+        _ => "",
+    };
+    let (prev, next) = (
+        word(k.checked_sub(1).and_then(|p| toks.get(p))),
+        word(toks.get(k + 1)),
+    );
+    matches!(
+        (prev, next),
+        ("out", "of")
+            | ("of", "scope")
+            | ("only", "if")
+            | ("not", "encoded")
+            | ("not", "available")
+            | ("depends", "on")
+            | ("this", "policy")
+    )
+}
+
+/// The same tokens, comments and blank lines, with every other run of blanks replaced at
+/// random: spaces, tabs, line breaks. Kept: blank lines (a run with an empty line keeps
+/// one, a run without gets none), whether a comment trails a line or has its own, and
+/// the spaces inside `out of scope`, `only if`, `not encoded`, `depends on`, `this policy`.
+fn perturb(text: &str, rng: &mut Rng) -> String {
+    let toks = tokens(text);
     // Runs on the line of a comment, before it, keep having no line break.
     let mut frozen = vec![false; toks.len()];
     for (k, t) in toks.iter().enumerate() {
@@ -342,30 +372,13 @@ fn perturb(text: &str, rng: &mut Rng) -> String {
             }
         }
     }
-    let word = |t: Option<&Tok>| match t {
-        Some(Tok::Other(s, e)) => &text[*s..*e],
-        _ => "",
-    };
     let mut out = String::new();
     for (k, t) in toks.iter().enumerate() {
         match *t {
             Tok::Comment(s, e) | Tok::Other(s, e) => out.push_str(&text[s..e]),
             Tok::Blank(s, e) => {
                 let run = &text[s..e];
-                let (prev, next) = (
-                    word(k.checked_sub(1).and_then(|p| toks.get(p))),
-                    word(toks.get(k + 1)),
-                );
-                let keyword = matches!(
-                    (prev, next),
-                    ("out", "of")
-                        | ("of", "scope")
-                        | ("only", "if")
-                        | ("not", "encoded")
-                        | ("not", "available")
-                        | ("depends", "on")
-                        | ("this", "policy")
-                );
+                let keyword = inside_keyword(text, &toks, k);
                 let blank_line = {
                     let lines: Vec<&str> = run.split('\n').collect();
                     lines.len() >= 3
@@ -395,6 +408,28 @@ fn perturb(text: &str, rng: &mut Rng) -> String {
                         .to_string()
                 };
                 out.push_str(&replacement);
+            }
+        }
+    }
+    out
+}
+
+/// The text with comments added at random between tokens: at the end of a line, or on a
+/// line of their own, anywhere a blank may go.
+fn inject_comments(text: &str, rng: &mut Rng) -> String {
+    let toks = tokens(text);
+    let mut out = String::new();
+    let mut n = 0;
+    for (k, t) in toks.iter().enumerate() {
+        match *t {
+            Tok::Comment(s, e) | Tok::Other(s, e) => out.push_str(&text[s..e]),
+            Tok::Blank(s, e) => {
+                if k > 0 && !inside_keyword(text, &toks, k) && rng.chance(8) {
+                    n += 1;
+                    let before = if rng.chance(50) { " " } else { "\n" };
+                    out.push_str(&format!("{before}// injected {n}\n"));
+                }
+                out.push_str(&text[s..e]);
             }
         }
     }
@@ -989,6 +1024,8 @@ proptest! {
         let mut rng = Rng::new(seed.rotate_left(17));
         let reflowed = perturb(&text, &mut rng);
         prop_assert_eq!(format(&reflowed), formatted, "reflowed:\n{}", reflowed);
+        let commented = inject_comments(&text, &mut rng);
+        check("commented", &commented, &fixtures(), seed, 20, ordered);
     }
 }
 
@@ -996,11 +1033,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(32), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn reflowed_shipped_policies_format_the_same(seed in any::<u64>()) {
-        for (name, text, _) in shipped() {
+    fn reflowed_and_commented_shipped_policies_format_the_same(seed in any::<u64>()) {
+        for (name, text, dir) in shipped() {
             let mut rng = Rng::new(seed);
             let reflowed = perturb(&text, &mut rng);
             prop_assert_eq!(format(&reflowed), format(&text), "{} reflowed:\n{}", name, reflowed);
+            let commented = inject_comments(&text, &mut rng);
+            check(&name, &commented, &dir, seed, 10, true);
         }
     }
 }

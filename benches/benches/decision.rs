@@ -13,7 +13,22 @@
 //!   `TransferRequest` (the difference between the two groups above).
 //! * `load`: parsing the policy (Cedar: schema + policies + strict
 //!   validation + entity store; Rego interpreter: parse; Rego VM: parse +
-//!   compile to an RVM program).
+//!   compile to an RVM program; Juris: read + parse + check against the
+//!   statute text + compile, of the reduced policy and of the full Oregon one).
+//! * `scale`: Juris's load + check + compile of generated policies of 100,
+//!   1,000 and 10,000 provisions (their memory: `benches/scale_memory.rs`).
+//!
+//! Juris rows: `juris` is the reduced six-rule policy written in Juris
+//! (`policies/transfer.juris`), `juris_oregon` the full encoding of the rule
+//! (`../policies/oregon`), given the facts it asks that the reduced one takes
+//! for granted. Their requests are built through Juris's typed path (fact ids
+//! and members resolved at load, values set by id): `end_to_end/juris` sets the
+//! transfer's values on a reused request, `end_to_end/juris_fresh_request`
+//! copies a template request first. Decisions go into a reused
+//! `juris::Decision` (no allocation in the engine); like every engine row, the
+//! adapter then copies the citations into a `juris_bench::Decision`.
+//! `_traced` rows keep the explanation trace (computed in the same pass);
+//! `evaluate/juris_explained` also renders the explanation's JSON.
 //!
 //! `floor` is the hand-written Rust function; it returns its static
 //! `(Outcome, &str)` and allocates nothing, while every engine row also pays
@@ -32,9 +47,8 @@ use common::{
     rego_input, CedarEngine, RegoInterpreter, RegoVm, CEDAR_POLICY, CEDAR_SCHEMA, REGO_POLICY,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
-use juris_bench::{floor, workload, TransferRequest, WORKLOAD_SIZE};
-
-// Juris rows are added once the juris library API lands.
+use juris_bench::juris_engine::{oregon_policy, reduced_policy, JurisEngine};
+use juris_bench::{floor, scale, workload, TransferRequest, WORKLOAD_SIZE};
 
 /// Cycle through `items`, one per call.
 struct Cycle<'a, T> {
@@ -67,6 +81,8 @@ fn evaluate(c: &mut Criterion) {
     let rego_inputs: Vec<regorus::Value> = requests.iter().map(rego_input).collect();
     let mut interpreter = RegoInterpreter::load(REGO_POLICY).expect("rego loads");
     let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
+    let juris = JurisEngine::reduced().expect("juris loads");
+    let oregon = JurisEngine::oregon().expect("juris loads the Oregon policy");
 
     let mut group = c.benchmark_group("evaluate");
     group.bench_function("floor", |b| {
@@ -85,6 +101,27 @@ fn evaluate(c: &mut Criterion) {
         let mut cycle = Cycle::new(&rego_inputs);
         b.iter(|| vm.evaluate(black_box(cycle.next())).expect("rvm"))
     });
+    for (name, juris) in [("juris", &juris), ("juris_oregon", &oregon)] {
+        let built: Vec<juris::Request> = requests.iter().map(|r| juris.request(r)).collect();
+        for trace in [false, true] {
+            let id = if trace { format!("{name}_traced") } else { name.to_owned() };
+            group.bench_function(id, |b| {
+                let mut cycle = Cycle::new(&built);
+                let mut out = juris::Decision::default();
+                b.iter(|| juris.evaluate(black_box(cycle.next()), trace, &mut out).expect("juris"))
+            });
+        }
+    }
+    let built: Vec<juris::Request> = requests.iter().map(|r| juris.request(r)).collect();
+    group.bench_function("juris_explained", |b| {
+        let mut cycle = Cycle::new(&built);
+        let mut out = juris::Decision::default();
+        b.iter(|| {
+            let request = black_box(cycle.next());
+            juris.evaluate_into(request, true, &mut out);
+            juris::explain::to_json(juris.policy(), &out, request)
+        })
+    });
     group.finish();
 }
 
@@ -93,6 +130,8 @@ fn end_to_end(c: &mut Criterion) {
     let cedar = CedarEngine::load(CEDAR_POLICY, CEDAR_SCHEMA).expect("cedar loads");
     let mut interpreter = RegoInterpreter::load(REGO_POLICY).expect("rego loads");
     let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
+    let juris = JurisEngine::reduced().expect("juris loads");
+    let oregon = JurisEngine::oregon().expect("juris loads the Oregon policy");
 
     let mut group = c.benchmark_group("end_to_end");
     group.bench_function("floor", |b| {
@@ -111,6 +150,22 @@ fn end_to_end(c: &mut Criterion) {
         let mut cycle = Cycle::new(&requests);
         b.iter(|| vm.decide(black_box(cycle.next())).expect("rvm"))
     });
+    for (name, juris) in [("juris", &juris), ("juris_oregon", &oregon)] {
+        group.bench_function(name, |b| {
+            let mut cycle = Cycle::new(&requests);
+            let mut request = juris.template().clone();
+            let mut out = juris::Decision::default();
+            b.iter(|| juris.decide(black_box(cycle.next()), &mut request, &mut out).expect("juris"))
+        });
+    }
+    group.bench_function("juris_fresh_request", |b| {
+        let mut cycle = Cycle::new(&requests);
+        let mut out = juris::Decision::default();
+        b.iter(|| {
+            let request = juris.request(black_box(cycle.next()));
+            juris.evaluate(&request, false, &mut out).expect("juris")
+        })
+    });
     group.finish();
 }
 
@@ -126,6 +181,19 @@ fn build_request(c: &mut Criterion) {
     group.bench_function("rego", |b| {
         let mut cycle = Cycle::new(&requests);
         b.iter(|| rego_input(black_box(cycle.next())))
+    });
+    let juris = JurisEngine::reduced().expect("juris loads");
+    group.bench_function("juris", |b| {
+        let mut cycle = Cycle::new(&requests);
+        let mut request = juris.template().clone();
+        b.iter(|| {
+            juris.fill(black_box(cycle.next()), &mut request);
+            black_box(&request);
+        })
+    });
+    group.bench_function("juris_fresh_request", |b| {
+        let mut cycle = Cycle::new(&requests);
+        b.iter(|| juris.request(black_box(cycle.next())))
     });
     group.finish();
 }
@@ -144,6 +212,28 @@ fn load(c: &mut Criterion) {
     group.bench_function("rego_vm", |b| {
         b.iter(|| RegoVm::load(black_box(REGO_POLICY)).expect("rvm"))
     });
+    let reduced = reduced_policy();
+    group.bench_function("juris", |b| {
+        b.iter(|| juris::Engine::load(&[black_box(&reduced)]).expect("juris"))
+    });
+    let oregon = oregon_policy();
+    group.bench_function("juris_oregon", |b| {
+        b.iter(|| juris::Engine::load(&[black_box(&oregon)]).expect("juris"))
+    });
+    group.finish();
+}
+
+fn scale(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(10);
+    for n in [100, 1_000, 10_000] {
+        let dir = scale::temp_dir(n);
+        let path = scale::write(&dir, n).expect("the generated policy is written");
+        group.bench_function(format!("load_{n}"), |b| {
+            b.iter(|| juris::Engine::load(&[black_box(&path)]).expect("the generated policy loads"))
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     group.finish();
 }
 
@@ -158,6 +248,10 @@ fn smoke(_: &mut Criterion) {
     assert_eq!(interpreter.decide(&req).expect("rego"), expected);
     let mut vm = RegoVm::load(REGO_POLICY).expect("rego compiles");
     assert_eq!(vm.decide(&req).expect("rvm"), expected);
+    let juris = JurisEngine::reduced().expect("juris loads");
+    let mut request = juris.template().clone();
+    let mut out = juris::Decision::default();
+    assert_eq!(juris.decide(&req, &mut request, &mut out).expect("juris"), expected);
 }
 
 fn config() -> Criterion {
@@ -169,6 +263,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = smoke, evaluate, end_to_end, build_request, load
+    targets = smoke, evaluate, end_to_end, build_request, load, scale
 }
 criterion_main!(benches);

@@ -25,11 +25,16 @@
 //! The library holds only what every engine needs: the request type
 //! ([`TransferRequest`]), the deterministic workload ([`workload`]), the
 //! hand-written Rust decision function that is the performance floor
-//! ([`floor`]), and the Juris request shape ([`TransferRequest::to_json`]).
+//! ([`floor`]), the Juris request shape ([`TransferRequest::to_json`]), the Juris
+//! adapter ([`juris_engine`], Juris being an ordinary dependency) and the generated
+//! policies of the scale benchmarks ([`scale`]).
 //! The Cedar and Rego adapters live with the benches and tests, because those
 //! engines are dev-dependencies only.
 
 use serde::{Deserialize, Serialize};
+
+pub mod juris_engine;
+pub mod scale;
 
 /// The rule every citation in this crate points into.
 pub const RULE: &str = "OAR 860-086-0030";

@@ -28,14 +28,17 @@ pub struct Args {
 
 /// How coverage is counted, for `--help`.
 const RULE: &str = "\
-A subsection of the statute is covered when, first that holds:
-  encoded                 a provision, a definition or an obligation cites it;
-  not encoded / not available   a marker declares it so, with the reason;
-  covered by a provision  an ancestor is encoded by a provision that decides as a whole
-                          (it decides itself or through rules, and encodes no subsection);
-  covered by subsections  it has subsections and all of them are covered.
-Otherwise it is missing. A deciding provision (or each rule of one) is exercised when a test
-of the policy cites it, or it decides a case of an undetermined test.";
+A subsection of the statute is, the first that holds:
+  encoded                  a provision, a definition or an obligation cites it;
+  not encoded/available    a marker declares it, or an ancestor, so (with the reason);
+  covered by a provision   its nearest ancestor with a provision or a marker has a
+                           provision that decides as a whole (it encodes no subsection);
+  missing                  otherwise.
+A parent is covered only by what speaks of the parent itself, not by its subsections being
+covered: its lead-in needs its own account (the rule of `juris lint`'s L003). Subsections
+without any text are left out unless cited or marked. A deciding provision (each rule of
+one) is exercised when a test of the policy cites it, or it decides a case of an
+undetermined test.";
 
 fn parse_percent(s: &str) -> Result<f64, String> {
     let v: f64 = s
@@ -49,7 +52,8 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Runs `juris coverage`.
+/// Runs `juris coverage`: exit 0, or 1 when a policy is below `--min` or `--min-tests`,
+/// or 2 when the policies do not load.
 pub fn run(args: Args, io: &mut Io) -> u8 {
     let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
@@ -118,18 +122,86 @@ fn line_of(source: &str) -> &str {
     source.rsplit(':').next().unwrap_or(source)
 }
 
-/// Cuts a text to `max` characters, with an ellipsis.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
+/// Words wrapped to the width; lines after the first indented to `indent`.
+fn wrap(text: &str, first: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut col = first;
+    for (i, word) in text.split_whitespace().enumerate() {
+        let len = word.chars().count();
+        if i > 0 {
+            if col + 1 + len > WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        }
+        out.push_str(word);
+        col += len;
     }
-    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
-    s.push('…');
-    s
+    out
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A cite without the policy's citation prefix.
+fn local<'a>(policy: &str, cite: &'a str) -> &'a str {
+    cite.strip_prefix(policy).map_or(cite, str::trim_start)
+}
+
+fn marker_detail(policy: &str, reason: &str, source: &str, under: Option<&String>) -> String {
+    match under {
+        Some(at) => format!(
+            "line {} (marks {}): {reason}",
+            line_of(source),
+            local(policy, at)
+        ),
+        None => format!("line {}: {reason}", line_of(source)),
+    }
+}
+
+/// The status column and the detail of a subsection.
+fn describe(policy: &str, s: &coverage::SubsectionCoverage) -> (&'static str, String) {
+    match &s.status {
+        Status::Encoded(by) => {
+            let list: Vec<String> = by
+                .iter()
+                .map(|e| match &e.by {
+                    EncodedBy::Provision(_) => format!("provision, line {}", line_of(&e.source)),
+                    EncodedBy::Definition(name) => {
+                        format!("definition `{name}`, line {}", line_of(&e.source))
+                    }
+                    EncodedBy::Obligation(_) => format!("obligation, line {}", line_of(&e.source)),
+                })
+                .collect();
+            ("encoded", list.join("; "))
+        }
+        Status::NotEncoded {
+            reason,
+            source,
+            under,
+        } => (
+            "not encoded",
+            marker_detail(policy, reason, source, under.as_ref()),
+        ),
+        Status::NotAvailable {
+            reason,
+            source,
+            under,
+        } => (
+            "not available",
+            marker_detail(policy, reason, source, under.as_ref()),
+        ),
+        Status::CoveredByProvision(by) => (
+            "covered",
+            format!("{} decides as a whole", local(policy, by)),
+        ),
+        Status::Missing => ("MISSING", format!("statute line {}: “{}”", s.line, s.text)),
+    }
 }
 
 /// One policy's coverage for people: the subsections, then the provisions.
@@ -139,81 +211,50 @@ fn render(out: &mut String, c: &Coverage) {
     let _ = writeln!(out, "Subsections of the statute");
     for s in &c.subsections {
         let path = format!("{}{}", "  ".repeat(s.depth), s.path);
-        let (status, detail) = match &s.status {
-            Status::Encoded(by) => {
-                let list: Vec<String> = by
-                    .iter()
-                    .map(|e| match &e.by {
-                        EncodedBy::Provision(_) => {
-                            format!("provision, line {}", line_of(&e.source))
-                        }
-                        EncodedBy::Definition(name) => {
-                            format!("definition `{name}`, line {}", line_of(&e.source))
-                        }
-                        EncodedBy::Obligation(_) => {
-                            format!("obligation, line {}", line_of(&e.source))
-                        }
-                    })
-                    .collect();
-                ("encoded", list.join("; "))
-            }
-            Status::NotEncoded { reason, source } => {
-                ("not encoded", format!("line {}: {reason}", line_of(source)))
-            }
-            Status::NotAvailable { reason, source } => (
-                "not available",
-                format!("line {}: {reason}", line_of(source)),
-            ),
-            Status::CoveredByProvision(by) => ("covered", format!("{by} decides as a whole")),
-            Status::CoveredBySubsections => {
-                ("covered", "all its subsections are covered".to_string())
-            }
-            Status::Missing => ("MISSING", format!("statute line {}: “{}”", s.line, s.text)),
-        };
+        let (status, detail) = describe(&c.policy, s);
         let head = format!("  {path:<16} {status:<14}");
-        let room = WIDTH.saturating_sub(head.chars().count() + 1);
-        let _ = writeln!(out, "{head} {}", cut(&detail, room));
+        let at = head.chars().count() + 1;
+        let _ = writeln!(out, "{head} {}", wrap(&detail, at, at));
     }
     for o in &c.outside_text {
         let kind = match o.kind {
             crate::ast::MarkerKind::NotEncoded => "not encoded",
             crate::ast::MarkerKind::NotAvailable => "not available",
         };
-        let head = format!("  {:<16} {kind:<14}", o.cite);
-        let room = WIDTH.saturating_sub(head.chars().count() + 1);
+        let local = o
+            .cite
+            .strip_prefix(&c.policy)
+            .unwrap_or(&o.cite)
+            .trim_start();
+        let head = format!("  {local:<16} {kind:<14}");
+        let at = head.chars().count() + 1;
         let detail = format!(
             "line {}: {} (not in the statute text; not counted)",
             line_of(&o.source),
             o.reason
         );
-        let _ = writeln!(out, "{head} {}", cut(&detail, room));
+        let _ = writeln!(out, "{head} {}", wrap(&detail, at, at));
     }
     let t = c.totals();
     let _ = writeln!(
         out,
-        "statute: {} of {} encoded or marked ({:.1}%): {} encoded, {} not encoded, {} not available,",
+        "statute: {} of {} encoded or marked ({:.1}%): {} encoded, {} not encoded,",
         t.covered(),
         plural(t.subsections, "subsection", "subsections"),
         c.statute_percent(),
         t.encoded,
         t.not_encoded,
-        t.not_available
     );
     let _ = writeln!(
         out,
-        "  {} covered by a provision, {} covered by subsections, {} missing\n",
-        t.covered_by_provision, t.covered_by_subsections, t.missing
+        "  {} not available, {} covered by a provision, {} missing\n",
+        t.not_available, t.covered_by_provision, t.missing
     );
     let _ = writeln!(out, "Provisions and the tests that exercise them");
     for p in &c.provisions {
-        let local = p
-            .cite
-            .strip_prefix(&c.policy)
-            .unwrap_or(&p.cite)
-            .trim_start();
         let name = match p.rule {
-            Some(r) => format!("{local} rule {r}"),
-            None => local.to_string(),
+            Some(r) => format!("{} rule {r}", local(&c.policy, &p.cite)),
+            None => local(&c.policy, &p.cite).to_string(),
         };
         let tests = match p.tests.len() {
             0 => "NOT EXERCISED".to_string(),

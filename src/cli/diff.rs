@@ -1,7 +1,7 @@
 //! `juris diff OLD NEW`: the requests two versions of a policy decide differently. The
 //! enumeration is described in [`crate::diff`].
 
-use super::{emit_diagnostics, format_of, pretty, Format, Io};
+use super::{emit_diagnostics, format_of, pretty, Format, Io, WIDTH};
 use crate::diff::{self, Options, SemanticDiff, Side};
 use crate::ir::Policy;
 use crate::load;
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The arguments of `juris diff`.
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = HOW)]
 pub struct Args {
     /// The old version: a `.juris` file (its statute text is found beside it).
     pub old: PathBuf,
@@ -22,6 +23,17 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = diff::DEFAULT_LIMIT)]
     pub limit: usize,
 }
+
+/// How the requests are found, and the exit codes, for `--help`.
+const HOW: &str = "\
+The requests are enumerated over the facts some provision of either version reads:
+booleans, enumeration members (of both vocabularies), the regions the thresholds of both
+versions cut a number or a date into. A fact stays unknown where neither version's decision
+depends on it, so each difference names only the facts that matter; a value only one
+vocabulary has is refused by the other version, which is a difference too.
+Exit 0: the versions decide every request alike. 1: some request is decided differently
+(another decision or other cites). 2: a version does not load, or --limit stopped the
+enumeration before any difference was found (\"no difference\" is then not proven).";
 
 /// Runs `juris diff`: exit 0 when the versions decide every request alike, 1 when some
 /// request is decided differently, 2 on errors (and when the enumeration was cut short
@@ -79,30 +91,74 @@ fn compile(path: &Path) -> Result<Policy, crate::diagnostic::FileDiagnostics> {
     load::compile_file(path)
 }
 
-fn side_line(side: &Side) -> String {
+/// A cite without the policy's citation prefix, when it has it.
+fn local<'a>(policy: &Policy, cite: &'a str) -> &'a str {
+    cite.strip_prefix(policy.citation.as_str())
+        .map_or(cite, str::trim_start)
+}
+
+fn outcome_of(side: &Side) -> &str {
+    match side {
+        Side::Decided { outcome, .. } => outcome.as_str(),
+        Side::Refused(_) => "refused",
+    }
+}
+
+/// One version's side in words: the outcome, then each cite with its line.
+fn side_line(policy: &Policy, side: &Side) -> String {
     match side {
         Side::Decided { outcome, cites } => {
-            if cites.is_empty() {
-                outcome.as_str().to_string()
-            } else {
-                let list: Vec<String> = cites
-                    .iter()
-                    .map(|c| format!("{} [{}]", c.cite, c.source))
-                    .collect();
-                format!("{:<13} {}", outcome.as_str(), list.join(", "))
-            }
+            let list: Vec<String> = cites
+                .iter()
+                .map(|c| {
+                    let line = c.source.rsplit(':').next().unwrap_or_default();
+                    format!("{} line {line}", local(policy, &c.cite))
+                })
+                .collect();
+            format!("{:<13} {}", outcome.as_str(), list.join(", "))
+                .trim_end()
+                .to_string()
         }
         Side::Refused(reason) => format!("refused: {reason}"),
     }
 }
 
-/// The diff for people: each region decided differently, old beside new.
+/// Words joined with `, `, wrapped at the width, continuation lines indented.
+fn wrap(items: &[String], first: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut col = first;
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        if i > 0 {
+            if col + 1 + piece.chars().count() > WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        }
+        col += piece.chars().count();
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// The diff for people: a count per change of outcome, then each kind of request decided
+/// differently, old beside new.
 fn render(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "old: {} ({})", old.source.name(), old.citation);
     let _ = writeln!(out, "new: {} ({})\n", new.source.name(), new.citation);
     let n = result.differences.len();
-    if n == 0 {
+    if n == 0 && result.truncated {
+        let _ = writeln!(out, "No difference found before the enumeration stopped.");
+    } else if n == 0 {
         let _ = writeln!(
             out,
             "No difference: the two versions decide every request alike."
@@ -110,25 +166,41 @@ fn render(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
     } else {
         let _ = writeln!(
             out,
-            "{n} {} decided differently:\n",
+            "{n} {} decided differently:",
             if n == 1 {
                 "kind of request is"
             } else {
                 "kinds of request are"
             }
         );
+        let mut counts: Vec<((&str, &str), usize)> = Vec::new();
+        for d in &result.differences {
+            let key = (outcome_of(&d.old), outcome_of(&d.new));
+            match counts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((key, 1)),
+            }
+        }
+        for ((from, to), count) in counts {
+            let note = if from == to { " (cites changed)" } else { "" };
+            let _ = writeln!(out, "  {count:>5}  {from} → {to}{note}");
+        }
+        out.push('\n');
     }
     for (i, d) in result.differences.iter().enumerate() {
         let when: Vec<String> = d.when.iter().map(|(f, c)| c.describe(f)).collect();
+        let number = format!("{}. ", i + 1);
         let when = if when.is_empty() {
             "every request".to_string()
         } else {
-            when.join(", ")
+            wrap(&when, number.len() + 5, number.len() + 5)
         };
-        let _ = writeln!(out, "{}. when {when}", i + 1);
-        let _ = writeln!(out, "   old: {}", side_line(&d.old));
-        let _ = writeln!(out, "   new: {}\n", side_line(&d.new));
+        let _ = writeln!(out, "{number}when {when}");
+        let pad = " ".repeat(number.len());
+        let _ = writeln!(out, "{pad}old: {}", side_line(old, &d.old));
+        let _ = writeln!(out, "{pad}new: {}\n", side_line(new, &d.new));
     }
+    let facts: Vec<String> = result.facts.clone();
     let _ = writeln!(
         out,
         "{} {} evaluated in both versions, split on {}.",
@@ -138,10 +210,10 @@ fn render(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
         } else {
             "requests"
         },
-        if result.facts.is_empty() {
+        if facts.is_empty() {
             "no fact".to_string()
         } else {
-            result.facts.join(", ")
+            wrap(&facts, 60, 2)
         }
     );
     if result.truncated {

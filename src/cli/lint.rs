@@ -120,12 +120,18 @@ pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> u
                     p.jurisdiction
                 );
             }
-            if warnings > 0 || !linted.allowed.is_empty() {
+            if warnings > 0 {
                 let _ = writeln!(
                     io.stdout,
                     "{}{} (`juris explain CODE` tells more; allow or deny rules in juris.toml)",
                     plural(warnings, "lint warning", "lint warnings"),
                     allowed_note(&linted)
+                );
+            } else if !linted.allowed.is_empty() {
+                let _ = writeln!(
+                    io.stdout,
+                    "{} allowed by juris.toml",
+                    plural(linted.allowed.len(), "lint finding", "lint findings")
                 );
             }
             if linted.config_invalid() {

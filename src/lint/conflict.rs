@@ -252,10 +252,10 @@ fn undecided(cx: &Context, a: LeafId, b: LeafId, unconfirmed: bool) -> Diagnosti
         )
     } else {
         format!(
-            "could not decide within {} steps whether {} and {} conflict",
-            cx.search.budget(),
+            "could not decide whether {} and {} conflict {}",
             leaf_name(policy, b),
-            leaf_name(policy, a)
+            leaf_name(policy, a),
+            cx.search.limit()
         )
     };
     let d =

@@ -97,9 +97,14 @@ impl<'p> Searcher<'p> {
         &self.domains
     }
 
-    /// The step budget of one search.
-    pub(crate) fn budget(&self) -> usize {
-        self.budget
+    /// Which budget ran out, for messages: `within 20000 steps` (one search's), or
+    /// `before the linter's step budget for this policy ran out`.
+    pub(crate) fn limit(&self) -> String {
+        if self.spent() {
+            "before the linter's step budget for this policy ran out".to_string()
+        } else {
+            format!("within {} steps", self.budget)
+        }
     }
 
     /// Whether the steps of all searches together have run out.

@@ -154,6 +154,32 @@ fn a_search_that_runs_out_is_reported_not_guessed() {
 }
 
 #[test]
+fn many_undecided_questions_are_one_finding() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company required\n rule {{ when usage < 2 prohibited }}\n rule {{ when action is use permitted }}\n (a) when usage >= 5\n (b) when consent prohibited }}"
+    ));
+    let findings = lint(
+        &policy,
+        &Options {
+            budget: 20_000,
+            total: 1,
+        },
+    );
+    let undecided: Vec<&Diagnostic> = findings.iter().filter(|d| d.code.code == "L007").collect();
+    assert_eq!(undecided.len(), 1, "{findings:#?}");
+    assert!(
+        undecided[0].message.starts_with("could not decide "),
+        "{}",
+        undecided[0].message
+    );
+    assert!(undecided[0]
+        .message
+        .ends_with("questions: the linter's step budget for this policy ran out"));
+    assert_eq!(undecided[0].span(), header_span(&policy));
+    assert!(!codes(&findings).contains(&"L001"));
+}
+
+#[test]
 fn conflicts_need_opposite_effects_and_no_order() {
     let base =
         format!("{QUIET}provision (1) {{ when actor is company required\n (a) when usage >= 5\n");

@@ -149,9 +149,9 @@ fn undecided(cx: &Context, leaf: LeafId) -> Diagnostic {
     Diagnostic::new(
         &code::undecided,
         format!(
-            "could not decide within {} steps whether {} can decide",
-            cx.search.budget(),
-            leaf_name(policy, leaf)
+            "could not decide whether {} can decide {}",
+            leaf_name(policy, leaf),
+            cx.search.limit()
         ),
         leaf_span(policy, leaf),
     )

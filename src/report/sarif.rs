@@ -180,10 +180,10 @@ pub(crate) fn position(source: &SourceFile, offset: usize) -> (i64, i64) {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &text[..offset];
+    let before = text.get(..offset).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    let column = before[line_start..].chars().count() + 1;
+    let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
     (
         i64::try_from(line).unwrap_or(i64::MAX),
         i64::try_from(column).unwrap_or(i64::MAX),
