@@ -548,7 +548,15 @@ impl Printer<'_> {
             self.reach(p_end);
             return;
         }
-        if one_line && !self.comment_within(start(p.span), p_end) {
+        let head_end = match &p.title {
+            Some(t) => self.trivia.string_end(end(t.span)),
+            None => end(p.label.span),
+        };
+        let open = self.brace_next(head_end);
+        // Comments before the `{` move before the subsection either way; one inside it
+        // keeps it a block.
+        let hoist = open.unwrap_or(head_end);
+        if one_line && !self.comment_within(hoist.saturating_sub(1), p_end) {
             if let Some(line) = self
                 .subsection_flat(p)
                 .filter(|l| indent + width(l) <= WIDTH)
@@ -559,12 +567,7 @@ impl Printer<'_> {
                 return;
             }
         }
-        let head_end = match &p.title {
-            Some(t) => self.trivia.string_end(end(t.span)),
-            None => end(p.label.span),
-        };
-        let open = self.brace_next(head_end);
-        self.leading(start(p.span), open.unwrap_or(head_end), indent, blank);
+        self.leading(start(p.span), hoist, indent, blank);
         self.write(indent, &self.head(p));
         self.reach(head_end);
         self.body(p, open, indent);
