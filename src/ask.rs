@@ -383,6 +383,9 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
     if let [(_, only)] = groups.as_slice() {
         return only.clone();
     }
+    if let Some(settled) = eval::same_outcome(groups.iter().map(|(_, d)| d)) {
+        return settled;
+    }
     let mut cases = Vec::new();
     for (mask, d) in groups {
         let value = if mask.count_ones() == 1 {

@@ -135,7 +135,10 @@ pub fn run<R: Read + Send>(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Summary, BatchError> {
     let pool = match options.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok(),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .ok(),
         None => None,
     };
     let decoder = Decoder::new(engine, options.explain);
@@ -191,7 +194,11 @@ fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary)> {
 
 /// Reads the input into chunks and sends them on; stops at the end, on an error (sent on),
 /// or when the receiver is gone.
-fn read_chunks<R: Read>(input: R, chunk_lines: usize, send: &mpsc::SyncSender<Result<Chunk, std::io::Error>>) {
+fn read_chunks<R: Read>(
+    input: R,
+    chunk_lines: usize,
+    send: &mpsc::SyncSender<Result<Chunk, std::io::Error>>,
+) {
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut next = 1u64;
     loop {
@@ -288,7 +295,13 @@ impl<'e> Decoder<'e> {
                     obligations: policy
                         .obligations
                         .iter()
-                        .map(|o| format!("{{\"text\":{},\"cite\":{}}}", json_string(&o.text), json_string(&o.cite.full)))
+                        .map(|o| {
+                            format!(
+                                "{{\"text\":{},\"cite\":{}}}",
+                                json_string(&o.text),
+                                json_string(&o.cite.full)
+                            )
+                        })
                         .collect(),
                 }
             })
@@ -311,7 +324,14 @@ impl<'e> Decoder<'e> {
     }
 
     /// Decides one line (numbered `number`) and appends its output line to `out`.
-    pub fn line(&self, scratch: &mut Scratch, line: &[u8], number: u64, out: &mut Vec<u8>, summary: &mut Summary) {
+    pub fn line(
+        &self,
+        scratch: &mut Scratch,
+        line: &[u8],
+        number: u64,
+        out: &mut Vec<u8>,
+        summary: &mut Summary,
+    ) {
         summary.lines += 1;
         let which = match self.decode(scratch, line) {
             Ok(which) => which,
@@ -322,10 +342,13 @@ impl<'e> Decoder<'e> {
                 return;
             }
         };
-        let (Some(codec), Some(request)) = (self.policies.get(which), scratch.requests.get(which)) else {
+        let (Some(codec), Some(request)) = (self.policies.get(which), scratch.requests.get(which))
+        else {
             return;
         };
-        codec.compiled.decide_into(request, self.explain, &mut scratch.decision);
+        codec
+            .compiled
+            .decide_into(request, self.explain, &mut scratch.decision);
         let decision = &scratch.decision;
         if let Some(i) = OUTCOMES.iter().position(|o| *o == decision.outcome) {
             summary.outcomes[i] += 1;
@@ -352,8 +375,12 @@ impl<'e> Decoder<'e> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return Err(vec![invalid_json("the line is empty")]);
         }
-        let json: serde_json::Value =
-            serde_json::from_slice(line).map_err(|e| vec![invalid_json(&format!("the line is not valid JSON: {}", json_reason(&e)))])?;
+        let json: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+            vec![invalid_json(&format!(
+                "the line is not valid JSON: {}",
+                json_reason(&e)
+            ))]
+        })?;
         let (policy, request) = self.engine.request_from_json(&json)?;
         let which = self
             .policies
@@ -384,12 +411,19 @@ impl<'e> Decoder<'e> {
             return None;
         }
         // The policy: by `jurisdiction`, or the only one loaded.
-        let named = flat.entries.iter().find(|e| e.depth == 0 && flat.key(e) == "jurisdiction");
+        let named = flat
+            .entries
+            .iter()
+            .find(|e| e.depth == 0 && flat.key(e) == "jurisdiction");
         let which = match named {
             Some(e) => {
-                let Scalar::Str(start, end) = e.value else { return None };
+                let Scalar::Str(start, end) = e.value else {
+                    return None;
+                };
                 let j = flat.text(start, end);
-                self.policies.iter().position(|p| p.policy.jurisdiction == j)?
+                self.policies
+                    .iter()
+                    .position(|p| p.policy.jurisdiction == j)?
             }
             None if self.policies.len() == 1 => 0,
             None => return None,
@@ -426,7 +460,9 @@ impl<'e> Decoder<'e> {
                 }
                 (Scalar::Bool(b), Type::Bool) => Value::Bool(b),
                 (Scalar::Number(n), Type::Number) if n.is_finite() => Value::Number(n),
-                (Scalar::Str(s, t), Type::Enum(members)) => Value::Enum(crate::request::member_index(members, flat.text(s, t))?),
+                (Scalar::Str(s, t), Type::Enum(members)) => {
+                    Value::Enum(crate::request::member_index(members, flat.text(s, t))?)
+                }
                 (Scalar::Str(s, t), Type::Date) => Value::Date(parse_date(flat.text(s, t))?),
                 (Scalar::Str(s, t), Type::Text) => Value::Text(Arc::from(flat.text(s, t))),
                 _ => return None,
@@ -461,7 +497,12 @@ impl PolicyCodec<'_> {
             let when: serde_json::Map<String, serde_json::Value> = case
                 .when
                 .iter()
-                .map(|(f, v)| (self.policy.fact(*f).name.clone(), v.to_json(self.policy, *f)))
+                .map(|(f, v)| {
+                    (
+                        self.policy.fact(*f).name.clone(),
+                        v.to_json(self.policy, *f),
+                    )
+                })
                 .collect();
             out.extend_from_slice(b"{\"when\":");
             let _ = serde_json::to_writer(&mut *out, &when);
@@ -481,14 +522,21 @@ impl PolicyCodec<'_> {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(self.cites.get(l.index()).map_or("null", String::as_str).as_bytes());
+            out.extend_from_slice(
+                self.cites
+                    .get(l.index())
+                    .map_or("null", String::as_str)
+                    .as_bytes(),
+            );
         }
     }
 
     fn write_obligations(&self, out: &mut Vec<u8>, obligations: &[u32]) {
         let mut first = true;
         for o in obligations {
-            let Some(text) = self.obligations.get(*o as usize) else { continue };
+            let Some(text) = self.obligations.get(*o as usize) else {
+                continue;
+            };
             if !first {
                 out.push(b',');
             }
@@ -692,7 +740,9 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
         if let Some((start, end)) = self.prefix {
-            self.flat.keys.extend_from_within(start as usize..end as usize);
+            self.flat
+                .keys
+                .extend_from_within(start as usize..end as usize);
             self.flat.keys.push(b'.');
         }
         self.flat.keys.extend_from_slice(key.as_bytes());
@@ -786,5 +836,102 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             depth: depth + 1,
         }
         .visit_map(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    /// Lines of many shapes: plain, nested, `null`s, a key given twice, a dotted key at
+    /// the top, escapes, integers, arrays, errors of every kind.
+    const LINES: &[&str] = &[
+        r#"{"jurisdiction": "OR", "actor": "electric_company", "action": "transfer", "recipient": "administrator", "data": "meter_number", "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true}}"#,
+        r#"{"actor": "electric_company", "jurisdiction": "OR", "customer": {"usage_amw": 2, "opted_in": null}}"#,
+        r#"{"jurisdiction": "OR", "customer.usage_amw": 1, "customer": {"opted_in": true}}"#,
+        r#"{"jurisdiction": "OR", "customer": {"usage_amw": 1}, "customer.usage_amw": 2}"#,
+        r#"{"jurisdiction": "OR", "data": "ssn", "data": "tax_id"}"#,
+        r#"{"jurisdiction": "OR", "data": "\u0073sn"}"#,
+        r#"{"jurisdiction": "OR", "customer": {}}"#,
+        r#"{"jurisdiction": "OR", "customer": {"usage_amw": {"x": 1}}}"#,
+        r#"{"jurisdiction": "OR", "actor": {"x": 1}}"#,
+        r#"{"jurisdiction": "OR", "nothing": {"x": 1}}"#,
+        r#"{"jurisdiction": "OR", "customer": {"jurisdiction": "OR"}}"#,
+        r#"{"jurisdiction": "OR", "data": ["ssn"]}"#,
+        r#"{"jurisdiction": "OR", "data": "ssm"}"#,
+        r#"{"jurisdiction": "OR", "customer": {"usage_amw": 1e400}}"#,
+        r#"{"jurisdiction": 3}"#,
+        r#"{"jurisdiction": "OK"}"#,
+        r#"{"data": "ssn"}"#,
+        r#"{}"#,
+        r#"[]"#,
+        r#"3"#,
+        r#"{"jurisdiction": "OR""#,
+        r#"{"jurisdiction": "OR"} x"#,
+        "",
+        "   ",
+    ];
+
+    fn engine(path: &str) -> Engine {
+        Engine::load(&[path]).expect("the shipped policies load")
+    }
+
+    #[test]
+    fn the_fast_path_gives_the_ordinary_path_s_request_or_steps_aside() {
+        for path in ["policies/oregon", "policies"] {
+            let engine = engine(path);
+            let decoder = Decoder::new(&engine, false);
+            let mut scratch = decoder.scratch();
+            let mut fast = 0;
+            for line in LINES {
+                let slow = serde_json::from_str::<serde_json::Value>(line)
+                    .ok()
+                    .map(|json| engine.request_from_json(&json).map(|(p, r)| (p.jurisdiction.clone(), r)));
+                match decoder.decode_fast(&mut scratch, line.as_bytes()) {
+                    Some(which) => {
+                        fast += 1;
+                        let Some(Ok((jurisdiction, request))) = slow else {
+                            panic!("the fast path took a line the ordinary path refuses: {line}");
+                        };
+                        assert_eq!(decoder.policies[which].policy.jurisdiction, jurisdiction, "{line}");
+                        assert_eq!(scratch.requests[which], request, "{line}");
+                    }
+                    None => {
+                        // Whatever the fast path steps aside from, the line still decodes
+                        // exactly as the ordinary path says.
+                        let decoded = decoder.decode(&mut scratch, line.as_bytes());
+                        match (decoded, slow) {
+                            (Ok(which), Some(Ok((_, request)))) => assert_eq!(scratch.requests[which], request, "{line}"),
+                            (Err(errors), Some(Err(slow))) => assert_eq!(errors, slow, "{line}"),
+                            (Err(errors), None) => assert_eq!(errors[0].code.code, "R004", "{line}"),
+                            (decoded, slow) => panic!("{line}: {decoded:?} against {slow:?}"),
+                        }
+                    }
+                }
+            }
+            assert!(fast >= 4, "the fast path took {fast} lines");
+        }
+    }
+
+    #[test]
+    fn a_decision_is_written_as_the_contract_says() {
+        let engine = engine("policies/oregon");
+        let decoder = Decoder::new(&engine, false);
+        let mut scratch = decoder.scratch();
+        for line in LINES.iter().take(2) {
+            let mut out = Vec::new();
+            let mut summary = Summary::default();
+            decoder.line(&mut scratch, line.as_bytes(), 1, &mut out, &mut summary);
+            let written: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            let json: serde_json::Value = serde_json::from_str(line).unwrap();
+            let (policy, request) = engine.request_from_json(&json).unwrap();
+            let decision = engine.decide(policy, &request);
+            let mut expected = crate::explain::to_json(policy, &decision, &request);
+            expected.as_object_mut().unwrap().remove("explanation");
+            assert_eq!(written, expected, "{line}");
+            assert_eq!(summary.decided(), 1);
+        }
     }
 }

@@ -26,6 +26,7 @@ mod tests;
 
 pub use compile::Compiled;
 pub use split::{Case, CaseValue};
+pub(crate) use split::same_outcome;
 
 /// The outcome of a question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

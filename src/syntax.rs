@@ -153,20 +153,31 @@ fn span(pair: &Pair<Rule>) -> Span {
     loop {
         let trimmed = text[..end].trim_end();
         end = trimmed.len();
-        // A trailing line comment: cut back to where it starts.
-        match trimmed
-            .rfind('\n')
-            .map_or(trimmed, |n| &trimmed[n..])
-            .find("//")
-        {
-            Some(c) => {
-                let line_start = trimmed.rfind('\n').map_or(0, |n| n);
-                end = line_start + c;
-            }
+        // A trailing line comment (a `//` outside strings): cut back to where it starts.
+        let line_start = trimmed.rfind('\n').map_or(0, |n| n + 1);
+        match comment_start(&trimmed[line_start..]) {
+            Some(c) => end = line_start + c,
             None => break,
         }
     }
     Span::new(s.start(), s.start() + end)
+}
+
+/// Where a `//` comment starts in a line of policy text, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {

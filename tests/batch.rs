@@ -56,15 +56,22 @@ not json
 "#;
 
 fn snapshot(name: &str, out: &Output) {
-    let text = format!("exit: {}\n--- stdout\n{}--- stderr\n{}", out.code, out.stdout, out.stderr);
+    let text = format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.code, out.stdout, out.stderr
+    );
     insta::assert_snapshot!(name, text);
 }
 
 #[test]
 fn a_bad_line_is_an_error_record_and_the_order_is_kept() {
-    let out = batch(&["policies", "--input", "-"], SMALL);
+    let out = batch(&["policies/oregon", "--input", "-"], SMALL);
     assert_eq!(out.code, 1, "some lines are errors: exit 1");
-    assert_eq!(out.stdout.lines().count(), SMALL.lines().count(), "one output line per input line");
+    assert_eq!(
+        out.stdout.lines().count(),
+        SMALL.lines().count(),
+        "one output line per input line"
+    );
     snapshot("small", &out);
 }
 
@@ -75,7 +82,7 @@ fn every_line_decided_exits_0() {
         .filter(|l| l.contains("\"actor\"") && !l.contains("usage_amv"))
         .map(|l| format!("{l}\n"))
         .collect();
-    let out = batch(&["policies", "--input", "-"], &input);
+    let out = batch(&["policies/oregon", "--input", "-"], &input);
     assert_eq!(out.code, 0, "{}", out.stderr);
     snapshot("all_decided", &out);
 }
@@ -83,14 +90,24 @@ fn every_line_decided_exits_0() {
 #[test]
 fn with_explain_each_decision_is_what_eval_gives() {
     let line = SMALL.lines().next().unwrap();
-    let out = batch(&["policies", "--explain", "--input", "-"], &format!("{line}\n"));
+    let out = batch(
+        &["policies/oregon", "--explain", "--input", "-"],
+        &format!("{line}\n"),
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let dir = std::env::temp_dir().join(format!("juris-batch-explain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let request = dir.join("request.json");
     std::fs::write(&request, line).unwrap();
     let eval = Command::new(env!("CARGO_BIN_EXE_juris"))
-        .args(["eval", "policies", "--format", "json", "--request", request.to_str().unwrap()])
+        .args([
+            "eval",
+            "policies/oregon",
+            "--format",
+            "json",
+            "--request",
+            request.to_str().unwrap(),
+        ])
         .current_dir(root())
         .output()
         .unwrap();
@@ -103,17 +120,17 @@ fn with_explain_each_decision_is_what_eval_gives() {
 
 #[test]
 fn an_unreadable_input_exits_2() {
-    let out = batch(&["policies", "--input", "no/such/file.jsonl"], "");
+    let out = batch(&["policies/oregon", "--input", "no/such/file.jsonl"], "");
     assert_eq!(out.code, 2);
     assert!(out.stdout.is_empty());
     assert!(out.stderr.contains("U001"), "{}", out.stderr);
-    let out = batch(&["policies", "--input", "policies"], "");
+    let out = batch(&["policies/oregon", "--input", "policies"], "");
     assert_eq!(out.code, 2, "a folder is not an input");
 }
 
 #[test]
 fn an_empty_input_decides_nothing() {
-    let out = batch(&["policies", "--input", "-"], "");
+    let out = batch(&["policies/oregon", "--input", "-"], "");
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout, "");
     snapshot("empty", &out);
@@ -123,13 +140,23 @@ fn an_empty_input_decides_nothing() {
 /// decision the library gives for its input line (or an error for the bad ones), in order.
 #[test]
 fn thousands_of_lines_in_small_chunks_keep_their_order() {
-    let engine = juris::Engine::load(&[root().join("policies")]).unwrap();
-    let data = ["customer_name", "meter_number", "ssn", "usage_history", "contracted_kwh", "tax_id"];
+    let engine = juris::Engine::load(&[root().join("policies/oregon")]).unwrap();
+    let data = [
+        "customer_name",
+        "meter_number",
+        "ssn",
+        "usage_history",
+        "contracted_kwh",
+        "tax_id",
+    ];
     let mut input = String::new();
     let mut expected: Vec<Option<serde_json::Value>> = Vec::new();
     for i in 0..5_000usize {
         let line = if i % 97 == 13 {
-            format!("{{\"jurisdiction\": \"OR\", \"data\": \"{}\", \"customer\": {{\"usage\": {i}}}}}", data[i % 6])
+            format!(
+                "{{\"jurisdiction\": \"OR\", \"data\": \"{}\", \"customer\": {{\"usage\": {i}}}}}",
+                data[i % 6]
+            )
         } else {
             let mut customer = serde_json::json!({
                 "usage_amw": (i % 300) as f64 / 100.0,
@@ -152,16 +179,32 @@ fn thousands_of_lines_in_small_chunks_keep_their_order() {
             .to_string()
         };
         let json: serde_json::Value = serde_json::from_str(&line).unwrap();
-        expected.push(engine.request_from_json(&json).ok().map(|(policy, request)| {
-            let decision = engine.decide(policy, &request);
-            let mut v = juris::explain::to_json(policy, &decision, &request);
-            v.as_object_mut().unwrap().remove("explanation");
-            v
-        }));
+        expected.push(
+            engine
+                .request_from_json(&json)
+                .ok()
+                .map(|(policy, request)| {
+                    let decision = engine.decide(policy, &request);
+                    let mut v = juris::explain::to_json(policy, &decision, &request);
+                    v.as_object_mut().unwrap().remove("explanation");
+                    v
+                }),
+        );
         input.push_str(&line);
         input.push('\n');
     }
-    let out = batch(&["policies", "--jobs", "2", "--chunk-lines", "300", "--input", "-"], &input);
+    let out = batch(
+        &[
+            "policies/oregon",
+            "--jobs",
+            "2",
+            "--chunk-lines",
+            "300",
+            "--input",
+            "-",
+        ],
+        &input,
+    );
     assert_eq!(out.code, 1, "{}", out.stderr);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), expected.len());
@@ -179,9 +222,16 @@ fn thousands_of_lines_in_small_chunks_keep_their_order() {
             }
         }
     }
-    assert!(undetermined > 100, "the input exercises undetermined decisions: {undetermined}");
+    assert!(
+        undetermined > 100,
+        "the input exercises undetermined decisions: {undetermined}"
+    );
     let errors = expected.iter().filter(|e| e.is_none()).count();
-    assert!(out.stderr.contains(&format!("{errors} errors")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("{errors} errors")),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Reading from a file gives the same output as reading standard input.
@@ -191,8 +241,8 @@ fn a_file_and_standard_input_give_the_same_output() {
     std::fs::create_dir_all(&dir).unwrap();
     let path: PathBuf = dir.join("input.jsonl");
     std::fs::write(&path, SMALL).unwrap();
-    let from_file = batch(&["policies", "--input", path.to_str().unwrap()], "");
-    let from_stdin = batch(&["policies", "--input", "-"], SMALL);
+    let from_file = batch(&["policies/oregon", "--input", path.to_str().unwrap()], "");
+    let from_stdin = batch(&["policies/oregon", "--input", "-"], SMALL);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(from_file.stdout, from_stdin.stdout);
     assert_eq!(from_file.code, from_stdin.code);

@@ -54,9 +54,13 @@ fn main() {
         let mut summary = None;
         for _ in 0..3 {
             let file = std::fs::File::open(&input).expect("the input file");
-            let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&output).expect("the output file"));
+            let mut out = BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(&output).expect("the output file"),
+            );
             let start = Instant::now();
-            let s = juris::batch::run(&engine, file, &mut out, &options, &|_, _| {}).expect("the batch runs");
+            let s = juris::batch::run(&engine, file, &mut out, &options, &|_, _| {})
+                .expect("the batch runs");
             out.flush().expect("written");
             best = best.min(start.elapsed().as_secs_f64());
             summary = Some(s);
@@ -67,7 +71,11 @@ fn main() {
             "  {} thread{}{}: {:>9.0} decisions/s ({:.3} s; {:.2} µs per decision per thread)",
             threads,
             if threads == 1 { " " } else { "s" },
-            if explain { ", --explain" } else { "           " },
+            if explain {
+                ", --explain"
+            } else {
+                "           "
+            },
             lines as f64 / best,
             best,
             best * 1e6 * threads as f64 / lines as f64

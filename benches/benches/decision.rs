@@ -104,11 +104,19 @@ fn evaluate(c: &mut Criterion) {
     for (name, juris) in [("juris", &juris), ("juris_oregon", &oregon)] {
         let built: Vec<juris::Request> = requests.iter().map(|r| juris.request(r)).collect();
         for trace in [false, true] {
-            let id = if trace { format!("{name}_traced") } else { name.to_owned() };
+            let id = if trace {
+                format!("{name}_traced")
+            } else {
+                name.to_owned()
+            };
             group.bench_function(id, |b| {
                 let mut cycle = Cycle::new(&built);
                 let mut out = juris::Decision::default();
-                b.iter(|| juris.evaluate(black_box(cycle.next()), trace, &mut out).expect("juris"))
+                b.iter(|| {
+                    juris
+                        .evaluate(black_box(cycle.next()), trace, &mut out)
+                        .expect("juris")
+                })
             });
         }
     }
@@ -155,7 +163,11 @@ fn end_to_end(c: &mut Criterion) {
             let mut cycle = Cycle::new(&requests);
             let mut request = juris.template().clone();
             let mut out = juris::Decision::default();
-            b.iter(|| juris.decide(black_box(cycle.next()), &mut request, &mut out).expect("juris"))
+            b.iter(|| {
+                juris
+                    .decide(black_box(cycle.next()), &mut request, &mut out)
+                    .expect("juris")
+            })
         });
     }
     group.bench_function("juris_fresh_request", |b| {
@@ -251,7 +263,10 @@ fn smoke(_: &mut Criterion) {
     let juris = JurisEngine::reduced().expect("juris loads");
     let mut request = juris.template().clone();
     let mut out = juris::Decision::default();
-    assert_eq!(juris.decide(&req, &mut request, &mut out).expect("juris"), expected);
+    assert_eq!(
+        juris.decide(&req, &mut request, &mut out).expect("juris"),
+        expected
+    );
 }
 
 fn config() -> Criterion {

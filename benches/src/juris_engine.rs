@@ -57,7 +57,8 @@ impl JurisEngine {
     /// Loads, checks and compiles the policies under `path`, and resolves the facts and
     /// members a transfer request sets.
     pub fn load(path: &Path) -> Result<Self> {
-        let engine = Engine::load(&[path]).map_err(|files| format!("{} files with errors", files.len()))?;
+        let engine =
+            Engine::load(&[path]).map_err(|files| format!("{} files with errors", files.len()))?;
         let policy = engine.policy_for("OR").ok_or("no Oregon policy")?.clone();
         let fact = |name: &str| policy.fact_id(name).ok_or(format!("no fact `{name}`"));
         let facts = Facts {
@@ -72,14 +73,21 @@ impl JurisEngine {
         };
         let mut template = Request::empty(&policy);
         let set = |r: &mut Request, name: &str, value: Value| -> Result<()> {
-            r.set_value(&policy, fact(name)?, value).map_err(|e| e.message)
+            r.set_value(&policy, fact(name)?, value)
+                .map_err(|e| e.message)
         };
         let member = |name: &str, m: &str| -> Result<Value> {
-            policy.member_value(fact(name)?, m).ok_or(format!("`{m}` is not a member of `{name}`"))
+            policy
+                .member_value(fact(name)?, m)
+                .ok_or(format!("`{m}` is not a member of `{name}`"))
         };
         set(&mut template, "actor", member("actor", "electric_company")?)?;
         set(&mut template, "action", member("action", "transfer")?)?;
-        set(&mut template, "recipient", member("recipient", "administrator")?)?;
+        set(
+            &mut template,
+            "recipient",
+            member("recipient", "administrator")?,
+        )?;
         // The full policy also asks what the reduced one takes for granted.
         for name in [
             "customer.pre_transfer_notice_sent",
@@ -135,16 +143,32 @@ impl JurisEngine {
         let f = &self.facts;
         let p = &self.policy;
         // The values are of the facts' types by construction; `set_value` checks anyway.
-        let element = self.elements.get(req.element as usize).cloned().unwrap_or(Value::Enum(0));
+        let element = self
+            .elements
+            .get(req.element as usize)
+            .cloned()
+            .unwrap_or(Value::Enum(0));
         let _ = request.set_value(p, f.data, element);
         let _ = request.set_value(p, f.usage_amw, Value::Number(req.usage_amw));
         let _ = request.set_value(p, f.opted_in, Value::Bool(req.opted_in));
         let _ = request.set_value(p, f.password_protected, Value::Bool(req.password_protected));
-        let _ = request.set_value(p, f.requested_no_third_party_sharing, Value::Bool(req.requested_no_third_party_sharing));
-        let _ = request.set_value(p, f.requested_no_transfer, Value::Bool(req.requested_no_transfer));
+        let _ = request.set_value(
+            p,
+            f.requested_no_third_party_sharing,
+            Value::Bool(req.requested_no_third_party_sharing),
+        );
+        let _ = request.set_value(
+            p,
+            f.requested_no_transfer,
+            Value::Bool(req.requested_no_transfer),
+        );
         let _ = request.set_value(p, f.written_consent, Value::Bool(req.written_consent));
         if let Some(unmetered) = f.unmetered {
-            let _ = request.set_value(p, unmetered, Value::Bool(req.element == Element::ContractedKwh));
+            let _ = request.set_value(
+                p,
+                unmetered,
+                Value::Bool(req.element == Element::ContractedKwh),
+            );
         }
     }
 
@@ -167,18 +191,32 @@ impl JurisEngine {
         };
         Ok(Decision {
             decision: outcome,
-            cites: decision.cites.iter().map(|&l| self.policy.cite_of(l).to_owned()).collect(),
+            cites: decision
+                .cites
+                .iter()
+                .map(|&l| self.policy.cite_of(l).to_owned())
+                .collect(),
         })
     }
 
     /// Decides a pre-built request and reads the decision.
-    pub fn evaluate(&self, request: &Request, trace: bool, out: &mut juris::Decision) -> Result<Decision> {
+    pub fn evaluate(
+        &self,
+        request: &Request,
+        trace: bool,
+        out: &mut juris::Decision,
+    ) -> Result<Decision> {
         self.evaluate_into(request, trace, out);
         self.read(out)
     }
 
     /// Builds the request (into `request`, reused) and decides it, without the trace.
-    pub fn decide(&self, req: &TransferRequest, request: &mut Request, out: &mut juris::Decision) -> Result<Decision> {
+    pub fn decide(
+        &self,
+        req: &TransferRequest,
+        request: &mut Request,
+        out: &mut juris::Decision,
+    ) -> Result<Decision> {
         self.fill(req, request);
         self.evaluate(request, false, out)
     }
@@ -199,8 +237,14 @@ pub fn oregon_json(req: &TransferRequest) -> serde_json::Value {
         customer.insert("pre_transfer_notice_sent".to_owned(), true.into());
     }
     if let Some(object) = json.as_object_mut() {
-        object.insert("administrator".to_owned(), serde_json::json!({"safeguards_in_place": true}));
-        object.insert("agreement".to_owned(), serde_json::json!({"information_transfer_agreement": true}));
+        object.insert(
+            "administrator".to_owned(),
+            serde_json::json!({"safeguards_in_place": true}),
+        );
+        object.insert(
+            "agreement".to_owned(),
+            serde_json::json!({"information_transfer_agreement": true}),
+        );
         object.insert(
             "account".to_owned(),
             serde_json::json!({"unmetered": req.element == Element::ContractedKwh}),

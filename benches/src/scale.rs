@@ -5,6 +5,8 @@
 //! Provision `(i)` decides when an actor, an action and an item of data (enumerations of
 //! 8, 6 and 64 members) and one of 32 flags say so; every fifth has two subsections, every
 //! seventh compares a number, every tenth is an exception to the provision before it.
+//! Names are short so that 10,000 provisions (about 700 kB) stay within the parser's work
+//! limit (`S002`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,50 +17,71 @@ const ACTIONS: usize = 6;
 const DATA: usize = 64;
 const FLAGS: usize = 32;
 
-/// The policy file and its statute text for `n` provisions.
-pub fn generate(n: usize) -> (String, String) {
-    let mut text = String::from(
-        "CITATION:      GEN 1-1 (a rule generated for Juris's scale benchmark)\nTITLE:         Generated\n\
-         ================================================================================\n\n1-1 Generated\n\n",
+/// The most provisions one generated file holds: the parser's work limit (`S002`) refuses
+/// a single file of 10,000 (about 700 kB), so larger sizes are split into instruments of
+/// this many provisions each (`GEN 1-1`, `GEN 2-1`, …, one jurisdiction each).
+pub const PER_FILE: usize = 2_000;
+
+/// The policy file and its statute text for instrument `k` (from 1) of `n` provisions.
+pub fn generate(k: usize, n: usize) -> (String, String) {
+    let mut text = format!(
+        "CITATION:      GEN {k}-1 (a rule generated for Juris's scale benchmark)\nTITLE:         Generated\n\
+         ================================================================================\n\n{k}-1 Generated\n\n",
     );
-    let mut policy = String::from(
-        "policy \"GEN 1-1\" {\n  title \"Generated\"\n  jurisdiction \"GEN\"\n  text \"gen.txt\"\n}\n\nvocabulary {\n",
+    let mut policy = format!(
+        "policy \"GEN {k}-1\" {{\n  title \"Generated\"\n  jurisdiction \"GEN{k}\"\n  text \"gen{k}.txt\"\n}}\n\nvocabulary {{\n",
     );
-    let members = |prefix: &str, count: usize| (0..count).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>().join(" | ");
-    let _ = writeln!(policy, "  actor: {}\n    \"who acts\"", members("actor_", ACTORS));
-    let _ = writeln!(policy, "  action: {}\n    \"what is done\"", members("action_", ACTIONS));
-    let _ = writeln!(policy, "  data: {}\n    \"the item\"", members("item_", DATA));
-    let _ = writeln!(policy, "  customer.usage: number\n    \"usage\"");
+    let members = |prefix: &str, count: usize| {
+        (0..count)
+            .map(|i| format!("{prefix}{i}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let _ = writeln!(
+        policy,
+        "  actor: {}\n    \"who acts\"",
+        members("a", ACTORS)
+    );
+    let _ = writeln!(
+        policy,
+        "  action: {}\n    \"what is done\"",
+        members("x", ACTIONS)
+    );
+    let _ = writeln!(policy, "  data: {}\n    \"the item\"", members("d", DATA));
+    let _ = writeln!(policy, "  c.usage: number\n    \"usage\"");
     for f in 0..FLAGS {
-        let _ = writeln!(policy, "  customer.flag_{f}: bool = false\n    \"flag {f}\"");
+        let _ = writeln!(policy, "  c.f{f}: bool = false\n    \"flag {f}\"");
     }
     policy.push_str("}\n\n");
     for i in 1..=n {
         let _ = writeln!(text, "({i}) The company must or may not do thing {i}.");
         let effect = if i % 3 == 0 { "prohibited" } else { "required" };
         let mut when = format!(
-            "actor is actor_{} and action is action_{} and data is item_{}",
+            "actor is a{} and action is x{} and data is d{}",
             i % ACTORS,
             (i / ACTORS) % ACTIONS,
             (i / (ACTORS * ACTIONS)) % DATA
         );
         if i % 2 == 0 {
-            let _ = write!(when, " and customer.flag_{}", i % FLAGS);
+            let _ = write!(when, " and c.f{}", i % FLAGS);
         } else {
-            let _ = write!(when, " and not customer.flag_{}", i % FLAGS);
+            let _ = write!(when, " and not c.f{}", i % FLAGS);
         }
         if i % 7 == 0 {
-            let _ = write!(when, " and customer.usage >= {}", i % 10);
+            let _ = write!(when, " and c.usage >= {}", i % 10);
         }
-        let _ = writeln!(policy, "provision ({i}) \"Thing {i}\" {{\n  when {when}\n  {effect}");
+        let _ = writeln!(policy, "provision ({i}) {{\n  when {when}\n  {effect}");
         if i % 10 == 0 {
             let _ = writeln!(policy, "  overrides ({})", i - 1);
         }
         if i % 5 == 0 {
-            let _ = writeln!(text, "  (a) When the first flag is set;\n  (b) When the second flag is set.");
+            let _ = writeln!(
+                text,
+                "  (a) When the first flag is set;\n  (b) When the second flag is set."
+            );
             let _ = writeln!(
                 policy,
-                "  (a) when customer.flag_{}\n  (b) when customer.flag_{}",
+                "  (a) when c.f{}\n  (b) when c.f{}",
                 (i + 1) % FLAGS,
                 (i + 2) % FLAGS
             );
@@ -68,15 +91,26 @@ pub fn generate(n: usize) -> (String, String) {
     (policy, text)
 }
 
-/// Writes the generated policy for `n` provisions into `dir` (created if needed) and
-/// returns the policy file's path.
+/// Writes the generated policies for `n` provisions in all into `dir` (created if
+/// needed), at most [`PER_FILE`] per file, and returns `dir` (load it).
 pub fn write(dir: &Path, n: usize) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let (policy, text) = generate(n);
-    let path = dir.join("gen.juris");
-    std::fs::write(&path, policy)?;
-    std::fs::write(dir.join("gen.txt"), text)?;
-    Ok(path)
+    let mut left = n;
+    let mut k = 1;
+    while left > 0 {
+        let here = left.min(PER_FILE);
+        let (policy, text) = generate(k, here);
+        std::fs::write(dir.join(format!("gen{k}.juris")), policy)?;
+        std::fs::write(dir.join(format!("gen{k}.txt")), text)?;
+        left -= here;
+        k += 1;
+    }
+    Ok(dir.to_path_buf())
+}
+
+/// The deciding provisions (leaves) of a loaded engine, over all its policies.
+pub fn leaves(engine: &juris::Engine) -> usize {
+    engine.policies().iter().map(|p| p.leaves.len()).sum()
 }
 
 /// A folder under the system's temporary folder for the generated policy of size `n`.
@@ -96,5 +130,6 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let engine = engine.map_err(|e| format!("{e:?}")).unwrap();
         assert_eq!(engine.policies()[0].nodes.len(), 50 + 2 * 10);
+        assert_eq!(super::leaves(&engine), 50 - 10 + 2 * 10);
     }
 }

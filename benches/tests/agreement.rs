@@ -33,15 +33,21 @@ fn all_engines_agree_with_the_floor() {
             ("rego_vm", vm.decide(req).expect("rego VM decides")),
             (
                 "juris",
-                juris.decide(req, &mut request, &mut out).expect("juris decides"),
+                juris
+                    .decide(req, &mut request, &mut out)
+                    .expect("juris decides"),
             ),
             (
                 "juris_traced",
-                juris.evaluate(&fresh, true, &mut out).expect("juris decides"),
+                juris
+                    .evaluate(&fresh, true, &mut out)
+                    .expect("juris decides"),
             ),
             (
                 "juris_fresh",
-                juris.read(&juris.engine().decide(juris.policy(), &fresh)).expect("juris decides"),
+                juris
+                    .read(&juris.engine().decide(juris.policy(), &fresh))
+                    .expect("juris decides"),
             ),
         ];
         for (engine, got) in rows {
@@ -88,22 +94,31 @@ fn the_full_oregon_policy_agrees_with_the_floor() {
     let mut several = 0;
     for (i, req) in workload(WORKLOAD_SIZE).iter().enumerate() {
         let expected = Decision::from(floor(req));
-        let typed = juris.decide(req, &mut request, &mut out).expect("juris decides");
+        let typed = juris
+            .decide(req, &mut request, &mut out)
+            .expect("juris decides");
         // The same request through JSON gives the same decision.
         let (policy, from_json) = engine
             .request_from_json(&oregon_json(req))
             .expect("a valid Oregon request");
-        assert_eq!(from_json, request, "request {i}: JSON and typed requests differ");
+        assert_eq!(
+            from_json, request,
+            "request {i}: JSON and typed requests differ"
+        );
         let traced = juris
             .read(&engine.decide_traced(policy, &from_json))
             .expect("juris decides");
         assert_eq!(traced, typed, "request {i}: the trace changed the decision");
         let agrees = typed.decision == expected.decision
             && typed.cites.first() == expected.cites.first()
-            && typed.cites[1..].iter().all(|c| shadowing.contains(&c.as_str()));
+            && typed.cites[1..]
+                .iter()
+                .all(|c| shadowing.contains(&c.as_str()));
         several += usize::from(typed.cites.len() > 1);
         if !agrees {
-            mismatches.push(format!("request {i} {req:?}: juris_oregon gave {typed:?}, floor gave {expected:?}"));
+            mismatches.push(format!(
+                "request {i} {req:?}: juris_oregon gave {typed:?}, floor gave {expected:?}"
+            ));
         }
     }
     assert!(

@@ -73,13 +73,21 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     let (result, bar) = match file {
         None => {
             let bar = progress(terminal, None);
-            let result = batch::run(&engine, std::io::stdin(), &mut out, &options, &|_, lines| bar.set_position(lines));
+            let result = batch::run(
+                &engine,
+                std::io::stdin(),
+                &mut out,
+                &options,
+                &|_, lines| bar.set_position(lines),
+            );
             (result, bar)
         }
         Some(file) => {
             let size = file.metadata().map(|m| m.len()).ok();
             let bar = progress(terminal, size);
-            let result = batch::run(&engine, file, &mut out, &options, &|bytes, _| bar.set_position(bytes));
+            let result = batch::run(&engine, file, &mut out, &options, &|bytes, _| {
+                bar.set_position(bytes)
+            });
             (result, bar)
         }
     };
@@ -139,10 +147,12 @@ fn progress(terminal: bool, size: Option<u64>) -> ProgressBar {
     if !terminal {
         return ProgressBar::hidden();
     }
-    let bar = match size {
+    match size {
         Some(size) => {
             let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}") {
+            if let Ok(style) = ProgressStyle::with_template(
+                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            ) {
                 bar.set_style(style);
             }
             bar
@@ -154,8 +164,7 @@ fn progress(terminal: bool, size: Option<u64>) -> ProgressBar {
             }
             bar
         }
-    };
-    bar
+    }
 }
 
 fn unreadable(io: &mut Io, input: &str, why: &str) -> u8 {

@@ -284,6 +284,9 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
         if subs.iter().all(|(_, d)| d == first) {
             return first.clone();
         }
+        if let Some(settled) = super::split::same_outcome(subs.iter().map(|(_, d)| d)) {
+            return settled;
+        }
     }
     let groups = group(policy, fact, subs);
     let mut cases = Vec::new();

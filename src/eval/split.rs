@@ -142,6 +142,9 @@ pub(super) fn decide_split(
         if subs.iter().all(|(_, d)| d == first) {
             return first.clone();
         }
+        if let Some(settled) = same_outcome(subs.iter().map(|(_, d)| d)) {
+            return settled;
+        }
     }
     let groups = group(compiled, fact, subs);
     let mut cases = Vec::new();
@@ -320,4 +323,36 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
         .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
+}
+
+/// When every case has the same outcome and the same obligations, only their cites
+/// differ: the outcome is the answer, whatever the unknown fact ("if every completion of
+/// the unknown facts gives the same outcome, that is the answer"). Its cites are the
+/// provisions that decide in every case. When no provision decides in all of them, which
+/// one decides depends on the facts, and the cases are kept.
+pub(crate) fn same_outcome<'a>(mut decisions: impl Iterator<Item = &'a Decision>) -> Option<Decision> {
+    let first = decisions.next()?;
+    if first.outcome == Outcome::Undetermined {
+        return None;
+    }
+    let mut common: Vec<LeafId> = first.cites.to_vec();
+    let mut all: Vec<LeafId> = first.cites.to_vec();
+    for d in decisions {
+        if d.outcome != first.outcome || d.obligations != first.obligations {
+            return None;
+        }
+        common.retain(|c| d.cites.contains(c));
+        for c in d.cites.iter() {
+            if !all.contains(c) {
+                all.push(*c);
+            }
+        }
+    }
+    if common.is_empty() && !all.is_empty() {
+        // No provision decides in every case: which one decides depends on the facts.
+        return None;
+    }
+    let mut settled = first.clone();
+    settled.cites = common.into_iter().collect();
+    Some(settled)
 }
