@@ -330,7 +330,9 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
 /// the unknown facts gives the same outcome, that is the answer"). Its cites are the
 /// provisions that decide in every case. When no provision decides in all of them, which
 /// one decides depends on the facts, and the cases are kept.
-pub(crate) fn same_outcome<'a>(mut decisions: impl Iterator<Item = &'a Decision>) -> Option<Decision> {
+pub(crate) fn same_outcome<'a>(
+    mut decisions: impl Iterator<Item = &'a Decision>,
+) -> Option<Decision> {
     let first = decisions.next()?;
     if first.outcome == Outcome::Undetermined {
         return None;
