@@ -25,8 +25,8 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub use split::{Case, CaseValue};
 pub(crate) use split::same_outcome;
+pub use split::{Case, CaseValue};
 
 /// The outcome of a question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
