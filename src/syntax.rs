@@ -79,12 +79,21 @@ fn first_too_deep(text: &str) -> Option<usize> {
 /// the next item after each).
 pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
-    pest::set_error_detail(true);
     let text = source.text();
     if let Some(at) = first_too_deep(text) {
         return Err(vec![too_deep(Span::new(at, at + 1))]);
     }
-    match Grammar::parse(Rule::file, text) {
+    // Tracking every parse attempt (for "expected …" in words) is costly: parse without
+    // it, and again with it only when there is an error to explain.
+    pest::set_error_detail(false);
+    let parsed = match Grammar::parse(Rule::file, text) {
+        Ok(pairs) => Ok(pairs),
+        Err(_) => {
+            pest::set_error_detail(true);
+            Grammar::parse(Rule::file, text)
+        }
+    };
+    match parsed {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower_file(file).map_err(|d| vec![d]),
             None => Err(vec![Diagnostic::new(
