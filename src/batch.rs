@@ -888,14 +888,21 @@ mod tests {
             for line in LINES {
                 let slow = serde_json::from_str::<serde_json::Value>(line)
                     .ok()
-                    .map(|json| engine.request_from_json(&json).map(|(p, r)| (p.jurisdiction.clone(), r)));
+                    .map(|json| {
+                        engine
+                            .request_from_json(&json)
+                            .map(|(p, r)| (p.jurisdiction.clone(), r))
+                    });
                 match decoder.decode_fast(&mut scratch, line.as_bytes()) {
                     Some(which) => {
                         fast += 1;
                         let Some(Ok((jurisdiction, request))) = slow else {
                             panic!("the fast path took a line the ordinary path refuses: {line}");
                         };
-                        assert_eq!(decoder.policies[which].policy.jurisdiction, jurisdiction, "{line}");
+                        assert_eq!(
+                            decoder.policies[which].policy.jurisdiction, jurisdiction,
+                            "{line}"
+                        );
                         assert_eq!(scratch.requests[which], request, "{line}");
                     }
                     None => {
@@ -903,9 +910,13 @@ mod tests {
                         // exactly as the ordinary path says.
                         let decoded = decoder.decode(&mut scratch, line.as_bytes());
                         match (decoded, slow) {
-                            (Ok(which), Some(Ok((_, request)))) => assert_eq!(scratch.requests[which], request, "{line}"),
+                            (Ok(which), Some(Ok((_, request)))) => {
+                                assert_eq!(scratch.requests[which], request, "{line}")
+                            }
                             (Err(errors), Some(Err(slow))) => assert_eq!(errors, slow, "{line}"),
-                            (Err(errors), None) => assert_eq!(errors[0].code.code, "R004", "{line}"),
+                            (Err(errors), None) => {
+                                assert_eq!(errors[0].code.code, "R004", "{line}")
+                            }
                             (decoded, slow) => panic!("{line}: {decoded:?} against {slow:?}"),
                         }
                     }

@@ -186,6 +186,7 @@ impl Request {
     }
 
     /// Sets a fact to a value already of its type (used by case splits).
+    #[inline]
     pub fn assume(&mut self, fact: FactId, value: Value) {
         if let (Some(slot), Some(origin)) = (
             self.values.get_mut(fact.index()),
@@ -210,6 +211,58 @@ impl Request {
         ) {
             (Some(slot), Some(o)) => (std::mem::replace(slot, value), std::mem::replace(o, origin)),
             _ => (None, Origin::Unknown),
+        }
+    }
+
+    /// Sets a boolean fact by id ([`Request::set_value`] without building a [`Value`]).
+    #[inline]
+    pub fn set_bool(
+        &mut self,
+        policy: &Policy,
+        fact: FactId,
+        value: bool,
+    ) -> Result<(), RequestError> {
+        match policy.facts.get(fact.index()).map(|f| &f.ty) {
+            Some(Type::Bool) => {
+                self.assume(fact, Value::Bool(value));
+                Ok(())
+            }
+            _ => self.set_value(policy, fact, Value::Bool(value)),
+        }
+    }
+
+    /// Sets a number fact by id; the number must be finite.
+    #[inline]
+    pub fn set_number(
+        &mut self,
+        policy: &Policy,
+        fact: FactId,
+        value: f64,
+    ) -> Result<(), RequestError> {
+        match policy.facts.get(fact.index()).map(|f| &f.ty) {
+            Some(Type::Number) if value.is_finite() => {
+                self.assume(fact, Value::Number(value));
+                Ok(())
+            }
+            _ => self.set_value(policy, fact, Value::Number(value)),
+        }
+    }
+
+    /// Sets an enumeration fact by id to the member of this index (resolve it once with
+    /// [`Policy::member_index`]).
+    #[inline]
+    pub fn set_member(
+        &mut self,
+        policy: &Policy,
+        fact: FactId,
+        member: u8,
+    ) -> Result<(), RequestError> {
+        match policy.facts.get(fact.index()).map(|f| &f.ty) {
+            Some(Type::Enum(members)) if usize::from(member) < members.len() => {
+                self.assume(fact, Value::Enum(member));
+                Ok(())
+            }
+            _ => self.set_value(policy, fact, Value::Enum(member)),
         }
     }
 
@@ -526,6 +579,15 @@ impl Policy {
     pub fn member_value(&self, fact: FactId, name: &str) -> Option<Value> {
         match &self.facts.get(fact.index())?.ty {
             Type::Enum(members) => member_index(members, name).map(Value::Enum),
+            _ => None,
+        }
+    }
+
+    /// The index of an enumeration fact's member, if it is one (resolve it once and set it
+    /// with [`Request::set_member`]).
+    pub fn member_index(&self, fact: FactId, name: &str) -> Option<u8> {
+        match &self.facts.get(fact.index())?.ty {
+            Type::Enum(members) => member_index(members, name),
             _ => None,
         }
     }

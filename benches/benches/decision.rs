@@ -242,7 +242,7 @@ fn scale(c: &mut Criterion) {
         let dir = scale::temp_dir(n);
         let path = scale::write(&dir, n).expect("the generated policy is written");
         group.bench_function(format!("load_{n}"), |b| {
-            b.iter(|| juris::Engine::load(&[black_box(&path)]).expect("the generated policy loads"))
+            b.iter(|| scale::load(black_box(&path)).expect("the generated policy loads"))
         });
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -27,7 +27,7 @@ fn child(n: usize) {
     let path = scale::write(&dir, n).expect("the generated policy is written");
     let before = status_kb("VmRSS:").unwrap_or(0);
     let start = Instant::now();
-    let engine = juris::Engine::load(&[&path]).expect("the generated policy loads");
+    let engine = scale::load(&path).expect("the generated policy loads");
     let time = start.elapsed();
     let after = status_kb("VmRSS:").unwrap_or(0);
     let peak = status_kb("VmHWM:").unwrap_or(0);

@@ -47,8 +47,8 @@ pub struct JurisEngine {
     /// The request every transfer starts from: actor, action, recipient (and for the full
     /// policy the notice, safeguards and agreement) already set.
     template: Request,
-    /// `data`'s member for each element, indexed like [`Element::ALL`].
-    elements: Vec<Value>,
+    /// `data`'s member index for each element, indexed like [`Element::ALL`].
+    elements: Vec<u8>,
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -100,8 +100,12 @@ impl JurisEngine {
         }
         let elements = Element::ALL
             .iter()
-            .map(|e| member("data", e.as_str()))
-            .collect::<Result<Vec<Value>>>()?;
+            .map(|e| {
+                policy
+                    .member_index(facts.data, e.as_str())
+                    .ok_or(format!("`{e}` is not a member of `data`"))
+            })
+            .collect::<Result<Vec<u8>>>()?;
         Ok(JurisEngine {
             engine,
             policy,
@@ -142,33 +146,25 @@ impl JurisEngine {
     pub fn fill(&self, req: &TransferRequest, request: &mut Request) {
         let f = &self.facts;
         let p = &self.policy;
-        // The values are of the facts' types by construction; `set_value` checks anyway.
+        // The values are of the facts' types by construction; the setters check anyway.
         let element = self
             .elements
             .get(req.element as usize)
-            .cloned()
-            .unwrap_or(Value::Enum(0));
-        let _ = request.set_value(p, f.data, element);
-        let _ = request.set_value(p, f.usage_amw, Value::Number(req.usage_amw));
-        let _ = request.set_value(p, f.opted_in, Value::Bool(req.opted_in));
-        let _ = request.set_value(p, f.password_protected, Value::Bool(req.password_protected));
-        let _ = request.set_value(
+            .copied()
+            .unwrap_or(0);
+        let _ = request.set_member(p, f.data, element);
+        let _ = request.set_number(p, f.usage_amw, req.usage_amw);
+        let _ = request.set_bool(p, f.opted_in, req.opted_in);
+        let _ = request.set_bool(p, f.password_protected, req.password_protected);
+        let _ = request.set_bool(
             p,
             f.requested_no_third_party_sharing,
-            Value::Bool(req.requested_no_third_party_sharing),
+            req.requested_no_third_party_sharing,
         );
-        let _ = request.set_value(
-            p,
-            f.requested_no_transfer,
-            Value::Bool(req.requested_no_transfer),
-        );
-        let _ = request.set_value(p, f.written_consent, Value::Bool(req.written_consent));
+        let _ = request.set_bool(p, f.requested_no_transfer, req.requested_no_transfer);
+        let _ = request.set_bool(p, f.written_consent, req.written_consent);
         if let Some(unmetered) = f.unmetered {
-            let _ = request.set_value(
-                p,
-                unmetered,
-                Value::Bool(req.element == Element::ContractedKwh),
-            );
+            let _ = request.set_bool(p, unmetered, req.element == Element::ContractedKwh);
         }
     }
 
