@@ -4,7 +4,7 @@
 //! missing, never guessed.
 
 use crate::engine::Engine;
-use crate::eval::{self, Case, CaseValue, Decision, Outcome};
+use crate::eval::{self, CaseValue, Decision, Outcome};
 use crate::ir::{Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
@@ -386,49 +386,18 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
     if let Some(settled) = eval::same_outcome(groups.iter().map(|(_, d)| d)) {
         return settled;
     }
-    let mut cases = Vec::new();
-    for (mask, d) in groups {
-        let value = if mask.count_ones() == 1 {
-            CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
-        } else {
-            CaseValue::Members(mask)
-        };
-        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
-            for mut c in d.cases {
-                c.when.insert(0, (fact, value.clone()));
-                cases.push(c);
-            }
-        } else {
-            cases.push(Case {
-                when: vec![(fact, value)],
-                outcome: d.outcome,
-                cites: d.cites,
-                obligations: d.obligations,
-            });
-        }
-    }
-    let mut depends_on: Vec<FactId> = Vec::new();
-    let mut cites = Vec::new();
-    for c in &cases {
-        for (f, _) in &c.when {
-            if !depends_on.contains(f) {
-                depends_on.push(*f);
-            }
-        }
-        for l in &c.cites {
-            if !cites.contains(l) {
-                cites.push(*l);
-            }
-        }
-    }
-    Decision {
-        outcome: Outcome::Undetermined,
-        cites,
-        obligations: Vec::new(),
-        depends_on,
-        cases,
-        trace: None,
-    }
+    let groups = groups
+        .into_iter()
+        .map(|(mask, d)| {
+            let value = if mask.count_ones() == 1 {
+                CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
+            } else {
+                CaseValue::Members(mask)
+            };
+            (value, d)
+        })
+        .collect();
+    eval::undetermined_by(fact, groups)
 }
 
 /// The question's own alternative `fact` does not matter here: go on with the rest.

@@ -146,7 +146,12 @@ pub(super) fn decide_split(
             return settled;
         }
     }
-    let groups = group(compiled, fact, subs);
+    undetermined_by(fact, group(compiled, fact, subs))
+}
+
+/// The undetermined decision whose cases are, for each group of values of `fact`, the
+/// decision under those values (its own cases nested under them).
+pub(crate) fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
     let mut cases = Vec::new();
     for (value, d) in groups {
         if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
