@@ -110,6 +110,32 @@ pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
+/// The words of the language (the grammar's `reserved`). None of them can be a name (the
+/// first segment of a fact's name, a member, a definition). The grammar refuses them where a
+/// condition or a value is expected; [`name`] refuses them everywhere else.
+pub const RESERVED: [&str; 20] = [
+    "and",
+    "or",
+    "not",
+    "is",
+    "when",
+    "unless",
+    "cites",
+    "overrides",
+    "obligation",
+    "required",
+    "permitted",
+    "prohibited",
+    "true",
+    "false",
+    "provision",
+    "define",
+    "test",
+    "expect",
+    "contains",
+    "only",
+];
+
 /// Resumes parsing after an error at each following item start, collecting further errors.
 fn recover(text: &str, mut after: usize, diagnostics: &mut Vec<Diagnostic>) {
     const MAX_ERRORS: usize = 50;
@@ -158,6 +184,17 @@ fn next_item_start(text: &str, offset: usize) -> Option<usize> {
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
     let text = pair.as_str();
+    // Most pairs end in a token. Trailing trivia is one maximal run of blanks and comments,
+    // and a comment in it is followed by the newline that ends it — so a pair that does not
+    // end in a blank ends in a token, unless it runs to the end of the input.
+    if text
+        .as_bytes()
+        .last()
+        .is_some_and(|b| !b.is_ascii_whitespace())
+        && s.end() < pair.get_input().len()
+    {
+        return Span::new(s.start(), s.end());
+    }
     let mut end = text.len();
     loop {
         let trimmed = text[..end].trim_end();
@@ -191,6 +228,26 @@ fn comment_start(line: &str) -> Option<usize> {
 
 fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {
     Spanned::new(pair.as_str().to_string(), span(pair))
+}
+
+/// Lowers an `ident` or a `path`, refusing a reserved word (see [`RESERVED`]).
+fn name(pair: &Pair<Rule>) -> Lowered<Spanned<String>> {
+    let text = pair.as_str();
+    let first = text.split('.').next().unwrap_or_default();
+    if RESERVED.contains(&first) {
+        let start = pair.as_span().start();
+        return Err(Diagnostic::new(
+            &code::syntax_error,
+            format!("`{first}` is a word of the language, not a name"),
+            Span::new(start, start + first.len()),
+        )
+        .label("reserved word")
+        .help(format!(
+            "rename it, e.g. `{first}_`: the words of the language are listed under \
+             Vocabulary in docs/language.md"
+        )));
+    }
+    Ok(spanned_str(pair))
 }
 
 /// An internal error: the grammar produced a tree the lowering did not expect. This is a
@@ -335,18 +392,19 @@ fn lower_fact(pair: Pair<Rule>) -> Lowered<Fact> {
     let mut meaning = None;
     for p in pair.into_inner() {
         match p.as_rule() {
-            Rule::path => name = Some(spanned_str(&p)),
+            Rule::path => name = Some(self::name(&p)?),
             Rule::bool_type => ty = Some(FactType::Bool(span(&p))),
             Rule::number_type => ty = Some(FactType::Number(span(&p))),
             Rule::date_type => ty = Some(FactType::Date(span(&p))),
             Rule::text_type => ty = Some(FactType::Text(span(&p))),
-            Rule::enum_type => ty = Some(FactType::Enum(lower_members(p.clone()), span(&p))),
+            Rule::enum_type => ty = Some(FactType::Enum(lower_members(p.clone())?, span(&p))),
             Rule::set_type => {
                 let s = span(&p);
                 let members = p
                     .into_inner()
                     .find(|q| q.as_rule() == Rule::enum_type)
                     .map(lower_members)
+                    .transpose()?
                     .unwrap_or_default();
                 ty = Some(FactType::Set(members, s));
             }
@@ -373,10 +431,10 @@ fn lower_fact(pair: Pair<Rule>) -> Lowered<Fact> {
     }
 }
 
-fn lower_members(pair: Pair<Rule>) -> Vec<Spanned<String>> {
+fn lower_members(pair: Pair<Rule>) -> Lowered<Vec<Spanned<String>>> {
     pair.into_inner()
         .filter(|p| p.as_rule() == Rule::ident)
-        .map(|p| spanned_str(&p))
+        .map(|p| name(&p))
         .collect()
 }
 
@@ -384,7 +442,7 @@ fn lower_members(pair: Pair<Rule>) -> Vec<Spanned<String>> {
 fn lower_value(pair: Pair<Rule>) -> Lowered<Value> {
     let at = span(&pair);
     match pair.as_rule() {
-        Rule::set_literal => Ok(Value::Set(lower_members(pair), at)),
+        Rule::set_literal => Ok(Value::Set(lower_members(pair)?, at)),
         Rule::literal => {
             let inner = pair
                 .into_inner()
@@ -411,7 +469,7 @@ fn lower_value(pair: Pair<Rule>) -> Lowered<Value> {
             let s = lower_string(pair);
             Ok(Value::Text(s.value, s.span))
         }
-        Rule::ident => Ok(Value::Name(pair.as_str().to_string(), at)),
+        Rule::ident => Ok(Value::Name(name(&pair)?.value, at)),
         _ => Err(malformed(at, "value")),
     }
 }
@@ -447,7 +505,7 @@ fn lower_definition(pair: Pair<Rule>) -> Lowered<Definition> {
     let mut meaning = None;
     for p in pair.into_inner() {
         match p.as_rule() {
-            Rule::ident => name = Some(spanned_str(&p)),
+            Rule::ident => name = Some(self::name(&p)?),
             Rule::expr => body = Some(expr::lower_expr(p)?),
             Rule::cite => cite = Some(lower_cite(p)?),
             Rule::string => meaning = Some(lower_string(p)),
@@ -690,8 +748,8 @@ fn lower_test(pair: Pair<Rule>) -> Lowered<Test> {
                 let mut inner = p.into_inner();
                 let fact = inner
                     .next()
-                    .map(|q| spanned_str(&q))
-                    .ok_or_else(|| malformed(g_at, "given"))?;
+                    .map(|q| self::name(&q))
+                    .ok_or_else(|| malformed(g_at, "given"))??;
                 let value = inner.next().ok_or_else(|| malformed(g_at, "given"))?;
                 given.push((fact, lower_value(value)?));
             }
@@ -738,8 +796,8 @@ fn lower_expectation(pair: Pair<Rule>) -> Lowered<Expectation> {
                 depends_on = Some(
                     p.into_inner()
                         .filter(|q| q.as_rule() == Rule::path)
-                        .map(|q| spanned_str(&q))
-                        .collect(),
+                        .map(|q| name(&q))
+                        .collect::<Lowered<Vec<_>>>()?,
                 )
             }
             _ => {}

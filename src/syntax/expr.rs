@@ -1,8 +1,9 @@
 //! Conditions: the one Pratt table for operator precedence (`not` binds tightest, then
 //! `and`, then `or`), and the lowering of operands.
 
-use super::{lower_value, malformed, span, spanned_str, Lowered, Rule};
-use crate::ast::{CompareOp, Expr};
+use super::{lower_value, malformed, name, span, Lowered, Rule};
+use crate::ast::{CompareOp, Expr, Spanned};
+use crate::source::Span;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::OnceLock;
@@ -55,16 +56,26 @@ fn lower_operand(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
     let at = span(&pair);
     match pair.as_rule() {
         Rule::expr => lower_nested(pair, depth),
-        Rule::truth => {
-            let path = pair
-                .into_inner()
+        Rule::predicate => {
+            let mut inner = pair.into_inner();
+            let fact = inner
                 .next()
-                .ok_or_else(|| malformed(at, "name"))?;
-            Ok(Expr::Name(spanned_str(&path)))
+                .map(|p| name(&p))
+                .ok_or_else(|| malformed(at, "name"))??;
+            match inner.next() {
+                None => Ok(Expr::Name(fact)),
+                Some(test) => lower_test_of(fact, test, at),
+            }
         }
+        _ => Err(malformed(at, "condition")),
+    }
+}
+
+/// Lowers what a predicate says of its `fact`: a comparison, membership or containment.
+fn lower_test_of(fact: Spanned<String>, pair: Pair<Rule>, at: Span) -> Lowered<Expr> {
+    match pair.as_rule() {
         Rule::comparison => {
             let mut inner = pair.into_inner();
-            let fact = inner.next().map(|p| spanned_str(&p));
             let op = inner.next().map(|p| match p.as_str() {
                 "<" => CompareOp::Lt,
                 "<=" => CompareOp::Le,
@@ -74,8 +85,8 @@ fn lower_operand(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
                 _ => CompareOp::Ne,
             });
             let value = inner.next().map(lower_value).transpose()?;
-            match (fact, op, value) {
-                (Some(fact), Some(op), Some(value)) => Ok(Expr::Compare {
+            match (op, value) {
+                (Some(op), Some(value)) => Ok(Expr::Compare {
                     fact,
                     op,
                     value,
@@ -85,12 +96,10 @@ fn lower_operand(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
             }
         }
         Rule::membership => {
-            let mut fact = None;
             let mut negated = false;
             let mut value = None;
             for p in pair.into_inner() {
                 match p.as_rule() {
-                    Rule::path => fact = Some(spanned_str(&p)),
                     Rule::negation => negated = true,
                     Rule::one_of => {
                         let set = p
@@ -103,29 +112,29 @@ fn lower_operand(pair: Pair<Rule>, depth: usize) -> Lowered<Expr> {
                     _ => {}
                 }
             }
-            match (fact, value) {
-                (Some(fact), Some(value)) => Ok(Expr::Is {
+            match value {
+                Some(value) => Ok(Expr::Is {
                     fact,
                     negated,
                     value,
                     span: at,
                 }),
-                _ => Err(malformed(at, "membership test")),
+                None => Err(malformed(at, "membership test")),
             }
         }
         Rule::containment => {
-            let mut inner = pair
+            let member = pair
                 .into_inner()
-                .filter(|p| p.as_rule() != Rule::kw_contains);
-            let fact = inner.next().map(|p| spanned_str(&p));
-            let member = inner.next().map(|p| spanned_str(&p));
-            match (fact, member) {
-                (Some(fact), Some(member)) => Ok(Expr::Contains {
+                .find(|p| p.as_rule() == Rule::ident)
+                .map(|p| name(&p))
+                .transpose()?;
+            match member {
+                Some(member) => Ok(Expr::Contains {
                     fact,
                     member,
                     span: at,
                 }),
-                _ => Err(malformed(at, "contains")),
+                None => Err(malformed(at, "contains")),
             }
         }
         _ => Err(malformed(at, "condition")),
