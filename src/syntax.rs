@@ -110,31 +110,34 @@ pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
-/// The words of the language (the grammar's `reserved`). None of them can be a name (the
-/// first segment of a fact's name, a member, a definition). The grammar refuses them where a
-/// condition or a value is expected; [`name`] refuses them everywhere else.
-pub const RESERVED: [&str; 20] = [
-    "and",
-    "or",
-    "not",
-    "is",
-    "when",
-    "unless",
-    "cites",
-    "overrides",
-    "obligation",
-    "required",
-    "permitted",
-    "prohibited",
-    "true",
-    "false",
-    "provision",
-    "define",
-    "test",
-    "expect",
-    "contains",
-    "only",
-];
+/// Whether `word` is a word of the language (the grammar's `reserved`). None of them can be
+/// a name (the first segment of a fact's name, a member, a definition). The grammar refuses
+/// them where a condition or a value is expected; [`name`] refuses them everywhere else.
+pub fn is_reserved(word: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "or"
+            | "not"
+            | "is"
+            | "when"
+            | "unless"
+            | "cites"
+            | "overrides"
+            | "obligation"
+            | "required"
+            | "permitted"
+            | "prohibited"
+            | "true"
+            | "false"
+            | "provision"
+            | "define"
+            | "test"
+            | "expect"
+            | "contains"
+            | "only"
+    )
+}
 
 /// Resumes parsing after an error at each following item start, collecting further errors.
 fn recover(text: &str, mut after: usize, diagnostics: &mut Vec<Diagnostic>) {
@@ -230,11 +233,11 @@ fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {
     Spanned::new(pair.as_str().to_string(), span(pair))
 }
 
-/// Lowers an `ident` or a `path`, refusing a reserved word (see [`RESERVED`]).
+/// Lowers an `ident` or a `path`, refusing a reserved word (see [`is_reserved`]).
 fn name(pair: &Pair<Rule>) -> Lowered<Spanned<String>> {
     let text = pair.as_str();
     let first = text.split('.').next().unwrap_or_default();
-    if RESERVED.contains(&first) {
+    if is_reserved(first) {
         let start = pair.as_span().start();
         return Err(Diagnostic::new(
             &code::syntax_error,
@@ -284,11 +287,14 @@ fn lower_file(pair: Pair<Rule>) -> Lowered<File> {
 
 fn lower_string(pair: Pair<Rule>) -> Spanned<String> {
     let at = span(&pair);
-    let raw = pair
-        .into_inner()
-        .next()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
+    let quoted = pair.as_str();
+    let raw = quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted);
+    if !raw.contains('\\') {
+        return Spanned::new(raw.to_string(), at);
+    }
     let mut value = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
