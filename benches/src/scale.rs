@@ -5,8 +5,6 @@
 //! Provision `(i)` decides when an actor, an action and an item of data (enumerations of
 //! 8, 6 and 64 members) and one of 32 flags say so; every fifth has two subsections, every
 //! seventh compares a number, every tenth is an exception to the provision before it.
-//! Names are short so that 10,000 provisions (about 700 kB) stay within the parser's work
-//! limit (`S002`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,10 +15,11 @@ const ACTIONS: usize = 6;
 const DATA: usize = 64;
 const FLAGS: usize = 32;
 
-/// The most provisions one generated file holds: the parser's work limit (`S002`) refuses
-/// a single file of 10,000 (about 700 kB), so larger sizes are split into instruments of
-/// this many provisions each (`GEN 1-1`, `GEN 2-1`, …, one jurisdiction each).
-pub const PER_FILE: usize = 2_000;
+/// The most provisions one generated file holds. The statute text's parser reads a
+/// subsection number of at most four digits (`(9999)`; a longer one in parentheses is more
+/// likely a year), so 10,000 provisions are two instruments of 5,000 (`GEN 1-1`, `GEN 2-1`,
+/// one jurisdiction each), two files of about 350 kB.
+pub const PER_FILE: usize = 5_000;
 
 /// The policy file and its statute text for instrument `k` (from 1) of `n` provisions.
 pub fn generate(k: usize, n: usize) -> (String, String) {
@@ -147,5 +146,21 @@ mod tests {
         let engine = engine.unwrap();
         assert_eq!(engine.policies()[0].nodes.len(), 50 + 2 * 10);
         assert_eq!(super::leaves(&engine), 50 - 10 + 2 * 10);
+    }
+
+    /// One file of 9,999 provisions (about 700 kB) is within the parser's work limit, which
+    /// grows with the size of the input.
+    #[test]
+    fn a_file_of_9999_provisions_loads() {
+        let dir = super::temp_dir(9_999);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (policy, text) = super::generate(1, 9_999);
+        assert!(policy.len() > 650_000, "{} bytes", policy.len());
+        std::fs::write(dir.join("gen1.juris"), policy).unwrap();
+        std::fs::write(dir.join("gen1.txt"), text).unwrap();
+        let engine = super::load(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let engine = engine.unwrap();
+        assert_eq!(engine.policies()[0].nodes.len(), 9_999 + 2 * 1_999);
     }
 }
