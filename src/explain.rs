@@ -91,6 +91,8 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         .map(|&(l, by)| (view(l, None), policy.cite_of(by).to_string()))
         .collect();
     let mut near_misses = Vec::new();
+    // The request with only its given enumeration values, made once if needed.
+    let mut given_members: Option<Request> = None;
     if matches!(
         decision.outcome,
         Outcome::Required | Outcome::Permitted | Outcome::Prohibited | Outcome::NotAddressed
@@ -132,7 +134,8 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
             // A provision about another item of the question (another `data`, another
             // `action`) is not a near miss: it is about something else. It is when the
             // enumeration values the request gives make the clause false on their own.
-            if false_on_given_members(policy, request, conjunct.expr) {
+            let members = given_members.get_or_insert_with(|| given_members_only(policy, request));
+            if eval::eval_expr(policy, members, conjunct.expr) == Tri::False {
                 continue;
             }
             let clause = ClauseValue {
@@ -199,7 +202,7 @@ fn provision_view(
         title,
         effect: effect.unwrap_or(l.effect),
         source: format!("{}:{line}", policy.source.name()),
-        statute: policy.quote(&node.cite),
+        statute: policy.quote(&node.cite).map(str::to_string),
         conditions: l
             .conjuncts
             .iter()
@@ -227,17 +230,17 @@ pub fn clause_text(policy: &Policy, span: crate::source::Span) -> String {
         .join(" ")
 }
 
-/// Whether a condition is false on the enumeration values the request gives alone, every
-/// other fact unknown.
-fn false_on_given_members(policy: &Policy, request: &Request, e: ExprId) -> bool {
+/// The request with only the enumeration values it gives, every other fact unknown: a
+/// condition false on it is false because of what the request is about.
+fn given_members_only(policy: &Policy, request: &Request) -> Request {
     let mut members = request.clone();
     for (i, fact) in policy.facts.iter().enumerate() {
         let id = FactId(i as u32);
         if !(matches!(fact.ty, Type::Enum(_)) && request.origin(id) == Origin::Given) {
-            let _ = members.unset(policy, &fact.name);
+            members.replace(id, None, Origin::Unknown);
         }
     }
-    eval::eval_expr(policy, &members, e) == Tri::False
+    members
 }
 
 /// The facts a condition reads (through definitions too), in order.

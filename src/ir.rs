@@ -451,7 +451,7 @@ impl Policy {
     }
 
     /// The statute sentence a cite encodes, with its ancestors' lead-in, if found.
-    pub fn quote(&self, cite: &Cite) -> Option<String> {
+    pub fn quote(&self, cite: &Cite) -> Option<&str> {
         cite.subsection.map(|s| self.statute.text.quote(s))
     }
 }

@@ -3,13 +3,16 @@
 //! A [`SourceFile`] holds a file's display name and its text once (shared); a [`Span`] is a
 //! small `Copy` byte range into it, converted to miette's type only at the edge.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A file of policy text, a statute text or a request, with the name it is shown under.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     name: Arc<str>,
     text: Arc<str>,
+    /// Where each line starts, made on first use (explanations locate provisions on every
+    /// decision); shared by clones.
+    line_starts: Arc<OnceLock<Vec<usize>>>,
 }
 
 impl SourceFile {
@@ -18,6 +21,7 @@ impl SourceFile {
         SourceFile {
             name: Arc::from(name.into()),
             text: Arc::from(text.into()),
+            line_starts: Arc::default(),
         }
     }
 
@@ -39,10 +43,15 @@ impl SourceFile {
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(offset, |n| offset - n - 1) + 1;
-        (line, col)
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        // The last line starting at or before `offset` (the first always starts at 0).
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let start = starts.get(line - 1).copied().unwrap_or(0);
+        (line, offset - start + 1)
     }
 
     /// The file as miette source code.
@@ -95,5 +104,31 @@ impl From<Span> for miette::SourceSpan {
             (span.start as usize).into(),
             (span.end - span.start) as usize,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    /// Lines and columns from the line index agree with counting newlines, at every offset,
+    /// with and without a final newline, and past the end.
+    #[test]
+    fn line_col_agrees_with_counting() {
+        for text in ["", "\n", "a", "ab\ncd\n\nefg", "policy\n  x\n", "é\nü\n"] {
+            let file = SourceFile::new("t", text);
+            for offset in 0..=text.len() + 2 {
+                let clamped = offset.min(text.len());
+                let before = &text.as_bytes()[..clamped];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let col = clamped
+                    - before
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |n| n + 1)
+                    + 1;
+                assert_eq!(file.line_col(offset), (line, col), "{text:?} at {offset}");
+            }
+        }
     }
 }

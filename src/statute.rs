@@ -23,6 +23,7 @@
 //! simply left out of the tree.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Index of a subsection in a `StatuteText`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,6 +81,9 @@ pub struct StatuteText {
     subsections: Vec<Subsection>,
     /// The top-level units, in document order.
     roots: Vec<SubsectionId>,
+    /// Each subsection's [`quote`](StatuteText::quote), made on first use: explanations quote
+    /// on every decision.
+    quotes: OnceLock<Vec<String>>,
 }
 
 /// The five kinds of label; nesting follows the order in which kinds appear.
@@ -204,7 +208,17 @@ impl StatuteText {
 
     /// The lead-in sentences of all ancestors followed by this one's own text, e.g. for (3)(a):
     /// "An electric company may not transfer to the Administrator: Social security numbers,"
-    pub fn quote(&self, id: SubsectionId) -> String {
+    /// (empty for an id that does not belong to the text).
+    pub fn quote(&self, id: SubsectionId) -> &str {
+        let quotes = self.quotes.get_or_init(|| {
+            (0..self.subsections.len())
+                .map(|i| self.make_quote(SubsectionId(i as u32)))
+                .collect()
+        });
+        quotes.get(id.0 as usize).map_or("", String::as_str)
+    }
+
+    fn make_quote(&self, id: SubsectionId) -> String {
         let mut chain = vec![id];
         let mut current = self.get(id).parent;
         // The parent chain is acyclic by construction; the bound only guards it.
@@ -800,6 +814,7 @@ impl<'a> Builder<'a> {
             title,
             subsections: nodes,
             roots,
+            quotes: OnceLock::new(),
         }
     }
 }
