@@ -354,8 +354,7 @@ impl<'e> Decoder<'e> {
             summary.outcomes[i] += 1;
         }
         if self.explain {
-            let json = crate::explain::to_json(codec.policy, decision, request);
-            let _ = serde_json::to_writer(&mut *out, &json);
+            let _ = crate::explain::write_json(&mut *out, codec.policy, decision, request);
             out.push(b'\n');
         } else {
             codec.write(out, decision);

@@ -18,6 +18,7 @@ use crate::ast::EffectKind;
 use crate::eval::{self, Decision, Outcome, Tri};
 use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
+use serde::Serialize;
 use serde_json::{json, Value as Json};
 
 pub mod human;
@@ -297,25 +298,6 @@ fn tri_json(t: Tri) -> Json {
     }
 }
 
-fn clause_json(c: &ClauseValue) -> Json {
-    json!({"condition": c.text, "value": tri_json(c.value)})
-}
-
-fn provision_json(p: &ProvisionView) -> Json {
-    let mut v = json!({
-        "cite": p.cite,
-        "title": p.title,
-        "effect": effect_name(p.effect),
-        "source": p.source,
-        "statute": p.statute,
-        "conditions": p.conditions.iter().map(clause_json).collect::<Vec<_>>(),
-    });
-    if let (Some(o), Some(map)) = (&p.only_if, v.as_object_mut()) {
-        map.insert("only_if".to_string(), clause_json(o));
-    }
-    v
-}
-
 /// The obligations of a decision, as the contract writes them.
 pub fn obligations_json(policy: &Policy, obligations: &[u32]) -> Json {
     Json::Array(
@@ -337,56 +319,193 @@ pub fn fact_value_json(policy: &Policy, request: &Request, fact: FactId) -> Json
 
 /// The decision as the contract's JSON object, with the explanation.
 pub fn to_json(policy: &Policy, decision: &Decision, request: &Request) -> Json {
-    let explanation = explain(policy, decision, request);
-    let cites: Vec<&str> = decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
-    let cases: Vec<Json> = decision
-        .cases
-        .iter()
-        .map(|c| {
-            let when: serde_json::Map<String, Json> = c
-                .when
+    serde_json::to_value(DecisionJson::new(policy, decision, request)).unwrap_or(Json::Null)
+}
+
+/// Writes the decision as the contract's JSON object, with the explanation, on one line:
+/// the bytes of `serde_json::to_writer(to_json(…))`, without building the JSON value first
+/// (`juris batch --explain` writes one per request).
+pub fn write_json(
+    out: &mut impl std::io::Write,
+    policy: &Policy,
+    decision: &Decision,
+    request: &Request,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &DecisionJson::new(policy, decision, request))
+}
+
+// The contract's JSON, typed. Fields are declared in alphabetical order: the order
+// `serde_json::Value` (a sorted map) writes them in, so that both ways give the same bytes.
+
+#[derive(Serialize)]
+struct DecisionJson<'a> {
+    cases: Vec<CaseJson<'a>>,
+    cites: Vec<&'a str>,
+    decision: &'static str,
+    depends_on: Vec<&'a str>,
+    explanation: ExplanationJson<'a>,
+    obligations: Vec<ObligationJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CaseJson<'a> {
+    cites: Vec<&'a str>,
+    decision: &'static str,
+    obligations: Vec<ObligationJson<'a>>,
+    when: std::collections::BTreeMap<&'a str, Json>,
+}
+
+#[derive(Serialize)]
+struct ObligationJson<'a> {
+    cite: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ExplanationJson<'a> {
+    deciding: Vec<ProvisionJson>,
+    facts: Vec<FactJson<'a>>,
+    jurisdiction: &'a str,
+    near_misses: Vec<NearMissJson>,
+    overridden: Vec<OverriddenJson>,
+    policy: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProvisionJson {
+    cite: String,
+    conditions: Vec<ClauseJson>,
+    effect: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    only_if: Option<ClauseJson>,
+    source: String,
+    statute: Option<String>,
+    title: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClauseJson {
+    condition: String,
+    value: Json,
+}
+
+#[derive(Serialize)]
+struct NearMissJson {
+    cite: String,
+    effect: &'static str,
+    failed: ClauseJson,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct OverriddenJson {
+    by: String,
+    cite: String,
+    effect: &'static str,
+    source: String,
+}
+
+#[derive(Serialize)]
+struct FactJson<'a> {
+    fact: &'a str,
+    origin: &'static str,
+    value: Json,
+}
+
+impl<'a> DecisionJson<'a> {
+    fn new(policy: &'a Policy, decision: &Decision, request: &Request) -> Self {
+        let explanation = explain(policy, decision, request);
+        let cites = |leaves: &[LeafId]| leaves.iter().map(|&l| policy.cite_of(l)).collect();
+        let obligations = |ids: &[u32]| {
+            ids.iter()
+                .filter_map(|&o| policy.obligations.get(o as usize))
+                .map(|o| ObligationJson {
+                    cite: &o.cite.full,
+                    text: &o.text,
+                })
+                .collect()
+        };
+        let clause = |c: ClauseValue| ClauseJson {
+            condition: c.text,
+            value: tri_json(c.value),
+        };
+        DecisionJson {
+            cases: decision
+                .cases
                 .iter()
-                .map(|(f, v)| (policy.fact(*f).name.clone(), v.to_json(policy, *f)))
-                .collect();
-            json!({
-                "when": when,
-                "decision": c.outcome.as_str(),
-                "cites": c.cites.iter().map(|&l| policy.cite_of(l)).collect::<Vec<_>>(),
-                "obligations": obligations_json(policy, &c.obligations),
-            })
-        })
-        .collect();
-    let facts: Vec<Json> = explanation
-        .facts
-        .iter()
-        .map(|(f, origin)| {
-            json!({
-                "fact": policy.fact(*f).name,
-                "value": fact_value_json(policy, request, *f),
-                "origin": match origin { Origin::Given => "given", Origin::Default => "default", Origin::Unknown => "unknown" },
-            })
-        })
-        .collect();
-    json!({
-        "decision": decision.outcome.as_str(),
-        "cites": cites,
-        "obligations": obligations_json(policy, &decision.obligations),
-        "depends_on": decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
-        "cases": cases,
-        "explanation": {
-            "policy": policy.citation,
-            "title": policy.title,
-            "jurisdiction": policy.jurisdiction,
-            "deciding": explanation.deciding.iter().map(provision_json).collect::<Vec<_>>(),
-            "overridden": explanation.overridden.iter().map(|(p, by)| json!({
-                "cite": p.cite, "effect": effect_name(p.effect), "by": by, "source": p.source,
-            })).collect::<Vec<_>>(),
-            "near_misses": explanation.near_misses.iter().map(|(p, c)| json!({
-                "cite": p.cite, "effect": effect_name(p.effect), "source": p.source, "failed": clause_json(c),
-            })).collect::<Vec<_>>(),
-            "facts": facts,
+                .map(|c| CaseJson {
+                    cites: cites(&c.cites),
+                    decision: c.outcome.as_str(),
+                    obligations: obligations(&c.obligations),
+                    when: c
+                        .when
+                        .iter()
+                        .map(|(f, v)| (policy.fact(*f).name.as_str(), v.to_json(policy, *f)))
+                        .collect(),
+                })
+                .collect(),
+            cites: cites(&decision.cites),
+            decision: decision.outcome.as_str(),
+            depends_on: decision
+                .depends_on
+                .iter()
+                .map(|f| policy.fact(*f).name.as_str())
+                .collect(),
+            obligations: obligations(&decision.obligations),
+            explanation: ExplanationJson {
+                deciding: explanation
+                    .deciding
+                    .into_iter()
+                    .map(|p| ProvisionJson {
+                        cite: p.cite,
+                        conditions: p.conditions.into_iter().map(clause).collect(),
+                        effect: effect_name(p.effect),
+                        only_if: p.only_if.map(clause),
+                        source: p.source,
+                        statute: p.statute,
+                        title: p.title,
+                    })
+                    .collect(),
+                facts: explanation
+                    .facts
+                    .iter()
+                    .map(|&(f, origin)| FactJson {
+                        fact: &policy.fact(f).name,
+                        origin: match origin {
+                            Origin::Given => "given",
+                            Origin::Default => "default",
+                            Origin::Unknown => "unknown",
+                        },
+                        value: fact_value_json(policy, request, f),
+                    })
+                    .collect(),
+                jurisdiction: &policy.jurisdiction,
+                near_misses: explanation
+                    .near_misses
+                    .into_iter()
+                    .map(|(p, c)| NearMissJson {
+                        cite: p.cite,
+                        effect: effect_name(p.effect),
+                        failed: clause(c),
+                        source: p.source,
+                    })
+                    .collect(),
+                overridden: explanation
+                    .overridden
+                    .into_iter()
+                    .map(|(p, by)| OverriddenJson {
+                        by,
+                        cite: p.cite,
+                        effect: effect_name(p.effect),
+                        source: p.source,
+                    })
+                    .collect(),
+                policy: &policy.citation,
+                title: &policy.title,
+            },
         }
-    })
+    }
 }
 
 /// The members of an enumeration fact, for messages.

@@ -28,7 +28,8 @@
 //! `juris::Decision` (no allocation in the engine); like every engine row, the
 //! adapter then copies the citations into a `juris_bench::Decision`.
 //! `_traced` rows keep the explanation trace (computed in the same pass);
-//! `evaluate/juris_explained` also renders the explanation's JSON.
+//! `evaluate/juris_explained` also writes the explanation's JSON (`explain::write_json`, into
+//! a reused buffer, as a service answering with it would).
 //!
 //! `floor` is the hand-written Rust function; it returns its static
 //! `(Outcome, &str)` and allocates nothing, while every engine row also pays
@@ -124,10 +125,14 @@ fn evaluate(c: &mut Criterion) {
     group.bench_function("juris_explained", |b| {
         let mut cycle = Cycle::new(&built);
         let mut out = juris::Decision::default();
+        let mut json = Vec::with_capacity(4096);
         b.iter(|| {
             let request = black_box(cycle.next());
             juris.evaluate_into(request, true, &mut out);
-            juris::explain::to_json(juris.policy(), &out, request)
+            json.clear();
+            juris::explain::write_json(&mut json, juris.policy(), &out, request)
+                .expect("writes to memory");
+            json.len()
         })
     });
     group.finish();

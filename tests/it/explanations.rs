@@ -456,3 +456,31 @@ fn contract_example_5_cases_agree_with_stating_the_fact() {
         );
     }
 }
+
+/// `write_json` writes exactly the bytes of `to_json` serialized, for every test of every
+/// shipped policy and for each policy's empty request (an undetermined answer with cases):
+/// the typed writer that `juris batch --explain` uses cannot drift from the JSON value that
+/// `eval`, `ask` and the library return.
+#[test]
+fn the_explanation_writer_writes_the_json_value() {
+    let engine = Engine::load(&["policies"]).expect("the shipped policies check clean");
+    let mut compared = 0;
+    for policy in engine.policies() {
+        let empty = juris::Request::empty(policy);
+        let requests = policy.tests.iter().map(|t| &t.request).chain([&empty]);
+        for request in requests {
+            let decision = engine.decide_traced(policy, request);
+            let value = juris::explain::to_json(policy, &decision, request);
+            let mut written = Vec::new();
+            juris::explain::write_json(&mut written, policy, &decision, request)
+                .expect("writes to memory");
+            let expected = serde_json::to_vec(&value).expect("serializes");
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(&expected)
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} requests compared");
+}
