@@ -22,6 +22,7 @@
 //! Parsing never fails and never panics: text that fits none of these shapes is
 //! simply left out of the tree.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -84,6 +85,21 @@ pub struct StatuteText {
     /// Each subsection's [`quote`](StatuteText::quote), made on first use: explanations quote
     /// on every decision.
     quotes: OnceLock<Vec<String>>,
+    /// The first subsection (in document order) of each path, by [`path_key`]: the checker
+    /// resolves every cite of a policy, so finding one must not walk the whole text.
+    by_path: HashMap<String, SubsectionId>,
+}
+
+/// A path as one string, for [`StatuteText::find`]'s index (segments never hold `\u{1f}`).
+fn path_key<S: AsRef<str>>(path: &[S]) -> String {
+    let mut key = String::new();
+    for (i, segment) in path.iter().enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        key.push_str(segment.as_ref());
+    }
+    key
 }
 
 /// The five kinds of label; nesting follows the order in which kinds appear.
@@ -190,13 +206,10 @@ impl StatuteText {
         if path.is_empty() {
             return None;
         }
-        // A walk over all nodes rather than down the first matching branch, so that
-        // a text with a repeated number still finds the one that has the path.
-        self.iter()
-            .find(|(_, sub)| {
-                sub.path.len() == path.len() && sub.path.iter().zip(path).all(|(a, b)| a == b)
-            })
-            .map(|(id, _)| id)
+        // Every node is indexed by its whole path (not found by walking down the first
+        // matching branch), so that a text with a repeated number still finds the one that
+        // has the path.
+        self.by_path.get(&path_key(path)).copied()
     }
 
     /// What the subsection says, whitespace collapsed to single spaces; for a subsection with
@@ -809,12 +822,19 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let mut by_path = HashMap::with_capacity(nodes.len());
+        for (i, node) in nodes.iter().enumerate() {
+            by_path
+                .entry(path_key(&node.path))
+                .or_insert(SubsectionId(i as u32));
+        }
         StatuteText {
             text: text.to_string(),
             title,
             subsections: nodes,
             roots,
             quotes: OnceLock::new(),
+            by_path,
         }
     }
 }
