@@ -1,4 +1,5 @@
-//! Finding the comments of a policy text: the grammar's `COMMENT` is silent, so the syntax
+//! Finding the comments of a policy text: comments are part of the grammar's silent
+//! `WHITESPACE`, so the syntax
 //! tree does not hold them. A small scanner finds every `//` outside a string, with its
 //! byte offsets, and the string literals (so that a `//` inside one is not taken for a
 //! comment).
