@@ -17,8 +17,8 @@
 //!   no comments inside and fits, else as a block;
 //! - strings re-escaped; numbers, labels and cites as written (`2.0`, `§ 710.4`).
 //!
-//! Comments are not in the syntax tree (comments are part of the grammar's silent `WHITESPACE`), so they are
-//! found in the text and woven back by position: a comment stays with the line it trails
+//! Comments are not in the syntax tree (they are part of the grammar's silent
+//! `WHITESPACE`), so they are found in the text and woven back by position: a comment stays with the line it trails
 //! or the construct it precedes (see [`printer`]). Formatting is idempotent.
 //!
 //! Every formatting is verified before it is returned: the output must parse to the same

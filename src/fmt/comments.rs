@@ -1,6 +1,6 @@
-//! Finding the comments of a policy text: comments are part of the grammar's silent
-//! `WHITESPACE`, so the syntax
-//! tree does not hold them. A small scanner finds every `//` outside a string, with its
+//! Finding the comments of a policy text: they are part of the grammar's silent
+//! `WHITESPACE`, so the syntax tree does not hold them. A small scanner finds every `//`
+//! outside a string, with its
 //! byte offsets, and the string literals (so that a `//` inside one is not taken for a
 //! comment).
 
