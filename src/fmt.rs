@@ -18,8 +18,9 @@
 //! - strings re-escaped; numbers, labels and cites as written (`2.0`, `§ 710.4`).
 //!
 //! Comments are not in the syntax tree (they are part of the grammar's silent
-//! `WHITESPACE`), so they are found in the text and woven back by position: a comment stays with the line it trails
-//! or the construct it precedes (see [`printer`]). Formatting is idempotent.
+//! `WHITESPACE`), so they are found in the text and woven back by position: a comment
+//! stays with the line it trails or the construct it precedes (see [`printer`]).
+//! Formatting is idempotent.
 //!
 //! Every formatting is verified before it is returned: the output must parse to the same
 //! tree (compared through the comment-free form of both) and keep every comment, in

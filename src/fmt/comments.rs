@@ -1,8 +1,7 @@
 //! Finding the comments of a policy text: they are part of the grammar's silent
 //! `WHITESPACE`, so the syntax tree does not hold them. A small scanner finds every `//`
-//! outside a string, with its
-//! byte offsets, and the string literals (so that a `//` inside one is not taken for a
-//! comment).
+//! outside a string, with its byte offsets, and the string literals (so that a `//` inside
+//! one is not taken for a comment).
 
 /// A `// …` comment: from its `//` to the end of its line, trailing blanks left out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
