@@ -239,13 +239,16 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
     match load::load(&paths) {
         // Lint warnings are shown; only errors and denied findings fail.
         Ok(program) => lint::check_program(&program, format, io),
+        // A path that cannot be read is a usage error: exit 2, a diagnostic on standard
+        // error and nothing on standard output (as `eval` and `test` report it), not a
+        // finding of the check in its `--format`.
+        Err(files) if is_usage(&files) => {
+            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            2
+        }
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.terminal);
-            if is_usage(&files) {
-                2
-            } else {
-                1
-            }
+            1
         }
     }
 }

@@ -292,7 +292,17 @@ fn lint_sarif_is_valid_sarif_2_1_0() {
 
 #[test]
 fn check_sarif_of_errors_is_valid_too() {
-    // A policy that does not check: the errors, with no file location for a usage error.
+    // A policy that does not check: its errors, as SARIF results.
+    let run = juris(&[
+        "check",
+        "tests/it/fixtures/diagnostics/C001-misspelt-fact.juris",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(run.code, 1);
+    let log = assert_valid_sarif(&run.stdout);
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "C001", "{log:#}");
+    // A path that cannot be read is a usage error, not a finding: nothing on stdout.
     let run = juris(&[
         "check",
         "tests/fixtures/lint/nowhere.juris",
@@ -300,7 +310,8 @@ fn check_sarif_of_errors_is_valid_too() {
         "sarif",
     ]);
     assert_eq!(run.code, 2);
-    assert_valid_sarif(&run.stdout);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("U001"), "{}", run.stderr);
     let run = juris(&["check", "policies", "--format", "sarif"]);
     assert_eq!(run.code, 0);
     let log = assert_valid_sarif(&run.stdout);

@@ -34,8 +34,9 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     let paths = default_paths(args.paths);
     let files = match load::find_policies(&paths) {
         Ok(files) => files,
+        // A path that cannot be read: a usage error, on standard error (as `check` says it).
         Err(usage) => {
-            emit_findings(&usage, &[], format, io);
+            emit_diagnostics(&usage, Format::Human, io.stderr, false);
             return 2;
         }
     };

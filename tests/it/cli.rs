@@ -170,11 +170,16 @@ fn check_missing_path_is_a_usage_error() {
 
 #[test]
 fn check_missing_path_json() {
+    // A usage error, not a finding: nothing on stdout in any format, the diagnostic on
+    // stderr, exit 2.
     let out = run_cli(&["check", "policies/nowhere", "--format", "json"], "");
     assert_eq!(out.code, 2);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json[0]["code"], "U001");
-    assert_eq!(json[0]["name"], "unreadable-path");
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("U001::unreadable-path"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -190,7 +195,8 @@ fn check_folder_without_policies_is_a_usage_error() {
         "",
         2,
     );
-    assert!(out.stdout.contains("U002::no-policies"), "{}", out.stdout);
+    assert!(out.stderr.contains("U002::no-policies"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
 }
 
 // ---------------------------------------------------------------------------- eval

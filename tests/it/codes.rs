@@ -128,7 +128,11 @@ fn every_code_has_a_fixture_or_a_cli_test() {
 fn u001_unreadable_path_from_the_cli() {
     let out = run_cli(&["check", "policies/nowhere", "--format", "json"], "");
     assert_eq!(out.code, 2);
-    assert!(out.stdout.contains("\"U001\""), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("U001::unreadable-path"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -143,7 +147,7 @@ fn u002_no_policies_from_the_cli() {
         "",
     );
     assert_eq!(out.code, 2);
-    assert!(out.stdout.contains("\"U002\""), "{}", out.stdout);
+    assert!(out.stderr.contains("U002::no-policies"), "{}", out.stderr);
 }
 
 #[test]
