@@ -1,6 +1,6 @@
 //! Time and memory of load + check + compile at 100, 1,000 and 10,000 generated
-//! provisions (`juris_bench::scale`; 10,000 are five files of 2,000, the parser's work
-//! limit refusing one file of 10,000). Each size is loaded in a fresh child process, which
+//! provisions (`juris_bench::scale`; 10,000 are two files of 5,000, the statute text's
+//! numbering going to four digits). Each size is loaded in a fresh child process, which
 //! reports its resident memory (Linux `/proc/self/status`) before and after: the peak
 //! (`VmHWM`) and what the loaded engine keeps (`VmRSS`). Per provision, both should stay
 //! flat as the policy grows. (The crate forbids `unsafe`, so no counting allocator.)
