@@ -19,7 +19,7 @@ use crate::eval::{self, Decision, Outcome, Tri};
 use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
 use serde::Serialize;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 pub mod human;
 
@@ -296,17 +296,6 @@ fn tri_json(t: Tri) -> Json {
         Tri::False => Json::Bool(false),
         Tri::Unknown => Json::String("unknown".to_string()),
     }
-}
-
-/// The obligations of a decision, as the contract writes them.
-pub fn obligations_json(policy: &Policy, obligations: &[u32]) -> Json {
-    Json::Array(
-        obligations
-            .iter()
-            .filter_map(|&o| policy.obligations.get(o as usize))
-            .map(|o| json!({"text": o.text, "cite": o.cite.full}))
-            .collect(),
-    )
 }
 
 /// The value of a fact in a request, as JSON (`null` when unknown).
