@@ -440,6 +440,20 @@ impl Policy {
         &self.leaves[id.index().min(self.leaves.len().saturating_sub(1))]
     }
 
+    /// The texts the policy compares a text fact with, each once, in order of appearance
+    /// (a case split tries each of them and one text equal to none).
+    pub fn text_constants(&self, fact: FactId) -> Vec<Arc<str>> {
+        let mut constants: Vec<Arc<str>> = Vec::new();
+        for e in &self.exprs {
+            if let Expr::TextEq { fact: f, value } = e {
+                if *f == fact && !constants.contains(value) {
+                    constants.push(value.clone());
+                }
+            }
+        }
+        constants
+    }
+
     /// A fact by name.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
         self.fact_index.get(name).copied()

@@ -686,17 +686,7 @@ fn split_kind(policy: &Policy, fact: FactId, ty: &Type) -> SplitKind {
         Type::Enum(m) => SplitKind::Enum(m.len() as u32),
         Type::Number => SplitKind::Number(thresholds()),
         Type::Date => SplitKind::Date(thresholds()),
-        Type::Text => {
-            let mut constants: Vec<Arc<str>> = Vec::new();
-            for e in &policy.exprs {
-                if let Expr::TextEq { fact: f, value } = e {
-                    if *f == fact && !constants.contains(value) {
-                        constants.push(value.clone());
-                    }
-                }
-            }
-            SplitKind::Text(constants)
-        }
+        Type::Text => SplitKind::Text(policy.text_constants(fact)),
         Type::Set(_) => SplitKind::Set(policy.exprs.iter().find_map(|e| match e {
             Expr::Contains { fact: f, member } if *f == fact => Some(*member),
             _ => None,

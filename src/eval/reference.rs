@@ -5,7 +5,7 @@
 //! split clones the request per value; the trace re-evaluates every leaf and scans every
 //! pair for overrides. Slow and obviously right.
 
-use super::split::{Case, CaseValue};
+use super::split::CaseValue;
 use super::{eval_expr, leaf_applies, unknown_in, Decision, Outcome, Trace, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{Expr, FactId, LeafId, Policy, Type};
@@ -107,7 +107,7 @@ fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
                 .any(|(o, _)| o != l && policy.leaf(*o).overrides_leaf(*l))
         })
         .collect();
-    let outcome = outcome_of(&winners);
+    let outcome = super::outcome_of(winners.iter().map(|(_, e)| *e));
     let mut cites: Vec<LeafId> = winners.iter().map(|(l, _)| *l).collect();
     cites.sort_by_key(|l| {
         let node = policy.node(policy.leaf(*l).node);
@@ -183,49 +183,11 @@ fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> 
             let thresholds = policy
                 .thresholds
                 .get(fact.index())
-                .cloned()
-                .unwrap_or_default();
-            let is_date = matches!(policy.fact(fact).ty, Type::Date);
-            let make = |x: f64| {
-                if is_date {
-                    Value::Date(x as i32)
-                } else {
-                    Value::Number(x)
-                }
-            };
-            let mut values = Vec::new();
-            match thresholds.first() {
-                None => values.push(make(0.0)),
-                Some(first) => values.push(make(first - 1.0)),
-            }
-            for (i, t) in thresholds.iter().enumerate() {
-                values.push(make(*t));
-                let next = thresholds.get(i + 1).map_or(t + 1.0, |n| {
-                    if is_date {
-                        if n - t > 1.0 {
-                            t + 1.0
-                        } else {
-                            f64::NAN
-                        }
-                    } else {
-                        (t + n) / 2.0
-                    }
-                });
-                if !next.is_nan() {
-                    values.push(make(next));
-                }
-            }
-            values
+                .map_or(&[][..], Vec::as_slice);
+            super::split::threshold_values(thresholds, matches!(policy.fact(fact).ty, Type::Date))
         }
         Type::Text => {
-            let mut constants: Vec<Arc<str>> = Vec::new();
-            for e in &policy.exprs {
-                if let Expr::TextEq { fact: f, value } = e {
-                    if *f == fact && !constants.contains(value) {
-                        constants.push(value.clone());
-                    }
-                }
-            }
+            let constants = policy.text_constants(fact);
             let other: String = constants
                 .iter()
                 .map(|c| c.len())
@@ -288,45 +250,7 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
             return settled;
         }
     }
-    let groups = group(policy, fact, subs);
-    let mut cases = Vec::new();
-    for (value, d) in groups {
-        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
-            for mut c in d.cases {
-                c.when.insert(0, (fact, value.clone()));
-                cases.push(c);
-            }
-        } else {
-            cases.push(Case {
-                when: vec![(fact, value)],
-                outcome: d.outcome,
-                cites: d.cites,
-                obligations: d.obligations,
-            });
-        }
-    }
-    let mut depends_on: Vec<FactId> = Vec::new();
-    let mut cites: Vec<LeafId> = Vec::new();
-    for c in &cases {
-        for (f, _) in &c.when {
-            if !depends_on.contains(f) {
-                depends_on.push(*f);
-            }
-        }
-        for l in &c.cites {
-            if !cites.contains(l) {
-                cites.push(*l);
-            }
-        }
-    }
-    Decision {
-        outcome: Outcome::Undetermined,
-        cites,
-        obligations: Vec::new(),
-        depends_on,
-        cases,
-        trace: None,
-    }
+    super::split::undetermined_by(fact, group(policy, fact, subs))
 }
 
 fn group(
@@ -399,30 +323,4 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
         .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
-}
-
-fn outcome_of(winners: &[(LeafId, EffectKind)]) -> Outcome {
-    let mut allows = false;
-    let mut required = false;
-    let mut prohibits = false;
-    let mut out_of_scope = false;
-    for (_, e) in winners {
-        match e {
-            EffectKind::Required => {
-                allows = true;
-                required = true;
-            }
-            EffectKind::Permitted => allows = true,
-            EffectKind::Prohibited => prohibits = true,
-            EffectKind::OutOfScope => out_of_scope = true,
-        }
-    }
-    match (allows, prohibits, out_of_scope) {
-        (false, false, false) => Outcome::NotAddressed,
-        (false, false, true) => Outcome::NotAddressed,
-        (true, false, false) if required => Outcome::Required,
-        (true, false, false) => Outcome::Permitted,
-        (false, true, false) => Outcome::Prohibited,
-        _ => Outcome::Conflict,
-    }
 }

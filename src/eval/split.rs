@@ -210,40 +210,8 @@ impl Compiled {
                     .map(|i| Value::Enum(i as u8))
                     .collect()
             }
-            SplitKind::Number(thresholds) | SplitKind::Date(thresholds) => {
-                let is_date = matches!(kind, SplitKind::Date(_));
-                let make = |x: f64| {
-                    if is_date {
-                        Value::Date(x as i32)
-                    } else {
-                        Value::Number(x)
-                    }
-                };
-                let mut values = Vec::new();
-                match thresholds.first() {
-                    None => values.push(make(0.0)),
-                    Some(first) => values.push(make(first - 1.0)),
-                }
-                for (i, t) in thresholds.iter().enumerate() {
-                    values.push(make(*t));
-                    let next = thresholds.get(i + 1).map_or(t + 1.0, |n| {
-                        if is_date {
-                            // Dates are whole days: the day after, if it lies before the next.
-                            if n - t > 1.0 {
-                                t + 1.0
-                            } else {
-                                f64::NAN
-                            }
-                        } else {
-                            (t + n) / 2.0
-                        }
-                    });
-                    if !next.is_nan() {
-                        values.push(make(next));
-                    }
-                }
-                values
-            }
+            SplitKind::Number(thresholds) => threshold_values(thresholds, false),
+            SplitKind::Date(thresholds) => threshold_values(thresholds, true),
             SplitKind::Text(constants) => {
                 let other: String = constants
                     .iter()
@@ -362,4 +330,35 @@ pub(crate) fn same_outcome<'a>(
     let mut settled = first.clone();
     settled.cites = common.into_iter().collect();
     Some(settled)
+}
+
+/// The values a case split tries for a number or date fact, given the policy's thresholds
+/// for it: one below the first, each threshold, one between each two and one above the
+/// last (dates are whole days: the day after a threshold, when it lies before the next).
+pub(crate) fn threshold_values(thresholds: &[f64], is_date: bool) -> Vec<Value> {
+    let make = |x: f64| {
+        if is_date {
+            Value::Date(x as i32)
+        } else {
+            Value::Number(x)
+        }
+    };
+    let mut values = Vec::new();
+    match thresholds.first() {
+        None => values.push(make(0.0)),
+        Some(first) => values.push(make(first - 1.0)),
+    }
+    for (i, t) in thresholds.iter().enumerate() {
+        values.push(make(*t));
+        match thresholds.get(i + 1) {
+            None => values.push(make(t + 1.0)),
+            Some(next) if is_date => {
+                if next - t > 1.0 {
+                    values.push(make(t + 1.0));
+                }
+            }
+            Some(next) => values.push(make((t + next) / 2.0)),
+        }
+    }
+    values
 }

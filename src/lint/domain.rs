@@ -51,57 +51,21 @@ fn domain(policy: &Policy, fact: FactId) -> Vec<Value> {
         Type::Enum(members) => (0..members.len().min(64))
             .map(|i| Value::Enum(i as u8))
             .collect(),
-        Type::Number | Type::Date => numbers(policy, fact, matches!(declared.ty, Type::Date)),
+        Type::Number | Type::Date => crate::eval::threshold_values(
+            policy
+                .thresholds
+                .get(fact.index())
+                .map_or(&[], Vec::as_slice),
+            matches!(declared.ty, Type::Date),
+        ),
         Type::Text => texts(policy, fact),
         Type::Set(_) => sets(policy, fact),
     }
 }
 
-/// One value below the first threshold, each threshold, one value between each two and
-/// one above the last (for dates: the day after a threshold, when it lies before the next).
-fn numbers(policy: &Policy, fact: FactId, is_date: bool) -> Vec<Value> {
-    let thresholds = policy
-        .thresholds
-        .get(fact.index())
-        .cloned()
-        .unwrap_or_default();
-    let make = |x: f64| {
-        if is_date {
-            Value::Date(x as i32)
-        } else {
-            Value::Number(x)
-        }
-    };
-    let mut values = Vec::new();
-    match thresholds.first() {
-        None => values.push(make(0.0)),
-        Some(first) => values.push(make(first - 1.0)),
-    }
-    for (i, t) in thresholds.iter().enumerate() {
-        values.push(make(*t));
-        match thresholds.get(i + 1) {
-            None => values.push(make(t + 1.0)),
-            Some(next) if is_date => {
-                if next - t > 1.0 {
-                    values.push(make(t + 1.0));
-                }
-            }
-            Some(next) => values.push(make((t + next) / 2.0)),
-        }
-    }
-    values
-}
-
 /// Each constant the policy compares the text with, and one text equal to none of them.
 fn texts(policy: &Policy, fact: FactId) -> Vec<Value> {
-    let mut constants: Vec<Arc<str>> = Vec::new();
-    for e in &policy.exprs {
-        if let Expr::TextEq { fact: f, value } = e {
-            if *f == fact && !constants.contains(value) {
-                constants.push(value.clone());
-            }
-        }
-    }
+    let constants = policy.text_constants(fact);
     let mut other = String::from("other");
     while constants.iter().any(|c| **c == *other) {
         other.push('_');
