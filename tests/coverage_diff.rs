@@ -8,35 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod support;
+
 use clap::Parser;
-use juris::cli::{run_command, Cli, Io};
+use juris::cli::Cli;
 use std::path::{Path, PathBuf};
-
-struct Run {
-    code: u8,
-    stdout: String,
-    stderr: String,
-}
-
-fn juris(args: &[&str]) -> Run {
-    let cli = Cli::try_parse_from(std::iter::once("juris").chain(args.iter().copied())).unwrap();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let code = run_command(
-        cli.command,
-        &mut Io {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            stdin: &mut || Ok(String::new()),
-            terminal: false,
-        },
-    );
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
+use support::{juris, Run};
 
 /// The command, its exit code and its output, as one snapshot.
 fn transcript(args: &[&str], run: &Run) -> String {

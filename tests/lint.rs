@@ -5,12 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use clap::Parser;
-use juris::cli::{run_command, Cli, Io};
+mod support;
+
 use juris::diagnostic::{render_human, Diagnostic, FileDiagnostics};
 use juris::lint::{self, Options};
 use juris::{load, Engine, Outcome};
 use std::path::Path;
+use support::juris;
 
 /// Lints one fixture with no `juris.toml`.
 fn lint_fixture(path: &Path) -> (juris::Policy, Vec<Diagnostic>) {
@@ -149,32 +150,6 @@ fn the_shipped_policies_lint_clean_or_allowed_with_reasons() {
 }
 
 // ---------------------------------------------------------------------------- the CLI
-
-struct Run {
-    code: u8,
-    stdout: String,
-    stderr: String,
-}
-
-fn juris(args: &[&str]) -> Run {
-    let cli = Cli::try_parse_from(std::iter::once("juris").chain(args.iter().copied())).unwrap();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let code = run_command(
-        cli.command,
-        &mut Io {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            stdin: &mut || Ok(String::new()),
-            terminal: false,
-        },
-    );
-    Run {
-        code,
-        stdout: String::from_utf8(stdout).unwrap(),
-        stderr: String::from_utf8(stderr).unwrap(),
-    }
-}
 
 const CONFLICT: &str = "tests/fixtures/lint/rules/conflict.juris";
 
