@@ -15,6 +15,7 @@ use std::sync::{Mutex, PoisonError};
 
 mod expected;
 mod expr;
+mod reader;
 
 /// The parser generated from `grammar/juris.pest` (its `Rule` enum names every rule).
 #[allow(missing_docs)]
@@ -99,6 +100,16 @@ fn first_too_deep(text: &str) -> Option<usize> {
 /// the next item after each).
 pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     let text = source.text();
+    // The fast reader reads what it is sure of to the file pest would (`reader.rs`); pest
+    // reads the rest and reports every error.
+    if let Some(file) = reader::read(text) {
+        return Ok(file);
+    }
+    parse_with_pest(text)
+}
+
+/// Parses a policy file with the pest grammar alone (what [`parse`] falls back to).
+pub fn parse_with_pest(text: &str) -> Result<File, Vec<Diagnostic>> {
     raise_call_limit(text.len());
     if let Some(at) = first_too_deep(text) {
         return Err(vec![too_deep(Span::new(at, at + 1))]);

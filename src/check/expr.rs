@@ -241,6 +241,21 @@ impl Checker<'_> {
         let Some(f) = self.fact_named(fact) else {
             return self.false_expr(at);
         };
+        // The common case, members that all exist, without copying the declared members.
+        let known = match (&self.facts[f.index()].ty, value) {
+            (Type::Enum(members), ast::Value::Name(n, _)) => {
+                member_index(members, n).map(|i| 1u64 << i)
+            }
+            (Type::Enum(members), ast::Value::Set(items, _)) => {
+                items.iter().try_fold(0u64, |mask, item| {
+                    member_index(members, &item.value).map(|i| mask | 1u64 << i)
+                })
+            }
+            _ => None,
+        };
+        if let Some(mask) = known {
+            return self.push_expr(Expr::Member { fact: f, mask }, at);
+        }
         let ty = self.facts[f.index()].ty.clone();
         match (&ty, value) {
             (Type::Enum(members), ast::Value::Name(n, s)) => match member_index(members, n) {
