@@ -114,16 +114,11 @@ pub fn parse_with_pest(text: &str) -> Result<File, Vec<Diagnostic>> {
     if let Some(at) = first_too_deep(text) {
         return Err(vec![too_deep(Span::new(at, at + 1))]);
     }
-    // Tracking every parse attempt (for "expected …" in words) is costly: parse without
-    // it, and again with it only when there is an error to explain.
-    pest::set_error_detail(false);
-    let parsed = match Grammar::parse(Rule::file, text) {
-        Ok(pairs) => Ok(pairs),
-        Err(_) => {
-            pest::set_error_detail(true);
-            Grammar::parse(Rule::file, text)
-        }
-    };
+    // pest tracks every parse attempt for "expected …" in words. The setting is one for the
+    // whole process, so it is never turned off: a parse on another thread must not lose its
+    // detail halfway. (Files without errors are read by the fast reader, not here.)
+    pest::set_error_detail(true);
+    let parsed = Grammar::parse(Rule::file, text);
     match parsed {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower_file(file).map_err(|d| vec![d]),

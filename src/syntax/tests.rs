@@ -154,8 +154,8 @@ fn the_reader_agrees_with_pest_on_mutations() {
     let mut read = 0;
     for (path, text) in corpus() {
         let toks = tokens(&text);
-        // At most about 30 positions a file: the corpus is large and this runs in debug.
-        let step = (toks.len() / 30).max(1);
+        // At most about 20 positions a file: the corpus is large and this runs in debug.
+        let step = (toks.len() / 20).max(1);
         for (n, k) in (0..toks.len()).step_by(step).enumerate() {
             let mut variants = Vec::new();
             let mut deleted = toks.clone();
@@ -221,4 +221,33 @@ fn the_reader_agrees_on_small_cases() {
             if reads { "read it" } else { "leave it to pest" }
         );
     }
+}
+
+/// pest's settings are one for the whole process: files parsed on several threads at once
+/// (tests, an embedding service) get the same errors as one at a time.
+#[test]
+fn errors_do_not_depend_on_other_threads() {
+    let header = "policy \"P\" { jurisdiction \"X\" }\n";
+    let broken = [
+        format!("{header}provision (1) {{ when a and required }}"),
+        format!("{header}vocabulary {{ a: bool }}\ntest \"t\" {{ expect maybe }}"),
+        format!("{header}provision (1) {{ when a is one of [x y] required }}"),
+    ];
+    let errors = |text: &str| match parse_with_pest(text) {
+        Ok(_) => panic!("{text}: expected a syntax error"),
+        Err(d) => d
+            .iter()
+            .map(|d| format!("{} {} {:?}", d.code.code, d.message, d.span()))
+            .collect::<Vec<_>>(),
+    };
+    let alone: Vec<_> = broken.iter().map(|t| errors(t)).collect();
+    std::thread::scope(|scope| {
+        for (text, expected) in broken.iter().zip(&alone) {
+            scope.spawn(move || {
+                for _ in 0..40 {
+                    assert_eq!(&errors(text), expected, "{text}");
+                }
+            });
+        }
+    });
 }

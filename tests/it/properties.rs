@@ -319,8 +319,12 @@ fn parse(text: &str) {
         (Ok(_), Err(_)) => panic!("the reader read a text pest refuses"),
         (Err(_), Ok(_)) => panic!("pest reads a text the parser refuses"),
         (Err(a), Err(b)) => assert_eq!(
-            a.iter().map(|d| (d.code.code, d.span())).collect::<Vec<_>>(),
-            b.iter().map(|d| (d.code.code, d.span())).collect::<Vec<_>>(),
+            a.iter()
+                .map(|d| (d.code.code, d.span()))
+                .collect::<Vec<_>>(),
+            b.iter()
+                .map(|d| (d.code.code, d.span()))
+                .collect::<Vec<_>>(),
             "the same errors"
         ),
     }
