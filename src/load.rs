@@ -56,10 +56,21 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    // The entry's own type needs no `stat` per file; a symbolic link is followed.
+    let mut paths: Vec<(PathBuf, bool)> = entries
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let path = e.path();
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => path.is_dir(),
+            };
+            Some((path, is_dir))
+        })
+        .collect();
     paths.sort();
-    for p in paths {
-        if p.is_dir() {
+    for (p, is_dir) in paths {
+        if is_dir {
             collect(&p, out);
         } else if p.extension().is_some_and(|e| e == "juris") {
             out.push(p);

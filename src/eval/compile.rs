@@ -10,7 +10,7 @@ use crate::ast::{CompareOp, EffectKind};
 use crate::ir::{Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
-use std::collections::HashMap;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// "No expression" in an `u32` slot.
@@ -417,20 +417,19 @@ impl Tree<'_> {
             all,
         });
         // Members that lead to the same leaves share a child.
+        // (At most 64 members, and few groups: a linear search beats hashing the buckets.)
         let mut groups: Vec<(Vec<u32>, u64)> = Vec::new();
-        let mut index: HashMap<Vec<u32>, usize> = HashMap::new();
+        let masks: Vec<u64> = entries.iter().map(|e| self.mask(e.leaf, fact)).collect();
         for m in 0..members {
             let bucket: Vec<u32> = entries
                 .iter()
-                .filter(|e| self.mask(e.leaf, fact) & (1u64 << m) != 0)
-                .map(|e| e.leaf)
+                .zip(&masks)
+                .filter(|(_, mask)| *mask & (1u64 << m) != 0)
+                .map(|(e, _)| e.leaf)
                 .collect();
-            match index.get(&bucket) {
-                Some(&g) => groups[g].1 |= 1u64 << m,
-                None => {
-                    index.insert(bucket.clone(), groups.len());
-                    groups.push((bucket, 1u64 << m));
-                }
+            match groups.iter_mut().find(|(b, _)| *b == bucket) {
+                Some((_, set)) => *set |= 1u64 << m,
+                None => groups.push((bucket, 1u64 << m)),
             }
         }
         for (bucket, set) in groups {
@@ -509,28 +508,35 @@ impl Tree<'_> {
         if depth > 64 || self.ops.len() >= self.op_limit {
             return Spec::Op(op);
         }
-        match self.ops.get(op as usize).cloned() {
-            Some(Op::Const(b)) => Spec::Const(b),
-            Some(Op::Member(f, mask)) => match path.iter().find(|(g, _)| *g == f) {
+        // What specialising needs of the operation, copied out (no `Arc` clone, no borrow).
+        let shape = match self.ops.get(op as usize) {
+            Some(Op::Const(b)) => Shape::Const(*b),
+            Some(Op::Member(f, mask)) => Shape::Member(*f, *mask),
+            Some(Op::Not(x)) => Shape::Not(*x),
+            Some(Op::And(s, e)) => Shape::Junction(true, *s, *e),
+            Some(Op::Or(s, e)) => Shape::Junction(false, *s, *e),
+            _ => Shape::Other,
+        };
+        match shape {
+            Shape::Const(b) => Spec::Const(b),
+            Shape::Member(f, mask) => match path.iter().find(|(g, _)| *g == f) {
                 Some((_, may)) if may & !mask == 0 => Spec::Const(true),
                 Some((_, may)) if may & mask == 0 => Spec::Const(false),
                 _ => Spec::Op(op),
             },
-            Some(Op::Not(x)) => match self.specialise(x, path, depth + 1) {
+            Shape::Not(x) => match self.specialise(x, path, depth + 1) {
                 Spec::Const(b) => Spec::Const(!b),
                 Spec::Op(y) if y == x => Spec::Op(op),
                 Spec::Op(y) => Spec::Op(self.push(Op::Not(y))),
             },
-            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
-                let is_and = matches!(self.ops.get(op as usize), Some(Op::And(..)));
-                let kids: Vec<u32> = self
-                    .kids
-                    .get(s as usize..e as usize)
-                    .unwrap_or(&[])
-                    .to_vec();
-                let mut kept = Vec::with_capacity(kids.len());
+            Shape::Junction(is_and, s, e) => {
+                // `kids` only grows while specialising, so `s..e` stays this junction's.
+                let mut kept: SmallVec<[u32; 8]> = SmallVec::new();
                 let mut changed = false;
-                for k in kids {
+                for i in s..e {
+                    let Some(&k) = self.kids.get(i as usize) else {
+                        break;
+                    };
                     match self.specialise(k, path, depth + 1) {
                         // `false` decides an `and`, `true` an `or`.
                         Spec::Const(b) if b != is_and => return Spec::Const(b),
@@ -571,9 +577,20 @@ impl Tree<'_> {
                     }
                 }
             }
-            _ => Spec::Op(op),
+            Shape::Other => Spec::Op(op),
         }
     }
+}
+
+/// What [`Tree::specialise`] reads of an operation.
+#[derive(Clone, Copy)]
+enum Shape {
+    Const(bool),
+    Member(u32, u64),
+    Not(u32),
+    /// `and` (true) or `or`, over a range of kids.
+    Junction(bool, u32, u32),
+    Other,
 }
 
 // -------------------------------------------------------------- expressions
