@@ -240,6 +240,33 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
+/// Where the full Oregon load goes: reading the file into its syntax tree (the fast reader,
+/// and pest alone for comparison), and checking it against its vocabulary and statute texts.
+fn load_phases(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load_phases");
+    group.sample_size(30);
+    let path = oregon_policy().join("oar-860-086-0030.juris");
+    let text = std::fs::read_to_string(&path).expect("the Oregon policy");
+    let source = juris::source::SourceFile::new("oar-860-086-0030.juris", text.clone());
+    group.bench_function("oregon_parse", |b| {
+        b.iter(|| juris::syntax::parse(black_box(&source)).expect("parses"))
+    });
+    group.bench_function("oregon_parse_pest", |b| {
+        b.iter(|| juris::syntax::parse_with_pest(black_box(&text)).expect("parses"))
+    });
+    let file = juris::syntax::parse(&source).expect("parses");
+    let dir = oregon_policy();
+    let read = |p: &std::path::Path| std::fs::read_to_string(p);
+    group.bench_function("oregon_check", |b| {
+        b.iter(|| juris::check::check(&source, black_box(&file), &dir, &read).expect("checks"))
+    });
+    let policy = juris::check::check(&source, &file, &dir, &read).expect("checks");
+    group.bench_function("oregon_compile", |b| {
+        b.iter(|| juris::eval::Compiled::new(black_box(&policy)))
+    });
+    group.finish();
+}
+
 fn scale(c: &mut Criterion) {
     let mut group = c.benchmark_group("scale");
     group.sample_size(10);
@@ -283,6 +310,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = smoke, evaluate, end_to_end, build_request, load, scale
+    targets = smoke, evaluate, end_to_end, build_request, load, load_phases, scale
 }
 criterion_main!(benches);
