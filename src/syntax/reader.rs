@@ -134,6 +134,39 @@ impl<'a> Reader<'a> {
         Span::new(start, self.end)
     }
 
+    /// `item ~ (sep ~ item)*`
+    fn list<T>(
+        &mut self,
+        sep: &str,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut items = vec![item(self)?];
+        while let Some(next) = self.attempt(|r| {
+            r.punct(sep)?;
+            item(r)
+        }) {
+            items.push(next);
+        }
+        Some(items)
+    }
+
+    /// `item*`
+    fn repeat<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Vec<T> {
+        let mut items = Vec::new();
+        while let Some(next) = self.attempt(&mut item) {
+            items.push(next);
+        }
+        items
+    }
+
+    /// `"{" ~ item* ~ "}"`
+    fn braced<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.punct("{")?;
+        let items = self.repeat(item);
+        self.punct("}")?;
+        Some(items)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -394,17 +427,13 @@ impl<'a> Reader<'a> {
     fn set_literal(&mut self) -> Option<Value> {
         let start = self.start();
         self.punct("[")?;
-        let mut members = Vec::new();
-        if let Some(first) = self.attempt(Self::ident) {
-            members.push(first);
-            while let Some(next) = self.attempt(|r| {
-                r.punct(",")?;
-                r.ident()
-            }) {
-                members.push(next);
-            }
-            self.attempt(|r| r.punct(","));
-        }
+        let members = self
+            .attempt(|r| {
+                let members = r.list(",", Self::ident)?;
+                r.attempt(|r| r.punct(","));
+                Some(members)
+            })
+            .unwrap_or_default();
         self.punct("]")?;
         Some(Value::Set(members, self.span_from(start)))
     }
@@ -420,10 +449,7 @@ impl<'a> Reader<'a> {
     /// `file = { SOI ~ header ~ item* ~ EOI }`
     fn file(&mut self) -> Option<File> {
         let header = self.header()?;
-        let mut items = Vec::new();
-        while let Some(item) = self.attempt(Self::item) {
-            items.push(item);
-        }
+        let items = self.repeat(Self::item);
         self.skip();
         (self.pos == self.bytes.len()).then_some(File { header, items })
     }
@@ -457,12 +483,7 @@ impl<'a> Reader<'a> {
         let start = self.start();
         self.keyword("policy")?;
         let citation = self.string()?;
-        self.punct("{")?;
-        let mut fields = Vec::new();
-        while let Some(field) = self.attempt(Self::header_field) {
-            fields.push(field);
-        }
-        self.punct("}")?;
+        let fields = self.braced(Self::header_field)?;
         Some(Header {
             citation,
             fields,
@@ -502,12 +523,7 @@ impl<'a> Reader<'a> {
     fn vocabulary(&mut self) -> Option<Vocabulary> {
         let start = self.start();
         self.keyword("vocabulary")?;
-        self.punct("{")?;
-        let mut facts = Vec::new();
-        while let Some(fact) = self.attempt(Self::fact) {
-            facts.push(fact);
-        }
-        self.punct("}")?;
+        let facts = self.braced(Self::fact)?;
         Some(Vocabulary {
             facts,
             span: self.span_from(start),
@@ -565,13 +581,7 @@ impl<'a> Reader<'a> {
     /// `enum_type = { ident ~ ("|" ~ ident)* }`
     fn enum_type(&mut self) -> Option<(Vec<Spanned<String>>, Span)> {
         let start = self.start();
-        let mut members = vec![self.ident()?];
-        while let Some(next) = self.attempt(|r| {
-            r.punct("|")?;
-            r.ident()
-        }) {
-            members.push(next);
-        }
+        let members = self.list("|", Self::ident)?;
         Some((members, self.span_from(start)))
     }
 
@@ -581,12 +591,7 @@ impl<'a> Reader<'a> {
     fn terms(&mut self) -> Option<Terms> {
         let start = self.start();
         self.keyword("terms")?;
-        self.punct("{")?;
-        let mut terms = Vec::new();
-        while let Some(term) = self.attempt(Self::term) {
-            terms.push(term);
-        }
-        self.punct("}")?;
+        let terms = self.braced(Self::term)?;
         Some(Terms {
             terms,
             span: self.span_from(start),
@@ -596,13 +601,7 @@ impl<'a> Reader<'a> {
     /// `term = { string ~ ("," ~ string)* ~ kw_means ~ (kw_this_policy | expr) }`
     fn term(&mut self) -> Option<Term> {
         let start = self.start();
-        let mut phrases = vec![self.string()?];
-        while let Some(next) = self.attempt(|r| {
-            r.punct(",")?;
-            r.string()
-        }) {
-            phrases.push(next);
-        }
+        let phrases = self.list(",", Self::string)?;
         self.keyword("means")?;
         let meaning = if self.keywords(&["this", "policy"]).is_some() {
             None
@@ -883,13 +882,7 @@ impl<'a> Reader<'a> {
 
     /// `provision_block = { "{" ~ clause* ~ "}" }`
     fn provision_block(&mut self) -> Option<Vec<Clause>> {
-        self.punct("{")?;
-        let mut clauses = Vec::new();
-        while let Some(clause) = self.attempt(Self::clause) {
-            clauses.push(clause);
-        }
-        self.punct("}")?;
-        Some(clauses)
+        self.braced(Self::clause)
     }
 
     /// `clause = _{ condition | effect | overrides | obligation | own_rule | subsection }`
@@ -899,12 +892,7 @@ impl<'a> Reader<'a> {
         }
         let start = self.start();
         if self.keyword("rule").is_some() {
-            self.punct("{")?;
-            let mut clauses = Vec::new();
-            while let Some(c) = self.attempt(Self::rule_clause) {
-                clauses.push(c);
-            }
-            self.punct("}")?;
+            let clauses = self.braced(Self::rule_clause)?;
             return Some(Clause::Rule(clauses, self.span_from(start)));
         }
         self.subsection().map(Clause::Subsection)
@@ -929,13 +917,7 @@ impl<'a> Reader<'a> {
                     }));
                 }
                 if self.keyword("overrides").is_some() {
-                    let mut cites = vec![self.cite()?];
-                    while let Some(c) = self.attempt(|r| {
-                        r.punct(",")?;
-                        r.cite()
-                    }) {
-                        cites.push(c);
-                    }
+                    let cites = self.list(",", Self::cite)?;
                     return Some(Clause::Overrides(cites, self.span_from(start)));
                 }
                 if self.keyword("obligation").is_some() {
@@ -1006,13 +988,7 @@ impl<'a> Reader<'a> {
             Some(clauses) => (clauses, None),
             None => match self.attempt(Self::subsection_marker) {
                 Some(marker) => (Vec::new(), Some(marker)),
-                None => {
-                    let mut clauses = Vec::new();
-                    while let Some(c) = self.attempt(Self::rule_clause) {
-                        clauses.push(c);
-                    }
-                    (clauses, None)
-                }
+                None => (self.repeat(Self::rule_clause), None),
             },
         };
         Some(Provision {
@@ -1089,14 +1065,11 @@ impl<'a> Reader<'a> {
         self.keyword("test")?;
         let name = self.string()?;
         self.punct("{")?;
-        let mut given = Vec::new();
-        while let Some(g) = self.attempt(|r| {
+        let given = self.repeat(|r| {
             let fact = r.path()?;
             r.punct("=")?;
             Some((fact, r.value()?))
-        }) {
-            given.push(g);
-        }
+        });
         let expect = self.expectation()?;
         self.punct("}")?;
         Some(Test {
@@ -1125,39 +1098,15 @@ impl<'a> Reader<'a> {
         .map(|at| Spanned::new(self.text[at.range()].to_string(), at))?;
         let cites = self.attempt(|r| {
             r.keyword("cites")?;
-            let mut cites = Vec::new();
-            if let Some(first) = r.attempt(Self::cite) {
-                cites.push(first);
-                while let Some(c) = r.attempt(|r| {
-                    r.punct(",")?;
-                    r.cite()
-                }) {
-                    cites.push(c);
-                }
-            }
-            Some(cites)
+            Some(r.attempt(|r| r.list(",", Self::cite)).unwrap_or_default())
         });
         let obligations = self.attempt(|r| {
             r.keyword("obligations")?;
-            let mut cites = vec![r.cite()?];
-            while let Some(c) = r.attempt(|r| {
-                r.punct(",")?;
-                r.cite()
-            }) {
-                cites.push(c);
-            }
-            Some(cites)
+            r.list(",", Self::cite)
         });
         let depends_on = self.attempt(|r| {
             r.keywords(&["depends", "on"])?;
-            let mut facts = vec![r.path()?];
-            while let Some(f) = r.attempt(|r| {
-                r.punct(",")?;
-                r.path()
-            }) {
-                facts.push(f);
-            }
-            Some(facts)
+            r.list(",", Self::path)
         });
         let explanation = self.attempt(|r| {
             r.keyword("explanation")?;
