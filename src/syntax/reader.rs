@@ -14,6 +14,10 @@
 //! the proptests in `tests/it/properties.rs` hold it to that, on every policy we have and
 //! on random mutations of them.
 //!
+//! When the grammar changes, change the reader with it, rule for rule. A construct the
+//! reader does not know only makes it give up (pest then reads the file, slower); a rule
+//! whose meaning changed is caught by those tests wherever a policy or fixture uses it.
+//!
 //! Each function below reads the grammar rule it is named after, as an ordered choice
 //! (PEG): an alternative that fails restores the position and the next is tried.
 //! Trivia (`WHITESPACE`: blanks and `//` comments) is skipped before every token, which is
