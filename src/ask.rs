@@ -388,14 +388,7 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
     }
     let groups = groups
         .into_iter()
-        .map(|(mask, d)| {
-            let value = if mask.count_ones() == 1 {
-                CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
-            } else {
-                CaseValue::Members(mask)
-            };
-            (value, d)
-        })
+        .map(|(mask, d)| (CaseValue::of_members(mask), d))
         .collect();
     eval::undetermined_by(fact, groups)
 }

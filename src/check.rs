@@ -799,16 +799,7 @@ impl<'a> Checker<'a> {
         if let Some(&node) = self.node_index.get(&cite.path) {
             let at = self.nodes[node.index()].label_span;
             if self.nodes[node.index()].marker.is_some() {
-                self.error(
-                    Diagnostic::new(
-                        &code::duplicate_marker,
-                        format!("`{}` is marked twice", cite.full),
-                        m.cite.span(),
-                    )
-                    .label("marked again here")
-                    .with_label(at, "first marked here")
-                    .help("keep one marker"),
-                );
+                self.error(marked_twice(&cite.full, m.cite.span(), at));
                 return;
             }
             self.error(
@@ -828,16 +819,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(first) = self.markers.iter().find(|x| x.cite.full == cite.full) {
             let at = first.span;
-            self.error(
-                Diagnostic::new(
-                    &code::duplicate_marker,
-                    format!("`{}` is marked twice", cite.full),
-                    m.cite.span(),
-                )
-                .label("marked again here")
-                .with_label(at, "first marked here")
-                .help("keep one marker"),
-            );
+            self.error(marked_twice(&cite.full, m.cite.span(), at));
             return;
         }
         self.markers.push(ir::Marker {
@@ -1050,6 +1032,18 @@ impl<'a> Checker<'a> {
             thresholds,
         })
     }
+}
+
+/// `C018`: a subsection marked `not encoded` / `not available` a second time.
+fn marked_twice(full_cite: &str, again: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        &code::duplicate_marker,
+        format!("`{full_cite}` is marked twice"),
+        again,
+    )
+    .label("marked again here")
+    .with_label(first, "first marked here")
+    .help("keep one marker")
 }
 
 /// Parses a written path such as `(3)(a)` or `710.6(B)(5)` into segments.

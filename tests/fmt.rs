@@ -6,7 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use juris::cli::{run_command, Cli, Io};
+mod support;
+
 use juris::fmt::format_source;
 use juris::ir::{FactId, Policy, Type};
 use juris::load::compile_source;
@@ -1061,28 +1062,9 @@ fn fixtures_format_as_snapshotted() {
 
 /// Runs `juris fmt` with `args`; returns the exit code, standard output and error.
 fn juris_fmt(args: &[&str]) -> (u8, String, String) {
-    use clap::Parser as _;
-    let cli = Cli::try_parse_from(
-        std::iter::once("juris")
-            .chain(std::iter::once("fmt"))
-            .chain(args.iter().copied()),
-    )
-    .unwrap();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = run_command(
-        cli.command,
-        &mut Io {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            stdin: &mut || Ok(String::new()),
-            terminal: false,
-        },
-    );
-    (
-        code,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
+    let args: Vec<&str> = std::iter::once("fmt").chain(args.iter().copied()).collect();
+    let run = support::juris(&args);
+    (run.code, run.stdout, run.stderr)
 }
 
 /// A fresh folder under the target directory.

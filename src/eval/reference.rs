@@ -270,14 +270,7 @@ fn group(
             }
             groups
                 .into_iter()
-                .map(|(mask, d)| {
-                    let value = if mask.count_ones() == 1 {
-                        CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
-                    } else {
-                        CaseValue::Members(mask)
-                    };
-                    (value, d)
-                })
+                .map(|(mask, d)| (CaseValue::of_members(mask), d))
                 .collect()
         }
         Type::Number | Type::Date => {

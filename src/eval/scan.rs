@@ -2,7 +2,7 @@
 //! when every fact that matters is known, the trace in the same pass, and the fact to split
 //! on when one is not.
 
-use super::compile::{Compiled, Op, NONE};
+use super::compile::{Compiled, Leaf, Op, NONE};
 use super::{outcome_of, Decision, Outcome, Trace, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{FactId, LeafId};
@@ -11,6 +11,23 @@ use crate::value::Value;
 use smallvec::SmallVec;
 
 impl Compiled {
+    /// A leaf's obligations, each with the condition it arises under ([`NONE`]: always).
+    fn obligations_of<'a>(&'a self, leaf: &Leaf) -> impl Iterator<Item = (u32, u32)> + 'a {
+        let (start, end) = leaf.obligations;
+        self.leaf_obligations
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&o| {
+                let when = self
+                    .obligation_when
+                    .get(o as usize)
+                    .copied()
+                    .unwrap_or(NONE);
+                (o, when)
+            })
+    }
+
     /// Evaluates an operation in three-valued logic.
     #[inline]
     pub(super) fn eval(&self, request: &Request, op: u32) -> Tri {
@@ -217,17 +234,7 @@ impl Compiled {
                 if effect != leaf.effect {
                     continue;
                 }
-                let (start, end) = leaf.obligations;
-                for &o in self
-                    .leaf_obligations
-                    .get(start as usize..end as usize)
-                    .unwrap_or(&[])
-                {
-                    let when = self
-                        .obligation_when
-                        .get(o as usize)
-                        .copied()
-                        .unwrap_or(NONE);
+                for (o, when) in self.obligations_of(leaf) {
                     match if when == NONE {
                         Tri::True
                     } else {
@@ -263,17 +270,7 @@ impl Compiled {
                             return Some(f);
                         }
                     }
-                    let (start, end) = leaf.obligations;
-                    for &o in self
-                        .leaf_obligations
-                        .get(start as usize..end as usize)
-                        .unwrap_or(&[])
-                    {
-                        let when = self
-                            .obligation_when
-                            .get(o as usize)
-                            .copied()
-                            .unwrap_or(NONE);
+                    for (_, when) in self.obligations_of(leaf) {
                         if when != NONE {
                             if let Some(f) = self.unknown_in(request, when) {
                                 return Some(f);

@@ -41,6 +41,18 @@ pub enum CaseValue {
 }
 
 impl CaseValue {
+    /// The case of an enumeration fact taking one of `mask`'s members: the member itself
+    /// when there is one.
+    pub fn of_members(mask: u64) -> CaseValue {
+        if mask.count_ones() == 1 {
+            CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
+        } else {
+            CaseValue::Members(mask)
+        }
+    }
+}
+
+impl CaseValue {
     /// The value as a request writes it, or as a comparison (`>= 1`).
     pub fn to_json(&self, policy: &Policy, fact: FactId) -> serde_json::Value {
         let declared = policy.fact(fact);
@@ -247,14 +259,7 @@ fn group(
             }
             groups
                 .into_iter()
-                .map(|(mask, d)| {
-                    let value = if mask.count_ones() == 1 {
-                        CaseValue::Value(Value::Enum(mask.trailing_zeros() as u8))
-                    } else {
-                        CaseValue::Members(mask)
-                    };
-                    (value, d)
-                })
+                .map(|(mask, d)| (CaseValue::of_members(mask), d))
                 .collect()
         }
         Some(SplitKind::Number(thresholds) | SplitKind::Date(thresholds)) => {
