@@ -15,7 +15,6 @@ use std::sync::{Mutex, PoisonError};
 
 mod expected;
 mod expr;
-mod reader;
 
 /// The parser generated from `grammar/juris.pest` (its `Rule` enum names every rule).
 #[allow(missing_docs)]
@@ -96,28 +95,19 @@ fn first_too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// Parses a policy file. On syntax errors, returns every error found (parsing resumes at
-/// the next item after each).
+/// Parses a policy file with the pest grammar. On syntax errors, returns every error found
+/// (parsing resumes at the next item after each).
 pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     let text = source.text();
-    // The fast reader reads what it is sure of to the file pest would (`reader.rs`); pest
-    // reads the rest and reports every error.
-    if let Some(file) = reader::read(text) {
-        return Ok(file);
-    }
-    parse_with_pest(text)
-}
-
-/// Parses a policy file with the pest grammar alone (what [`parse`] falls back to).
-pub fn parse_with_pest(text: &str) -> Result<File, Vec<Diagnostic>> {
     raise_call_limit(text.len());
     if let Some(at) = first_too_deep(text) {
         return Err(vec![too_deep(Span::new(at, at + 1))]);
     }
     // pest tracks every parse attempt for "expected …" in words. The setting is one for the
-    // whole process, so it is never turned off: a parse on another thread must not lose its
-    // detail halfway. (Files without errors are read by the fast reader, not here.)
-    pest::set_error_detail(true);
+    // whole process and is set once, never toggled: a parse on another thread cannot lose
+    // its detail halfway.
+    static DETAIL: std::sync::Once = std::sync::Once::new();
+    DETAIL.call_once(|| pest::set_error_detail(true));
     let parsed = Grammar::parse(Rule::file, text);
     match parsed {
         Ok(mut pairs) => match pairs.next() {

@@ -240,19 +240,16 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-/// Where the full Oregon load goes: reading the file into its syntax tree (the fast reader,
-/// and pest alone for comparison), and checking it against its vocabulary and statute texts.
+/// Where the full Oregon load goes: parsing the file into its syntax tree (pest), checking it
+/// against its vocabulary and statute texts, and compiling it.
 fn load_phases(c: &mut Criterion) {
     let mut group = c.benchmark_group("load_phases");
     group.sample_size(30);
     let path = oregon_policy().join("oar-860-086-0030.juris");
     let text = std::fs::read_to_string(&path).expect("the Oregon policy");
-    let source = juris::source::SourceFile::new("oar-860-086-0030.juris", text.clone());
+    let source = juris::source::SourceFile::new("oar-860-086-0030.juris", text);
     group.bench_function("oregon_parse", |b| {
         b.iter(|| juris::syntax::parse(black_box(&source)).expect("parses"))
-    });
-    group.bench_function("oregon_parse_pest", |b| {
-        b.iter(|| juris::syntax::parse_with_pest(black_box(&text)).expect("parses"))
     });
     let file = juris::syntax::parse(&source).expect("parses");
     let dir = oregon_policy();

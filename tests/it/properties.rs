@@ -1,6 +1,5 @@
 //! Properties: whatever the input, the parser and the checker report diagnostics — they
-//! never panic — and every diagnostic points inside the file it is about; and the parser's
-//! fast reader reads every input to what pest reads it to (`src/syntax/reader.rs`).
+//! never panic — and every diagnostic points inside the file it is about.
 //!
 //! Inputs: arbitrary strings and bytes, soups of the language's own tokens, and random
 //! mutations of the shipped Oregon policy (characters and tokens deleted, inserted and
@@ -312,22 +311,6 @@ fn assert_well_formed(file: &FileDiagnostics) {
 fn parse(text: &str) {
     let source = SourceFile::new("fuzz.juris", text);
     let parsed = juris::syntax::parse(&source);
-    // The fast reader never changes what a text parses to: a file it reads is the file pest
-    // reads, and where it gives up, pest's own result (and errors) stand.
-    match (&parsed, juris::syntax::parse_with_pest(text)) {
-        (Ok(file), Ok(pest)) => assert_eq!(file, &pest, "the reader and pest disagree"),
-        (Ok(_), Err(_)) => panic!("the reader read a text pest refuses"),
-        (Err(_), Ok(_)) => panic!("pest reads a text the parser refuses"),
-        (Err(a), Err(b)) => assert_eq!(
-            a.iter()
-                .map(|d| (d.code.code, d.span()))
-                .collect::<Vec<_>>(),
-            b.iter()
-                .map(|d| (d.code.code, d.span()))
-                .collect::<Vec<_>>(),
-            "the same errors"
-        ),
-    }
     if let Err(diagnostics) = parsed {
         assert!(!diagnostics.is_empty(), "a failed parse reports something");
         assert!(
