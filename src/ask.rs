@@ -380,17 +380,11 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
             None => groups.push((1u64 << i, d)),
         }
     }
-    if let [(_, only)] = groups.as_slice() {
-        return only.clone();
-    }
-    if let Some(settled) = eval::same_outcome(groups.iter().map(|(_, d)| d)) {
-        return settled;
-    }
     let groups = groups
         .into_iter()
         .map(|(mask, d)| (CaseValue::of_members(mask), d))
         .collect();
-    eval::undetermined_by(fact, groups)
+    eval::combine(fact, groups)
 }
 
 /// The question's own alternative `fact` does not matter here: go on with the rest.

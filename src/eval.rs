@@ -25,7 +25,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub(crate) use split::{same_outcome, threshold_values, undetermined_by};
+pub(crate) use split::{combine, threshold_values};
 pub use split::{Case, CaseValue};
 
 /// The outcome of a question.
@@ -124,6 +124,19 @@ pub struct Decision {
     pub cases: Vec<Case>,
     /// The evaluation trace, when asked for.
     pub trace: Option<Trace>,
+}
+
+impl Decision {
+    /// The cites that decide in every case: all of them when the decision has no cases.
+    /// A decided outcome whose cases differ only in their cites names these as what
+    /// decides, and the others as what also applies in some cases.
+    pub fn cites_in_every_case(&self) -> Vec<LeafId> {
+        self.cites
+            .iter()
+            .copied()
+            .filter(|l| self.cases.iter().all(|c| c.cites.contains(l)))
+            .collect()
+    }
 }
 
 impl Default for Decision {

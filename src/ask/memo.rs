@@ -108,16 +108,37 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             out.push('\n');
         }
         outcome => {
+            // Where the cases differ only in their cites, what decides in every case leads,
+            // and what applies only in some cases follows.
+            let every = decision.cites_in_every_case();
+            let some: Vec<LeafId> = decision
+                .cites
+                .iter()
+                .copied()
+                .filter(|l| !every.contains(l))
+                .collect();
             let _ = writeln!(
                 out,
                 "{}{}.\n",
                 capitalize(outcome_words(outcome)),
-                if decision.cites.is_empty() {
+                if every.is_empty() {
                     String::new()
                 } else {
-                    format!(" — {}", refs(&decision.cites))
+                    format!(" — {}", refs(&every))
                 }
             );
+            if !some.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{} in some cases, on facts the question does not give: {}.\n",
+                    if every.is_empty() {
+                        "So decide"
+                    } else {
+                        "So also decide"
+                    },
+                    refs(&some)
+                );
+            }
             for &o in &decision.obligations {
                 if let Some(ob) = policy.obligations.get(o as usize) {
                     let _ = writeln!(out, "- Obligation: {} ({}).", ob.text, ob.cite.full);
@@ -155,7 +176,15 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                 let _ = writeln!(out, "  “{quote}”");
             }
         }
-        let decides: Vec<String> = if decision.outcome == Outcome::Undetermined {
+        let decides: Vec<String> = if decision.outcome != Outcome::Undetermined
+            && !decision.cases.is_empty()
+            && !decision.cites_in_every_case().contains(&leaf)
+        {
+            vec![format!(
+                "{} as well, where it applies (on facts the question does not give)",
+                outcome_words(decision.outcome)
+            )]
+        } else if decision.outcome == Outcome::Undetermined {
             // What it decides, by the condition that settles each case (once each).
             let mut seen: Vec<String> = Vec::new();
             for c in decision.cases.iter().filter(|c| c.cites.contains(&leaf)) {

@@ -242,15 +242,7 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
         let d = decide_split(policy, &r, budget);
         subs.push((v, d));
     }
-    if let Some((_, first)) = subs.first() {
-        if subs.iter().all(|(_, d)| d == first) {
-            return first.clone();
-        }
-        if let Some(settled) = super::split::same_outcome(subs.iter().map(|(_, d)| d)) {
-            return settled;
-        }
-    }
-    super::split::undetermined_by(fact, group(policy, fact, subs))
+    super::split::combine(fact, group(policy, fact, subs))
 }
 
 fn group(

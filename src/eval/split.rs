@@ -150,23 +150,47 @@ pub(super) fn decide_split(
         request.replace(fact, saved.0, saved.1);
         subs.push((v, d));
     }
-    if let Some((_, first)) = subs.first() {
-        if subs.iter().all(|(_, d)| d == first) {
-            return first.clone();
-        }
-        if let Some(settled) = same_outcome(subs.iter().map(|(_, d)| d)) {
-            return settled;
+    combine(fact, group(compiled, fact, subs))
+}
+
+/// The decision over the values of `fact`, grouped: when every group decides alike, that
+/// decision; when every case has the same outcome, that outcome (the design brief: "if every
+/// completion of the unknown facts gives the same outcome, that is the answer"), citing every
+/// case's cites, with the obligations common to all, and the cases kept so that a reader sees
+/// which cite applies when; otherwise `undetermined`, with the facts it depends on and the
+/// cases. Every case split (the evaluator's, `ask`'s, the reference evaluator's) ends here.
+pub(crate) fn combine(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
+    if let Some((_, first)) = groups.first() {
+        if groups.iter().all(|(_, d)| d == first) {
+            let mut only = groups;
+            return only.swap_remove(0).1;
         }
     }
-    undetermined_by(fact, group(compiled, fact, subs))
+    let mut decision = undetermined_by(fact, groups);
+    let outcome = decision.cases.first().map(|c| c.outcome);
+    if let Some(outcome) = outcome {
+        if outcome != Outcome::Undetermined && decision.cases.iter().all(|c| c.outcome == outcome) {
+            let mut common = decision.cases[0].obligations.clone();
+            for c in &decision.cases[1..] {
+                common.retain(|o| c.obligations.contains(o));
+            }
+            decision.outcome = outcome;
+            decision.obligations = common;
+            decision.depends_on.clear();
+            // The provisions that decide in every case first, then those of some cases.
+            let every = decision.cites_in_every_case();
+            decision.cites.sort_by_key(|l| !every.contains(l));
+        }
+    }
+    decision
 }
 
 /// The undetermined decision whose cases are, for each group of values of `fact`, the
 /// decision under those values (its own cases nested under them).
-pub(crate) fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
+fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
     let mut cases = Vec::new();
     for (value, d) in groups {
-        if d.outcome == Outcome::Undetermined && !d.cases.is_empty() {
+        if !d.cases.is_empty() {
             for mut c in d.cases {
                 c.when.insert(0, (fact, value.clone()));
                 cases.push(c);
@@ -301,40 +325,6 @@ fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
         .map(|t| (*t, false));
     let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
     (lo, hi)
-}
-
-/// When every case has the same outcome and the same obligations, only their cites
-/// differ: the outcome is the answer, whatever the unknown fact ("if every completion of
-/// the unknown facts gives the same outcome, that is the answer"). Its cites are the
-/// provisions that decide in every case. When no provision decides in all of them, which
-/// one decides depends on the facts, and the cases are kept.
-pub(crate) fn same_outcome<'a>(
-    mut decisions: impl Iterator<Item = &'a Decision>,
-) -> Option<Decision> {
-    let first = decisions.next()?;
-    if first.outcome == Outcome::Undetermined {
-        return None;
-    }
-    let mut common: Vec<LeafId> = first.cites.to_vec();
-    let mut all: Vec<LeafId> = first.cites.to_vec();
-    for d in decisions {
-        if d.outcome != first.outcome || d.obligations != first.obligations {
-            return None;
-        }
-        common.retain(|c| d.cites.contains(c));
-        for c in d.cites.iter() {
-            if !all.contains(c) {
-                all.push(*c);
-            }
-        }
-    }
-    if common.is_empty() && !all.is_empty() {
-        // No provision decides in every case: which one decides depends on the facts.
-        return None;
-    }
-    let mut settled = first.clone();
-    settled.cites = common.into_iter().collect();
-    Some(settled)
 }
 
 /// The values a case split tries for a number or date fact, given the policy's thresholds
