@@ -8,6 +8,8 @@
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
+//! - `review`: an adversarial legal review of the shipped policies, cases written from the
+//!   statutes' words under `fixtures/review`; every mismatch is reported at once.
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
@@ -19,6 +21,7 @@ mod diagnostics;
 mod explanations;
 mod policies;
 mod properties;
+mod review;
 
 use std::path::{Path, PathBuf};
 
