@@ -4,7 +4,7 @@
 //! missing, never guessed.
 
 use crate::engine::Engine;
-use crate::eval::{self, CaseValue, Decision, Outcome};
+use crate::eval::{self, Decision, Outcome};
 use crate::ir::{Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
@@ -370,21 +370,14 @@ fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decis
     }
     let allowed = request.restriction(fact).unwrap_or(u64::MAX);
     let members = policy.fact(fact).ty.members().len();
-    let mut groups: Vec<(u64, Decision)> = Vec::new();
-    for i in (0..members).filter(|i| allowed & (1u64 << i) != 0) {
-        let mut r = request.clone();
-        r.assume(fact, Value::Enum(i as u8));
-        let d = decide_ordered(policy, &r, rest);
-        match groups.iter_mut().find(|(_, g)| *g == d) {
-            Some((mask, _)) => *mask |= 1u64 << i,
-            None => groups.push((1u64 << i, d)),
-        }
-    }
-    let groups = groups
-        .into_iter()
-        .map(|(mask, d)| (CaseValue::of_members(mask), d))
-        .collect();
-    eval::combine(fact, groups)
+    let subs = (0..members)
+        .filter(|i| allowed & (1u64 << i) != 0)
+        .map(|i| {
+            let mut r = request.clone();
+            r.assume(fact, Value::Enum(i as u8));
+            (i as u8, decide_ordered(policy, &r, rest))
+        });
+    eval::combine(fact, eval::group_members(subs))
 }
 
 /// The question's own alternative `fact` does not matter here: go on with the rest.

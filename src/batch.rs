@@ -256,6 +256,8 @@ struct PolicyCodec<'e> {
     prefixes: HashSet<String>,
     /// Each leaf's full cite, as a JSON string.
     cites: Vec<String>,
+    /// Each definition's cite, as JSON.
+    definition_cites: Vec<String>,
     /// Each obligation, as the contract's JSON object.
     obligations: Vec<String>,
 }
@@ -291,6 +293,11 @@ impl<'e> Decoder<'e> {
                     prefixes,
                     cites: (0..policy.leaves.len())
                         .map(|l| json_string(policy.cite_of(crate::ir::LeafId(l as u32))))
+                        .collect(),
+                    definition_cites: policy
+                        .definitions
+                        .iter()
+                        .map(|d| json_string(&d.cite.full))
                         .collect(),
                     obligations: policy
                         .obligations
@@ -478,7 +485,7 @@ impl PolicyCodec<'_> {
         out.extend_from_slice(b"{\"decision\":\"");
         out.extend_from_slice(decision.outcome.as_str().as_bytes());
         out.extend_from_slice(b"\",\"cites\":[");
-        self.write_cites(out, &decision.cites);
+        self.write_cites(out, &decision.cites, &decision.definitions);
         out.extend_from_slice(b"],\"obligations\":[");
         self.write_obligations(out, &decision.obligations);
         out.extend_from_slice(b"],\"depends_on\":[");
@@ -508,7 +515,7 @@ impl PolicyCodec<'_> {
             out.extend_from_slice(b",\"decision\":\"");
             out.extend_from_slice(case.outcome.as_str().as_bytes());
             out.extend_from_slice(b"\",\"cites\":[");
-            self.write_cites(out, &case.cites);
+            self.write_cites(out, &case.cites, &[]);
             out.extend_from_slice(b"],\"obligations\":[");
             self.write_obligations(out, &case.obligations);
             out.extend_from_slice(b"]}");
@@ -516,17 +523,33 @@ impl PolicyCodec<'_> {
         out.extend_from_slice(b"]}\n");
     }
 
-    fn write_cites(&self, out: &mut Vec<u8>, cites: &[crate::ir::LeafId]) {
-        for (i, l) in cites.iter().enumerate() {
-            if i > 0 {
+    /// The cites as [`crate::eval::cite_strings`] gives them: provisions, then definitions,
+    /// each once.
+    fn write_cites(
+        &self,
+        out: &mut Vec<u8>,
+        cites: &[crate::ir::LeafId],
+        definitions: &[crate::ir::DefId],
+    ) {
+        let all = || {
+            let provisions = cites
+                .iter()
+                .map(|l| self.cites.get(l.index()).map_or("null", String::as_str));
+            let definitions = definitions
+                .iter()
+                .filter_map(|d| self.definition_cites.get(d.index()).map(String::as_str));
+            provisions.chain(definitions)
+        };
+        let mut written = false;
+        for (i, cite) in all().enumerate() {
+            if all().take(i).any(|earlier| earlier == cite) {
+                continue;
+            }
+            if written {
                 out.push(b',');
             }
-            out.extend_from_slice(
-                self.cites
-                    .get(l.index())
-                    .map_or("null", String::as_str)
-                    .as_bytes(),
-            );
+            out.extend_from_slice(cite.as_bytes());
+            written = true;
         }
     }
 

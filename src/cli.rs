@@ -559,7 +559,7 @@ fn test_json(
         },
         "actual": {
             "decision": decision.outcome.as_str(),
-            "cites": decision.cites.iter().map(|&l| policy.cite_of(l)).collect::<Vec<_>>(),
+            "cites": crate::eval::cite_strings(policy, decision),
             "sources": sources,
             "obligations": suite::obligation_cites(policy, decision),
             "depends_on": decision.depends_on.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),

@@ -436,7 +436,14 @@ impl Canon {
         };
         if decision.outcome != Outcome::Undetermined {
             return Some(Canon {
-                cases: vec![(Vec::new(), decision.outcome, cites(&decision.cites))],
+                cases: vec![(
+                    Vec::new(),
+                    decision.outcome,
+                    crate::eval::cite_strings(policy, decision)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                )],
             });
         }
         // An undetermined case inside means the evaluator's own budget ran out: not complete.

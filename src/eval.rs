@@ -12,7 +12,7 @@
 //! [`crate::Engine`] compiles each policy once; [`decide`] compiles on the fly.
 
 use crate::ast::{CompareOp, EffectKind};
-use crate::ir::{Expr, ExprId, FactId, LeafId, Policy};
+use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy};
 use crate::request::Request;
 use crate::value::Value;
 
@@ -25,7 +25,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub(crate) use split::{combine, threshold_values};
+pub(crate) use split::{combine, group_members, threshold_values};
 pub use split::{Case, CaseValue};
 
 /// The outcome of a question.
@@ -116,6 +116,11 @@ pub struct Decision {
     pub outcome: Outcome,
     /// The deciding provisions (leaves), most specific first.
     pub cites: Vec<LeafId>,
+    /// The definitions of other subsections whose value decided: the deciding provision
+    /// reads them, and were one of them otherwise, another provision would decide
+    /// otherwise (an opt-out an exception ended, an approval another section asks for).
+    /// They are cited after the provisions.
+    pub definitions: Vec<DefId>,
     /// The obligations that come with the decision (indices into the policy's obligations).
     pub obligations: Vec<u32>,
     /// For `undetermined`: the unknown facts the outcome depends on.
@@ -127,6 +132,26 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Whether two decisions give the same answer: outcome, cites, obligations, facts and
+    /// cases. The definitions that decided are not compared: a case split groups the values
+    /// that give the same answer and gathers their definitions ([`Decision::absorb`]).
+    pub fn same_answer(&self, other: &Decision) -> bool {
+        self.outcome == other.outcome
+            && self.cites == other.cites
+            && self.obligations == other.obligations
+            && self.depends_on == other.depends_on
+            && self.cases == other.cases
+    }
+
+    /// Gathers another decision's definitions into this one (for grouped values).
+    pub fn absorb(&mut self, other: &Decision) {
+        for d in &other.definitions {
+            if !self.definitions.contains(d) {
+                self.definitions.push(*d);
+            }
+        }
+    }
+
     /// The cites that decide in every case: all of them when the decision has no cases.
     /// A decided outcome whose cases differ only in their cites names these as what
     /// decides, and the others as what also applies in some cases.
@@ -139,6 +164,24 @@ impl Decision {
     }
 }
 
+/// The decision's citations as the contract writes them: the deciding provisions, then the
+/// definitions whose value decided, each once.
+pub fn cite_strings<'p>(policy: &'p Policy, decision: &Decision) -> Vec<&'p str> {
+    let mut out: Vec<&str> = Vec::with_capacity(decision.cites.len());
+    let provisions = decision.cites.iter().map(|&l| policy.cite_of(l));
+    let definitions = decision
+        .definitions
+        .iter()
+        .filter_map(|d| policy.definitions.get(d.index()))
+        .map(|d| d.cite.full.as_str());
+    for cite in provisions.chain(definitions) {
+        if !out.contains(&cite) {
+            out.push(cite);
+        }
+    }
+    out
+}
+
 impl Default for Decision {
     /// An empty decision (`not_addressed`, nothing cited), to decide into
     /// ([`Compiled::decide_into`]).
@@ -146,6 +189,7 @@ impl Default for Decision {
         Decision {
             outcome: Outcome::NotAddressed,
             cites: Vec::new(),
+            definitions: Vec::new(),
             obligations: Vec::new(),
             depends_on: Vec::new(),
             cases: Vec::new(),
@@ -284,12 +328,13 @@ impl Compiled {
             t.only_if.resize(self.leaves.len(), None);
             t.overridden.clear();
         }
-        if !self.decide_known(request, out, kept.as_mut()) {
+        if !self.decide_known(request, out, kept.as_mut(), None) {
             let mut scratch = request.clone();
             let mut budget = split::BUDGET;
             let d = split::decide_split(self, &mut scratch, &mut budget);
             out.outcome = d.outcome;
             out.cites = d.cites;
+            out.definitions = d.definitions;
             out.obligations = d.obligations;
             out.depends_on = d.depends_on;
             out.cases = d.cases;

@@ -434,7 +434,7 @@ impl<'a> DecisionJson<'a> {
                         .collect(),
                 })
                 .collect(),
-            cites: cites(&decision.cites),
+            cites: crate::eval::cite_strings(policy, decision),
             decision: decision.outcome.as_str(),
             depends_on: decision
                 .depends_on

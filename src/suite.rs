@@ -198,10 +198,9 @@ pub fn run_one_with<'p>(policy: &'p Policy, test: &'p Test, goldens: Goldens) ->
         ));
     }
     if let Some(expected) = &test.cites {
-        let actual: Vec<String> = decision
-            .cites
-            .iter()
-            .map(|&l| policy.cite_of(l).to_string())
+        let actual: Vec<String> = crate::eval::cite_strings(policy, &decision)
+            .into_iter()
+            .map(str::to_string)
             .collect();
         if !same_set(expected, &actual) {
             failures.push(format!(
@@ -281,10 +280,9 @@ pub fn side_by_side(policy: &Policy, result: &TestResult) -> String {
         vec![test.outcome.as_str().to_string()],
         vec![decision.outcome.as_str().to_string()],
     )];
-    let actual_cites: Vec<String> = decision
-        .cites
-        .iter()
-        .map(|&l| policy.cite_of(l).to_string())
+    let actual_cites: Vec<String> = crate::eval::cite_strings(policy, decision)
+        .into_iter()
+        .map(str::to_string)
         .collect();
     rows.push((
         "cites",

@@ -7,7 +7,7 @@
 //! conditions and what case splits need (thresholds, text constants, set members).
 
 use crate::ast::{CompareOp, EffectKind};
-use crate::ir::{Expr, ExprId, FactId, Policy, Type};
+use crate::ir::{DefId, Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
 use smallvec::SmallVec;
@@ -47,6 +47,31 @@ pub(super) struct Leaf {
     pub obligations: (u32, u32),
     /// The leaves it overrides: a range of [`Compiled::override_ranges`].
     pub overrides: (u32, u32),
+    /// The definitions whose value may have decided for it: a range of
+    /// [`Compiled::decisive`].
+    pub decisive: (u32, u32),
+}
+
+/// A definition a leaf's condition or `only if` reads that cites another subsection than
+/// the leaf's own (or an ancestor's): when its value decided, it is cited too.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Decisive {
+    /// The definition.
+    pub def: DefId,
+    /// Its compiled value.
+    pub op: u32,
+    /// Whether the leaf's `only if` reads it.
+    pub in_only_if: bool,
+}
+
+/// The policy's leaves with one definition held at a value: for each leaf that reads it,
+/// its condition and `only if` compiled that way.
+#[derive(Clone, Debug)]
+pub(super) struct Forced {
+    pub def: DefId,
+    pub value: bool,
+    /// `(leaf, cond, only_if)`, by leaf.
+    pub leaves: Vec<(u32, u32, u32)>,
 }
 
 /// What a case split needs to know about a fact.
@@ -94,6 +119,10 @@ pub struct Compiled {
     /// Per obligation, its compiled `when`, or [`NONE`].
     pub(super) obligation_when: Vec<u32>,
     pub(super) override_ranges: Vec<(u32, u32)>,
+    pub(super) decisive: Vec<Decisive>,
+    /// For each definition some leaf may cite as decisive, the leaves with it held true and
+    /// held false.
+    pub(super) forced: Vec<Forced>,
     pub(super) facts: Vec<SplitKind>,
     nodes: Vec<Node>,
     children: Vec<u32>,
@@ -109,8 +138,11 @@ impl Compiled {
             kids: Vec::new(),
             memo: vec![NONE; policy.exprs.len()],
             def_memo: vec![NONE; policy.definitions.len()],
+            forced: None,
         };
         let mut leaves = Vec::with_capacity(policy.leaves.len());
+        let mut decisive = Vec::new();
+        let mut forced_defs: Vec<DefId> = Vec::new();
         let mut leaf_obligations = Vec::new();
         let mut override_ranges = Vec::new();
         for leaf in &policy.leaves {
@@ -125,6 +157,42 @@ impl Compiled {
             leaf_obligations.extend(leaf.obligations.iter().copied());
             let ov_start = override_ranges.len() as u32;
             override_ranges.extend(leaf.overrides.iter().copied());
+            let de_start = decisive.len() as u32;
+            let own = &policy.node(leaf.node).cite.path;
+            let mut reads = Vec::new();
+            for c in &leaf.conjuncts {
+                definitions_read(policy, c.expr, &mut reads);
+            }
+            let in_cond = reads.len();
+            if let Some((e, _)) = leaf.only_if {
+                definitions_read(policy, e, &mut reads);
+            }
+            for (i, &d) in reads.iter().enumerate() {
+                let Some(def) = policy.definitions.get(d.index()) else {
+                    continue;
+                };
+                // The leaf's own subsection, or one it is part of, is cited already.
+                if def.cite.path.is_empty() || own.starts_with(&def.cite.path) {
+                    continue;
+                }
+                let in_only_if = i >= in_cond;
+                if let Some(prev) = decisive
+                    .get_mut(de_start as usize..)
+                    .and_then(|ds: &mut [Decisive]| ds.iter_mut().find(|x| x.def == d))
+                {
+                    prev.in_only_if |= in_only_if;
+                    continue;
+                }
+                let op = b.def(d);
+                decisive.push(Decisive {
+                    def: d,
+                    op,
+                    in_only_if,
+                });
+                if !forced_defs.contains(&d) {
+                    forced_defs.push(d);
+                }
+            }
             leaves.push(Leaf {
                 cond,
                 only_if,
@@ -132,8 +200,48 @@ impl Compiled {
                 depth: policy.node(leaf.node).cite.path.len() as u32,
                 obligations: (ob_start, leaf_obligations.len() as u32),
                 overrides: (ov_start, override_ranges.len() as u32),
+                decisive: (de_start, decisive.len() as u32),
             });
         }
+        // Each such definition held true and held false, for the leaves that read it.
+        let mut forced = Vec::new();
+        for &d in &forced_defs {
+            for value in [true, false] {
+                b.memo.fill(NONE);
+                b.def_memo.fill(NONE);
+                b.forced = Some((d, value));
+                let mut alts = Vec::new();
+                for (l, leaf) in policy.leaves.iter().enumerate() {
+                    let mut reads = Vec::new();
+                    for c in &leaf.conjuncts {
+                        definitions_read(policy, c.expr, &mut reads);
+                    }
+                    if let Some((e, _)) = leaf.only_if {
+                        definitions_read(policy, e, &mut reads);
+                    }
+                    if !reads.contains(&d) {
+                        continue;
+                    }
+                    let conjuncts: Vec<u32> =
+                        leaf.conjuncts.iter().map(|c| b.expr(c.expr)).collect();
+                    let cond = match conjuncts.as_slice() {
+                        [] => b.push(Op::Const(true)),
+                        [one] => *one,
+                        _ => b.junction(true, conjuncts),
+                    };
+                    let only_if = leaf.only_if.map_or(NONE, |(e, _)| b.expr(e));
+                    alts.push((l as u32, cond, only_if));
+                }
+                forced.push(Forced {
+                    def: d,
+                    value,
+                    leaves: alts,
+                });
+            }
+        }
+        b.forced = None;
+        b.memo.fill(NONE);
+        b.def_memo.fill(NONE);
         let obligation_when = policy
             .obligations
             .iter()
@@ -152,6 +260,8 @@ impl Compiled {
             leaf_obligations,
             obligation_when,
             override_ranges,
+            decisive,
+            forced,
             facts,
             nodes: Vec::new(),
             children: Vec::new(),
@@ -601,9 +711,44 @@ struct Builder<'p> {
     kids: Vec<u32>,
     memo: Vec<u32>,
     def_memo: Vec<u32>,
+    /// A definition compiled as a constant (for [`Forced`]).
+    forced: Option<(DefId, bool)>,
+}
+
+/// The definitions an expression reads, directly or through other definitions, each once.
+fn definitions_read(policy: &Policy, id: ExprId, out: &mut Vec<DefId>) {
+    match policy.expr(id) {
+        Expr::Def(d) if !out.contains(d) => {
+            out.push(*d);
+            if let Some(def) = policy.definitions.get(d.index()) {
+                definitions_read(policy, def.expr, out);
+            }
+        }
+        Expr::Not(e) => definitions_read(policy, *e, out),
+        Expr::And(es) | Expr::Or(es) => {
+            for e in es {
+                definitions_read(policy, *e, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Builder<'_> {
+    /// A definition's value, compiled.
+    fn def(&mut self, d: DefId) -> u32 {
+        match self.policy.definitions.get(d.index()) {
+            Some(def) => {
+                let op = self.expr(def.expr);
+                if let Some(slot) = self.def_memo.get_mut(d.index()) {
+                    *slot = op;
+                }
+                op
+            }
+            None => self.push(Op::Const(false)),
+        }
+    }
+
     fn push(&mut self, op: Op) -> u32 {
         self.ops.push(op);
         (self.ops.len() - 1) as u32
@@ -642,6 +787,10 @@ impl Builder<'_> {
         let op = match self.policy.expr(id).clone() {
             Expr::Const(b) => self.push(Op::Const(b)),
             Expr::Bool(f) => self.push(Op::Bool(f.0)),
+            Expr::Def(d) if self.forced.is_some_and(|(f, _)| f == d) => {
+                let value = self.forced.is_some_and(|(_, v)| v);
+                self.push(Op::Const(value))
+            }
             Expr::Def(d) => match self.policy.definitions.get(d.index()) {
                 Some(def) => match self.def_memo.get(d.index()).copied() {
                     Some(done) if done != NONE => done,

@@ -132,6 +132,7 @@ fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
     Some(Decision {
         outcome,
         cites,
+        definitions: Vec::new(),
         obligations,
         depends_on: Vec::new(),
         cases: Vec::new(),
@@ -223,6 +224,7 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
     let undetermined = |depends_on: Vec<FactId>| Decision {
         outcome: Outcome::Undetermined,
         cites: Vec::new(),
+        definitions: Vec::new(),
         obligations: Vec::new(),
         depends_on,
         cases: Vec::new(),
@@ -252,18 +254,10 @@ fn group(
 ) -> Vec<(CaseValue, Decision)> {
     match &policy.fact(fact).ty {
         Type::Enum(_) => {
-            let mut groups: Vec<(u64, Decision)> = Vec::new();
-            for (v, d) in subs {
-                let Value::Enum(i) = v else { continue };
-                match groups.iter_mut().find(|(_, g)| *g == d) {
-                    Some((mask, _)) => *mask |= 1u64 << i,
-                    None => groups.push((1u64 << i, d)),
-                }
-            }
-            groups
-                .into_iter()
-                .map(|(mask, d)| (CaseValue::of_members(mask), d))
-                .collect()
+            super::split::group_members(subs.into_iter().filter_map(|(v, d)| match v {
+                Value::Enum(i) => Some((i, d)),
+                _ => None,
+            }))
         }
         Type::Number | Type::Date => {
             let thresholds = policy
@@ -280,8 +274,9 @@ fn group(
                 };
                 let (lo, hi) = region(&thresholds, x);
                 match out.last_mut() {
-                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => {
-                        *last_hi = hi
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if last.same_answer(&d) => {
+                        *last_hi = hi;
+                        last.absorb(&d);
                     }
                     _ => out.push((CaseValue::Range { lo, hi }, d)),
                 }

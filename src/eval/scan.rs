@@ -2,7 +2,7 @@
 //! when every fact that matters is known, the trace in the same pass, and the fact to split
 //! on when one is not.
 
-use super::compile::{Compiled, Leaf, Op, NONE};
+use super::compile::{Compiled, Forced, Leaf, Op, NONE};
 use super::{outcome_of, Decision, Outcome, Trace, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{FactId, LeafId};
@@ -133,11 +133,15 @@ impl Compiled {
     ///
     /// With a trace, every leaf is evaluated (the trace holds them all) and the trace is
     /// filled; its buffers must be `leaves` long, all `False` / `None`, `overridden` empty.
+    ///
+    /// With `forced`, one definition is held at a value (the leaves that read it use their
+    /// conditions compiled so): only the outcome is meaningful then.
     pub(super) fn decide_known(
         &self,
         request: &Request,
         out: &mut Decision,
         mut trace: Option<&mut Trace>,
+        forced: Option<&Forced>,
     ) -> bool {
         let mut applicable: SmallVec<[(u32, EffectKind); 16]> = SmallVec::new();
         let mut trues: SmallVec<[u32; 16]> = SmallVec::new();
@@ -148,14 +152,19 @@ impl Compiled {
             let Some(leaf) = self.leaves.get(l as usize) else {
                 continue;
             };
-            let applies = self.eval(request, entry.cond);
+            let (cond, only_if_op) =
+                match forced.and_then(|f| f.leaves.iter().find(|(fl, _, _)| *fl == l)) {
+                    Some(&(_, cond, only_if)) => (cond, only_if),
+                    None => (entry.cond, leaf.only_if),
+                };
+            let applies = self.eval(request, cond);
             if applies == Tri::False {
                 continue;
             }
-            let only_if = if leaf.only_if == NONE || (applies == Tri::Unknown && !tracing) {
+            let only_if = if only_if_op == NONE || (applies == Tri::Unknown && !tracing) {
                 None
             } else {
-                Some(self.eval(request, leaf.only_if))
+                Some(self.eval(request, only_if_op))
             };
             if let Some(t) = trace.as_deref_mut() {
                 if let Some(slot) = t.applies.get_mut(l as usize) {
@@ -223,8 +232,12 @@ impl Compiled {
             (std::cmp::Reverse(depth), l.0)
         });
         out.obligations.clear();
+        out.definitions.clear();
         out.depends_on.clear();
         out.cases.clear();
+        if forced.is_none() {
+            self.decisive_definitions(request, outcome, &winners, out);
+        }
         if outcome.allows() || outcome == Outcome::Prohibited {
             for &(l, effect) in &winners {
                 let Some(leaf) = self.leaves.get(l as usize) else {
@@ -248,6 +261,54 @@ impl Compiled {
             }
         }
         true
+    }
+
+    /// The definitions whose value decided, into `out.definitions`: for each deciding leaf,
+    /// each definition of another subsection it reads that is true (or, in an `only if`
+    /// that refused the permission, false), such that were it otherwise another outcome
+    /// would follow — one that some provision decides (not `not_addressed`: a definition
+    /// that only brings the question within a provision's reach is not what decided it).
+    fn decisive_definitions(
+        &self,
+        request: &Request,
+        outcome: Outcome,
+        winners: &[(u32, EffectKind)],
+        out: &mut Decision,
+    ) {
+        for &(l, effect) in winners {
+            let Some(leaf) = self.leaves.get(l as usize) else {
+                continue;
+            };
+            let refused = effect != leaf.effect;
+            let candidates = self
+                .decisive
+                .get(leaf.decisive.0 as usize..leaf.decisive.1 as usize)
+                .unwrap_or(&[]);
+            for c in candidates {
+                if out.definitions.contains(&c.def) {
+                    continue;
+                }
+                let held = match self.eval(request, c.op) {
+                    Tri::True => false,
+                    Tri::False if c.in_only_if && refused => true,
+                    _ => continue,
+                };
+                let Some(forced) = self
+                    .forced
+                    .iter()
+                    .find(|f| f.def == c.def && f.value == held)
+                else {
+                    continue;
+                };
+                let mut other = Decision::default();
+                if self.decide_known(request, &mut other, None, Some(forced))
+                    && other.outcome != outcome
+                    && other.outcome != Outcome::NotAddressed
+                {
+                    out.definitions.push(c.def);
+                }
+            }
+        }
     }
 
     /// The first fact whose being unknown leaves a leaf (or its `only if`, or an

@@ -2,7 +2,7 @@
 
 use super::compile::{Compiled, SplitKind};
 use super::{Decision, Outcome};
-use crate::ir::{FactId, LeafId, Policy, Type};
+use crate::ir::{DefId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
 use crate::value::{format_date, format_number, Value};
 use std::sync::Arc;
@@ -125,12 +125,13 @@ pub(super) fn decide_split(
 ) -> Decision {
     *budget = budget.saturating_sub(1);
     let mut known = Decision::default();
-    if compiled.decide_known(request, &mut known, None) {
+    if compiled.decide_known(request, &mut known, None, None) {
         return known;
     }
     let undetermined = |depends_on: Vec<FactId>| Decision {
         outcome: Outcome::Undetermined,
         cites: Vec::new(),
+        definitions: Vec::new(),
         obligations: Vec::new(),
         depends_on,
         cases: Vec::new(),
@@ -161,9 +162,13 @@ pub(super) fn decide_split(
 /// cases. Every case split (the evaluator's, `ask`'s, the reference evaluator's) ends here.
 pub(crate) fn combine(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
     if let Some((_, first)) = groups.first() {
-        if groups.iter().all(|(_, d)| d == first) {
-            let mut only = groups;
-            return only.swap_remove(0).1;
+        if groups.iter().all(|(_, d)| d.same_answer(first)) {
+            let mut rest = groups.into_iter();
+            let mut only = rest.next().map(|(_, d)| d).unwrap_or_default();
+            for (_, d) in rest {
+                only.absorb(&d);
+            }
+            return only;
         }
     }
     let mut decision = undetermined_by(fact, groups);
@@ -189,7 +194,13 @@ pub(crate) fn combine(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decis
 /// decision under those values (its own cases nested under them).
 fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision {
     let mut cases = Vec::new();
+    let mut definitions: Vec<DefId> = Vec::new();
     for (value, d) in groups {
+        for def in &d.definitions {
+            if !definitions.contains(def) {
+                definitions.push(*def);
+            }
+        }
         if !d.cases.is_empty() {
             for mut c in d.cases {
                 c.when.insert(0, (fact, value.clone()));
@@ -221,6 +232,7 @@ fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision
     Decision {
         outcome: Outcome::Undetermined,
         cites,
+        definitions,
         obligations: Vec::new(),
         depends_on,
         cases,
@@ -272,20 +284,10 @@ fn group(
     subs: Vec<(Value, Decision)>,
 ) -> Vec<(CaseValue, Decision)> {
     match compiled.facts.get(fact.index()) {
-        Some(SplitKind::Enum(_)) => {
-            let mut groups: Vec<(u64, Decision)> = Vec::new();
-            for (v, d) in subs {
-                let Value::Enum(i) = v else { continue };
-                match groups.iter_mut().find(|(_, g)| *g == d) {
-                    Some((mask, _)) => *mask |= 1u64 << i,
-                    None => groups.push((1u64 << i, d)),
-                }
-            }
-            groups
-                .into_iter()
-                .map(|(mask, d)| (CaseValue::of_members(mask), d))
-                .collect()
-        }
+        Some(SplitKind::Enum(_)) => group_members(subs.into_iter().filter_map(|(v, d)| match v {
+            Value::Enum(i) => Some((i, d)),
+            _ => None,
+        })),
         Some(SplitKind::Number(thresholds) | SplitKind::Date(thresholds)) => {
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
@@ -296,8 +298,9 @@ fn group(
                 };
                 let (lo, hi) = region(thresholds, x);
                 match out.last_mut() {
-                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if *last == d => {
-                        *last_hi = hi
+                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if last.same_answer(&d) => {
+                        *last_hi = hi;
+                        last.absorb(&d);
                     }
                     _ => out.push((CaseValue::Range { lo, hi }, d)),
                 }
@@ -309,6 +312,26 @@ fn group(
             .map(|(v, d)| (CaseValue::Value(v), d))
             .collect(),
     }
+}
+
+/// Groups the members of an enumeration fact that give the same answer into one case each.
+pub(crate) fn group_members(
+    subs: impl IntoIterator<Item = (u8, Decision)>,
+) -> Vec<(CaseValue, Decision)> {
+    let mut groups: Vec<(u64, Decision)> = Vec::new();
+    for (i, d) in subs {
+        match groups.iter_mut().find(|(_, g)| g.same_answer(&d)) {
+            Some((mask, g)) => {
+                *mask |= 1u64 << i;
+                g.absorb(&d);
+            }
+            None => groups.push((1u64 << i, d)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mask, d)| (CaseValue::of_members(mask), d))
+        .collect()
 }
 
 type Bound = Option<(f64, bool)>;

@@ -32,7 +32,7 @@ impl Default for Style {
 pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: Style) -> String {
     let explanation = explain(policy, decision, request);
     let mut out = String::new();
-    let cites: Vec<&str> = decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
+    let cites: Vec<&str> = crate::eval::cite_strings(policy, decision);
     let _ = writeln!(
         out,
         "{} — {}",

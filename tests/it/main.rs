@@ -8,6 +8,7 @@
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
+//! - `semantics`: what decisions mean, on small policies written for it.
 //! - `review`: an adversarial legal review of the shipped policies, cases written from the
 //!   statutes' words under `fixtures/review`; every mismatch is reported at once.
 //!
@@ -22,6 +23,7 @@ mod explanations;
 mod policies;
 mod properties;
 mod review;
+mod semantics;
 
 use std::path::{Path, PathBuf};
 
