@@ -164,6 +164,20 @@ impl Decision {
     }
 }
 
+/// The provision that puts the question outside the instrument, when that is the decision:
+/// `not_addressed` because an `out of scope` provision applies (a municipal utility is not
+/// an electric utility, so the Act does not apply), not because the text is silent.
+pub fn out_of_scope(policy: &Policy, decision: &Decision) -> Option<LeafId> {
+    if decision.outcome != Outcome::NotAddressed {
+        return None;
+    }
+    decision
+        .cites
+        .iter()
+        .copied()
+        .find(|&l| policy.leaf(l).effect == crate::ast::EffectKind::OutOfScope)
+}
+
 /// The decision's citations as the contract writes them: the deciding provisions, then the
 /// definitions whose value decided, each once.
 pub fn cite_strings<'p>(policy: &'p Policy, decision: &Decision) -> Vec<&'p str> {

@@ -43,6 +43,7 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("ok-aggregate-public", "May a utility disclose aggregate data to the public for research in Oklahoma?"),
     ("or-telemarketing", "May the Administrator use customer information for telemarketing in Oregon?"),
     ("or-transfer-ssn", "Must the electric company transfer the social security number to the Administrator in Oregon?"),
+    ("ok-municipal", "Can a municipal utility in Oklahoma share customer data with a third party?"),
 ];
 
 #[test]

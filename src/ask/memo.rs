@@ -117,10 +117,18 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                 .copied()
                 .filter(|l| !every.contains(l))
                 .collect();
+            let scope = crate::eval::out_of_scope(policy, decision);
             let _ = writeln!(
                 out,
                 "{}{}.\n",
-                capitalize(outcome_words(outcome)),
+                match scope {
+                    Some(leaf) => format!(
+                        "Not addressed: the {} does not apply: {}",
+                        policy.title,
+                        crate::explain::human::scope_reason(policy, leaf)
+                    ),
+                    None => capitalize(outcome_words(outcome)),
+                },
                 if every.is_empty() {
                     String::new()
                 } else {
@@ -199,6 +207,8 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                 }
             }
             seen
+        } else if policy.leaf(leaf).effect == crate::ast::EffectKind::OutOfScope {
+            vec![format!("the question is outside the {} here", policy.title)]
         } else {
             vec![format!("{} here", outcome_words(decision.outcome))]
         };

@@ -33,12 +33,26 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
     let explanation = explain(policy, decision, request);
     let mut out = String::new();
     let cites: Vec<&str> = crate::eval::cite_strings(policy, decision);
-    let _ = writeln!(
-        out,
-        "{} — {}",
-        headline(decision.outcome),
-        policy_line(policy)
-    );
+    match crate::eval::out_of_scope(policy, decision) {
+        Some(leaf) => {
+            let _ = writeln!(
+                out,
+                "NOT ADDRESSED: the {} does not apply: {}, {} — {}",
+                policy.title,
+                scope_reason(policy, leaf),
+                policy.node(policy.leaf(leaf).node).cite.full,
+                policy_line(policy)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{} — {}",
+                headline(decision.outcome),
+                policy_line(policy)
+            );
+        }
+    }
     if decision.outcome != Outcome::Undetermined && !cites.is_empty() {
         let _ = writeln!(out, "cites: {}", cites.join(", "));
     }
@@ -138,6 +152,21 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
         );
     }
     out
+}
+
+/// Why a question is outside the instrument, in words: the scope provision's title
+/// ("a municipal utility is not an electric utility").
+pub fn scope_reason(policy: &Policy, leaf: crate::ir::LeafId) -> String {
+    let node = policy.node(policy.leaf(leaf).node);
+    match &node.title {
+        Some(title) => {
+            let mut c = title.chars();
+            c.next()
+                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+        None => "the question is outside its scope".to_string(),
+    }
 }
 
 fn headline(outcome: Outcome) -> &'static str {

@@ -151,6 +151,21 @@ fn prohibited() {
 }
 
 #[test]
+fn outside_the_instrument() {
+    // 17 O.S. § 710.3(6): a municipal utility is not an electric utility. The answer says
+    // the Act does not apply, not that the text is silent.
+    let oklahoma = Engine::load(&["policies/oklahoma"]).expect("the Oklahoma policy checks clean");
+    let request = json!({
+        "jurisdiction": "OK", "actor": "electric_utility", "action": "disclose",
+        "recipient": "third_party", "data": "customer_identifiable_usage_data",
+        "utility": {"kind": "municipal"}
+    });
+    let json = explained("outside_the_instrument", &oklahoma, &request);
+    assert_eq!(json["decision"], "not_addressed");
+    assert_eq!(json["cites"], json!(["17 O.S. § 710.3(6)"]));
+}
+
+#[test]
 fn not_addressed() {
     // Unmetered accounts: (2)(g) covers metered usage only and (2)(m) contracted
     // consumption, so the actual billed usage of an unmetered account is not addressed.
