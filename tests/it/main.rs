@@ -8,6 +8,7 @@
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
+//! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
@@ -19,6 +20,7 @@ mod diagnostics;
 mod explanations;
 mod policies;
 mod properties;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 
