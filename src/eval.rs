@@ -25,7 +25,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub(crate) use split::{same_outcome, threshold_values, undetermined_by};
+pub(crate) use split::{fact_regions, regions, same_outcome, undetermined_by, Region};
 pub use split::{Case, CaseValue};
 
 /// The outcome of a question.

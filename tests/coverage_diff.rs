@@ -1,7 +1,8 @@
 //! The policy author's CI toolchain end to end: `juris test` with golden explanations,
 //! `--update` and `--junit`; `juris coverage` (human, JSON, `--min`, `--min-tests`) on
 //! fixtures and on the shipped policies; `juris diff` on old/new pairs (an override
-//! removed, a threshold moved, a subsection renumbered, a reordering that changes nothing),
+//! removed, a threshold moved, a range declared, a subsection renumbered, a reordering that
+//! changes nothing),
 //! with exit codes and the enumeration bound.
 //!
 //! Each snapshot holds the command, its exit code and what it wrote, so it reads on its own.
@@ -334,6 +335,23 @@ fn diff_finds_a_moved_threshold() {
         "diff-threshold-moved-json",
         &["diff", &old, &new, "--format", "json"],
         1,
+    );
+}
+
+/// A range declared in the new version: a value below it is refused there, and that is a
+/// difference.
+#[test]
+fn diff_finds_a_declared_range() {
+    let (old, new) = pair("range-declared");
+    let run = snapshot(
+        "diff-range-declared-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    assert!(
+        run.stdout.contains("when customer.usage_mw < 0"),
+        "{}",
+        run.stdout
     );
 }
 

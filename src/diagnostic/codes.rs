@@ -181,6 +181,12 @@ codes! {
         "no loaded policy has the request's jurisdiction, or the request names none"
         "The request's `jurisdiction` selects the policy among those loaded. It may be \
          omitted only when exactly one policy is loaded.";
+    out_of_range = "R006" "out-of-range" Error
+        "a request number or date lies outside the range its fact declares"
+        "A number or date fact may declare its bounds in the vocabulary \
+         (`customer.usage_amw: number >= 0`). A value outside them is refused like a value of \
+         the wrong type, never decided: a negative usage is not a small one. The message names \
+         the key and the range.";
 
     // ------------------------------------------------------------------ usage
     unreadable_path = "U001" "unreadable-path" Error
