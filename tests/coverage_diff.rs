@@ -237,6 +237,33 @@ fn coverage_gaps_fail_min() {
     );
 }
 
+/// Every reading of a policy, with the provision or definition that states it, counted in
+/// the summary.
+#[test]
+fn coverage_lists_the_readings() {
+    let readings = "tests/it/fixtures/explanations/readings";
+    let run = snapshot(
+        "coverage-readings-human",
+        &["coverage", readings, "--format", "human"],
+        0,
+    );
+    assert!(
+        run.stdout
+            .contains("readings: 4 (3 on provisions, 1 on a definition)"),
+        "{}",
+        run.stdout
+    );
+    let run = snapshot(
+        "coverage-readings-json",
+        &["coverage", readings, "--format", "json"],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let policy = &v["policies"][0];
+    assert_eq!(policy["readings"].as_array().unwrap().len(), 4);
+    assert_eq!(policy["reading_counts"]["definitions"], 1);
+}
+
 #[test]
 fn coverage_thresholds_are_exact() {
     // 7 of 13 subsections: 53.8 %; 1 of 2 provisions: 50 %.
