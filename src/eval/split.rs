@@ -207,7 +207,7 @@ pub(crate) fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) 
 impl Compiled {
     /// The values of a fact worth distinguishing: every boolean, every enumeration member
     /// (within the request's restriction), one value per region the policy's thresholds
-    /// cut a number or date into, each text constant and one other text, a set with and
+    /// cut a number or date into (within its declared range), each text constant and one other text, a set with and
     /// without the first member the policy tests.
     fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
         let Some(kind) = self.facts.get(fact.index()) else {
