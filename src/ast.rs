@@ -95,11 +95,24 @@ pub struct Fact {
     pub name: Spanned<String>,
     /// Its type.
     pub ty: FactType,
+    /// The bounds of its values (`>= 0`), for a number or a date; in source order.
+    pub bounds: Vec<Bound>,
     /// Its default, if any.
     pub default: Option<Value>,
     /// Its one-line meaning.
     pub meaning: Spanned<String>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// `>= 0` after `number` (or `date`): a bound on the values a fact may take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bound {
+    /// `>=`, `>`, `<=` or `<`.
+    pub op: CompareOp,
+    /// The bound: a number or a date.
+    pub value: Value,
+    /// The whole bound.
     pub span: Span,
 }
 
@@ -193,7 +206,18 @@ pub struct Definition {
     pub cite: Cite,
     /// An optional one-line meaning.
     pub meaning: Option<Spanned<String>>,
+    /// The interpretive choices it rests on, in source order.
+    pub readings: Vec<Reading>,
     /// The whole definition.
+    pub span: Span,
+}
+
+/// `reading "…"`: an interpretive choice the author made where the law is ambiguous.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The reading, in words.
+    pub text: Spanned<String>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -338,6 +362,8 @@ pub enum Clause {
     Overrides(Vec<Cite>, Span),
     /// `obligation "…"`
     Obligation(Obligation),
+    /// `reading "…"`
+    Reading(Reading),
     /// A nested subsection.
     Subsection(Provision),
     /// `rule { … }`: a rule of the provision's own lead-in.

@@ -459,7 +459,8 @@ impl<'e> Decoder<'e> {
                 return None;
             }
             *word |= bit;
-            let value = match (e.value, &policy.fact(fact).ty) {
+            let declared = policy.fact(fact);
+            let value = match (e.value, &declared.ty) {
                 (Scalar::Null, _) => {
                     request.replace(fact, None, Origin::Unknown);
                     continue;
@@ -473,6 +474,10 @@ impl<'e> Decoder<'e> {
                 (Scalar::Str(s, t), Type::Text) => Value::Text(Arc::from(flat.text(s, t))),
                 _ => return None,
             };
+            // Outside its declared range: the ordinary path refuses it (`R006`).
+            if !declared.in_range(&value) {
+                return None;
+            }
             request.replace(fact, Some(value), Origin::Given);
         }
         Some(which)

@@ -7,7 +7,8 @@
 use crate::ast::{self, EffectKind, HeaderField, Item, MarkerKind};
 use crate::diagnostic::{code, did_you_mean, Diagnostic, Related};
 use crate::ir::{
-    self, Cite, Conjunct, DefId, Expr, ExprId, FactId, LeafId, Node, NodeId, Policy, Statute, Type,
+    self, Cite, Conjunct, DefId, Expr, ExprId, FactId, LeafId, Node, NodeId, Policy, Range,
+    Statute, Type,
 };
 use crate::source::{SourceFile, Span};
 use crate::statute::StatuteText;
@@ -86,6 +87,7 @@ struct Unit {
     only_if: Option<(ExprId, Span)>,
     overrides: Vec<ast::Cite>,
     obligations: Vec<u32>,
+    readings: Vec<ir::Reading>,
     span: Span,
 }
 
@@ -285,9 +287,11 @@ impl<'a> Checker<'a> {
                 ast::FactType::Set(members, s) => Type::Set(self.members(members, *s)),
             };
             let id = FactId(self.facts.len() as u32);
+            let range = self.range(fact, &ty);
             let mut declared = ir::Fact {
                 name: name.clone(),
                 ty,
+                range,
                 default: None,
                 meaning: fact.meaning.value.clone(),
                 span: fact.name.span,
@@ -336,8 +340,84 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// The range a fact's bounds declare (`number >= 0 <= 100`), reporting `C021` for a
+    /// bound of the wrong type, two bounds on one side, or bounds that leave no value.
+    fn range(&mut self, fact: &ast::Fact, ty: &Type) -> Range {
+        let mut range = Range::ALL;
+        let mut spans: [Option<Span>; 2] = [None, None];
+        for bound in &fact.bounds {
+            let value = match (ty, &bound.value) {
+                (Type::Number, ast::Value::Number(n, _)) => Some(*n),
+                (Type::Date, ast::Value::Date(d, _)) => crate::value::parse_date(d).map(f64::from),
+                _ => None,
+            };
+            let Some(value) = value else {
+                let example = if matches!(ty, Type::Date) {
+                    ">= 2012-08-24"
+                } else {
+                    ">= 0"
+                };
+                self.error(
+                    Diagnostic::new(
+                        &code::invalid_range,
+                        format!("a bound of `{}` must be {}", fact.name.value, ty.describe()),
+                        bound.value.span(),
+                    )
+                    .label("not a value of this fact")
+                    .help(format!("write e.g. `{example}`")),
+                );
+                continue;
+            };
+            let (side, slot, word) = match bound.op {
+                ast::CompareOp::Ge | ast::CompareOp::Gt => (0, &mut range.lo, "lower"),
+                _ => (1, &mut range.hi, "upper"),
+            };
+            let inclusive = matches!(bound.op, ast::CompareOp::Ge | ast::CompareOp::Le);
+            if let Some(first) = spans[side] {
+                self.error(
+                    Diagnostic::new(
+                        &code::invalid_range,
+                        format!("`{}` has two {word} bounds", fact.name.value),
+                        bound.span,
+                    )
+                    .label("second bound")
+                    .with_label(first, "first bound")
+                    .help(format!("keep one {word} bound")),
+                );
+                continue;
+            }
+            *slot = Some((value, inclusive));
+            spans[side] = Some(bound.span);
+        }
+        if let (Some(lo), Some(hi)) = (spans[0], spans[1]) {
+            let whole = matches!(ty, Type::Date);
+            if range.is_empty(whole) {
+                self.error(
+                    Diagnostic::new(
+                        &code::invalid_range,
+                        format!(
+                            "the bounds of `{}` leave no value: `{}`",
+                            fact.name.value,
+                            self.source.slice(lo.to(hi))
+                        ),
+                        lo,
+                    )
+                    .label("lower bound")
+                    .with_label(hi, "upper bound")
+                    .help("the lower bound must lie below the upper bound"),
+                );
+                return Range::ALL;
+            }
+        }
+        range
+    }
+
     fn default_value(&mut self, fact: &ir::Fact, default: &ast::Value) -> Option<Value> {
         let value = expr::literal_value(&fact.ty, default);
+        if let Some(v) = value.as_ref().filter(|v| !fact.in_range(v)) {
+            self.error(outside_range(fact, v, default.span(), "the default"));
+            return None;
+        }
         if value.is_none() {
             self.error(
                 Diagnostic::new(
@@ -411,12 +491,14 @@ impl<'a> Checker<'a> {
             path: Vec::new(),
             subsection: None,
         });
+        let readings = d.readings.iter().map(|r| self.reading(r)).collect();
         if let Some(slot) = self.definitions.get_mut(id.index()) {
             *slot = Some(ir::Definition {
                 name: d.name.value.clone(),
                 expr: body,
                 cite,
                 meaning: d.meaning.as_ref().map(|m| m.value.clone()),
+                readings,
                 span: d.name.span,
             });
         }
@@ -671,6 +753,7 @@ impl<'a> Checker<'a> {
             leaf: None,
             rules: Vec::new(),
             marker: p.marker.as_ref().map(|(k, r)| (*k, r.value.clone())),
+            readings: Vec::new(),
             label_span: p.label.span,
             span: p.span,
         });
@@ -690,6 +773,7 @@ impl<'a> Checker<'a> {
         let node = &mut self.nodes[id.index()];
         node.conditions = unit.conditions;
         node.effect = unit.effect;
+        node.readings = unit.readings;
         let pending = &mut self.pending[id.index()];
         pending.only_if = unit.only_if;
         pending.overrides = unit.overrides;
@@ -764,6 +848,10 @@ impl<'a> Checker<'a> {
                         when,
                         span: o.span,
                     });
+                }
+                ast::Clause::Reading(r) => {
+                    let reading = self.reading(r);
+                    unit.readings.push(reading);
                 }
                 ast::Clause::Rule(clauses, span) => {
                     let mut rule = self.unit(id, clauses, path);
@@ -921,6 +1009,7 @@ impl<'a> Checker<'a> {
         let mut effect = base.effect;
         let mut only_if = base.only_if;
         let mut obligations = base.obligations.clone();
+        let readings = rule.map(|r| r.readings.clone()).unwrap_or_default();
         if let Some(rule) = rule {
             conjuncts.extend(rule.conditions.iter().cloned());
             if rule.effect.is_some() {
@@ -952,8 +1041,31 @@ impl<'a> Checker<'a> {
             obligations,
             overrides: Vec::new(),
             direct_overrides: Vec::new(),
+            readings,
         });
         Some(leaf)
+    }
+
+    /// A `reading "…"`, reporting `C020` when it says nothing.
+    fn reading(&mut self, r: &ast::Reading) -> ir::Reading {
+        if r.text.value.trim().is_empty() {
+            self.error(
+                Diagnostic::new(
+                    &code::empty_reading,
+                    "this reading says nothing",
+                    r.text.span,
+                )
+                .label("empty")
+                .help(
+                    "state the interpretive choice in words, e.g. `reading \"the meter \
+                         number is customer information\"`, or remove the reading",
+                ),
+            );
+        }
+        ir::Reading {
+            text: r.text.value.clone(),
+            span: r.span,
+        }
     }
 
     // ------------------------------------------------------------------ expressions
@@ -1032,6 +1144,24 @@ impl<'a> Checker<'a> {
             thresholds,
         })
     }
+}
+
+/// `C022`: a value written in the policy (a default, a test's given) outside the range its
+/// fact declares.
+pub(crate) fn outside_range(fact: &ir::Fact, value: &Value, at: Span, what: &str) -> Diagnostic {
+    let range = fact.bounds().join(" ");
+    Diagnostic::new(
+        &code::outside_range,
+        format!(
+            "`{}` lies outside the range of `{}` (`{range}`)",
+            fact.show(value),
+            fact.name
+        ),
+        at,
+    )
+    .label(format!("{what}, outside `{range}`"))
+    .with_label(fact.span, format!("declared `{range}` here"))
+    .help("give a value within the range, or widen the range in the vocabulary")
 }
 
 /// `C018`: a subsection marked `not encoded` / `not available` a second time.

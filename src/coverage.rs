@@ -29,6 +29,9 @@
 //! **Test coverage.** Every deciding provision (a leaf: a provision that decides itself, or
 //! one `rule { … }` of a provision) is `exercised` when some test of the policy cites it in
 //! its decision, or it decides one case of an undetermined test.
+//!
+//! **Readings.** Every `reading "…"` of the policy, with the provision or definition that
+//! states it: the interpretive choices a reviewer of the encoding should weigh.
 
 use crate::ast::{EffectKind, MarkerKind};
 use crate::eval;
@@ -152,6 +155,28 @@ pub struct ProvisionCoverage {
     pub tests: Vec<String>,
 }
 
+/// What states a reading.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadingOn {
+    /// A provision (or one of its `rule { … }`s).
+    Provision,
+    /// A definition (its name).
+    Definition(String),
+}
+
+/// One `reading "…"` of the policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadingCoverage {
+    /// The full cite of the provision or definition that states it.
+    pub cite: String,
+    /// What states it.
+    pub on: ReadingOn,
+    /// The reading, in words.
+    pub text: String,
+    /// `file:line` where it is written.
+    pub source: String,
+}
+
 /// Counts of subsections by status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -191,6 +216,8 @@ pub struct Coverage {
     pub outside_text: Vec<OutsideText>,
     /// Every deciding provision, in source order.
     pub provisions: Vec<ProvisionCoverage>,
+    /// Every reading, in source order.
+    pub readings: Vec<ReadingCoverage>,
 }
 
 impl Coverage {
@@ -241,6 +268,16 @@ impl Coverage {
     pub fn tests_percent(&self) -> f64 {
         percent(self.exercised(), self.provisions.len())
     }
+
+    /// How many readings provisions state, and how many definitions.
+    pub fn reading_counts(&self) -> (usize, usize) {
+        let on_provisions = self
+            .readings
+            .iter()
+            .filter(|r| r.on == ReadingOn::Provision)
+            .count();
+        (on_provisions, self.readings.len() - on_provisions)
+    }
 }
 
 /// `part` of `whole` in percent, rounded down to a tenth (so that 99.96 % never shows as
@@ -270,7 +307,40 @@ pub fn coverage(policy: &Policy) -> Coverage {
         subsections: subsections(policy),
         outside_text: outside_text(policy),
         provisions: provisions(policy),
+        readings: readings(policy),
     }
+}
+
+fn readings(policy: &Policy) -> Vec<ReadingCoverage> {
+    let mut out: Vec<(u32, ReadingCoverage)> = Vec::new();
+    let mut add = |cite: &str, on: ReadingOn, r: &crate::ir::Reading| {
+        out.push((
+            r.span.start,
+            ReadingCoverage {
+                cite: cite.to_string(),
+                on,
+                text: r.text.clone(),
+                source: source_of(policy, r.span.start),
+            },
+        ));
+    };
+    for node in &policy.nodes {
+        for r in &node.readings {
+            add(&node.cite.full, ReadingOn::Provision, r);
+        }
+    }
+    for leaf in &policy.leaves {
+        for r in &leaf.readings {
+            add(&policy.node(leaf.node).cite.full, ReadingOn::Provision, r);
+        }
+    }
+    for def in &policy.definitions {
+        for r in &def.readings {
+            add(&def.cite.full, ReadingOn::Definition(def.name.clone()), r);
+        }
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 fn source_of(policy: &Policy, offset: u32) -> String {
@@ -507,7 +577,9 @@ fn marker_kind(kind: MarkerKind) -> &'static str {
 /// `{"policy", "file", "statute", "subsections": [{"cite", "path", "line", "status", …}],
 /// "outside_text": […], "statute_coverage": {counts…, "percent"}, "provisions": [{"cite",
 /// "rule", "effect", "source", "tests"}], "test_coverage": {"provisions", "exercised",
-/// "percent"}}`. A subsection's `status` is `encoded` (with `by`: what cites it),
+/// "percent"}, "readings": [{"cite", "on", "text", "source"}], "reading_counts":
+/// {"readings", "provisions", "definitions"}}`: a reading is `"on": "provision"` or
+/// `"on": "definition"`, the latter with `"definition"`, its name. A subsection's `status` is `encoded` (with `by`: what cites it),
 /// `not_encoded` / `not_available` (with `reason` and `source`), `covered_by_provision`
 /// (with `by`) or `missing` (with `text`, what it says); a marker on an ancestor adds
 /// `under` (the ancestor's cite).
@@ -570,6 +642,22 @@ pub fn to_json(c: &Coverage) -> Json {
             "provisions": c.provisions.len(),
             "exercised": c.exercised(),
             "percent": c.tests_percent(),
+        },
+        "readings": c.readings.iter().map(|r| {
+            match &r.on {
+                ReadingOn::Provision => json!({
+                    "cite": r.cite, "on": "provision", "text": r.text, "source": r.source,
+                }),
+                ReadingOn::Definition(name) => json!({
+                    "cite": r.cite, "on": "definition", "definition": name, "text": r.text,
+                    "source": r.source,
+                }),
+            }
+        }).collect::<Vec<_>>(),
+        "reading_counts": {
+            "readings": c.readings.len(),
+            "provisions": c.reading_counts().0,
+            "definitions": c.reading_counts().1,
         },
     })
 }

@@ -21,7 +21,7 @@
 //! refusal is itself a difference.
 
 use crate::eval::{self, Outcome};
-use crate::ir::{Expr, FactId, Policy, Type};
+use crate::ir::{Expr, FactId, Policy, Range, Type};
 use crate::request::Request;
 use crate::value::{format_date, format_number, Value};
 use serde_json::{json, Map, Value as Json};
@@ -324,8 +324,10 @@ enum Version {
 #[derive(Clone, Debug)]
 enum Kind {
     Bool,
-    Number(Vec<f64>),
-    Date(Vec<f64>),
+    /// The regions of both versions' thresholds, within either version's range.
+    Number(Vec<eval::Region>),
+    /// The same, in days.
+    Date(Vec<eval::Region>),
     Text(Vec<Arc<str>>),
     Enum(Vec<String>),
     Set(Vec<String>),
@@ -629,14 +631,31 @@ impl Run<'_> {
         let kind = match &first.ty {
             Type::Bool => Kind::Bool,
             Type::Number | Type::Date => {
+                // A value either version admits: one the other refuses is a difference. The
+                // bounds of each version's range cut the line too, so that values one
+                // version refuses make regions of their own.
+                let range = |p: &Policy, f: Option<FactId>| f.map(|f| p.fact(f).range);
                 let mut t = thresholds(self.old, old);
                 t.extend(thresholds(self.new, new));
+                for r in [range(self.old, old), range(self.new, new)]
+                    .into_iter()
+                    .flatten()
+                {
+                    t.extend(r.lo.iter().chain(r.hi.iter()).map(|(x, _)| *x));
+                }
                 t.sort_by(f64::total_cmp);
                 t.dedup();
-                if matches!(first.ty, Type::Date) {
-                    Kind::Date(t)
+                let range = match (range(self.old, old), range(self.new, new)) {
+                    (Some(a), Some(b)) => a.hull(&b),
+                    (Some(a), None) | (None, Some(a)) => a,
+                    (None, None) => Range::ALL,
+                };
+                let date = matches!(first.ty, Type::Date);
+                let regions = eval::regions(&t, date, &range);
+                if date {
+                    Kind::Date(regions)
                 } else {
-                    Kind::Number(t)
+                    Kind::Number(regions)
                 }
             }
             Type::Text => {
@@ -807,10 +826,7 @@ fn cases_of(policy: &Policy, facts: &[FactId]) -> usize {
         let k = match &policy.fact(*f).ty {
             Type::Bool | Type::Set(_) => 2,
             Type::Enum(m) => m.len().max(1),
-            Type::Number | Type::Date => policy
-                .thresholds
-                .get(f.index())
-                .map_or(1, |t| 2 * t.len() + 1),
+            Type::Number | Type::Date => eval::fact_regions(policy, *f).len().max(1),
             Type::Text => 2,
         };
         n.saturating_mul(k)
@@ -844,8 +860,21 @@ fn convert(policy: &Policy, id: FactId, given: &Given) -> Result<Value, String> 
     let mismatch = || format!("`{name}` is {} in this version", fact.ty.describe());
     match (given, &fact.ty) {
         (Given::Bool(b), Type::Bool) => Ok(Value::Bool(*b)),
-        (Given::Number(n), Type::Number) => Ok(Value::Number(*n)),
-        (Given::Date(d), Type::Date) => Ok(Value::Date(*d)),
+        (Given::Number(_), Type::Number) | (Given::Date(_), Type::Date) => {
+            let value = match given {
+                Given::Date(d) => Value::Date(*d),
+                Given::Number(n) => Value::Number(*n),
+                _ => return Err(mismatch()),
+            };
+            if fact.in_range(&value) {
+                Ok(value)
+            } else {
+                Err(format!(
+                    "`{name}` must be {} in this version",
+                    fact.bounds().join(" and ")
+                ))
+            }
+        }
         (Given::Text(Some(t)), Type::Text) => Ok(Value::Text(t.clone())),
         (Given::Text(None), Type::Text) => Ok(Value::Text(Arc::from("\u{0}"))),
         (Given::Member(m), Type::Enum(members)) => members
@@ -876,10 +905,13 @@ fn values_of(kind: &Kind) -> Vec<Given> {
     match kind {
         Kind::Bool => vec![Given::Bool(true), Given::Bool(false)],
         Kind::Enum(members) => members.iter().cloned().map(Given::Member).collect(),
-        Kind::Number(t) => points(t, false).into_iter().map(Given::Number).collect(),
-        Kind::Date(t) => points(t, true)
-            .into_iter()
-            .map(|x| Given::Date(x as i32))
+        Kind::Number(regions) | Kind::Date(regions) => regions
+            .iter()
+            .filter_map(|r| match r.value {
+                Value::Number(n) => Some(Given::Number(n)),
+                Value::Date(d) => Some(Given::Date(d)),
+                _ => None,
+            })
             .collect(),
         Kind::Text(constants) => constants
             .iter()
@@ -903,39 +935,6 @@ fn values_of(kind: &Kind) -> Vec<Given> {
                 .collect()
         }
     }
-}
-
-/// One point in each region the thresholds cut the line into, in order: below the first,
-/// each threshold, between two, above the last. Dates are whole days.
-fn points(thresholds: &[f64], date: bool) -> Vec<f64> {
-    let Some(first) = thresholds.first() else {
-        return vec![0.0];
-    };
-    let mut out = vec![first - 1.0];
-    for (i, t) in thresholds.iter().enumerate() {
-        out.push(*t);
-        match thresholds.get(i + 1) {
-            Some(n) if date && n - t > 1.0 => out.push(t + 1.0),
-            Some(_) if date => {}
-            Some(n) => out.push((t + n) / 2.0),
-            None => out.push(t + 1.0),
-        }
-    }
-    out
-}
-
-/// The region of the line (cut at the thresholds) a point lies in.
-fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
-    if thresholds.contains(&x) {
-        return (Some((x, true)), Some((x, true)));
-    }
-    let lo = thresholds
-        .iter()
-        .rev()
-        .find(|t| **t < x)
-        .map(|t| (*t, false));
-    let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
-    (lo, hi)
 }
 
 /// Merges regions that differ in the values of one fact only, and drops a fact whose
@@ -1015,23 +1014,22 @@ fn conditions(fact: &JointFact, values: &[Given]) -> Vec<Condition> {
                 _ => Condition::OneOf(members),
             }]
         }
-        Kind::Number(t) | Kind::Date(t) => {
+        Kind::Number(regions) | Kind::Date(regions) => {
             let date = matches!(fact.kind, Kind::Date(_));
-            let all: Vec<f64> = points(t, date);
-            let chosen: Vec<bool> = all
+            let chosen: Vec<bool> = regions
                 .iter()
-                .map(|x| {
-                    values.iter().any(|v| match v {
-                        Given::Number(n) => n == x,
-                        Given::Date(d) => f64::from(*d) == *x,
+                .map(|r| {
+                    values.iter().any(|v| match (v, &r.value) {
+                        (Given::Number(n), Value::Number(x)) => n == x,
+                        (Given::Date(d), Value::Date(x)) => d == x,
                         _ => false,
                     })
                 })
                 .collect();
             let mut out = Vec::new();
             let mut run: Option<(Bound, Bound)> = None;
-            for (x, yes) in all.iter().zip(chosen) {
-                let (lo, hi) = region(t, *x);
+            for (r, yes) in regions.iter().zip(chosen) {
+                let (lo, hi) = (r.lo, r.hi);
                 run = match (run, yes) {
                     (None, true) => Some((lo, hi)),
                     (Some((start, _)), true) => Some((start, hi)),

@@ -3,8 +3,9 @@
 //! Conditions use three-valued (Kleene) logic over unknown facts. When every fact a
 //! decision needs is known, one pass decides. Otherwise the evaluator splits on the unknown
 //! facts that matter (booleans, enumeration members, and the thresholds the policy compares
-//! numbers against): if every case gives the same decision, that is the answer; if not, the
-//! outcome is `undetermined`, with the facts it depends on and the decision in each case.
+//! numbers against, within the ranges the vocabulary declares): if every case gives the
+//! same decision, that is the answer; if not, the outcome is `undetermined`, with the facts
+//! it depends on and the decision in each case.
 //!
 //! Decisions are made by a [`Compiled`] policy: definitions inlined, conditions flattened,
 //! and a dispatch tree on enumeration facts that skips the provisions a request's members
@@ -25,7 +26,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub(crate) use split::{combine, group_members, threshold_values};
+pub(crate) use split::{combine, fact_regions, group_members, regions, Region};
 pub use split::{Case, CaseValue};
 
 /// The outcome of a question.

@@ -13,6 +13,8 @@
 //!   that failed: `cite`, `effect`, `failed` (`{"condition", "value"}`).
 //! - `facts`: the facts the deciding provisions read: `fact`, `value`, `origin`
 //!   (`given` / `default` / `unknown`).
+//! - `readings`, when the answer relies on any: the interpretive choices it rests on
+//!   ([`readings`]), each `{"cite", "text"}`.
 
 use crate::ast::EffectKind;
 use crate::eval::{self, Decision, Outcome, Tri};
@@ -280,6 +282,103 @@ fn collect_facts(policy: &Policy, e: ExprId, out: &mut Vec<FactId>, depth: usize
     }
 }
 
+/// A reading an answer relies on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadingUsed {
+    /// The full cite of the provision or definition that states it.
+    pub cite: String,
+    /// The reading, in words.
+    pub text: String,
+    /// Where it is written.
+    pub span: crate::source::Span,
+}
+
+/// The readings a decision relies on: those of the provisions that decide it (for
+/// `undetermined`, of those that decide its cases), of their ancestors and of the `rule { … }`
+/// that decides, and of the definitions read — directly or through other definitions — by
+/// their conditions, their `only if`s and the conditions of the obligations that come with
+/// the decision. Each once, in source order. Every rendering of an answer shows these.
+pub fn readings(policy: &Policy, decision: &Decision) -> Vec<ReadingUsed> {
+    let mut out: Vec<ReadingUsed> = Vec::new();
+    let mut add = |cite: &str, r: &crate::ir::Reading| {
+        if !out.iter().any(|u| u.span == r.span) {
+            out.push(ReadingUsed {
+                cite: cite.to_string(),
+                text: r.text.clone(),
+                span: r.span,
+            });
+        }
+    };
+    let leaves = decision
+        .cites
+        .iter()
+        .chain(decision.cases.iter().flat_map(|c| c.cites.iter()));
+    let mut exprs: Vec<ExprId> = Vec::new();
+    for &leaf in leaves {
+        let l = policy.leaf(leaf);
+        let cite = &policy.node(l.node).cite.full;
+        for r in &l.readings {
+            add(cite, r);
+        }
+        let mut node = Some(l.node);
+        let mut steps = 0;
+        while let Some(n) = node.filter(|_| steps <= policy.nodes.len()) {
+            let n = policy.node(n);
+            for r in &n.readings {
+                add(&n.cite.full, r);
+            }
+            node = n.parent;
+            steps += 1;
+        }
+        exprs.extend(l.conjuncts.iter().map(|c| c.expr));
+        exprs.extend(l.only_if.map(|(e, _)| e));
+    }
+    let obligations = decision
+        .obligations
+        .iter()
+        .chain(decision.cases.iter().flat_map(|c| c.obligations.iter()));
+    exprs.extend(
+        obligations
+            .filter_map(|&o| policy.obligations.get(o as usize))
+            .filter_map(|o| o.when),
+    );
+    let mut definitions = Vec::new();
+    for e in exprs {
+        definitions_in(policy, e, &mut definitions, 0);
+    }
+    for d in definitions {
+        if let Some(def) = policy.definitions.get(d.index()) {
+            for r in &def.readings {
+                add(&def.cite.full, r);
+            }
+        }
+    }
+    out.sort_by_key(|u| u.span.start);
+    out
+}
+
+/// The definitions a condition reads, directly or through other definitions.
+fn definitions_in(policy: &Policy, e: ExprId, out: &mut Vec<crate::ir::DefId>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match policy.expr(e) {
+        Expr::Def(d) if !out.contains(d) => {
+            out.push(*d);
+            if let Some(def) = policy.definitions.get(d.index()) {
+                definitions_in(policy, def.expr, out, depth + 1);
+            }
+        }
+        Expr::Not(x) => definitions_in(policy, *x, out, depth + 1),
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                definitions_in(policy, *x, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The name of an effect in the decision contract's words.
 pub fn effect_name(effect: EffectKind) -> &'static str {
     match effect {
@@ -358,7 +457,15 @@ struct ExplanationJson<'a> {
     near_misses: Vec<NearMissJson>,
     overridden: Vec<OverriddenJson>,
     policy: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    readings: Vec<ReadingJson>,
     title: &'a str,
+}
+
+#[derive(Serialize)]
+struct ReadingJson {
+    cite: String,
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -491,6 +598,13 @@ impl<'a> DecisionJson<'a> {
                     })
                     .collect(),
                 policy: &policy.citation,
+                readings: readings(policy, decision)
+                    .into_iter()
+                    .map(|r| ReadingJson {
+                        cite: r.cite,
+                        text: r.text,
+                    })
+                    .collect(),
                 title: &policy.title,
             },
         }

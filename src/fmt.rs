@@ -13,8 +13,11 @@
 //! - conditions with the fewest parentheses that keep their parse, an `and` inside an `or`
 //!   always parenthesized; a long condition wrapped at `and` / `or`, continued two
 //!   columns in;
+//! - a fact's bounds after its type (`number >= 0 <= 100`);
 //! - a nested subsection on one line (`(a) when … required`) when it has no nested blocks,
-//!   no comments inside and fits, else as a block;
+//!   no readings, no comments inside and fits, else as a block;
+//! - each `reading "…"` on a line of its own (after a definition's cite, too), its text on
+//!   the next line when the line would be too long;
 //! - strings re-escaped; numbers, labels and cites as written (`2.0`, `§ 710.4`).
 //!
 //! Comments are not in the syntax tree (they are part of the grammar's silent

@@ -100,6 +100,98 @@ fn list_members(members: &[String]) -> String {
     }
 }
 
+/// The values a number or date fact may take, as its vocabulary declares them
+/// (`number >= 0 <= 100`); dates as days. Each bound is `(value, inclusive)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Range {
+    /// The lower bound, if any.
+    pub lo: Option<(f64, bool)>,
+    /// The upper bound, if any.
+    pub hi: Option<(f64, bool)>,
+}
+
+impl Range {
+    /// Every value: no bound declared.
+    pub const ALL: Range = Range { lo: None, hi: None };
+
+    /// Whether `x` lies within the bounds.
+    pub fn contains(&self, x: f64) -> bool {
+        let above = match self.lo {
+            Some((lo, true)) => x >= lo,
+            Some((lo, false)) => x > lo,
+            None => true,
+        };
+        let below = match self.hi {
+            Some((hi, true)) => x <= hi,
+            Some((hi, false)) => x < hi,
+            None => true,
+        };
+        above && below
+    }
+
+    /// Whether no value lies within the bounds; `whole`: only whole numbers count (dates,
+    /// as days).
+    pub fn is_empty(&self, whole: bool) -> bool {
+        let (Some((lo, lo_in)), Some((hi, hi_in))) = (self.lo, self.hi) else {
+            return false;
+        };
+        if whole {
+            let first = if lo_in { lo.ceil() } else { lo.floor() + 1.0 };
+            let last = if hi_in { hi.floor() } else { hi.ceil() - 1.0 };
+            first > last
+        } else {
+            lo > hi || (lo == hi && !(lo_in && hi_in))
+        }
+    }
+
+    /// Whether no bound is declared.
+    pub fn is_all(&self) -> bool {
+        self.lo.is_none() && self.hi.is_none()
+    }
+
+    /// The smallest range holding both (a value either one admits).
+    pub fn hull(&self, other: &Range) -> Range {
+        let lo = match (self.lo, other.lo) {
+            (Some(a), Some(b)) => Some(if a.0 < b.0 || (a.0 == b.0 && a.1) {
+                a
+            } else {
+                b
+            }),
+            _ => None,
+        };
+        let hi = match (self.hi, other.hi) {
+            (Some(a), Some(b)) => Some(if a.0 > b.0 || (a.0 == b.0 && a.1) {
+                a
+            } else {
+                b
+            }),
+            _ => None,
+        };
+        Range { lo, hi }
+    }
+
+    /// The bounds as written in a vocabulary, `[">= 0", "<= 100"]` (none when unbounded);
+    /// `show` writes a bound's value (a number, or a date from its days).
+    pub fn bounds(&self, show: impl Fn(f64) -> String) -> Vec<String> {
+        let mut parts = Vec::new();
+        if let Some((lo, inclusive)) = self.lo {
+            parts.push(format!(
+                "{} {}",
+                if inclusive { ">=" } else { ">" },
+                show(lo)
+            ));
+        }
+        if let Some((hi, inclusive)) = self.hi {
+            parts.push(format!(
+                "{} {}",
+                if inclusive { "<=" } else { "<" },
+                show(hi)
+            ));
+        }
+        parts
+    }
+}
+
 /// A fact of the vocabulary.
 #[derive(Clone, Debug)]
 pub struct Fact {
@@ -107,6 +199,8 @@ pub struct Fact {
     pub name: String,
     /// Its type.
     pub ty: Type,
+    /// The values it may take, for a number or a date (requests outside are refused).
+    pub range: Range,
     /// The value it takes when a request does not give it.
     pub default: Option<Value>,
     /// Its one-line meaning.
@@ -116,6 +210,28 @@ pub struct Fact {
 }
 
 impl Fact {
+    /// Whether a value lies within the fact's declared range (always, for a value that is
+    /// not a number or a date).
+    pub fn in_range(&self, value: &Value) -> bool {
+        match value {
+            Value::Number(n) => self.range.contains(*n),
+            Value::Date(d) => self.range.contains(f64::from(*d)),
+            _ => true,
+        }
+    }
+
+    /// The declared bounds, as the vocabulary writes them: `[">= 0", "<= 100"]`.
+    pub fn bounds(&self) -> Vec<String> {
+        let date = matches!(self.ty, Type::Date);
+        self.range.bounds(|x| {
+            if date {
+                crate::value::format_date(x as i32)
+            } else {
+                crate::value::format_number(x)
+            }
+        })
+    }
+
     /// A value of this fact, written as a request would write it.
     pub fn show(&self, value: &Value) -> String {
         match (value, &self.ty) {
@@ -214,6 +330,16 @@ pub struct Cite {
     pub subsection: Option<SubsectionId>,
 }
 
+/// `reading "…"`: an interpretive choice the author made where the law is ambiguous, shown
+/// with every answer that relies on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    /// The reading, in words.
+    pub text: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
 /// A named derived fact.
 #[derive(Clone, Debug)]
 pub struct Definition {
@@ -225,6 +351,8 @@ pub struct Definition {
     pub cite: Cite,
     /// Its meaning, if written.
     pub meaning: Option<String>,
+    /// The readings it rests on.
+    pub readings: Vec<Reading>,
     /// Where it is defined.
     pub span: Span,
 }
@@ -261,6 +389,8 @@ pub struct Node {
     pub rules: Vec<LeafId>,
     /// `not encoded` / `not available`, when marked so.
     pub marker: Option<(MarkerKind, String)>,
+    /// The readings written in its block (those of its `rule { … }`s are the rules' own).
+    pub readings: Vec<Reading>,
     /// The provision's label.
     pub label_span: Span,
     /// The whole provision.
@@ -285,6 +415,8 @@ pub struct Leaf {
     pub overrides: Vec<(u32, u32)>,
     /// The provisions it names in `overrides`, directly (for explanations).
     pub direct_overrides: Vec<NodeId>,
+    /// For the leaf of a `rule { … }`: the readings written in the rule.
+    pub readings: Vec<Reading>,
 }
 
 impl Leaf {

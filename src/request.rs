@@ -1,8 +1,8 @@
 //! Requests: converted and validated once, at the boundary, against a policy's vocabulary.
 //!
 //! A request that does not fit the vocabulary (an undeclared key, a value of the wrong
-//! type, a value outside an enumeration) is refused with [`RequestError`]s; it never
-//! reaches the evaluator. The evaluator sees only [`Request`]: one slot per fact.
+//! type, a value outside an enumeration or outside a number's declared range) is refused
+//! with [`RequestError`]s; it never reaches the evaluator. The evaluator sees only [`Request`]: one slot per fact.
 
 use crate::diagnostic::{code, did_you_mean, Code};
 use crate::ir::{FactId, Policy, Type};
@@ -231,7 +231,7 @@ impl Request {
         }
     }
 
-    /// Sets a number fact by id; the number must be finite.
+    /// Sets a number fact by id; the number must be finite and within the fact's range.
     #[inline]
     pub fn set_number(
         &mut self,
@@ -239,8 +239,10 @@ impl Request {
         fact: FactId,
         value: f64,
     ) -> Result<(), RequestError> {
-        match policy.facts.get(fact.index()).map(|f| &f.ty) {
-            Some(Type::Number) if value.is_finite() => {
+        match policy.facts.get(fact.index()) {
+            Some(f)
+                if matches!(f.ty, Type::Number) && value.is_finite() && f.range.contains(value) =>
+            {
                 self.assume(fact, Value::Number(value));
                 Ok(())
             }
@@ -269,7 +271,8 @@ impl Request {
     /// Sets a fact, by id, to a typed value: the fast path for a service that resolves
     /// fact ids ([`Policy::fact_id`]) and members ([`Policy::member_value`]) once. The
     /// value is checked against the fact's type (a number must be finite, a member must
-    /// be one of the enumeration's), so the request stays valid.
+    /// be one of the enumeration's, a number or date within the fact's range), so the request
+    /// stays valid.
     pub fn set_value(
         &mut self,
         policy: &Policy,
@@ -315,6 +318,9 @@ impl Request {
             let mut e = wrong_type_at(policy, &declared.name, &found);
             e.code = code;
             return Err(e);
+        }
+        if !declared.in_range(&value) {
+            return Err(out_of_range(policy, declared, &value));
         }
         self.assume(fact, value);
         Ok(())
@@ -538,7 +544,54 @@ fn leaf_key(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
 }
 
+/// `R006`: a number or date outside the range its fact declares.
+fn out_of_range(policy: &Policy, fact: &crate::ir::Fact, value: &Value) -> RequestError {
+    let bounds = fact.bounds();
+    let shown = match value {
+        Value::Date(_) => format!("`\"{}\"`", fact.show(value)),
+        _ => format!("`{}`", fact.show(value)),
+    };
+    RequestError {
+        code: &code::out_of_range,
+        key: fact.name.clone(),
+        at_key: false,
+        message: format!(
+            "`{}` must be {} {}, found {shown}",
+            fact.name,
+            fact.ty.describe(),
+            bounds.join(" and ")
+        ),
+        help: Some(format!(
+            "the vocabulary of {} declares `{}: {} {}`; give a value within that range, \
+             or leave the fact out if it is not known",
+            policy.citation,
+            fact.name,
+            match fact.ty {
+                Type::Date => "date",
+                _ => "number",
+            },
+            bounds.join(" ")
+        )),
+    }
+}
+
 fn convert(policy: &Policy, fact: FactId, key: &str, input: Input) -> Result<Value, RequestError> {
+    let value = convert_type(policy, fact, key, input)?;
+    let declared = policy.fact(fact);
+    if declared.in_range(&value) {
+        Ok(value)
+    } else {
+        Err(out_of_range(policy, declared, &value))
+    }
+}
+
+/// A value of the fact's type, before its range is checked.
+fn convert_type(
+    policy: &Policy,
+    fact: FactId,
+    key: &str,
+    input: Input,
+) -> Result<Value, RequestError> {
     let declared = policy.fact(fact);
     let found = match &input {
         Input::Bool(b) => format!("`{b}`"),

@@ -410,14 +410,26 @@ fn lower_fact(pair: Pair<Rule>) -> Lowered<Fact> {
     let at = span(&pair);
     let mut name = None;
     let mut ty = None;
+    let mut bounds = Vec::new();
     let mut default = None;
     let mut meaning = None;
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::path => name = Some(self::name(&p)?),
             Rule::bool_type => ty = Some(FactType::Bool(span(&p))),
-            Rule::number_type => ty = Some(FactType::Number(span(&p))),
-            Rule::date_type => ty = Some(FactType::Date(span(&p))),
+            Rule::number_type | Rule::date_type => {
+                // The type's span is its keyword's: the bounds are kept apart.
+                let mut inner = p.clone().into_inner();
+                let keyword = inner.next().map_or_else(|| span(&p), |k| span(&k));
+                for b in inner.filter(|q| q.as_rule() == Rule::bound) {
+                    bounds.push(lower_bound(b)?);
+                }
+                ty = Some(if p.as_rule() == Rule::number_type {
+                    FactType::Number(keyword)
+                } else {
+                    FactType::Date(keyword)
+                });
+            }
             Rule::text_type => ty = Some(FactType::Text(span(&p))),
             Rule::enum_type => ty = Some(FactType::Enum(lower_members(p.clone())?, span(&p))),
             Rule::set_type => {
@@ -445,11 +457,41 @@ fn lower_fact(pair: Pair<Rule>) -> Lowered<Fact> {
         (Some(name), Some(ty), Some(meaning)) => Ok(Fact {
             name,
             ty,
+            bounds,
             default,
             meaning,
             span: at,
         }),
         _ => Err(malformed(at, "fact")),
+    }
+}
+
+/// Lowers a `bound`: `>= 0`.
+fn lower_bound(pair: Pair<Rule>) -> Lowered<Bound> {
+    let at = span(&pair);
+    let mut op = None;
+    let mut value = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::op_bound => {
+                op = match p.as_str() {
+                    ">=" => Some(CompareOp::Ge),
+                    ">" => Some(CompareOp::Gt),
+                    "<=" => Some(CompareOp::Le),
+                    "<" => Some(CompareOp::Lt),
+                    _ => None,
+                }
+            }
+            _ => value = Some(lower_value(p)?),
+        }
+    }
+    match (op, value) {
+        (Some(op), Some(value)) => Ok(Bound {
+            op,
+            value,
+            span: at,
+        }),
+        _ => Err(malformed(at, "bound")),
     }
 }
 
@@ -525,12 +567,14 @@ fn lower_definition(pair: Pair<Rule>) -> Lowered<Definition> {
     let mut body = None;
     let mut cite = None;
     let mut meaning = None;
+    let mut readings = Vec::new();
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::ident => name = Some(self::name(&p)?),
             Rule::expr => body = Some(expr::lower_expr(p)?),
             Rule::cite => cite = Some(lower_cite(p)?),
             Rule::string => meaning = Some(lower_string(p)),
+            Rule::reading => readings.push(lower_reading(p)?),
             _ => {}
         }
     }
@@ -540,6 +584,7 @@ fn lower_definition(pair: Pair<Rule>) -> Lowered<Definition> {
             expr,
             cite,
             meaning,
+            readings,
             span: at,
         }),
         _ => Err(malformed(at, "definition")),
@@ -700,6 +745,7 @@ fn lower_clause(pair: Pair<Rule>) -> Lowered<Clause> {
                 span: at,
             }))
         }
+        Rule::reading => Ok(Clause::Reading(lower_reading(pair)?)),
         Rule::subsection => Ok(Clause::Subsection(lower_provision(pair)?)),
         Rule::own_rule => {
             let clauses = pair
@@ -711,6 +757,17 @@ fn lower_clause(pair: Pair<Rule>) -> Lowered<Clause> {
         }
         _ => Err(malformed(at, "clause")),
     }
+}
+
+/// Lowers a `reading`: `reading "…"`.
+fn lower_reading(pair: Pair<Rule>) -> Lowered<Reading> {
+    let at = span(&pair);
+    let text = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::string)
+        .map(lower_string)
+        .ok_or_else(|| malformed(at, "reading"))?;
+    Ok(Reading { text, span: at })
 }
 
 fn lower_condition(pair: Pair<Rule>) -> Lowered<Condition> {

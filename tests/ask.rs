@@ -147,3 +147,69 @@ fn a_question_it_cannot_place_is_refused_with_an_example() {
     assert!(stdout.is_empty());
     insta::assert_snapshot!("unplaced-no-action", stderr);
 }
+
+/// The widget fixture whose provisions and definitions carry readings, and whose buyer's
+/// age declares a range.
+const READINGS: &str = "tests/it/fixtures/explanations/readings";
+
+/// The memo shows every reading the answer relies on, in every format.
+#[test]
+fn memos_show_the_readings_they_rely_on() {
+    let question = "May a seller give the warranty to the buyer under Widget Records?";
+    for format in ["human", "markdown", "json"] {
+        let (code, stdout, stderr) =
+            ask(&["--policies", READINGS, "--format", format, question], "");
+        assert_eq!(code, 0, "{format}: {stderr}");
+        if format == "json" {
+            let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+            let readings = value["explanation"]["readings"].as_array().unwrap();
+            assert_eq!(readings.len(), 3, "{value:#}");
+        } else {
+            assert_eq!(
+                stdout.matches("This answer relies on a reading: ").count(),
+                3,
+                "{stdout}"
+            );
+        }
+        insta::with_settings!({description => format!("juris ask --policies {READINGS} --format {format} {question:?}")}, {
+            insta::assert_snapshot!(format!("readings-{format}"), stdout);
+        });
+    }
+}
+
+/// A number answered interactively is checked like a request's: one outside the fact's
+/// range is refused and the fact left unknown.
+#[test]
+fn interactive_refuses_a_number_outside_the_range() {
+    let question = "May a seller give the warranty to the buyer under Widget Records?";
+    let (code, stdout, _) = ask(
+        &[
+            "--policies",
+            READINGS,
+            "--interactive",
+            "--format",
+            "human",
+            question,
+        ],
+        "-5\n",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("`buyer.age` must be a number >= 0 and <= 150, found `-5`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("It depends on"), "{stdout}");
+    insta::assert_snapshot!("interactive-out-of-range", stdout);
+    let (_, stdout, _) = ask(
+        &[
+            "--policies",
+            READINGS,
+            "--interactive",
+            "--format",
+            "human",
+            question,
+        ],
+        "30\n",
+    );
+    assert!(stdout.contains("Required (must be done)"), "{stdout}");
+}

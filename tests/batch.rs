@@ -75,6 +75,35 @@ fn a_bad_line_is_an_error_record_and_the_order_is_kept() {
     snapshot("small", &out);
 }
 
+/// A number or date outside its fact's declared range is refused like a wrong type: an
+/// error record with `R006`, never a decision, whichever way the line is decoded (a plain
+/// line takes the fast path, a line with a set the ordinary one).
+#[test]
+fn a_value_outside_its_range_is_an_error_record() {
+    let input = r#"{"jurisdiction": "WR", "actor": "seller", "buyer": {"age": 30}}
+{"jurisdiction": "WR", "actor": "seller", "buyer": {"age": -1}}
+{"jurisdiction": "WR", "actor": "seller", "buyer": {"age": 151}, "sale": {"channels": ["shop"]}}
+{"jurisdiction": "WR", "actor": "seller", "sale": {"date": "1899-12-31"}}
+{"jurisdiction": "WR", "actor": "seller", "buyer": {"age": 0}, "sale": {"date": "1900-01-01"}}
+"#;
+    let out = batch(
+        &["tests/it/fixtures/requests/policy", "--input", "-"],
+        input,
+    );
+    assert_eq!(out.code, 1, "some lines are errors: exit 1");
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let refused: Vec<bool> = lines.iter().map(|l| l.get("decision").is_none()).collect();
+    assert_eq!(refused, [false, true, true, true, false], "{}", out.stdout);
+    for line in lines.iter().filter(|l| l.get("decision").is_none()) {
+        assert_eq!(line["error"]["code"], "R006", "{line}");
+    }
+    snapshot("out_of_range", &out);
+}
+
 #[test]
 fn every_line_decided_exits_0() {
     let input: String = SMALL

@@ -1,7 +1,8 @@
 //! The policy author's CI toolchain end to end: `juris test` with golden explanations,
 //! `--update` and `--junit`; `juris coverage` (human, JSON, `--min`, `--min-tests`) on
 //! fixtures and on the shipped policies; `juris diff` on old/new pairs (an override
-//! removed, a threshold moved, a subsection renumbered, a reordering that changes nothing),
+//! removed, a threshold moved, a range declared, a subsection renumbered, a reordering that
+//! changes nothing),
 //! with exit codes and the enumeration bound.
 //!
 //! Each snapshot holds the command, its exit code and what it wrote, so it reads on its own.
@@ -236,6 +237,33 @@ fn coverage_gaps_fail_min() {
     );
 }
 
+/// Every reading of a policy, with the provision or definition that states it, counted in
+/// the summary.
+#[test]
+fn coverage_lists_the_readings() {
+    let readings = "tests/it/fixtures/explanations/readings";
+    let run = snapshot(
+        "coverage-readings-human",
+        &["coverage", readings, "--format", "human"],
+        0,
+    );
+    assert!(
+        run.stdout
+            .contains("readings: 4 (3 on provisions, 1 on a definition)"),
+        "{}",
+        run.stdout
+    );
+    let run = snapshot(
+        "coverage-readings-json",
+        &["coverage", readings, "--format", "json"],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let policy = &v["policies"][0];
+    assert_eq!(policy["readings"].as_array().unwrap().len(), 4);
+    assert_eq!(policy["reading_counts"]["definitions"], 1);
+}
+
 #[test]
 fn coverage_thresholds_are_exact() {
     // 7 of 13 subsections: 53.8 %; 1 of 2 provisions: 50 %.
@@ -334,6 +362,23 @@ fn diff_finds_a_moved_threshold() {
         "diff-threshold-moved-json",
         &["diff", &old, &new, "--format", "json"],
         1,
+    );
+}
+
+/// A range declared in the new version: a value below it is refused there, and that is a
+/// difference.
+#[test]
+fn diff_finds_a_declared_range() {
+    let (old, new) = pair("range-declared");
+    let run = snapshot(
+        "diff-range-declared-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    assert!(
+        run.stdout.contains("when customer.usage_mw < 0"),
+        "{}",
+        run.stdout
     );
 }
 

@@ -103,12 +103,16 @@ fn summary(p: &Policy) -> Vec<String> {
     )];
     for f in &p.facts {
         out.push(format!(
-            "fact {} {:?} {:?} {:?}",
-            f.name, f.ty, f.default, f.meaning
+            "fact {} {:?} {:?} {:?} {:?}",
+            f.name, f.ty, f.range, f.default, f.meaning
         ));
     }
     for d in &p.definitions {
-        out.push(format!("define {} {} {:?}", d.name, d.cite.full, d.meaning));
+        let readings: Vec<&str> = d.readings.iter().map(|r| r.text.as_str()).collect();
+        out.push(format!(
+            "define {} {} {:?} readings {readings:?}",
+            d.name, d.cite.full, d.meaning
+        ));
     }
     for n in &p.nodes {
         let children: Vec<&str> = n
@@ -116,8 +120,10 @@ fn summary(p: &Policy) -> Vec<String> {
             .iter()
             .map(|c| p.node(*c).cite.full.as_str())
             .collect();
+        let readings: Vec<&str> = n.readings.iter().map(|r| r.text.as_str()).collect();
         out.push(format!(
-            "node {} {:?} {:?} {:?} {} conditions, children {children:?}, {} rules, leaf {}",
+            "node {} {:?} {:?} {:?} {} conditions, children {children:?}, {} rules, leaf {}, \
+             readings {readings:?}",
             n.cite.full,
             n.title,
             n.effect,
@@ -133,8 +139,10 @@ fn summary(p: &Policy) -> Vec<String> {
             .iter()
             .map(|n| p.node(*n).cite.full.as_str())
             .collect();
+        let readings: Vec<&str> = l.readings.iter().map(|r| r.text.as_str()).collect();
         out.push(format!(
-            "leaf {} {:?} {} conjuncts, only if {}, obligations {:?}, overrides {overrides:?}",
+            "leaf {} {:?} {} conjuncts, only if {}, obligations {:?}, overrides {overrides:?}, \
+             readings {readings:?}",
             p.node(l.node).cite.full,
             l.effect,
             l.conjuncts.len(),
@@ -218,7 +226,10 @@ fn random_request(p: &Policy, rng: &mut Rng) -> Request {
                 rng.next() & 1u64.checked_shl(m.len() as u32).map_or(u64::MAX, |b| b - 1),
             ),
         };
-        request.assume(FactId(i as u32), value);
+        // A request never holds a value outside its fact's range.
+        if fact.in_range(&value) {
+            request.assume(FactId(i as u32), value);
+        }
     }
     request
 }
@@ -582,9 +593,11 @@ impl Gen {
             self.enums.push((name, members));
         }
         if self.rng.chance(70) {
+            // Bounds that hold the default and every value a test gives.
+            let bounds = *self.rng.pick(&["", "", " >= -1", " > -2 <= 10", " < 20"]);
             let default = if self.rng.chance(30) { " = 0.5" } else { "" };
             let meaning = self.string();
-            lines.push(format!("  n0: number{default} {meaning}"));
+            lines.push(format!("  n0: number{bounds}{default} {meaning}"));
             self.numbers.push("n0".into());
         }
         if self.rng.chance(50) {
@@ -604,10 +617,14 @@ impl Gen {
             } else {
                 String::new()
             };
-            items.push(vec![
+            let mut lines = vec![
                 format!("define d{i} = {e}"),
                 format!("  cites {cite}{meaning}"),
-            ]);
+            ];
+            for _ in 0..self.readings() {
+                lines.push(format!("  reading {}", self.string()));
+            }
+            items.push(lines);
             self.defs.push(format!("d{i}"));
         }
         // Terms.
@@ -741,11 +758,17 @@ impl Gen {
         if self.rng.chance(30) {
             clauses.push((vec![self.obligation()], false));
         }
+        for _ in 0..self.readings() {
+            clauses.push((vec![format!("reading {}", self.string())], false));
+        }
         if top && self.rng.chance(40) {
             let mut rule = vec!["rule {".to_string()];
             rule.push(format!("  when {}", self.expr(2)));
             if self.rng.chance(60) {
                 rule.push(format!("  {}", self.effect()));
+            }
+            for _ in 0..self.readings() {
+                rule.push(format!("  reading {}", self.string()));
             }
             rule.push("}".into());
             clauses.push((rule, true));
@@ -815,6 +838,15 @@ impl Gen {
             }
         }
         out
+    }
+
+    /// How many readings to write in one place: mostly none, sometimes one or two.
+    fn readings(&mut self) -> usize {
+        match self.rng.below(10) {
+            0..=6 => 0,
+            7 | 8 => 1,
+            _ => 2,
+        }
     }
 
     fn effect(&mut self) -> String {
@@ -1009,7 +1041,12 @@ fn shipped_policies_decide_the_same_formatted() {
 
 #[test]
 fn fixtures_decide_the_same_formatted() {
-    for name in ["constructs.juris", "comments.juris", "wrapping.juris"] {
+    for name in [
+        "constructs.juris",
+        "comments.juris",
+        "wrapping.juris",
+        "readings-and-ranges.juris",
+    ] {
         let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
         check(name, &text, &fixtures(), 11, 300, false);
     }

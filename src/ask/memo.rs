@@ -298,7 +298,29 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             interpretation.ignored.join(", ")
         );
     }
+    readings(&mut out, policy, decision, style);
     out
+}
+
+/// **Readings**: the interpretive choices the answer relies on
+/// ([`crate::explain::readings`]), one line each.
+fn readings(out: &mut String, policy: &Policy, decision: &Decision, style: Style) {
+    let readings = crate::explain::readings(policy, decision);
+    if readings.is_empty() {
+        return;
+    }
+    let (heading, bullet) = match style {
+        Style::Markdown => ("\n## Readings\n".to_string(), "- "),
+        Style::Plain => ("\nREADINGS\n────────\n".to_string(), "  "),
+    };
+    let _ = writeln!(out, "{heading}");
+    for r in &readings {
+        let _ = writeln!(
+            out,
+            "{bullet}This answer relies on a reading: {} ({}).",
+            r.text, r.cite
+        );
+    }
 }
 
 /// Every cite the memo refers to, in order of first appearance: the numbered sources.

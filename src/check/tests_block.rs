@@ -19,6 +19,11 @@ impl Checker<'_> {
             };
             let declared = &self.facts[id.index()];
             match super::expr::literal_value(&declared.ty, value) {
+                Some(v) if !declared.in_range(&v) => {
+                    let d = super::outside_range(declared, &v, value.span(), "given by this test");
+                    self.error(d);
+                    ok = false;
+                }
                 Some(v) => request.assume(id, v),
                 None => {
                     let (ty, decl) = (declared.ty.describe(), declared.span);

@@ -142,8 +142,14 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                     }
                 }
                 (None, _) if answer.is_empty() || answer == "?" => skipped.push(fact),
+                // Checked like a request's number: finite and within the fact's range.
                 (None, Type::Number) => match answer.parse::<f64>() {
-                    Ok(n) => interpretation.request.assume(fact, Value::Number(n)),
+                    Ok(n) => {
+                        if let Err(e) = interpretation.request.set_number(&policy, fact, n) {
+                            let _ = writeln!(io.stdout, "  {}: left unknown", e.message);
+                            skipped.push(fact);
+                        }
+                    }
                     Err(_) => skipped.push(fact),
                 },
                 (None, _) => {

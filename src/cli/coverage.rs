@@ -2,7 +2,7 @@
 //! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
 use super::{default_paths, emit_diagnostics, format_of, pretty, Format, Io, WIDTH};
-use crate::coverage::{self, Coverage, EncodedBy, Status};
+use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
 use crate::load;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -274,4 +274,41 @@ fn render(out: &mut String, c: &Coverage) {
         plural(c.provisions.len(), "provision", "provisions"),
         c.tests_percent()
     );
+    render_readings(out, c);
+}
+
+/// The readings of a policy, each with what states it, and their count.
+fn render_readings(out: &mut String, c: &Coverage) {
+    if !c.readings.is_empty() {
+        let _ = writeln!(out, "Readings (interpretive choices)");
+        for r in &c.readings {
+            let on = match &r.on {
+                ReadingOn::Provision => local(&c.policy, &r.cite).to_string(),
+                ReadingOn::Definition(name) => format!("`{name}`"),
+            };
+            let head = format!("  {on:<16} line {:<5}", line_of(&r.source));
+            let at = head.chars().count() + 1;
+            let text = match &r.on {
+                ReadingOn::Provision => r.text.clone(),
+                ReadingOn::Definition(_) => {
+                    format!("{} (definition, {})", r.text, local(&c.policy, &r.cite))
+                }
+            };
+            let _ = writeln!(out, "{head} {}", wrap(&text, at, at));
+        }
+    }
+    let (provisions, definitions) = c.reading_counts();
+    if c.readings.is_empty() {
+        let _ = writeln!(out, "readings: none\n");
+    } else {
+        let on =
+            |n: usize, one: &str, many: &str| format!("{n} on {}", if n == 1 { one } else { many });
+        let _ = writeln!(
+            out,
+            "readings: {} ({}, {})\n",
+            c.readings.len(),
+            on(provisions, "a provision", "provisions"),
+            on(definitions, "a definition", "definitions")
+        );
+    }
 }

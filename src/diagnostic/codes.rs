@@ -136,6 +136,28 @@ codes! {
     invalid_default = "C019" "invalid-default" Error
         "a fact's default is not a value of its type"
         "The default of a fact must be a value of the fact's declared type.";
+    empty_reading = "C020" "empty-reading" Error
+        "a `reading` says nothing"
+        "A `reading \"…\"` states an interpretive choice the author made where the law is \
+         ambiguous; explanations and memos show it with every answer that relies on it. An \
+         empty reading would show a client nothing: state the choice, or remove the clause.\n\n\
+         Example:\n    provision (2)(h) {\n      reading \"\"\n    }\nbecomes\n    \
+         reading \"the meter number is customer information although (1) does not list it\"";
+    invalid_range = "C021" "invalid-range" Error
+        "a fact's bounds leave no value, repeat a side, or are not of its type"
+        "A number or date fact may declare the values it takes: one lower bound (`>=` or `>`) \
+         and one upper bound (`<=` or `<`) after its type, of its type. Requests outside the \
+         range are refused (`R006`), and the case split of an unknown fact tries only values \
+         inside it. Bounds that leave no value (`number >= 5 <= 1`), two bounds on one side, \
+         or a date bound on a number are errors.\n\n\
+         Example:\n    customer.usage_amw: number >= 0 \"average megawatts\"";
+    outside_range = "C022" "outside-range" Error
+        "a default or a test's value lies outside its fact's declared range"
+        "A value the policy itself writes for a fact with declared bounds (its default, or \
+         a value a test gives) must lie within them: a request carrying it would be refused \
+         (`R006`).\n\n\
+         Example:\n    customer.usage_amw: number >= 0 \"average megawatts\"\n    …\n    \
+         test \"t\" { customer.usage_amw = -1  expect … }";
 
     // ------------------------------------------------------------------ requests
     unknown_key = "R001" "unknown-key" Error
@@ -159,6 +181,12 @@ codes! {
         "no loaded policy has the request's jurisdiction, or the request names none"
         "The request's `jurisdiction` selects the policy among those loaded. It may be \
          omitted only when exactly one policy is loaded.";
+    out_of_range = "R006" "out-of-range" Error
+        "a request number or date lies outside the range its fact declares"
+        "A number or date fact may declare its bounds in the vocabulary \
+         (`customer.usage_amw: number >= 0`). A value outside them is refused like a value of \
+         the wrong type, never decided: a negative usage is not a small one. The message names \
+         the key and the range.";
 
     // ------------------------------------------------------------------ usage
     unreadable_path = "U001" "unreadable-path" Error

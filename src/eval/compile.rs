@@ -6,6 +6,7 @@
 //! effects, the cite depths (for ordering cites), the exception ranges, the obligations'
 //! conditions and what case splits need (thresholds, text constants, set members).
 
+use super::split::{fact_regions, Region};
 use crate::ast::{CompareOp, EffectKind};
 use crate::ir::{DefId, Expr, ExprId, FactId, Policy, Type};
 use crate::request::Request;
@@ -79,8 +80,8 @@ pub(super) struct Forced {
 pub(super) enum SplitKind {
     Bool,
     Enum(u32),
-    Number(Vec<f64>),
-    Date(Vec<f64>),
+    Number(Vec<Region>),
+    Date(Vec<Region>),
     Text(Vec<Arc<str>>),
     Set(Option<u8>),
 }
@@ -840,18 +841,11 @@ impl Builder<'_> {
 /// What a case split on a fact needs: the same values, in the same order, as the policy
 /// arena would give.
 fn split_kind(policy: &Policy, fact: FactId, ty: &Type) -> SplitKind {
-    let thresholds = || {
-        policy
-            .thresholds
-            .get(fact.index())
-            .cloned()
-            .unwrap_or_default()
-    };
     match ty {
         Type::Bool => SplitKind::Bool,
         Type::Enum(m) => SplitKind::Enum(m.len() as u32),
-        Type::Number => SplitKind::Number(thresholds()),
-        Type::Date => SplitKind::Date(thresholds()),
+        Type::Number => SplitKind::Number(fact_regions(policy, fact)),
+        Type::Date => SplitKind::Date(fact_regions(policy, fact)),
         Type::Text => SplitKind::Text(policy.text_constants(fact)),
         Type::Set(_) => SplitKind::Set(policy.exprs.iter().find_map(|e| match e {
             Expr::Contains { fact: f, member } if *f == fact => Some(*member),

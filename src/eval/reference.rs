@@ -180,13 +180,10 @@ fn split_values(policy: &Policy, fact: FactId, request: &Request) -> Vec<Value> 
                 .map(|i| Value::Enum(i as u8))
                 .collect()
         }
-        Type::Number | Type::Date => {
-            let thresholds = policy
-                .thresholds
-                .get(fact.index())
-                .map_or(&[][..], Vec::as_slice);
-            super::split::threshold_values(thresholds, matches!(policy.fact(fact).ty, Type::Date))
-        }
+        Type::Number | Type::Date => super::split::fact_regions(policy, fact)
+            .into_iter()
+            .map(|r| r.value)
+            .collect(),
         Type::Text => {
             let constants = policy.text_constants(fact);
             let other: String = constants
@@ -260,19 +257,13 @@ fn group(
             }))
         }
         Type::Number | Type::Date => {
-            let thresholds = policy
-                .thresholds
-                .get(fact.index())
-                .cloned()
-                .unwrap_or_default();
+            let regions = super::split::fact_regions(policy, fact);
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
-                let x = match v {
-                    Value::Number(n) => n,
-                    Value::Date(days) => f64::from(days),
-                    _ => continue,
+                let Some(region) = super::split::region_of(&regions, &v) else {
+                    continue;
                 };
-                let (lo, hi) = region(&thresholds, x);
+                let (lo, hi) = (region.lo, region.hi);
                 match out.last_mut() {
                     Some((CaseValue::Range { hi: last_hi, .. }, last)) if last.same_answer(&d) => {
                         *last_hi = hi;
@@ -288,19 +279,4 @@ fn group(
             .map(|(v, d)| (CaseValue::Value(v), d))
             .collect(),
     }
-}
-
-type Bound = Option<(f64, bool)>;
-
-fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
-    if let Some(t) = thresholds.iter().find(|t| **t == x) {
-        return (Some((*t, true)), Some((*t, true)));
-    }
-    let lo = thresholds
-        .iter()
-        .rev()
-        .find(|t| **t < x)
-        .map(|t| (*t, false));
-    let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
-    (lo, hi)
 }

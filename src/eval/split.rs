@@ -2,7 +2,7 @@
 
 use super::compile::{Compiled, SplitKind};
 use super::{Decision, Outcome};
-use crate::ir::{DefId, FactId, LeafId, Policy, Type};
+use crate::ir::{DefId, FactId, LeafId, Policy, Range, Type};
 use crate::request::{Origin, Request};
 use crate::value::{format_date, format_number, Value};
 use std::sync::Arc;
@@ -243,7 +243,7 @@ fn undetermined_by(fact: FactId, groups: Vec<(CaseValue, Decision)>) -> Decision
 impl Compiled {
     /// The values of a fact worth distinguishing: every boolean, every enumeration member
     /// (within the request's restriction), one value per region the policy's thresholds
-    /// cut a number or date into, each text constant and one other text, a set with and
+    /// cut a number or date into (within its declared range), each text constant and one other text, a set with and
     /// without the first member the policy tests.
     fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
         let Some(kind) = self.facts.get(fact.index()) else {
@@ -258,8 +258,9 @@ impl Compiled {
                     .map(|i| Value::Enum(i as u8))
                     .collect()
             }
-            SplitKind::Number(thresholds) => threshold_values(thresholds, false),
-            SplitKind::Date(thresholds) => threshold_values(thresholds, true),
+            SplitKind::Number(regions) | SplitKind::Date(regions) => {
+                regions.iter().map(|r| r.value.clone()).collect()
+            }
             SplitKind::Text(constants) => {
                 let other: String = constants
                     .iter()
@@ -288,15 +289,13 @@ fn group(
             Value::Enum(i) => Some((i, d)),
             _ => None,
         })),
-        Some(SplitKind::Number(thresholds) | SplitKind::Date(thresholds)) => {
+        Some(SplitKind::Number(regions) | SplitKind::Date(regions)) => {
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
-                let x = match v {
-                    Value::Number(n) => n,
-                    Value::Date(days) => f64::from(days),
-                    _ => continue,
+                let Some(Region { lo, hi, .. }) = region_of(regions, &v) else {
+                    continue;
                 };
-                let (lo, hi) = region(thresholds, x);
+                let (lo, hi) = (*lo, *hi);
                 match out.last_mut() {
                     Some((CaseValue::Range { hi: last_hi, .. }, last)) if last.same_answer(&d) => {
                         *last_hi = hi;
@@ -334,26 +333,63 @@ pub(crate) fn group_members(
         .collect()
 }
 
-type Bound = Option<(f64, bool)>;
+/// A bound of a region: `(value, inclusive)`, `None` when unbounded.
+pub(crate) type Bound = Option<(f64, bool)>;
 
-/// The region of the number line (cut at the thresholds) that `x` lies in.
-fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
-    if let Some(t) = thresholds.iter().find(|t| **t == x) {
-        return (Some((*t, true)), Some((*t, true)));
-    }
-    let lo = thresholds
-        .iter()
-        .rev()
-        .find(|t| **t < x)
-        .map(|t| (*t, false));
-    let hi = thresholds.iter().find(|t| **t > x).map(|t| (*t, false));
-    (lo, hi)
+/// A region of the line that a policy's thresholds cut a number or date fact into, within
+/// the fact's declared range, and the one value a case split tries in it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Region {
+    /// The lower bound.
+    pub lo: Bound,
+    /// The upper bound.
+    pub hi: Bound,
+    /// The value tried.
+    pub value: Value,
 }
 
-/// The values a case split tries for a number or date fact, given the policy's thresholds
-/// for it: one below the first, each threshold, one between each two and one above the
-/// last (dates are whole days: the day after a threshold, when it lies before the next).
-pub(crate) fn threshold_values(thresholds: &[f64], is_date: bool) -> Vec<Value> {
+impl Region {
+    /// Whether `x` lies in the region.
+    pub(crate) fn contains(&self, x: f64) -> bool {
+        Range {
+            lo: self.lo,
+            hi: self.hi,
+        }
+        .contains(x)
+    }
+}
+
+/// The regions of a policy's number or date fact: its thresholds, within its range.
+pub(crate) fn fact_regions(policy: &Policy, fact: FactId) -> Vec<Region> {
+    let declared = policy.fact(fact);
+    let thresholds = policy
+        .thresholds
+        .get(fact.index())
+        .map_or(&[][..], Vec::as_slice);
+    regions(
+        thresholds,
+        matches!(declared.ty, Type::Date),
+        &declared.range,
+    )
+}
+
+/// The region a value lies in.
+pub(crate) fn region_of<'r>(regions: &'r [Region], value: &Value) -> Option<&'r Region> {
+    let x = match value {
+        Value::Number(n) => *n,
+        Value::Date(days) => f64::from(*days),
+        _ => return None,
+    };
+    regions.iter().find(|r| r.contains(x))
+}
+
+/// The regions the sorted `thresholds` cut the line into, in order — below the first, each
+/// threshold, between two, above the last — each cut to the declared `range`; a region
+/// wholly outside the range is none. The value tried in each is, in order of preference,
+/// an inclusive lower bound, an inclusive upper bound, the middle of two thresholds, one
+/// above the only lower bound or one below the only upper bound (0 when unbounded). Dates
+/// are whole days: a region without a whole day in it is none.
+pub(crate) fn regions(thresholds: &[f64], is_date: bool, range: &Range) -> Vec<Region> {
     let make = |x: f64| {
         if is_date {
             Value::Date(x as i32)
@@ -361,22 +397,73 @@ pub(crate) fn threshold_values(thresholds: &[f64], is_date: bool) -> Vec<Value> 
             Value::Number(x)
         }
     };
-    let mut values = Vec::new();
-    match thresholds.first() {
-        None => values.push(make(0.0)),
-        Some(first) => values.push(make(first - 1.0)),
+    let mut out = Vec::with_capacity(2 * thresholds.len() + 1);
+    let between = |lo: Bound, hi: Bound, out: &mut Vec<Region>| {
+        let lo = tighter(lo, range.lo, true);
+        let hi = tighter(hi, range.hi, false);
+        if let Some(x) = pick(lo, hi, is_date) {
+            out.push(Region {
+                lo,
+                hi,
+                value: make(x),
+            });
+        }
+    };
+    let mut previous: Bound = None;
+    for &t in thresholds {
+        between(previous, Some((t, false)), &mut out);
+        if range.contains(t) {
+            out.push(Region {
+                lo: Some((t, true)),
+                hi: Some((t, true)),
+                value: make(t),
+            });
+        }
+        previous = Some((t, false));
     }
-    for (i, t) in thresholds.iter().enumerate() {
-        values.push(make(*t));
-        match thresholds.get(i + 1) {
-            None => values.push(make(t + 1.0)),
-            Some(next) if is_date => {
-                if next - t > 1.0 {
-                    values.push(make(t + 1.0));
-                }
+    between(previous, None, &mut out);
+    out
+}
+
+/// The tighter of two lower (or upper) bounds.
+fn tighter(a: Bound, b: Bound, lower: bool) -> Bound {
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let x_tighter = if lower { x.0 > y.0 } else { x.0 < y.0 };
+            if x_tighter || (x.0 == y.0 && !x.1) {
+                Some(x)
+            } else {
+                Some(y)
             }
-            Some(next) => values.push(make((t + next) / 2.0)),
+        }
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// The value a case split tries between two bounds, if any value lies between them.
+fn pick(lo: Bound, hi: Bound, is_date: bool) -> Option<f64> {
+    if is_date {
+        let first = lo.map(|(x, inclusive)| if inclusive { x.ceil() } else { x.floor() + 1.0 });
+        let last = hi.map(|(x, inclusive)| if inclusive { x.floor() } else { x.ceil() - 1.0 });
+        return match (first, last) {
+            (Some(a), Some(b)) => (a <= b).then_some(a),
+            (Some(a), None) => Some(a),
+            (None, Some(b)) => Some(b),
+            (None, None) => Some(0.0),
+        };
+    }
+    if let (Some((a, a_in)), Some((b, b_in))) = (lo, hi) {
+        if a > b || (a == b && !(a_in && b_in)) {
+            return None;
         }
     }
-    values
+    Some(match (lo, hi) {
+        (Some((a, true)), _) => a,
+        (_, Some((b, true))) => b,
+        (Some((a, _)), Some((b, _))) => (a + b) / 2.0,
+        (Some((a, _)), None) => a + 1.0,
+        (None, Some((b, _))) => b - 1.0,
+        (None, None) => 0.0,
+    })
 }

@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::split::regions;
 use super::{reference, trace_of, Compiled, Decision};
-use crate::ir::{FactId, Policy, Type};
+use crate::ir::{FactId, Policy, Range, Type};
 use crate::request::{Origin, Request};
 use crate::value::Value;
 use std::path::{Path, PathBuf};
@@ -55,10 +56,19 @@ fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
         };
         base + [0.0, 0.0, 0.5, -0.5, 1.0, -1.0, 0.25][rng.below(7)]
     };
+    // A request never holds a number or date outside its fact's range: such a request is
+    // refused before it is decided.
+    let within = |v: Value, rng: &mut Rng| {
+        if policy.fact(fact).in_range(&v) {
+            return v;
+        }
+        let regions = super::fact_regions(policy, fact);
+        regions[rng.below(regions.len())].value.clone()
+    };
     match &policy.fact(fact).ty {
         Type::Bool => Value::Bool(rng.chance(50)),
-        Type::Number => Value::Number(near(rng)),
-        Type::Date => Value::Date(near(rng).floor() as i32),
+        Type::Number => within(Value::Number(near(rng)), rng),
+        Type::Date => within(Value::Date(near(rng).floor() as i32), rng),
         Type::Text => {
             let constants: Vec<Arc<str>> = policy
                 .exprs
@@ -232,7 +242,7 @@ fn compiled_evaluator_agrees_with_the_reference_on_every_fixture_that_checks() {
 /// A policy made up to exercise what the shipped ones use little or not at all: members
 /// tested under `or` and `not` (so the dispatch groups members that a condition only
 /// partly accepts), conditional permissions and duties, obligations with conditions,
-/// `out of scope`, exceptions over exceptions, conflicts, dates, texts and sets.
+/// `out of scope`, exceptions over exceptions, conflicts, dates, texts, sets and ranges.
 const SYNTHETIC: &str = r##"policy "SYN 1-1" {
   title "Synthetic"
   jurisdiction "SY"
@@ -246,9 +256,9 @@ vocabulary {
     "what is done"
   kind: k0 | k1 | k2 | k3 | k4 | k5
     "the kind"
-  n: number
+  n: number >= 0 < 20
     "a number"
-  day: date
+  day: date >= 2000-01-01
     "a date"
   label: text
     "a label"
@@ -391,4 +401,116 @@ fn the_dispatch_skips_leaves_but_never_one_that_applies() {
         skipped > 2_000 * compiled.leaf_count() / 2,
         "the dispatch skips too little: {skipped}"
     );
+}
+
+/// The values of a region, as a split tries them, by threshold and range.
+fn tried(thresholds: &[f64], range: Range, date: bool) -> Vec<Value> {
+    regions(thresholds, date, &range)
+        .into_iter()
+        .map(|r| r.value)
+        .collect()
+}
+
+fn bounded(lo: Option<(f64, bool)>, hi: Option<(f64, bool)>) -> Range {
+    Range { lo, hi }
+}
+
+/// The case split over an unknown number tries one value per region its thresholds cut the
+/// line into, and only inside the declared range: a region wholly outside is no case.
+#[test]
+fn a_split_tries_only_values_inside_the_declared_range() {
+    let n = Value::Number;
+    assert_eq!(tried(&[5.0], Range::ALL, false), [n(4.0), n(5.0), n(6.0)]);
+    // `>= 0`: below the threshold means from 0; nothing negative.
+    assert_eq!(
+        tried(&[5.0], bounded(Some((0.0, true)), None), false),
+        [n(0.0), n(5.0), n(6.0)]
+    );
+    assert_eq!(
+        tried(&[5.0], bounded(Some((0.0, false)), None), false),
+        [n(2.5), n(5.0), n(6.0)]
+    );
+    // A threshold at the bound: the region below it is outside the range.
+    assert_eq!(
+        tried(&[0.0, 1.0], bounded(Some((0.0, true)), None), false),
+        [n(0.0), n(0.5), n(1.0), n(2.0)]
+    );
+    assert_eq!(
+        tried(&[5.0], bounded(Some((5.0, false)), None), false),
+        [n(6.0)]
+    );
+    // Everything at or above the threshold is outside `<= 3`: one region, no split.
+    assert_eq!(
+        tried(&[5.0], bounded(None, Some((3.0, true))), false),
+        [n(3.0)]
+    );
+    assert_eq!(
+        tried(&[], bounded(Some((1.0, false)), Some((2.0, false))), false),
+        [n(1.5)]
+    );
+    // Dates are whole days: between two consecutive days there is none.
+    let d = Value::Date;
+    assert_eq!(
+        tried(&[10.0, 11.0], bounded(Some((10.0, true)), None), true),
+        [d(10), d(11), d(12)]
+    );
+    assert_eq!(
+        tried(&[10.0, 13.0], bounded(None, Some((12.0, true))), true),
+        [d(9), d(10), d(11)]
+    );
+}
+
+/// The regions of a range are ordered, disjoint, each within the range and holding its
+/// value, and together they hold every value of the range.
+#[test]
+fn regions_partition_the_declared_range() {
+    let mut rng = Rng(0x5EED_4000);
+    for _ in 0..2_000 {
+        let date = rng.chance(30);
+        let point = |rng: &mut Rng| {
+            let x = rng.below(10) as f64 - 3.0;
+            if date || rng.chance(50) {
+                x
+            } else {
+                x + 0.5
+            }
+        };
+        let mut thresholds: Vec<f64> = (0..rng.below(4)).map(|_| point(&mut rng)).collect();
+        thresholds.sort_by(f64::total_cmp);
+        thresholds.dedup();
+        let bound = |rng: &mut Rng| (point(rng), rng.chance(50));
+        let lo = rng.chance(60).then(|| bound(&mut rng));
+        let hi = rng.chance(60).then(|| bound(&mut rng));
+        let range = Range { lo, hi };
+        let found = regions(&thresholds, date, &range);
+        let context = format!("{thresholds:?} {range:?} date {date}: {found:?}");
+        for (i, r) in found.iter().enumerate() {
+            let x = match r.value {
+                Value::Number(x) => x,
+                Value::Date(d) => f64::from(d),
+                _ => panic!("{context}"),
+            };
+            assert!(range.contains(x) && r.contains(x), "{context}");
+            if let Some(next) = found.get(i + 1) {
+                let y = match next.value {
+                    Value::Number(y) => y,
+                    Value::Date(d) => f64::from(d),
+                    _ => panic!("{context}"),
+                };
+                assert!(x < y, "ordered: {context}");
+            }
+        }
+        // Every value of the range (on a fine grid) lies in exactly one region.
+        for k in -40..=80 {
+            let x = if date {
+                f64::from(k / 4)
+            } else {
+                f64::from(k) / 8.0
+            };
+            if range.contains(x) {
+                let holding = found.iter().filter(|r| r.contains(x)).count();
+                assert_eq!(holding, 1, "{x} in {context}");
+            }
+        }
+    }
 }

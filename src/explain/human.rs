@@ -1,7 +1,7 @@
 //! The explanation for people: the decision, then each deciding provision's policy source
 //! with labels on its conditions and their values, the statute sentence it encodes (with a
 //! second label on the statute text), the exceptions that fell, near misses, obligations,
-//! and — when undetermined — the cases.
+//! — when undetermined — the cases, and the readings the answer relies on.
 
 use super::{explain, facts_in, ClauseValue, ProvisionView};
 use crate::eval::{Decision, Outcome, Tri};
@@ -151,6 +151,7 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
              a drafting defect. Treat the act as not permitted.\n",
         );
     }
+    render_readings(&mut out, policy, decision);
     out
 }
 
@@ -166,6 +167,24 @@ pub fn scope_reason(policy: &Policy, leaf: crate::ir::LeafId) -> String {
                 .unwrap_or_default()
         }
         None => "the question is outside its scope".to_string(),
+    }
+}
+
+/// The interpretive choices the answer relies on ([`super::readings`]), one line each.
+fn render_readings(out: &mut String, policy: &Policy, decision: &Decision) {
+    let readings = super::readings(policy, decision);
+    if readings.is_empty() {
+        return;
+    }
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    for r in &readings {
+        let _ = writeln!(
+            out,
+            "This answer relies on a reading: {} ({})",
+            r.text, r.cite
+        );
     }
 }
 

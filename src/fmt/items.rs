@@ -212,9 +212,14 @@ impl Printer<'_> {
             FactType::Enum(m, _) | FactType::Set(m, _) => Some(m),
             _ => None,
         };
+        // The type ends at its last bound, if it has any.
+        let ty_end = fact
+            .bounds
+            .last()
+            .map_or(end(fact.ty.span()), |b| end(b.span));
         let head_end = members
             .and_then(|m| m.first())
-            .map_or(end(fact.ty.span()), |m| end(m.span));
+            .map_or(ty_end, |m| end(m.span));
         self.leading(start(fact.span), head_end, INDENT, blank);
         let lines = self.lines;
         self.write(INDENT, &format!("{}: ", fact.name.value));
@@ -243,7 +248,11 @@ impl Printer<'_> {
                 self.bars(&items, align, tail);
             }
         }
-        self.reach(end(fact.ty.span()));
+        for bound in &fact.bounds {
+            let text = format!(" {} {}", bound.op.as_str(), self.value(&bound.value));
+            self.push(&text);
+        }
+        self.reach(ty_end);
         if let Some(default) = &fact.default {
             let text = format!("= {}", self.value(default));
             let broke = self.gap(start(default.span()), INDENT * 2);
@@ -347,6 +356,25 @@ impl Printer<'_> {
             }
             self.reach(end(meaning.span));
         }
+        for r in &d.readings {
+            self.reading(r, INDENT, Blank::Never);
+        }
+    }
+
+    /// `reading "…"` on a line of its own; the text on the next line, further in, when the
+    /// line would be too long.
+    fn reading(&mut self, r: &Reading, indent: usize, blank: Blank) {
+        let r_end = self.trivia.string_end(end(r.span));
+        self.leading(start(r.span), r_end, indent, blank);
+        self.write(indent, "reading");
+        let text = quote(&r.text.value);
+        if self.fits(1 + width(&text)) {
+            self.push(" ");
+            self.push(&text);
+        } else {
+            self.line(indent + INDENT, &text);
+        }
+        self.reach(r_end);
     }
 
     // ------------------------------------------------------------------------ provisions
@@ -399,6 +427,7 @@ impl Printer<'_> {
                     self.reach(end(*span));
                 }
                 Clause::Obligation(o) => self.obligation(o, indent, blank),
+                Clause::Reading(r) => self.reading(r, indent, blank),
                 Clause::Subsection(p) => {
                     // A subsection written on one line takes every clause after it up to
                     // the next subsection or rule: it may be, only if one of those follows.
@@ -526,6 +555,7 @@ impl Printer<'_> {
                 }
                 Clause::Overrides(..)
                 | Clause::Obligation(_)
+                | Clause::Reading(_)
                 | Clause::Subsection(_)
                 | Clause::Rule(..) => return None,
             }

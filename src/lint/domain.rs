@@ -1,6 +1,7 @@
 //! The values of a fact worth trying in a search: the same cases the evaluator splits on
 //! (booleans, enumeration members, one value per region the policy's thresholds cut a
-//! number or date into), plus every combination of the set members the policy tests.
+//! number or date into, within its declared range), plus every combination of the set
+//! members the policy tests.
 
 use crate::ir::{Expr, FactId, Policy, Type};
 use crate::value::Value;
@@ -51,13 +52,10 @@ fn domain(policy: &Policy, fact: FactId) -> Vec<Value> {
         Type::Enum(members) => (0..members.len().min(64))
             .map(|i| Value::Enum(i as u8))
             .collect(),
-        Type::Number | Type::Date => crate::eval::threshold_values(
-            policy
-                .thresholds
-                .get(fact.index())
-                .map_or(&[], Vec::as_slice),
-            matches!(declared.ty, Type::Date),
-        ),
+        Type::Number | Type::Date => crate::eval::fact_regions(policy, fact)
+            .into_iter()
+            .map(|r| r.value)
+            .collect(),
         Type::Text => texts(policy, fact),
         Type::Set(_) => sets(policy, fact),
     }

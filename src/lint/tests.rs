@@ -28,9 +28,13 @@ vocabulary {
 "#;
 
 fn compile(body: &str) -> Policy {
+    compile_in(VOCABULARY, body)
+}
+
+fn compile_in(vocabulary: &str, body: &str) -> Policy {
     let source = SourceFile::new(
         "r.juris",
-        format!("// a comment that says policy\n{HEADER}{VOCABULARY}{body}"),
+        format!("// a comment that says policy\n{HEADER}{vocabulary}{body}"),
     );
     let read = |_: &Path| Ok(STATUTE.to_string());
     match crate::load::compile_with(source, Path::new("."), &read) {
@@ -82,6 +86,23 @@ fn domains_follow_the_thresholds_and_put_defaults_first() {
     let name = policy.fact_id("name").unwrap();
     assert_eq!(domains.of(name).len(), 2);
     assert!(domains.of(FactId(999)).is_empty());
+}
+
+/// The linter tries only values inside a fact's declared range, as the evaluator's split
+/// does: with `> 1` and thresholds at 1, 3 and 10, nothing at or below 1.
+#[test]
+fn domains_stay_within_the_declared_range() {
+    let policy = compile_in(
+        &VOCABULARY.replace("usage: number", "usage: number > 1"),
+        &format!("{QUIET}provision (1) {{ when usage > 10 required }}"),
+    );
+    let usage = policy.fact_id("usage").unwrap();
+    let shown: Vec<String> = Domains::new(&policy)
+        .of(usage)
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert_eq!(shown, ["2", "3", "6.5", "10", "11"]);
 }
 
 #[test]

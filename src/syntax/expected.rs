@@ -121,7 +121,7 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
 }
 
 fn join_or(words: &[String]) -> String {
-    const MAX: usize = 8;
+    const MAX: usize = 10;
     let words: Vec<&str> = words.iter().take(MAX).map(String::as_str).collect();
     match words.as_slice() {
         [] => String::new(),
@@ -138,8 +138,8 @@ fn help_for(words: &[String]) -> String {
         "a condition names a fact, e.g. `data is ssn` or `customer.usage_amw >= 1`".to_string()
     } else if any("subsection label") || any("`}`") {
         "a provision holds `when …`, an effect (`required`, `permitted`, `prohibited`), \
-         `overrides …`, `obligation \"…\"` and nested subsections such as `(a) when …`, \
-         and ends with `}`"
+         `overrides …`, `obligation \"…\"`, `reading \"…\"` and nested subsections such as \
+         `(a) when …`, and ends with `}`"
             .to_string()
     } else if any("a cite") {
         "cites are written like `(3)(a)`, `710.6(B)(5)` or, for another instrument, `\"OAR 860-086-0010(6)\"`".to_string()
@@ -179,6 +179,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::bool_type | Rule::number_type | Rule::date_type | Rule::text_type => "a type",
         Rule::set_type | Rule::enum_type => "a type",
         Rule::fact_default => "`=`",
+        Rule::bound | Rule::op_bound => "a bound such as `>= 0`",
         Rule::definition | Rule::kw_define => "`define`",
         Rule::kw_cites => "`cites`",
         Rule::expr => "a condition",
@@ -206,6 +207,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::only_if | Rule::kw_only_if => "`only if`",
         Rule::overrides | Rule::kw_overrides => "`overrides`",
         Rule::obligation | Rule::kw_obligation => "`obligation`",
+        Rule::reading | Rule::kw_reading => "`reading`",
         Rule::subsection => "a subsection label such as `(a)`",
         Rule::own_rule | Rule::kw_rule => "`rule`",
         Rule::subsection_marker => "`not encoded`",

@@ -24,6 +24,14 @@ fn conflict_policy() -> &'static Engine {
     })
 }
 
+fn readings_policy() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::load(&[fixture("explanations/readings")])
+            .expect("the readings fixture checks clean")
+    })
+}
+
 /// Decides a request and returns the human rendering and the JSON.
 fn decide(engine: &Engine, request: &Value) -> (String, Value) {
     let (policy, req) = engine.request_from_json(request).expect("a valid request");
@@ -310,6 +318,99 @@ fn conflict() {
 
 // ---------------------------------------------------------------------------- the contract
 
+// ---------------------------------------------------------------------------- readings
+
+/// A request about the widget fixture's records, given by seller to `recipient`.
+fn widget_request(record: &str, recipient: &str, age: Option<f64>) -> Value {
+    let mut request = json!({
+        "jurisdiction": "WR", "actor": "seller", "action": "give",
+        "recipient": recipient, "record": record,
+    });
+    if let Some(age) = age {
+        request["buyer"] = json!({ "age": age });
+    }
+    request
+}
+
+/// The readings of an explanation, as (cite, text).
+fn readings_of(json: &Value) -> Vec<(String, String)> {
+    json["explanation"]["readings"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|r| {
+                    (
+                        r["cite"].as_str().unwrap().to_string(),
+                        r["text"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The readings a decision relies on: the deciding provision's, its ancestors', and those
+/// of the definitions its conditions read — in source order, each once.
+#[test]
+fn readings_of_the_deciding_provision_its_ancestors_and_its_definitions() {
+    let json = explained(
+        "readings_required",
+        readings_policy(),
+        &widget_request("warranty", "buyer", Some(40.0)),
+    );
+    assert_eq!(json["decision"], "required");
+    let cites: Vec<String> = readings_of(&json).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(cites, ["WR 1-1(2)", "WR 1-1(2)", "WR 1-1(2)(b)"]);
+    // (2)(a) decides the price: (2)(b)'s reading is not relied on.
+    let (_, price) = decide(
+        readings_policy(),
+        &widget_request("price", "buyer", Some(40.0)),
+    );
+    assert_eq!(readings_of(&price).len(), 2, "{price:#}");
+}
+
+/// For an undetermined answer, the readings of the provisions that decide its cases; the
+/// case split over the age tries no age outside its declared range `>= 0 <= 150`.
+#[test]
+fn readings_of_an_undetermined_answer_are_those_of_its_cases() {
+    let json = explained(
+        "readings_undetermined",
+        readings_policy(),
+        &widget_request("warranty", "buyer", None),
+    );
+    assert_eq!(json["decision"], "undetermined");
+    assert_eq!(readings_of(&json).len(), 3);
+    let when: Vec<&str> = json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["when"]["buyer.age"].as_str().unwrap())
+        .collect();
+    assert_eq!(when, [">= 0 and < 18", ">= 18 and <= 150"]);
+}
+
+/// A `rule { … }`'s readings come with the rule's decisions.
+#[test]
+fn readings_of_a_rule() {
+    let request = json!({"jurisdiction": "WR", "actor": "seller", "action": "keep"});
+    let json = explained("readings_rule", readings_policy(), &request);
+    assert_eq!(json["decision"], "permitted");
+    let cites: Vec<String> = readings_of(&json).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(cites, ["WR 1-1(4)"]);
+}
+
+/// An answer that relies on no reading says nothing about readings.
+#[test]
+fn an_answer_without_readings_has_no_readings() {
+    let (human, json) = decide(
+        readings_policy(),
+        &widget_request("address", "third_party", None),
+    );
+    assert_eq!(json["decision"], "prohibited");
+    assert!(json["explanation"].get("readings").is_none(), "{json:#}");
+    assert!(!human.contains("relies on a reading"), "{human}");
+}
+
 /// The fields every decision carries, whatever the outcome.
 fn assert_contract_shape(json: &Value) {
     for key in [
@@ -473,14 +574,15 @@ fn contract_example_5_cases_agree_with_stating_the_fact() {
 }
 
 /// `write_json` writes exactly the bytes of `to_json` serialized, for every test of every
-/// shipped policy and for each policy's empty request (an undetermined answer with cases):
+/// shipped policy and of the readings fixture, and for each policy's empty request (an undetermined answer with cases):
 /// the typed writer that `juris batch --explain` uses cannot drift from the JSON value that
 /// `eval`, `ask` and the library return.
 #[test]
 fn the_explanation_writer_writes_the_json_value() {
     let engine = Engine::load(&["policies"]).expect("the shipped policies check clean");
     let mut compared = 0;
-    for policy in engine.policies() {
+    let policies = engine.policies().iter().chain(readings_policy().policies());
+    for policy in policies {
         let empty = juris::Request::empty(policy);
         let requests = policy.tests.iter().map(|t| &t.request).chain([&empty]);
         for request in requests {

@@ -11,6 +11,7 @@
 //! - `semantics`: what decisions mean, on small policies written for it.
 //! - `review`: an adversarial legal review of the shipped policies, cases written from the
 //!   statutes' words under `fixtures/review`; every mismatch is reported at once.
+//! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
@@ -24,6 +25,7 @@ mod policies;
 mod properties;
 mod review;
 mod semantics;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 
