@@ -210,6 +210,32 @@ fn write_request(name: &str, request: &serde_json::Value) -> std::path::PathBuf 
 }
 
 #[test]
+fn eval_refuses_a_negative_usage() {
+    // `customer.usage_amw: number >= 0`: a negative usage is refused like a wrong type, in
+    // every format, never decided.
+    let mut request = example_1();
+    request["customer"]["usage_amw"] = (-0.3).into();
+    let path = write_request("negative-usage.json", &request);
+    for format in ["human", "json"] {
+        let out = run_cli(
+            &[
+                "eval",
+                "policies/oregon",
+                "--request",
+                path.to_str().unwrap(),
+                "--format",
+                format,
+            ],
+            "",
+        );
+        assert_eq!(out.code, 2, "{out:#?}");
+        assert_eq!(out.stdout, "", "nothing on stdout");
+        assert!(out.stderr.contains("R006"), "{}", out.stderr);
+        assert!(out.stderr.contains("customer.usage_amw"), "{}", out.stderr);
+    }
+}
+
+#[test]
 fn eval_human() {
     let request = write_request("example-1-human.json", &example_1());
     let out = run_cli(
