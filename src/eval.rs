@@ -17,6 +17,7 @@ use crate::request::Request;
 use crate::value::Value;
 
 mod compile;
+pub mod counterfactual;
 #[cfg(test)]
 mod reference;
 mod scan;
@@ -25,6 +26,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
+pub use counterfactual::{counterfactuals, Counterfactual, Counterfactuals};
 pub(crate) use split::{same_outcome, threshold_values, undetermined_by};
 pub use split::{Case, CaseValue};
 
@@ -151,6 +153,10 @@ pub struct Trace {
     /// Applicable provisions that were overridden, with the applicable exception that
     /// overrode each.
     pub overridden: Vec<(LeafId, LeafId)>,
+    /// What would change the answer, when computed ([`Compiled::counterfactuals`];
+    /// [`crate::Engine::decide_explained`] does): not by the evaluation itself, which
+    /// leaves it `None`.
+    pub counterfactuals: Option<Counterfactuals>,
 }
 
 /// Evaluates a condition in three-valued logic.
@@ -264,12 +270,14 @@ impl Compiled {
                 applies: Vec::new(),
                 only_if: Vec::new(),
                 overridden: Vec::new(),
+                counterfactuals: None,
             });
             t.applies.clear();
             t.applies.resize(self.leaves.len(), Tri::False);
             t.only_if.clear();
             t.only_if.resize(self.leaves.len(), None);
             t.overridden.clear();
+            t.counterfactuals = None;
         }
         if !self.decide_known(request, out, kept.as_mut()) {
             let mut scratch = request.clone();
@@ -282,6 +290,19 @@ impl Compiled {
             out.cases = d.cases;
         }
         out.trace = kept;
+    }
+}
+
+impl Compiled {
+    /// Decides a request (validated against `policy`, which this was compiled from) with
+    /// everything its explanation shows: the trace, and what would change the answer
+    /// ([`Compiled::counterfactuals`], a search of many decisions of changed requests).
+    pub fn decide_explained_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
+        self.decide_into(request, true, out);
+        let found = self.counterfactuals(policy, request, out);
+        if let Some(trace) = out.trace.as_mut() {
+            trace.counterfactuals = Some(found);
+        }
     }
 }
 
@@ -313,6 +334,7 @@ pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
         applies,
         only_if,
         overridden,
+        counterfactuals: None,
     }
 }
 

@@ -16,7 +16,7 @@
 
 use crate::ast::EffectKind;
 use crate::eval::{self, Decision, Outcome, Tri};
-use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
+use crate::ir::{ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -244,40 +244,9 @@ fn given_members_only(policy: &Policy, request: &Request) -> Request {
     members
 }
 
-/// The facts a condition reads (through definitions too), in order.
+/// The facts a condition reads (through definitions too), in order ([`Policy::facts_in`]).
 pub fn facts_in(policy: &Policy, e: ExprId) -> Vec<FactId> {
-    let mut out = Vec::new();
-    collect_facts(policy, e, &mut out, 0);
-    out
-}
-
-fn collect_facts(policy: &Policy, e: ExprId, out: &mut Vec<FactId>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match policy.expr(e) {
-        Expr::Bool(f)
-        | Expr::Member { fact: f, .. }
-        | Expr::Compare { fact: f, .. }
-        | Expr::TextEq { fact: f, .. }
-        | Expr::Contains { fact: f, .. } => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        Expr::Def(d) => {
-            if let Some(def) = policy.definitions.get(d.index()) {
-                collect_facts(policy, def.expr, out, depth + 1);
-            }
-        }
-        Expr::Not(x) => collect_facts(policy, *x, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => {
-            for x in xs {
-                collect_facts(policy, *x, out, depth + 1);
-            }
-        }
-        Expr::Const(_) => {}
-    }
+    policy.facts_in(e)
 }
 
 /// The name of an effect in the decision contract's words.

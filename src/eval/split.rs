@@ -209,7 +209,7 @@ impl Compiled {
     /// (within the request's restriction), one value per region the policy's thresholds
     /// cut a number or date into, each text constant and one other text, a set with and
     /// without the first member the policy tests.
-    fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
+    pub(super) fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
         let Some(kind) = self.facts.get(fact.index()) else {
             return Vec::new();
         };
@@ -242,7 +242,7 @@ impl Compiled {
 
 /// Groups the values of a fact that lead to the same decision: enumeration members into
 /// sets, adjacent number regions into ranges.
-fn group(
+pub(super) fn group(
     compiled: &Compiled,
     fact: FactId,
     subs: Vec<(Value, Decision)>,
@@ -287,10 +287,10 @@ fn group(
     }
 }
 
-type Bound = Option<(f64, bool)>;
+pub(super) type Bound = Option<(f64, bool)>;
 
 /// The region of the number line (cut at the thresholds) that `x` lies in.
-fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
+pub(super) fn region(thresholds: &[f64], x: f64) -> (Bound, Bound) {
     if let Some(t) = thresholds.iter().find(|t| **t == x) {
         return (Some((*t, true)), Some((*t, true)));
     }

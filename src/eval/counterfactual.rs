@@ -1,0 +1,370 @@
+//! What would change the answer: for a decided request, the smallest sets of changes to
+//! its circumstances that give another outcome, computed from the policy, never guessed.
+//!
+//! - **Which facts.** The circumstances ([`is_circumstance`]) that the provisions the
+//!   question can reach read, in their conditions or their `only if`: a provision that is
+//!   false on the question's own keys alone stays false whatever else changes.
+//! - **Which values.** Those the case split distinguishes ([`Compiled::split_values`]): the
+//!   other boolean, the other members of an enumeration, one value in each region of the
+//!   number line the policy's thresholds cut. Members (and adjacent regions) that give the
+//!   same outcome and cites are reported together.
+//! - **How many at once.** Every single change is tried; pairs only when no single change
+//!   gives another outcome, so a pair is minimal: neither of its changes alone does.
+//! - **What counts.** A change after which the decision is another decided outcome,
+//!   `conflict` included. A change after which it is `undetermined` is not one: it says
+//!   what else would need to be known, not what the answer would be.
+//! - **How far.** At most [`BUDGET`] evaluations (case splits included); when the search
+//!   stops there, the result says so ([`Counterfactuals::cut_off`]).
+
+use super::compile::{Compiled, SplitKind};
+use super::split::{self, CaseValue};
+use super::{leaf_applies, Decision, Outcome, Tri};
+use crate::ir::{FactId, LeafId, Policy};
+use crate::request::{Origin, Request};
+use crate::value::Value;
+
+#[cfg(test)]
+mod tests;
+
+/// The top-level request keys that say what the question is about — who acts, what is
+/// done, to whom, with which data, from where. Changing one of them asks another question,
+/// so they are never changed; every other fact is a circumstance.
+pub const QUESTION_KEYS: [&str; 5] = ["actor", "action", "recipient", "data", "data_source"];
+
+/// Whether a fact is a circumstance of the question (anything but a [`QUESTION_KEYS`]
+/// key): what a counterfactual may change.
+pub fn is_circumstance(policy: &Policy, fact: FactId) -> bool {
+    !QUESTION_KEYS.contains(&policy.fact(fact).name.as_str())
+}
+
+/// How many evaluations one search may spend (each decision of a changed request costs
+/// one, and one more per case it splits into).
+pub const BUDGET: usize = 4096;
+
+/// A change of circumstances that gives another outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Counterfactual {
+    /// The facts changed and the values they take (a member, several members that give
+    /// the same outcome, or a region of the number line).
+    pub changes: Vec<(FactId, CaseValue)>,
+    /// The outcome with these changes.
+    pub outcome: Outcome,
+    /// The provisions that decide it.
+    pub cites: Vec<LeafId>,
+}
+
+/// What would change the answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Counterfactuals {
+    /// The changes found: single ones, or pairs when no single change gives another
+    /// outcome.
+    pub found: Vec<Counterfactual>,
+    /// The search stopped at its budget: other changes may give another outcome too.
+    pub cut_off: bool,
+}
+
+/// What would change the answer to a decided request (none for an `undetermined` one).
+/// This compiles the policy first; with a compiled policy at hand, use
+/// [`Compiled::counterfactuals`].
+pub fn counterfactuals(policy: &Policy, request: &Request, decision: &Decision) -> Counterfactuals {
+    Compiled::new(policy).counterfactuals(policy, request, decision)
+}
+
+impl Compiled {
+    /// What would change the answer to a decided request (none for an `undetermined`
+    /// one): see the [module documentation](self).
+    pub fn counterfactuals(
+        &self,
+        policy: &Policy,
+        request: &Request,
+        decision: &Decision,
+    ) -> Counterfactuals {
+        search(self, policy, request, decision, BUDGET)
+    }
+}
+
+/// The search, within `budget` evaluations.
+pub(super) fn search(
+    compiled: &Compiled,
+    policy: &Policy,
+    request: &Request,
+    decision: &Decision,
+    budget: usize,
+) -> Counterfactuals {
+    if decision.outcome == Outcome::Undetermined {
+        return Counterfactuals::default();
+    }
+    // Each leaf's stand-in for comparing cites: the first leaf of its provision (the rules
+    // of one provision share its cite).
+    let mut first_of_node: Vec<Option<LeafId>> = vec![None; policy.nodes.len()];
+    let canonical = policy
+        .leaves
+        .iter()
+        .enumerate()
+        .map(|(i, leaf)| match first_of_node.get_mut(leaf.node.index()) {
+            Some(Some(first)) => *first,
+            Some(slot) => *slot.insert(LeafId(i as u32)),
+            None => LeafId(i as u32),
+        })
+        .collect();
+    let mut search = Search {
+        compiled,
+        request,
+        scratch: request.clone(),
+        budget,
+        cut_off: false,
+        canonical,
+        current: Decision::default(),
+    };
+    search.current = search.settled(decision.outcome, &decision.cites);
+    let facts = candidates(policy, request);
+    let mut found = Vec::new();
+    // Each fact's values and the decision under each, for the pairs.
+    let mut singles = Vec::with_capacity(facts.len());
+    for &fact in &facts {
+        let Some(subs) = search.each_value(fact, None) else {
+            break;
+        };
+        found.extend(search.report(fact, subs.clone()));
+        singles.push((fact, subs));
+    }
+    if found.is_empty() && !search.cut_off {
+        found = search.pairs(&singles);
+    }
+    Counterfactuals {
+        found,
+        cut_off: search.cut_off,
+    }
+}
+
+/// The circumstances the provisions the question can reach read, in vocabulary order.
+fn candidates(policy: &Policy, request: &Request) -> Vec<FactId> {
+    // The question alone: its keys as the request gives them, every circumstance unknown.
+    let mut question = request.clone();
+    for i in 0..policy.facts.len() {
+        let fact = FactId(i as u32);
+        if is_circumstance(policy, fact) {
+            question.replace(fact, None, Origin::Unknown);
+        }
+    }
+    let mut read = vec![false; policy.facts.len()];
+    for (i, leaf) in policy.leaves.iter().enumerate() {
+        if leaf_applies(policy, &question, LeafId(i as u32)) == Tri::False {
+            continue;
+        }
+        let conditions = leaf.conjuncts.iter().map(|c| c.expr);
+        for e in conditions.chain(leaf.only_if.map(|(e, _)| e)) {
+            for f in policy.facts_in(e) {
+                if let Some(slot) = read.get_mut(f.index()) {
+                    *slot = true;
+                }
+            }
+        }
+    }
+    (0..policy.facts.len())
+        .map(|i| FactId(i as u32))
+        .filter(|&f| read.get(f.index()).copied().unwrap_or(false) && is_circumstance(policy, f))
+        .collect()
+}
+
+struct Search<'a> {
+    compiled: &'a Compiled,
+    request: &'a Request,
+    /// The request with the changes being tried (restored after each).
+    scratch: Request,
+    budget: usize,
+    cut_off: bool,
+    /// Per leaf, the first leaf of its provision.
+    canonical: Vec<LeafId>,
+    /// The decision as it stands, [`Search::settled`].
+    current: Decision,
+}
+
+impl Search<'_> {
+    /// A decision as the search compares decisions: by outcome and the provisions cited
+    /// only (two rules of one provision are one cite).
+    fn settled(&self, outcome: Outcome, cites: &[LeafId]) -> Decision {
+        let mut provisions: Vec<LeafId> = Vec::with_capacity(cites.len());
+        for l in cites {
+            let p = self.canonical.get(l.index()).copied().unwrap_or(*l);
+            if !provisions.contains(&p) {
+                provisions.push(p);
+            }
+        }
+        Decision {
+            outcome,
+            cites: provisions,
+            ..Decision::default()
+        }
+    }
+
+    /// The values a case split tries for a fact.
+    fn values(&self, fact: FactId) -> Vec<Value> {
+        let values = self.compiled.split_values(fact, self.request);
+        match self.compiled.facts.get(fact.index()) {
+            // A text fact takes the texts the policy compares it with; the split's "any
+            // other text" is not a value a reader could be told.
+            Some(SplitKind::Text(constants)) => values
+                .into_iter()
+                .filter(|v| matches!(v, Value::Text(t) if constants.contains(t)))
+                .collect(),
+            _ => values,
+        }
+    }
+
+    /// Whether `value` is the fact's value as the request stands: the same value, or for a
+    /// number or date, one in the same region of the line (it decides alike).
+    fn is_current(&self, fact: FactId, value: &Value) -> bool {
+        let Some(now) = self.request.get(fact) else {
+            return false;
+        };
+        let position = |v: &Value| match v {
+            Value::Number(n) => Some(*n),
+            Value::Date(d) => Some(f64::from(*d)),
+            _ => None,
+        };
+        match (
+            self.compiled.facts.get(fact.index()),
+            position(now),
+            position(value),
+        ) {
+            (Some(SplitKind::Number(t) | SplitKind::Date(t)), Some(a), Some(b)) => {
+                split::region(t, a) == split::region(t, b)
+            }
+            _ => now == value,
+        }
+    }
+
+    /// The decision with these changes made, compared by outcome and cites; `None` once
+    /// the budget is spent.
+    fn decide(&mut self, changes: &[(FactId, &Value)]) -> Option<Decision> {
+        if self.budget == 0 {
+            self.cut_off = true;
+            return None;
+        }
+        let mut saved = Vec::with_capacity(changes.len());
+        for &(fact, value) in changes {
+            let was = self
+                .scratch
+                .replace(fact, Some(value.clone()), Origin::Given);
+            saved.push((fact, was));
+        }
+        let d = split::decide_split(self.compiled, &mut self.scratch, &mut self.budget);
+        for (fact, (value, origin)) in saved.into_iter().rev() {
+            self.scratch.replace(fact, value, origin);
+        }
+        if self.budget == 0 && d.outcome == Outcome::Undetermined {
+            // Possibly undetermined only because the split ran out of budget.
+            self.cut_off = true;
+        }
+        Some(self.settled(d.outcome, &d.cites))
+    }
+
+    /// The decision for each value of `fact` (the current value decides as the request
+    /// does), with `with` changed too: the change of `with` alone decides `alone`.
+    /// `None` when the budget ran out.
+    fn each_value(
+        &mut self,
+        fact: FactId,
+        with: Option<((FactId, &Value), &Decision)>,
+    ) -> Option<Vec<(Value, Decision)>> {
+        let mut subs = Vec::new();
+        for value in self.values(fact) {
+            let d = if self.is_current(fact, &value) {
+                with.map_or_else(|| self.current.clone(), |(_, alone)| alone.clone())
+            } else {
+                let mut changes = vec![(fact, &value)];
+                changes.extend(with.map(|(change, _)| change));
+                self.decide(&changes)?
+            };
+            subs.push((value, d));
+        }
+        Some(subs)
+    }
+
+    /// The groups of values of `fact` that give another decided outcome.
+    fn report(&self, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<Counterfactual> {
+        split::group(self.compiled, fact, subs)
+            .into_iter()
+            .filter(|(_, d)| self.changes_outcome(d))
+            .map(|(value, d)| Counterfactual {
+                changes: vec![(fact, value)],
+                outcome: d.outcome,
+                cites: d.cites,
+            })
+            .collect()
+    }
+
+    /// Whether a decision is another decided outcome.
+    fn changes_outcome(&self, d: &Decision) -> bool {
+        d.outcome != self.current.outcome && d.outcome != Outcome::Undetermined
+    }
+
+    /// Pairs of changes, tried when no single change gives another outcome (`singles`:
+    /// each fact's values and the decision under each): each pair is minimal, since
+    /// neither of its changes alone gives another outcome.
+    fn pairs(&mut self, singles: &[(FactId, Vec<(Value, Decision)>)]) -> Vec<Counterfactual> {
+        let mut found = Vec::new();
+        for (i, first) in singles.iter().enumerate() {
+            for (second, _) in singles.iter().skip(i + 1) {
+                let Some(more) = self.pair(first, *second) else {
+                    return found;
+                };
+                found.extend(more);
+            }
+        }
+        found
+    }
+
+    /// The pairs of changes of two facts that give another outcome; `None` when the budget
+    /// ran out. `first` comes with the decision under each of its values alone.
+    fn pair(
+        &mut self,
+        (first, alone): &(FactId, Vec<(Value, Decision)>),
+        second: FactId,
+    ) -> Option<Vec<Counterfactual>> {
+        // For each changed value of the first fact, the groups of values of the second
+        // that give another outcome with it.
+        let mut by_first: Vec<(Value, Vec<Counterfactual>)> = Vec::new();
+        for (value, decision) in alone {
+            let found = if self.is_current(*first, value) {
+                Vec::new()
+            } else {
+                let subs = self.each_value(second, Some(((*first, value), decision)))?;
+                self.report(second, subs)
+            };
+            by_first.push((value.clone(), found));
+        }
+        // The values of the first fact that give the same outcome and cites with the same
+        // values of the second, grouped as the case split groups them.
+        let mut kinds: Vec<&Counterfactual> = Vec::new();
+        for (_, found) in &by_first {
+            for c in found {
+                if !kinds.contains(&c) {
+                    kinds.push(c);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for kind in kinds {
+            let target = self.settled(kind.outcome, &kind.cites);
+            let subs = by_first
+                .iter()
+                .map(|(value, found)| {
+                    // Any decision but the target stands for "not with these values".
+                    let d = if found.contains(kind) {
+                        target.clone()
+                    } else {
+                        self.current.clone()
+                    };
+                    (value.clone(), d)
+                })
+                .collect();
+            for mut c in self.report(*first, subs) {
+                c.changes.extend(kind.changes.iter().cloned());
+                out.push(c);
+            }
+        }
+        Some(out)
+    }
+}
