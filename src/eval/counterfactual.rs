@@ -14,7 +14,10 @@
 //!   `conflict` included. A change after which it is `undetermined` is not one: it says
 //!   what else would need to be known, not what the answer would be.
 //! - **How far.** At most [`BUDGET`] evaluations (case splits included); when the search
-//!   stops there, the result says so ([`Counterfactuals::cut_off`]).
+//!   stops there, the result says so ([`Counterfactuals::cut_off`]). A changed request
+//!   that leaves facts unknown is decided (by the case split) only when each of its cases
+//!   gives one other outcome: its cases are tried one by one, and the first that decides
+//!   as the request does, or unlike another, ends it.
 
 use super::compile::{Compiled, SplitKind};
 use super::split::{self, CaseValue};
@@ -122,11 +125,12 @@ pub(super) fn search(
     // Each fact's values and the decision under each, for the pairs.
     let mut singles = Vec::with_capacity(facts.len());
     for &fact in &facts {
-        let Some(subs) = search.each_value(fact, None) else {
-            break;
-        };
+        let subs = search.each_value(fact, None);
         found.extend(search.report(fact, subs.clone()));
         singles.push((fact, subs));
+        if search.cut_off {
+            break;
+        }
     }
     if found.is_empty() && !search.cut_off {
         found = search.pairs(&singles);
@@ -176,7 +180,8 @@ struct Search<'a> {
     cut_off: bool,
     /// Per leaf, the first leaf of its provision.
     canonical: Vec<LeafId>,
-    /// The decision as it stands, [`Search::settled`].
+    /// The decision as it stands ([`Search::settled`]); it also stands for any decision
+    /// of a changed request that is not another decided outcome.
     current: Decision,
 }
 
@@ -235,8 +240,9 @@ impl Search<'_> {
         }
     }
 
-    /// The decision with these changes made, compared by outcome and cites; `None` once
-    /// the budget is spent.
+    /// The decision with these changes made, compared by outcome and cites, or
+    /// [`Search::current`] when it is not another decided outcome; `None` once the budget
+    /// is spent.
     fn decide(&mut self, changes: &[(FactId, &Value)]) -> Option<Decision> {
         if self.budget == 0 {
             self.cut_off = true;
@@ -249,10 +255,23 @@ impl Search<'_> {
                 .replace(fact, Some(value.clone()), Origin::Given);
             saved.push((fact, was));
         }
-        let d = split::decide_split(self.compiled, &mut self.scratch, &mut self.budget);
+        // A decided outcome is the outcome of every case of the unknown facts: unless each
+        // gives one other outcome, the change gives none, and the decision need not be made.
+        let mut seen = None;
+        let d = match self.one_other_outcome(&mut seen) {
+            Some(false) => None,
+            _ => Some(split::decide_split(
+                self.compiled,
+                &mut self.scratch,
+                &mut self.budget,
+            )),
+        };
         for (fact, (value, origin)) in saved.into_iter().rev() {
             self.scratch.replace(fact, value, origin);
         }
+        let Some(d) = d else {
+            return Some(self.current.clone());
+        };
         if self.budget == 0 && d.outcome == Outcome::Undetermined {
             // Possibly undetermined only because the split ran out of budget.
             self.cut_off = true;
@@ -260,14 +279,45 @@ impl Search<'_> {
         Some(self.settled(d.outcome, &d.cites))
     }
 
+    /// Whether every case of the scratch request's unknown facts (as the case split makes
+    /// them) gives one outcome (`seen`, once one is seen) other than the request's: the
+    /// cases are decided one by one until one shows that they do not. `None` when the
+    /// budget runs out first.
+    fn one_other_outcome(&mut self, seen: &mut Option<Outcome>) -> Option<bool> {
+        if self.budget == 0 {
+            return None;
+        }
+        self.budget -= 1;
+        let mut known = Decision::default();
+        if self.compiled.decide_known(&self.scratch, &mut known, None) {
+            let other = known.outcome != self.current.outcome
+                && seen.is_none_or(|first| first == known.outcome);
+            *seen = Some(known.outcome);
+            return Some(other);
+        }
+        // No fact to split on: the split leaves it undetermined.
+        let Some(fact) = self.compiled.first_unknown_fact(&self.scratch) else {
+            return Some(false);
+        };
+        for value in self.compiled.split_values(fact, &self.scratch) {
+            let was = self.scratch.replace(fact, Some(value), Origin::Given);
+            let each = self.one_other_outcome(seen);
+            self.scratch.replace(fact, was.0, was.1);
+            if each != Some(true) {
+                return each;
+            }
+        }
+        Some(true)
+    }
+
     /// The decision for each value of `fact` (the current value decides as the request
-    /// does), with `with` changed too: the change of `with` alone decides `alone`.
-    /// `None` when the budget ran out.
+    /// does), with `with` changed too: the change of `with` alone decides `alone`. Only
+    /// the values decided before the budget ran out.
     fn each_value(
         &mut self,
         fact: FactId,
         with: Option<((FactId, &Value), &Decision)>,
-    ) -> Option<Vec<(Value, Decision)>> {
+    ) -> Vec<(Value, Decision)> {
         let mut subs = Vec::new();
         for value in self.values(fact) {
             let d = if self.is_current(fact, &value) {
@@ -275,11 +325,14 @@ impl Search<'_> {
             } else {
                 let mut changes = vec![(fact, &value)];
                 changes.extend(with.map(|(change, _)| change));
-                self.decide(&changes)?
+                let Some(d) = self.decide(&changes) else {
+                    break;
+                };
+                d
             };
             subs.push((value, d));
         }
-        Some(subs)
+        subs
     }
 
     /// The groups of values of `fact` that give another decided outcome.
@@ -307,22 +360,22 @@ impl Search<'_> {
         let mut found = Vec::new();
         for (i, first) in singles.iter().enumerate() {
             for (second, _) in singles.iter().skip(i + 1) {
-                let Some(more) = self.pair(first, *second) else {
+                found.extend(self.pair(first, *second));
+                if self.cut_off {
                     return found;
-                };
-                found.extend(more);
+                }
             }
         }
         found
     }
 
-    /// The pairs of changes of two facts that give another outcome; `None` when the budget
-    /// ran out. `first` comes with the decision under each of its values alone.
+    /// The pairs of changes of two facts that give another outcome (those found before the
+    /// budget ran out). `first` comes with the decision under each of its values alone.
     fn pair(
         &mut self,
         (first, alone): &(FactId, Vec<(Value, Decision)>),
         second: FactId,
-    ) -> Option<Vec<Counterfactual>> {
+    ) -> Vec<Counterfactual> {
         // For each changed value of the first fact, the groups of values of the second
         // that give another outcome with it.
         let mut by_first: Vec<(Value, Vec<Counterfactual>)> = Vec::new();
@@ -330,10 +383,13 @@ impl Search<'_> {
             let found = if self.is_current(*first, value) {
                 Vec::new()
             } else {
-                let subs = self.each_value(second, Some(((*first, value), decision)))?;
+                let subs = self.each_value(second, Some(((*first, value), decision)));
                 self.report(second, subs)
             };
             by_first.push((value.clone(), found));
+            if self.cut_off {
+                break;
+            }
         }
         // The values of the first fact that give the same outcome and cites with the same
         // values of the second, grouped as the case split groups them.
@@ -365,6 +421,6 @@ impl Search<'_> {
                 out.push(c);
             }
         }
-        Some(out)
+        out
     }
 }

@@ -365,33 +365,51 @@ provision (3) { when action is share and urgent permitted }
     assert_eq!(got, vec!["R 1(1)", "R 1(3)"]);
 }
 
+/// The smallest budget with which the search finishes, checking on the way that a search
+/// cut short says so and finds only what the whole search finds.
+fn budget_needed(policy: &Policy, r: &Request) -> usize {
+    let complete = counterfactuals(policy, r, BUDGET);
+    assert!(!complete.cut_off, "{complete:?}");
+    let mut previous = 0;
+    for budget in 0..BUDGET {
+        let found = counterfactuals(policy, r, budget);
+        if !found.cut_off {
+            assert_eq!(found, complete, "with a budget of {budget}");
+            return budget;
+        }
+        assert!(
+            found.found.iter().all(|c| complete.found.contains(c)),
+            "with a budget of {budget}: {found:?}"
+        );
+        assert!(found.found.len() >= previous, "more budget, no fewer found");
+        previous = found.found.len();
+    }
+    panic!("the search never finishes")
+}
+
 #[test]
 fn the_search_stops_at_its_budget_and_says_so() {
     let policy = compile(BY_BASIS);
     let r = request(&policy, &[("action", "share")]);
-    let complete = counterfactuals(&policy, &r, BUDGET);
-    assert!(!complete.cut_off);
-    assert_eq!(complete.found.len(), 3);
-    // Three other members of `basis` take three evaluations; with two, one is not tried.
-    let cut = counterfactuals(&policy, &r, 2);
-    assert!(cut.cut_off, "{cut:?}");
-    assert!(cut.found.len() < complete.found.len(), "{cut:?}");
-    assert!(
-        cut.found.iter().all(|c| complete.found.contains(c)),
-        "{cut:?}"
-    );
-    assert_eq!(counterfactuals(&policy, &r, 3), complete);
+    // Three other members of `basis` to decide, each at least once.
+    let needed = budget_needed(&policy, &r);
+    assert!(needed >= 3, "{needed}");
     let none = counterfactuals(&policy, &r, 0);
-    assert!(none.cut_off && none.found.is_empty());
-    // Pairs count too: two single changes, then the one pair.
+    assert!(none.cut_off && none.found.is_empty(), "{none:?}");
+    let some = counterfactuals(&policy, &r, needed - 1);
+    assert!(
+        some.cut_off && !some.found.is_empty() && some.found.len() < 3,
+        "{some:?}"
+    );
+    // Pairs count too: they come after the two single changes.
     let policy = signed_and_limited(false);
     let r = request(&policy, &[("action", "share"), ("limited", "false")]);
-    let cut = counterfactuals(&policy, &r, 2);
-    assert!(cut.cut_off && cut.found.is_empty(), "{cut:?}");
-    let complete = counterfactuals(&policy, &r, 3);
+    let needed = budget_needed(&policy, &r);
+    assert!(needed >= 3, "{needed}");
+    let singles_only = counterfactuals(&policy, &r, 2);
     assert!(
-        !complete.cut_off && complete.found.len() == 1,
-        "{complete:?}"
+        singles_only.cut_off && singles_only.found.is_empty(),
+        "{singles_only:?}"
     );
 }
 
@@ -444,5 +462,124 @@ provision (2) {
                 vec![]
             ),
         ]
+    );
+}
+
+/// Whether a counterfactual's value for a fact takes in this value.
+fn covers(case: &CaseValue, value: &Value) -> bool {
+    let x = match value {
+        Value::Number(n) => *n,
+        Value::Date(d) => f64::from(*d),
+        Value::Enum(i) => {
+            return match case {
+                CaseValue::Members(mask) => mask & (1u64 << i) != 0,
+                other => *other == CaseValue::Value(value.clone()),
+            }
+        }
+        _ => return *case == CaseValue::Value(value.clone()),
+    };
+    match case {
+        CaseValue::Range { lo, hi } => {
+            lo.is_none_or(|(b, incl)| if incl { x >= b } else { x > b })
+                && hi.is_none_or(|(b, incl)| if incl { x <= b } else { x < b })
+        }
+        other => *other == CaseValue::Value(value.clone()),
+    }
+}
+
+/// On every test request of the shipped policies, the single changes found are exactly the
+/// changes of one circumstance, to a value the case split tries, whose decision (the whole
+/// case split, no shortcut) is another decided outcome; and every change found holds.
+#[test]
+fn single_changes_are_exactly_those_the_full_decision_finds() {
+    let mut checked = 0;
+    for path in ["policies/oklahoma", "policies/oregon"] {
+        let program = crate::load::load(&[std::path::PathBuf::from(path)]).unwrap();
+        let policy = &program.policies[0];
+        let compiled = Compiled::new(policy);
+        for test in &policy.tests {
+            let r = &test.request;
+            let decision = compiled.decide(r, false);
+            if decision.outcome == Outcome::Undetermined {
+                continue;
+            }
+            let found = search(&compiled, policy, r, &decision, BUDGET);
+            assert!(!found.cut_off, "{}", test.name);
+            // Each one found, pairs included, gives its outcome.
+            for c in &found.found {
+                let changes: Vec<(FactId, Value)> =
+                    c.changes.iter().map(|(f, v)| (*f, a_value(v))).collect();
+                assert_eq!(decide_changed(policy, r, &changes), c.outcome, "{c:?}");
+            }
+            for i in 0..policy.facts.len() {
+                let fact = FactId(i as u32);
+                if !super::is_circumstance(policy, fact) {
+                    continue;
+                }
+                for value in compiled.split_values(fact, r) {
+                    let mut changed = r.clone();
+                    changed.assume(fact, value.clone());
+                    let d = compiled.decide(&changed, false);
+                    let reported = found.found.iter().find(|c| {
+                        c.changes.len() == 1
+                            && c.changes[0].0 == fact
+                            && covers(&c.changes[0].1, &value)
+                    });
+                    let other = d.outcome != decision.outcome && d.outcome != Outcome::Undetermined;
+                    match reported {
+                        Some(c) => assert_eq!(
+                            (c.outcome, other),
+                            (d.outcome, true),
+                            "{}: {} = {value:?}",
+                            test.name,
+                            policy.fact(fact).name
+                        ),
+                        None => assert!(
+                            !other,
+                            "{}: {} = {value:?} gives {:?}, not reported",
+                            test.name,
+                            policy.fact(fact).name,
+                            d.outcome
+                        ),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} changes checked");
+}
+
+#[test]
+fn a_change_decided_by_cases_of_unknown_facts_is_found() {
+    // Signed, the sharing is permitted by (2) whether or not it is limited (unknown), and
+    // (4) joins in when it is: the changed request is decided only by splitting on it.
+    let policy = compile(
+        r#"
+provision (1) { when action is share prohibited }
+provision (2) { when action is share and signed permitted overrides (1) }
+provision (4) { when action is share and signed and limited permitted overrides (1) }
+"#,
+    );
+    let r = request(&policy, &[("action", "share")]);
+    let signed = fact(&policy, "signed");
+    let mut changed = r.clone();
+    changed.assume(signed, Value::Bool(true));
+    let compiled = Compiled::new(&policy);
+    let mut known = crate::eval::Decision::default();
+    assert!(
+        !compiled.decide_known(&changed, &mut known, None),
+        "the changed request needs its cases"
+    );
+    let found = counterfactuals(&policy, &r, BUDGET);
+    assert_eq!(found.found.len(), 1, "{found:?}");
+    let c = &found.found[0];
+    assert_eq!(
+        c.changes,
+        vec![(signed, CaseValue::Value(Value::Bool(true)))]
+    );
+    assert_eq!(
+        (c.outcome, cites(&policy, c)),
+        (Outcome::Permitted, vec!["R 1(2)".to_string()])
     );
 }
