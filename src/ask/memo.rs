@@ -126,6 +126,7 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             if !decision.obligations.is_empty() {
                 out.push('\n');
             }
+            counterfactuals(&mut out, interpretation, decision, &heading);
         }
     }
 
@@ -260,6 +261,37 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         );
     }
     out
+}
+
+/// What would change a decided answer, in the words of the explanation
+/// ([`crate::explain::counterfactual_sentence`]).
+fn counterfactuals(
+    out: &mut String,
+    interpretation: &Interpretation,
+    decision: &Decision,
+    heading: &dyn Fn(&mut String, &str),
+) {
+    let policy = &interpretation.policy;
+    let found = crate::explain::counterfactuals_of(policy, decision, &interpretation.request);
+    heading(out, "What would change the answer");
+    for c in &found.found {
+        let _ = writeln!(
+            out,
+            "- {}.",
+            crate::explain::counterfactual_sentence(policy, c)
+        );
+    }
+    if found.found.is_empty() && !found.cut_off {
+        let _ = writeln!(out, "- {}.", crate::explain::NO_COUNTERFACTUAL);
+    }
+    if found.cut_off {
+        let _ = writeln!(
+            out,
+            "- {}.",
+            crate::explain::counterfactuals_cut_off_sentence()
+        );
+    }
+    out.push('\n');
 }
 
 /// Every cite the memo refers to, in order of first appearance: the numbered sources.
