@@ -70,6 +70,9 @@ pub struct Counterfactuals {
 /// This compiles the policy first; with a compiled policy at hand, use
 /// [`Compiled::counterfactuals`].
 pub fn counterfactuals(policy: &Policy, request: &Request, decision: &Decision) -> Counterfactuals {
+    if decision.outcome == Outcome::Undetermined {
+        return Counterfactuals::default();
+    }
     Compiled::new(policy).counterfactuals(policy, request, decision)
 }
 
@@ -97,37 +100,25 @@ pub(super) fn search(
     if decision.outcome == Outcome::Undetermined {
         return Counterfactuals::default();
     }
-    // Each leaf's stand-in for comparing cites: the first leaf of its provision (the rules
-    // of one provision share its cite).
-    let mut first_of_node: Vec<Option<LeafId>> = vec![None; policy.nodes.len()];
-    let canonical = policy
-        .leaves
-        .iter()
-        .enumerate()
-        .map(|(i, leaf)| match first_of_node.get_mut(leaf.node.index()) {
-            Some(Some(first)) => *first,
-            Some(slot) => *slot.insert(LeafId(i as u32)),
-            None => LeafId(i as u32),
-        })
-        .collect();
     let mut search = Search {
         compiled,
+        policy,
         request,
         scratch: request.clone(),
+        known: Decision::default(),
         budget,
         cut_off: false,
-        canonical,
-        current: Decision::default(),
+        current: decision.outcome,
     };
-    search.current = search.settled(decision.outcome, &decision.cites);
     let facts = candidates(policy, request);
     let mut found = Vec::new();
-    // Each fact's values and the decision under each, for the pairs.
+    // Each fact's values and what each gives, for the pairs.
     let mut singles = Vec::with_capacity(facts.len());
     for &fact in &facts {
-        let subs = search.each_value(fact, None);
-        found.extend(search.report(fact, subs.clone()));
-        singles.push((fact, subs));
+        let values = search.values(fact);
+        let gives = search.each_value(fact, &values, None);
+        found.extend(search.report(fact, &values, &gives));
+        singles.push((fact, values));
         if search.cut_off {
             break;
         }
@@ -171,36 +162,49 @@ fn candidates(policy: &Policy, request: &Request) -> Vec<FactId> {
         .collect()
 }
 
+/// What a change gives: another decided outcome (with the provisions that decide it), or
+/// `None` for anything else (the same outcome, or `undetermined`).
+type Gives = Option<Decision>;
+
 struct Search<'a> {
     compiled: &'a Compiled,
+    policy: &'a Policy,
     request: &'a Request,
     /// The request with the changes being tried (restored after each).
     scratch: Request,
+    /// A decision to decide cases into.
+    known: Decision,
     budget: usize,
     cut_off: bool,
-    /// Per leaf, the first leaf of its provision.
-    canonical: Vec<LeafId>,
-    /// The decision as it stands ([`Search::settled`]); it also stands for any decision
-    /// of a changed request that is not another decided outcome.
-    current: Decision,
+    /// The outcome as it stands.
+    current: Outcome,
 }
 
 impl Search<'_> {
-    /// A decision as the search compares decisions: by outcome and the provisions cited
-    /// only (two rules of one provision are one cite).
-    fn settled(&self, outcome: Outcome, cites: &[LeafId]) -> Decision {
+    /// Another decided outcome, as the search compares them: by outcome and the provisions
+    /// cited (the rules of one provision are one cite, that of its first leaf).
+    fn gives(&self, outcome: Outcome, cites: &[LeafId]) -> Gives {
+        if outcome == self.current || outcome == Outcome::Undetermined {
+            return None;
+        }
         let mut provisions: Vec<LeafId> = Vec::with_capacity(cites.len());
-        for l in cites {
-            let p = self.canonical.get(l.index()).copied().unwrap_or(*l);
+        for &l in cites {
+            let node = self.policy.node(self.policy.leaf(l).node);
+            let first = node
+                .leaf
+                .into_iter()
+                .chain(node.rules.iter().copied())
+                .min();
+            let p = first.unwrap_or(l);
             if !provisions.contains(&p) {
                 provisions.push(p);
             }
         }
-        Decision {
+        Some(Decision {
             outcome,
             cites: provisions,
             ..Decision::default()
-        }
+        })
     }
 
     /// The values a case split tries for a fact.
@@ -240,15 +244,13 @@ impl Search<'_> {
         }
     }
 
-    /// The decision with these changes made, compared by outcome and cites, or
-    /// [`Search::current`] when it is not another decided outcome; `None` once the budget
-    /// is spent.
-    fn decide(&mut self, changes: &[(FactId, &Value)]) -> Option<Decision> {
+    /// What these changes give; `None` once the budget is spent.
+    fn decide(&mut self, changes: &[(FactId, &Value)]) -> Option<Gives> {
         if self.budget == 0 {
             self.cut_off = true;
             return None;
         }
-        let mut saved = Vec::with_capacity(changes.len());
+        let mut saved: smallvec::SmallVec<[_; 2]> = smallvec::SmallVec::new();
         for &(fact, value) in changes {
             let was = self
                 .scratch
@@ -270,13 +272,13 @@ impl Search<'_> {
             self.scratch.replace(fact, value, origin);
         }
         let Some(d) = d else {
-            return Some(self.current.clone());
+            return Some(None);
         };
         if self.budget == 0 && d.outcome == Outcome::Undetermined {
             // Possibly undetermined only because the split ran out of budget.
             self.cut_off = true;
         }
-        Some(self.settled(d.outcome, &d.cites))
+        Some(self.gives(d.outcome, &d.cites))
     }
 
     /// Whether every case of the scratch request's unknown facts (as the case split makes
@@ -288,11 +290,13 @@ impl Search<'_> {
             return None;
         }
         self.budget -= 1;
-        let mut known = Decision::default();
-        if self.compiled.decide_known(&self.scratch, &mut known, None) {
-            let other = known.outcome != self.current.outcome
-                && seen.is_none_or(|first| first == known.outcome);
-            *seen = Some(known.outcome);
+        if self
+            .compiled
+            .decide_known(&self.scratch, &mut self.known, None)
+        {
+            let outcome = self.known.outcome;
+            let other = outcome != self.current && seen.is_none_or(|first| first == outcome);
+            *seen = Some(outcome);
             return Some(other);
         }
         // No fact to split on: the split leaves it undetermined.
@@ -310,36 +314,51 @@ impl Search<'_> {
         Some(true)
     }
 
-    /// The decision for each value of `fact` (the current value decides as the request
-    /// does), with `with` changed too: the change of `with` alone decides `alone`. Only
-    /// the values decided before the budget ran out.
+    /// What each of `values` of `fact` gives, with `with` changed too (the fact's current
+    /// value gives what `with` alone gives: nothing, since pairs are tried only when no
+    /// single change gives anything). Only the values tried before the budget ran out.
     fn each_value(
         &mut self,
         fact: FactId,
-        with: Option<((FactId, &Value), &Decision)>,
-    ) -> Vec<(Value, Decision)> {
-        let mut subs = Vec::new();
-        for value in self.values(fact) {
-            let d = if self.is_current(fact, &value) {
-                with.map_or_else(|| self.current.clone(), |(_, alone)| alone.clone())
+        values: &[Value],
+        with: Option<(FactId, &Value)>,
+    ) -> Vec<Gives> {
+        let mut gives = Vec::with_capacity(values.len());
+        for value in values {
+            let g = if self.is_current(fact, value) {
+                None
             } else {
-                let mut changes = vec![(fact, &value)];
-                changes.extend(with.map(|(change, _)| change));
-                let Some(d) = self.decide(&changes) else {
+                let mut changes: smallvec::SmallVec<[_; 2]> = smallvec::smallvec![(fact, value)];
+                changes.extend(with);
+                let Some(g) = self.decide(&changes) else {
                     break;
                 };
-                d
+                g
             };
-            subs.push((value, d));
+            gives.push(g);
         }
-        subs
+        gives
     }
 
-    /// The groups of values of `fact` that give another decided outcome.
-    fn report(&self, fact: FactId, subs: Vec<(Value, Decision)>) -> Vec<Counterfactual> {
+    /// The groups of `values` of `fact` (as the case split groups them) that give another
+    /// decided outcome, by what each value gives (`gives`, as long as `values` or shorter).
+    fn report(&self, fact: FactId, values: &[Value], gives: &[Gives]) -> Vec<Counterfactual> {
+        if gives.iter().all(Option::is_none) {
+            return Vec::new();
+        }
+        // Any decision but another decided outcome stands for "nothing".
+        let nothing = Decision {
+            outcome: self.current,
+            ..Decision::default()
+        };
+        let subs = values
+            .iter()
+            .zip(gives)
+            .map(|(v, g)| (v.clone(), g.clone().unwrap_or_else(|| nothing.clone())))
+            .collect();
         split::group(self.compiled, fact, subs)
             .into_iter()
-            .filter(|(_, d)| self.changes_outcome(d))
+            .filter(|(_, d)| d.outcome != self.current)
             .map(|(value, d)| Counterfactual {
                 changes: vec![(fact, value)],
                 outcome: d.outcome,
@@ -348,19 +367,14 @@ impl Search<'_> {
             .collect()
     }
 
-    /// Whether a decision is another decided outcome.
-    fn changes_outcome(&self, d: &Decision) -> bool {
-        d.outcome != self.current.outcome && d.outcome != Outcome::Undetermined
-    }
-
     /// Pairs of changes, tried when no single change gives another outcome (`singles`:
-    /// each fact's values and the decision under each): each pair is minimal, since
-    /// neither of its changes alone gives another outcome.
-    fn pairs(&mut self, singles: &[(FactId, Vec<(Value, Decision)>)]) -> Vec<Counterfactual> {
+    /// each fact with its values): each pair is minimal, since neither of its changes alone
+    /// gives another outcome.
+    fn pairs(&mut self, singles: &[(FactId, Vec<Value>)]) -> Vec<Counterfactual> {
         let mut found = Vec::new();
         for (i, first) in singles.iter().enumerate() {
-            for (second, _) in singles.iter().skip(i + 1) {
-                found.extend(self.pair(first, *second));
+            for second in singles.iter().skip(i + 1) {
+                found.extend(self.pair(first, second));
                 if self.cut_off {
                     return found;
                 }
@@ -370,23 +384,23 @@ impl Search<'_> {
     }
 
     /// The pairs of changes of two facts that give another outcome (those found before the
-    /// budget ran out). `first` comes with the decision under each of its values alone.
+    /// budget ran out).
     fn pair(
         &mut self,
-        (first, alone): &(FactId, Vec<(Value, Decision)>),
-        second: FactId,
+        (first, first_values): &(FactId, Vec<Value>),
+        (second, second_values): &(FactId, Vec<Value>),
     ) -> Vec<Counterfactual> {
         // For each changed value of the first fact, the groups of values of the second
         // that give another outcome with it.
-        let mut by_first: Vec<(Value, Vec<Counterfactual>)> = Vec::new();
-        for (value, decision) in alone {
+        let mut by_first: Vec<Vec<Counterfactual>> = Vec::new();
+        for value in first_values {
             let found = if self.is_current(*first, value) {
                 Vec::new()
             } else {
-                let subs = self.each_value(second, Some(((*first, value), decision)));
-                self.report(second, subs)
+                let gives = self.each_value(*second, second_values, Some((*first, value)));
+                self.report(*second, second_values, &gives)
             };
-            by_first.push((value.clone(), found));
+            by_first.push(found);
             if self.cut_off {
                 break;
             }
@@ -394,29 +408,23 @@ impl Search<'_> {
         // The values of the first fact that give the same outcome and cites with the same
         // values of the second, grouped as the case split groups them.
         let mut kinds: Vec<&Counterfactual> = Vec::new();
-        for (_, found) in &by_first {
-            for c in found {
-                if !kinds.contains(&c) {
-                    kinds.push(c);
-                }
+        for c in by_first.iter().flatten() {
+            if !kinds.contains(&c) {
+                kinds.push(c);
             }
         }
         let mut out = Vec::new();
         for kind in kinds {
-            let target = self.settled(kind.outcome, &kind.cites);
-            let subs = by_first
+            let target = Decision {
+                outcome: kind.outcome,
+                cites: kind.cites.clone(),
+                ..Decision::default()
+            };
+            let gives: Vec<Gives> = by_first
                 .iter()
-                .map(|(value, found)| {
-                    // Any decision but the target stands for "not with these values".
-                    let d = if found.contains(kind) {
-                        target.clone()
-                    } else {
-                        self.current.clone()
-                    };
-                    (value.clone(), d)
-                })
+                .map(|found| found.contains(kind).then(|| target.clone()))
                 .collect();
-            for mut c in self.report(*first, subs) {
+            for mut c in self.report(*first, first_values, &gives) {
                 c.changes.extend(kind.changes.iter().cloned());
                 out.push(c);
             }

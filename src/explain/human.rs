@@ -96,10 +96,10 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
         for (p, failed) in &explanation.near_misses {
             let why = match exception(failed) {
                 // An `unless C` clause fails when C holds.
-                Some(c) => format!(
-                    "the exception `{c}` applies ({})",
-                    facts_of(policy, request, failed)
-                ),
+                Some(c) => match facts_of(policy, request, failed) {
+                    facts if facts.is_empty() => format!("the exception `{c}` applies"),
+                    facts => format!("the exception `{c}` applies ({facts})"),
+                },
                 None => format!(
                     "`{}` is {}",
                     failed.text,
