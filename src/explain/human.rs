@@ -1,7 +1,8 @@
 //! The explanation for people: the decision, then each deciding provision's policy source
 //! with labels on its conditions and their values, the statute sentence it encodes (with a
-//! second label on the statute text), the exceptions that fell, near misses, obligations,
-//! and — when undetermined — the cases.
+//! second label on the statute text), the exceptions that fell, near misses, what would
+//! change the answer, obligations, the facts given and the facts that mattered, and — when
+//! undetermined — the cases.
 
 use super::{explain, facts_in, ClauseValue, ProvisionView};
 use crate::eval::{Decision, Outcome, Tri};
