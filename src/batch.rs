@@ -353,9 +353,15 @@ impl<'e> Decoder<'e> {
         else {
             return;
         };
-        codec
-            .compiled
-            .decide_into(request, self.explain, &mut scratch.decision);
+        if self.explain {
+            codec
+                .compiled
+                .decide_explained_into(codec.policy, request, &mut scratch.decision);
+        } else {
+            codec
+                .compiled
+                .decide_into(request, false, &mut scratch.decision);
+        }
         let decision = &scratch.decision;
         if let Some(i) = OUTCOMES.iter().position(|o| *o == decision.outcome) {
             summary.outcomes[i] += 1;

@@ -314,7 +314,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
             return 2;
         }
     };
-    let decision = engine.decide_traced(policy, &request);
+    let decision = engine.decide_explained(policy, &request);
     let text = match format {
         Format::Json => pretty(&explain::to_json(policy, &decision, &request)),
         _ => explain::human::render(

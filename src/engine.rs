@@ -33,8 +33,9 @@
 //!     assert_eq!(policy.cite_of(decision.cites[0]), "OAR 860-086-0030(2)(h)");
 //! }
 //!
-//! // With the explanation: the trace comes from the same pass.
-//! engine.decide_traced_into(policy, &request, &mut decision);
+//! // With the explanation: the trace comes from the same pass; what would change the
+//! // answer, from a search of its own.
+//! engine.decide_explained_into(policy, &request, &mut decision);
 //! let json = juris::explain::to_json(policy, &decision, &request);
 //! assert_eq!(json["explanation"]["deciding"][0]["cite"], "OAR 860-086-0030(2)(h)");
 //!
@@ -190,7 +191,9 @@ impl Engine {
     }
 
     /// Decides a request and keeps the trace the explanations are rendered from
-    /// ([`crate::explain::to_json`], [`crate::explain::human::render`]).
+    /// ([`crate::explain::to_json`], [`crate::explain::human::render`]). What would change
+    /// the answer is not in it: rendering the explanation then searches for it, compiling
+    /// the policy again; [`Engine::decide_explained`] searches with the engine's.
     pub fn decide_traced(&self, policy: &Policy, request: &Request) -> Decision {
         self.compiled(policy).decide(request, true)
     }
@@ -206,6 +209,21 @@ impl Engine {
     /// buffers are reused too).
     pub fn decide_traced_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
         self.compiled(policy).decide_into(request, true, out);
+    }
+
+    /// Decides a request with everything its explanation shows: the trace and what would
+    /// change the answer ([`crate::eval::counterfactual`], a search of its own: many
+    /// decisions of changed requests).
+    pub fn decide_explained(&self, policy: &Policy, request: &Request) -> Decision {
+        let mut decision = Decision::default();
+        self.decide_explained_into(policy, request, &mut decision);
+        decision
+    }
+
+    /// [`Engine::decide_explained`] into a reused decision.
+    pub fn decide_explained_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
+        self.compiled(policy)
+            .decide_explained_into(policy, request, out);
     }
 }
 

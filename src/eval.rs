@@ -18,6 +18,7 @@ use crate::request::Request;
 use crate::value::Value;
 
 mod compile;
+pub mod counterfactual;
 #[cfg(test)]
 mod reference;
 mod scan;
@@ -26,6 +27,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
+pub use counterfactual::{counterfactuals, Counterfactual, Counterfactuals};
 pub(crate) use split::{combine, fact_regions, group_members, regions, Region};
 pub use split::{Case, CaseValue};
 
@@ -182,10 +184,14 @@ pub fn out_of_scope(policy: &Policy, decision: &Decision) -> Option<LeafId> {
 /// The decision's citations as the contract writes them: the deciding provisions, then the
 /// definitions whose value decided, each once.
 pub fn cite_strings<'p>(policy: &'p Policy, decision: &Decision) -> Vec<&'p str> {
-    let mut out: Vec<&str> = Vec::with_capacity(decision.cites.len());
-    let provisions = decision.cites.iter().map(|&l| policy.cite_of(l));
-    let definitions = decision
-        .definitions
+    cites_of(policy, &decision.cites, &decision.definitions)
+}
+
+/// Provisions' and then definitions' citations, each once (see [`cite_strings`]).
+pub fn cites_of<'p>(policy: &'p Policy, cites: &[LeafId], definitions: &[DefId]) -> Vec<&'p str> {
+    let mut out: Vec<&str> = Vec::with_capacity(cites.len());
+    let provisions = cites.iter().map(|&l| policy.cite_of(l));
+    let definitions = definitions
         .iter()
         .filter_map(|d| policy.definitions.get(d.index()))
         .map(|d| d.cite.full.as_str());
@@ -223,6 +229,10 @@ pub struct Trace {
     /// Applicable provisions that were overridden, with the applicable exception that
     /// overrode each.
     pub overridden: Vec<(LeafId, LeafId)>,
+    /// What would change the answer, when computed ([`Compiled::counterfactuals`];
+    /// [`crate::Engine::decide_explained`] does): not by the evaluation itself, which
+    /// leaves it `None`.
+    pub counterfactuals: Option<Counterfactuals>,
 }
 
 /// Evaluates a condition in three-valued logic.
@@ -336,12 +346,14 @@ impl Compiled {
                 applies: Vec::new(),
                 only_if: Vec::new(),
                 overridden: Vec::new(),
+                counterfactuals: None,
             });
             t.applies.clear();
             t.applies.resize(self.leaves.len(), Tri::False);
             t.only_if.clear();
             t.only_if.resize(self.leaves.len(), None);
             t.overridden.clear();
+            t.counterfactuals = None;
         }
         if !self.decide_known(request, out, kept.as_mut(), None) {
             let mut scratch = request.clone();
@@ -355,6 +367,19 @@ impl Compiled {
             out.cases = d.cases;
         }
         out.trace = kept;
+    }
+}
+
+impl Compiled {
+    /// Decides a request (validated against `policy`, which this was compiled from) with
+    /// everything its explanation shows: the trace, and what would change the answer
+    /// ([`Compiled::counterfactuals`], a search of many decisions of changed requests).
+    pub fn decide_explained_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
+        self.decide_into(request, true, out);
+        let found = self.counterfactuals(policy, request, out);
+        if let Some(trace) = out.trace.as_mut() {
+            trace.counterfactuals = Some(found);
+        }
     }
 }
 
@@ -386,6 +411,7 @@ pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
         applies,
         only_if,
         overridden,
+        counterfactuals: None,
     }
 }
 

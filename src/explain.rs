@@ -11,13 +11,20 @@
 //! - `overridden`: applicable provisions set aside by an exception: `cite`, `effect`, `by`.
 //! - `near_misses`: provisions that would have decided otherwise, with the first condition
 //!   that failed: `cite`, `effect`, `failed` (`{"condition", "value"}`).
-//! - `facts`: the facts the deciding provisions read: `fact`, `value`, `origin`
-//!   (`given` / `default` / `unknown`).
+//!   When more provisions would have, `near_misses_left_out` says how many are not listed.
+//! - `facts`: the facts the deciding provisions read (the facts that mattered): `fact`,
+//!   `value`, `origin` (`given` / `default` / `unknown`).
+//! - `facts_given`: every fact the request gives, in vocabulary order: `fact`, `value`.
+//! - `counterfactuals`: what would change the answer ([`crate::eval::counterfactual`]):
+//!   `[{"changes": {"fact": value, …}, "decision", "cites"}]`, a `changes` value written as
+//!   a case's `when` value is (a value, an array of members, a comparison); empty for an
+//!   `undetermined` decision. `counterfactuals_cut_off: true` when the search stopped at
+//!   its budget.
 //! - `readings`, when the answer relies on any: the interpretive choices it rests on
 //!   ([`readings`]), each `{"cite", "text"}`.
 
 use crate::ast::EffectKind;
-use crate::eval::{self, Decision, Outcome, Tri};
+use crate::eval::{self, CaseValue, Counterfactual, Counterfactuals, Decision, Outcome, Tri};
 use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
 use serde::Serialize;
@@ -66,8 +73,14 @@ pub struct Explanation {
     pub overridden: Vec<(ProvisionView, String)>,
     /// Provisions that would have decided otherwise, and the first clause that failed.
     pub near_misses: Vec<(ProvisionView, ClauseValue)>,
+    /// How many more near misses there are than are listed.
+    pub near_misses_left_out: usize,
     /// The facts the deciding provisions read.
     pub facts: Vec<(FactId, Origin)>,
+    /// Every fact the request gives, in vocabulary order.
+    pub given: Vec<FactId>,
+    /// What would change the answer.
+    pub counterfactuals: Counterfactuals,
 }
 
 /// The most near misses an explanation lists.
@@ -94,6 +107,7 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         .map(|&(l, by)| (view(l, None), policy.cite_of(by).to_string()))
         .collect();
     let mut near_misses = Vec::new();
+    let mut near_misses_left_out = 0;
     // The request with only its given enumeration values, made once if needed.
     let mut given_members: Option<Request> = None;
     if matches!(
@@ -101,9 +115,6 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         Outcome::Required | Outcome::Permitted | Outcome::Prohibited | Outcome::NotAddressed
     ) {
         for (i, state) in trace.applies.iter().enumerate() {
-            if near_misses.len() >= MAX_NEAR_MISSES {
-                break;
-            }
             let leaf = LeafId(i as u32);
             if *state != Tri::False {
                 continue;
@@ -141,6 +152,10 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
             if eval::eval_expr(policy, members, conjunct.expr) == Tri::False {
                 continue;
             }
+            if near_misses.len() >= MAX_NEAR_MISSES {
+                near_misses_left_out += 1;
+                continue;
+            }
             let clause = ClauseValue {
                 text: clause_text(policy, conjunct.span),
                 value: Tri::False,
@@ -165,11 +180,90 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
             }
         }
     }
+    let given = (0..policy.facts.len())
+        .map(|i| FactId(i as u32))
+        .filter(|&f| request.origin(f) == Origin::Given && request.get(f).is_some())
+        .collect();
     Explanation {
         deciding,
         overridden,
         near_misses,
+        near_misses_left_out,
         facts,
+        given,
+        counterfactuals: counterfactuals_of(policy, decision, request),
+    }
+}
+
+/// What would change the answer: as the decision's trace holds it
+/// ([`crate::Engine::decide_explained`]), or searched for here, compiling the policy.
+pub fn counterfactuals_of(
+    policy: &Policy,
+    decision: &Decision,
+    request: &Request,
+) -> Counterfactuals {
+    match decision
+        .trace
+        .as_ref()
+        .and_then(|t| t.counterfactuals.as_ref())
+    {
+        Some(found) => found.clone(),
+        None => eval::counterfactuals(policy, request, decision),
+    }
+}
+
+/// A counterfactual in words, the same wherever it is shown:
+/// "permitted if `basis` is `written_consent` (17 O.S. § 710.6(B)(5))".
+pub fn counterfactual_sentence(policy: &Policy, c: &Counterfactual) -> String {
+    let changes: Vec<String> = c
+        .changes
+        .iter()
+        .map(|(f, v)| change_words(policy, *f, v))
+        .collect();
+    let cites: Vec<&str> = eval::cites_of(policy, &c.cites, &c.definitions);
+    format!(
+        "{} if {}{}",
+        c.outcome.as_str(),
+        changes.join(" and "),
+        if cites.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cites.join(", "))
+        }
+    )
+}
+
+/// The note that the search for counterfactuals stopped at its budget.
+pub fn counterfactuals_cut_off_sentence() -> String {
+    format!(
+        "the search stopped after {} evaluations: changes it did not try may change the answer too",
+        eval::counterfactual::BUDGET
+    )
+}
+
+/// The sentence shown when no counterfactual was found and the search was complete.
+pub const NO_COUNTERFACTUAL: &str = "no change of one or two circumstances gives another outcome";
+
+/// A fact taking a case value, in words: "`basis` is `written_consent`", "`basis` is one of
+/// `court_order`, `emergency`", "`customer.usage_amw` >= 1".
+fn change_words(policy: &Policy, fact: FactId, value: &CaseValue) -> String {
+    let declared = policy.fact(fact);
+    match value {
+        CaseValue::Value(v) => format!("`{}` is `{}`", declared.name, declared.show(v)),
+        CaseValue::Members(mask) => {
+            let members: Vec<String> = declared
+                .ty
+                .members()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1u64 << i) != 0)
+                .map(|(_, m)| format!("`{m}`"))
+                .collect();
+            format!("`{}` is one of {}", declared.name, members.join(", "))
+        }
+        CaseValue::Range { .. } => {
+            format!("`{}` {}", declared.name, value.describe(policy, fact))
+        }
     }
 }
 
@@ -246,40 +340,9 @@ fn given_members_only(policy: &Policy, request: &Request) -> Request {
     members
 }
 
-/// The facts a condition reads (through definitions too), in order.
+/// The facts a condition reads (through definitions too), in order ([`Policy::facts_in`]).
 pub fn facts_in(policy: &Policy, e: ExprId) -> Vec<FactId> {
-    let mut out = Vec::new();
-    collect_facts(policy, e, &mut out, 0);
-    out
-}
-
-fn collect_facts(policy: &Policy, e: ExprId, out: &mut Vec<FactId>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match policy.expr(e) {
-        Expr::Bool(f)
-        | Expr::Member { fact: f, .. }
-        | Expr::Compare { fact: f, .. }
-        | Expr::TextEq { fact: f, .. }
-        | Expr::Contains { fact: f, .. } => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        Expr::Def(d) => {
-            if let Some(def) = policy.definitions.get(d.index()) {
-                collect_facts(policy, def.expr, out, depth + 1);
-            }
-        }
-        Expr::Not(x) => collect_facts(policy, *x, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => {
-            for x in xs {
-                collect_facts(policy, *x, out, depth + 1);
-            }
-        }
-        Expr::Const(_) => {}
-    }
+    policy.facts_in(e)
 }
 
 /// A reading an answer relies on.
@@ -451,15 +514,38 @@ struct ObligationJson<'a> {
 
 #[derive(Serialize)]
 struct ExplanationJson<'a> {
+    counterfactuals: Vec<CounterfactualJson<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    counterfactuals_cut_off: bool,
     deciding: Vec<ProvisionJson>,
     facts: Vec<FactJson<'a>>,
+    facts_given: Vec<GivenJson<'a>>,
     jurisdiction: &'a str,
     near_misses: Vec<NearMissJson>,
+    #[serde(skip_serializing_if = "is_zero")]
+    near_misses_left_out: usize,
     overridden: Vec<OverriddenJson>,
     policy: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     readings: Vec<ReadingJson>,
     title: &'a str,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+#[derive(Serialize)]
+struct CounterfactualJson<'a> {
+    changes: std::collections::BTreeMap<&'a str, Json>,
+    cites: Vec<&'a str>,
+    decision: &'static str,
+}
+
+#[derive(Serialize)]
+struct GivenJson<'a> {
+    fact: &'a str,
+    value: Json,
 }
 
 #[derive(Serialize)]
@@ -550,6 +636,21 @@ impl<'a> DecisionJson<'a> {
                 .collect(),
             obligations: obligations(&decision.obligations),
             explanation: ExplanationJson {
+                counterfactuals: explanation
+                    .counterfactuals
+                    .found
+                    .iter()
+                    .map(|c| CounterfactualJson {
+                        changes: c
+                            .changes
+                            .iter()
+                            .map(|(f, v)| (policy.fact(*f).name.as_str(), v.to_json(policy, *f)))
+                            .collect(),
+                        cites: eval::cites_of(policy, &c.cites, &c.definitions),
+                        decision: c.outcome.as_str(),
+                    })
+                    .collect(),
+                counterfactuals_cut_off: explanation.counterfactuals.cut_off,
                 deciding: explanation
                     .deciding
                     .into_iter()
@@ -576,7 +677,16 @@ impl<'a> DecisionJson<'a> {
                         value: fact_value_json(policy, request, f),
                     })
                     .collect(),
+                facts_given: explanation
+                    .given
+                    .iter()
+                    .map(|&f| GivenJson {
+                        fact: &policy.fact(f).name,
+                        value: fact_value_json(policy, request, f),
+                    })
+                    .collect(),
                 jurisdiction: &policy.jurisdiction,
+                near_misses_left_out: explanation.near_misses_left_out,
                 near_misses: explanation
                     .near_misses
                     .into_iter()

@@ -586,6 +586,42 @@ impl Policy {
         constants
     }
 
+    /// The facts a condition reads (through definitions too), each once, in order.
+    pub fn facts_in(&self, e: ExprId) -> Vec<FactId> {
+        let mut out = Vec::new();
+        self.collect_facts(e, &mut out, 0);
+        out
+    }
+
+    fn collect_facts(&self, e: ExprId, out: &mut Vec<FactId>, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        match self.expr(e) {
+            Expr::Bool(f)
+            | Expr::Member { fact: f, .. }
+            | Expr::Compare { fact: f, .. }
+            | Expr::TextEq { fact: f, .. }
+            | Expr::Contains { fact: f, .. } => {
+                if !out.contains(f) {
+                    out.push(*f);
+                }
+            }
+            Expr::Def(d) => {
+                if let Some(def) = self.definitions.get(d.index()) {
+                    self.collect_facts(def.expr, out, depth + 1);
+                }
+            }
+            Expr::Not(x) => self.collect_facts(*x, out, depth + 1),
+            Expr::And(xs) | Expr::Or(xs) => {
+                for x in xs {
+                    self.collect_facts(*x, out, depth + 1);
+                }
+            }
+            Expr::Const(_) => {}
+        }
+    }
+
     /// A fact by name.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
         self.fact_index.get(name).copied()

@@ -213,3 +213,49 @@ fn interactive_refuses_a_number_outside_the_range() {
     );
     assert!(stdout.contains("Required (must be done)"), "{stdout}");
 }
+
+/// The lines of a section: those after its heading up to the next blank line.
+fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .skip_while(|l| l.starts_with('─') || l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+/// A decided answer says what would change it, in the words of `juris eval`'s explanation
+/// of the same request; an answer by cases does not (its cases say what it turns on).
+#[test]
+fn a_decided_answer_says_what_would_change_it_as_the_explanation_does() {
+    let engine = juris::Engine::load(&["policies"]).unwrap();
+    let question = QUESTIONS[3].1;
+    let interpretation = juris::ask::interpret(&engine, question).unwrap();
+    let decision = juris::ask::decide(&interpretation);
+    assert_eq!(decision.outcome, juris::Outcome::Prohibited);
+    let memo = juris::ask::memo::render(&interpretation, &decision, juris::ask::memo::Style::Plain);
+    let explanation = juris::explain::human::render(
+        &interpretation.policy,
+        &decision,
+        &interpretation.request,
+        juris::explain::human::Style::default(),
+    );
+    let in_memo: Vec<String> = section(&memo, "WHAT WOULD CHANGE THE ANSWER")
+        .iter()
+        .map(|l| l.trim_start_matches("- ").trim_end_matches('.').to_string())
+        .collect();
+    let in_explanation: Vec<String> = section(&explanation, "What would change the answer:")
+        .iter()
+        .map(|l| l.trim_start_matches("  - ").to_string())
+        .collect();
+    assert_eq!(in_memo, in_explanation);
+    assert!(
+        in_memo.contains(
+            &"permitted if `purpose` is `program_administration` (OAR 860-086-0030(6)(e))"
+                .to_string()
+        ),
+        "{memo}"
+    );
+    let (_, seed, _) = ask(&["--format", "human", QUESTIONS[0].1], "");
+    assert!(!seed.contains("WHAT WOULD CHANGE THE ANSWER"), "{seed}");
+}

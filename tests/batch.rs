@@ -145,6 +145,13 @@ fn with_explain_each_decision_is_what_eval_gives() {
     let from_batch: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
     assert_eq!(from_batch, from_eval);
     assert!(from_batch["explanation"]["deciding"].is_array());
+    assert!(
+        !from_batch["explanation"]["counterfactuals"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{from_batch}"
+    );
 }
 
 #[test]
@@ -213,7 +220,9 @@ fn thousands_of_lines_in_small_chunks_keep_their_order() {
                 .request_from_json(&json)
                 .ok()
                 .map(|(policy, request)| {
-                    let decision = engine.decide(policy, &request);
+                    // Explained with the engine's compiled policy: `to_json` of a
+                    // decision without its counterfactuals would compile the policy again.
+                    let decision = engine.decide_explained(policy, &request);
                     let mut v = juris::explain::to_json(policy, &decision, &request);
                     v.as_object_mut().unwrap().remove("explanation");
                     v

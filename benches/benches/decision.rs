@@ -28,8 +28,10 @@
 //! `juris::Decision` (no allocation in the engine); like every engine row, the
 //! adapter then copies the citations into a `juris_bench::Decision`.
 //! `_traced` rows keep the explanation trace (computed in the same pass);
-//! `evaluate/juris_explained` also writes the explanation's JSON (`explain::write_json`, into
-//! a reused buffer, as a service answering with it would).
+//! `evaluate/juris_explained` decides with everything the explanation shows (the trace and
+//! what would change the answer, `Engine::decide_explained_into`) and writes the
+//! explanation's JSON (`explain::write_json`, into a reused buffer, as a service answering
+//! with it would).
 //!
 //! `floor` is the hand-written Rust function; it returns its static
 //! `(Outcome, &str)` and allocates nothing, while every engine row also pays
@@ -128,7 +130,7 @@ fn evaluate(c: &mut Criterion) {
         let mut json = Vec::with_capacity(4096);
         b.iter(|| {
             let request = black_box(cycle.next());
-            juris.evaluate_into(request, true, &mut out);
+            juris.explain_into(request, &mut out);
             json.clear();
             juris::explain::write_json(&mut json, juris.policy(), &out, request)
                 .expect("writes to memory");

@@ -177,6 +177,13 @@ impl JurisEngine {
         }
     }
 
+    /// Decides a pre-built request into `out` (reused) with everything its explanation
+    /// shows: the trace and what would change the answer.
+    pub fn explain_into(&self, request: &Request, out: &mut juris::Decision) {
+        self.engine
+            .decide_explained_into(&self.policy, request, out);
+    }
+
     /// Reads a Juris decision as the benchmark's: the outcome and the citations, most
     /// specific first.
     pub fn read(&self, decision: &juris::Decision) -> Result<Decision> {

@@ -118,35 +118,29 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
                 .filter(|l| !every.contains(l))
                 .collect();
             let scope = crate::eval::out_of_scope(policy, decision);
-            let _ = writeln!(
-                out,
-                "{}{}.\n",
-                match scope {
-                    Some(leaf) => format!(
-                        "Not addressed: the {} does not apply: {}",
-                        policy.title,
-                        crate::explain::human::scope_reason(policy, leaf)
-                    ),
-                    None => capitalize(outcome_words(outcome)),
-                },
-                if every.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", refs(&every))
-                }
-            );
-            if !some.is_empty() {
-                let _ = writeln!(
+            let head = match scope {
+                Some(leaf) => format!(
+                    "Not addressed: the {} does not apply: {}",
+                    policy.title,
+                    crate::explain::human::scope_reason(policy, leaf)
+                ),
+                None => capitalize(outcome_words(outcome)),
+            };
+            let _ = match (every.is_empty(), some.is_empty()) {
+                (true, true) => writeln!(out, "{head}.\n"),
+                (false, true) => writeln!(out, "{head} — {}.\n", refs(&every)),
+                (true, false) => writeln!(
                     out,
-                    "{} in some cases, on facts the question does not give: {}.\n",
-                    if every.is_empty() {
-                        "So decide"
-                    } else {
-                        "So also decide"
-                    },
+                    "{head} — under {}, depending on facts the question does not give.\n",
+                    refs(&some).replace("; ", " or ")
+                ),
+                (false, false) => writeln!(
+                    out,
+                    "{head} — {}.\n\nAlso, depending on facts the question does not give: {}.\n",
+                    refs(&every),
                     refs(&some)
-                );
-            }
+                ),
+            };
             for &o in &decision.obligations {
                 if let Some(ob) = policy.obligations.get(o as usize) {
                     let _ = writeln!(out, "- Obligation: {} ({}).", ob.text, ob.cite.full);
@@ -155,6 +149,7 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             if !decision.obligations.is_empty() {
                 out.push('\n');
             }
+            counterfactuals(&mut out, interpretation, decision, &heading);
         }
     }
 
@@ -321,6 +316,37 @@ fn readings(out: &mut String, policy: &Policy, decision: &Decision, style: Style
             r.text, r.cite
         );
     }
+}
+
+/// What would change a decided answer, in the words of the explanation
+/// ([`crate::explain::counterfactual_sentence`]).
+fn counterfactuals(
+    out: &mut String,
+    interpretation: &Interpretation,
+    decision: &Decision,
+    heading: &dyn Fn(&mut String, &str),
+) {
+    let policy = &interpretation.policy;
+    let found = crate::explain::counterfactuals_of(policy, decision, &interpretation.request);
+    heading(out, "What would change the answer");
+    for c in &found.found {
+        let _ = writeln!(
+            out,
+            "- {}.",
+            crate::explain::counterfactual_sentence(policy, c)
+        );
+    }
+    if found.found.is_empty() && !found.cut_off {
+        let _ = writeln!(out, "- {}.", crate::explain::NO_COUNTERFACTUAL);
+    }
+    if found.cut_off {
+        let _ = writeln!(
+            out,
+            "- {}.",
+            crate::explain::counterfactuals_cut_off_sentence()
+        );
+    }
+    out.push('\n');
 }
 
 /// Every cite the memo refers to, in order of first appearance: the numbered sources.

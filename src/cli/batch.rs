@@ -22,7 +22,8 @@ pub struct Args {
     /// input.
     #[arg(long, short, value_name = "FILE")]
     pub input: String,
-    /// Include each decision's `explanation` (as `juris eval --format json` gives it).
+    /// Include each decision's `explanation` (as `juris eval --format json` gives it),
+    /// what would change the answer included: a search of its own for each line.
     #[arg(long)]
     pub explain: bool,
     /// Worker threads (default: one per core).

@@ -56,6 +56,7 @@ pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
         applies,
         only_if,
         overridden,
+        counterfactuals: None,
     }
 }
 

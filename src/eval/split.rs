@@ -245,7 +245,7 @@ impl Compiled {
     /// (within the request's restriction), one value per region the policy's thresholds
     /// cut a number or date into (within its declared range), each text constant and one other text, a set with and
     /// without the first member the policy tests.
-    fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
+    pub(super) fn split_values(&self, fact: FactId, request: &Request) -> Vec<Value> {
         let Some(kind) = self.facts.get(fact.index()) else {
             return Vec::new();
         };
@@ -279,7 +279,7 @@ impl Compiled {
 
 /// Groups the values of a fact that lead to the same decision: enumeration members into
 /// sets, adjacent number regions into ranges.
-fn group(
+pub(super) fn group(
     compiled: &Compiled,
     fact: FactId,
     subs: Vec<(Value, Decision)>,

@@ -1,7 +1,8 @@
 //! The explanation for people: the decision, then each deciding provision's policy source
 //! with labels on its conditions and their values, the statute sentence it encodes (with a
-//! second label on the statute text), the exceptions that fell, near misses, obligations,
-//! — when undetermined — the cases, and the readings the answer relies on.
+//! second label on the statute text), the exceptions that fell, near misses, what would
+//! change the answer, obligations, the facts given and the facts that mattered, — when
+//! undetermined — the cases, and the readings the answer relies on.
 
 use super::{explain, facts_in, ClauseValue, ProvisionView};
 use crate::eval::{Decision, Outcome, Tri};
@@ -108,15 +109,47 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
     if !explanation.near_misses.is_empty() {
         out.push_str("Why not otherwise:\n");
         for (p, failed) in &explanation.near_misses {
+            let why = match exception(failed) {
+                // An `unless C` clause fails when C holds.
+                Some(c) => match facts_of(policy, request, failed) {
+                    facts if facts.is_empty() => format!("the exception `{c}` applies"),
+                    facts => format!("the exception `{c}` applies ({facts})"),
+                },
+                None => format!(
+                    "`{}` is {}",
+                    failed.text,
+                    values_of(policy, request, failed)
+                ),
+            };
             let _ = writeln!(
                 out,
-                "  - {} would make it {}, but `{}` is {}  [{}]",
+                "  - {} would make it {}, but {why}  [{}]",
                 p.cite,
                 super::effect_name(p.effect),
-                failed.text,
-                values_of(policy, request, failed),
                 p.source
             );
+        }
+        if explanation.near_misses_left_out > 0 {
+            let n = explanation.near_misses_left_out;
+            let _ = writeln!(
+                out,
+                "  … and {n} more near {}",
+                if n == 1 { "miss" } else { "misses" }
+            );
+        }
+        out.push('\n');
+    }
+    if decision.outcome != Outcome::Undetermined {
+        out.push_str("What would change the answer:\n");
+        let found = &explanation.counterfactuals;
+        for c in &found.found {
+            let _ = writeln!(out, "  - {}", super::counterfactual_sentence(policy, c));
+        }
+        if found.found.is_empty() && !found.cut_off {
+            let _ = writeln!(out, "  - {}", super::NO_COUNTERFACTUAL);
+        }
+        if found.cut_off {
+            let _ = writeln!(out, "  … {}", super::counterfactuals_cut_off_sentence());
         }
         out.push('\n');
     }
@@ -129,8 +162,17 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
         }
         out.push('\n');
     }
+    if !explanation.given.is_empty() {
+        out.push_str("Facts given:\n");
+        for f in &explanation.given {
+            let fact = policy.fact(*f);
+            let value = request.get(*f).map(|v| fact.show(v)).unwrap_or_default();
+            let _ = writeln!(out, "  {} = {value}", fact.name);
+        }
+        out.push('\n');
+    }
     if !explanation.facts.is_empty() {
-        out.push_str("Facts:\n");
+        out.push_str("Facts that mattered:\n");
         for (f, origin) in &explanation.facts {
             let fact = policy.fact(*f);
             let value = request
@@ -254,17 +296,48 @@ fn quote(text: &str) -> String {
     format!("“{text}”")
 }
 
-/// The label on a clause: its value and the values of the facts it reads.
+/// The label on a clause: its value and the values of the facts it reads. An `unless C`
+/// clause holds when its exception C does not apply: the label says whether C applies.
 fn label_for(policy: &Policy, request: &Request, clause: &ClauseValue) -> String {
-    values_of(policy, request, clause)
+    if exception(clause).is_none() {
+        return values_of(policy, request, clause);
+    }
+    let applies = match clause.value {
+        Tri::True => "the exception does not apply",
+        Tri::False => "the exception applies",
+        Tri::Unknown => "whether the exception applies is unknown",
+    };
+    let facts = facts_of(policy, request, clause);
+    if facts.is_empty() {
+        applies.to_string()
+    } else {
+        format!("{applies} ({facts})")
+    }
 }
 
+/// The exception of an `unless` clause (its text after `unless`); `None` for any other
+/// clause.
+fn exception(clause: &ClauseValue) -> Option<&str> {
+    clause.text.strip_prefix("unless ")
+}
+
+/// A clause's value and the values of the facts it reads: `false (basis = none)`.
 fn values_of(policy: &Policy, request: &Request, clause: &ClauseValue) -> String {
     let value = match clause.value {
         Tri::True => "true",
         Tri::False => "false",
         Tri::Unknown => "unknown",
     };
+    let facts = facts_of(policy, request, clause);
+    if facts.is_empty() {
+        value.to_string()
+    } else {
+        format!("{value} ({facts})")
+    }
+}
+
+/// The values of the facts a clause reads: `basis = none, recipient = contractor`.
+fn facts_of(policy: &Policy, request: &Request, clause: &ClauseValue) -> String {
     let mut facts = Vec::new();
     // The facts a clause reads are those of its expression; find it by span.
     for (i, span) in policy.expr_spans.iter().enumerate() {
@@ -287,11 +360,7 @@ fn values_of(policy: &Policy, request: &Request, clause: &ClauseValue) -> String
             format!("{} = {v}", fact.name)
         })
         .collect();
-    if shown.is_empty() {
-        value.to_string()
-    } else {
-        format!("{value} ({})", shown.join(", "))
-    }
+    shown.join(", ")
 }
 
 /// A second report pointing into the statute text at the subsection's label.

@@ -16,6 +16,13 @@ fn oregon() -> &'static Engine {
         .get_or_init(|| Engine::load(&["policies/oregon"]).expect("the Oregon policy checks clean"))
 }
 
+fn oklahoma() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::load(&["policies/oklahoma"]).expect("the Oklahoma policy checks clean")
+    })
+}
+
 fn conflict_policy() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -35,7 +42,7 @@ fn readings_policy() -> &'static Engine {
 /// Decides a request and returns the human rendering and the JSON.
 fn decide(engine: &Engine, request: &Value) -> (String, Value) {
     let (policy, req) = engine.request_from_json(request).expect("a valid request");
-    let decision = engine.decide_traced(policy, &req);
+    let decision = engine.decide_explained(policy, &req);
     let human = render(
         policy,
         &decision,
@@ -134,6 +141,26 @@ fn required() {
             "every condition of the deciding provision holds: {condition}"
         );
     }
+    // Over 1 aMW, (11)(a) prohibits it (the customer has not opted in).
+    assert!(
+        json["explanation"]["counterfactuals"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({
+                "changes": {"customer.usage_amw": ">= 1"},
+                "decision": "prohibited",
+                "cites": [cite("(11)(a)")]
+            })),
+        "{}",
+        json["explanation"]["counterfactuals"]
+    );
+    assert_counterfactuals_hold(oregon(), &example_1(), &json);
+    // Five near misses are listed; the JSON says how many more there are.
+    assert_eq!(
+        json["explanation"]["near_misses"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(json["explanation"]["near_misses_left_out"], 3);
 }
 
 #[test]
@@ -200,6 +227,8 @@ fn undetermined() {
         json!(["customer.pre_transfer_notice_sent"])
     );
     assert_eq!(json["cases"].as_array().unwrap().len(), 2);
+    // The cases say what the answer turns on; nothing else is searched for.
+    assert_eq!(json["explanation"]["counterfactuals"], json!([]));
 }
 
 #[test]
@@ -313,6 +342,250 @@ fn conflict() {
     assert!(
         !juris::Outcome::Conflict.allows(),
         "a conflict is never a permission"
+    );
+}
+
+// ---------------------------------------------------------------------------- what would change it
+
+/// Each counterfactual of an explanation, made in the request, gives its decision and
+/// cites (a comparison is made with the number it names, which lies in its region).
+fn assert_counterfactuals_hold(engine: &Engine, request: &Value, json: &Value) {
+    let found = json["explanation"]["counterfactuals"].as_array().unwrap();
+    for c in found {
+        let mut changed = request.clone();
+        for (fact, value) in c["changes"].as_object().unwrap() {
+            let value = match value.as_str() {
+                Some(range) if range.starts_with(">=") || range.starts_with("==") => {
+                    json!(range[2..].trim().parse::<f64>().unwrap())
+                }
+                Some(range) if range.starts_with(['<', '>']) => {
+                    panic!("a strict comparison to test by hand: {range}")
+                }
+                _ if value.is_array() => value[0].clone(),
+                _ => value.clone(),
+            };
+            let mut at = &mut changed;
+            let path: Vec<&str> = fact.split('.').collect();
+            for key in &path[..path.len() - 1] {
+                at = at
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(key.to_string())
+                    .or_insert_with(|| json!({}));
+            }
+            at[path[path.len() - 1]] = value;
+        }
+        let (_, after) = decide(engine, &changed);
+        assert_eq!(
+            (&after["decision"], &after["cites"]),
+            (&c["decision"], &c["cites"]),
+            "{c} in {changed}"
+        );
+    }
+}
+
+/// The question of the issue: an investor-owned utility discloses customer-identifiable
+/// usage data to a third party, no circumstance given.
+fn oklahoma_third_party() -> Value {
+    json!({
+        "jurisdiction": "OK",
+        "actor": "electric_utility", "utility": {"kind": "investor_owned"},
+        "action": "disclose", "recipient": "third_party",
+        "data": "customer_identifiable_usage_data"
+    })
+}
+
+#[test]
+fn what_would_change_a_prohibition() {
+    let request = oklahoma_third_party();
+    let json = explained("ok_third_party", oklahoma(), &request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(cites(&json), vec!["17 O.S. § 710.6(B)"]);
+    let found = json["explanation"]["counterfactuals"].as_array().unwrap();
+    assert!(
+        found.contains(&json!({
+            "changes": {"basis": "written_consent"},
+            "decision": "permitted",
+            "cites": ["17 O.S. § 710.6(B)(5)"]
+        })),
+        "{found:?}"
+    );
+    // Never another question: who acts, what is done, to whom, with which data.
+    for c in found {
+        for key in c["changes"].as_object().unwrap().keys() {
+            assert!(
+                !["actor", "action", "recipient", "data", "data_source"].contains(&key.as_str()),
+                "{c}"
+            );
+        }
+    }
+    assert_eq!(json["explanation"].get("counterfactuals_cut_off"), None);
+    assert_counterfactuals_hold(oklahoma(), &request, &json);
+    let (human, _) = decide(oklahoma(), &request);
+    assert!(
+        human.contains(
+            "What would change the answer:\n  - permitted if `basis` is `required_by_law` (17 O.S. § 710.6(B)(1))\n"
+        ),
+        "{human}"
+    );
+    assert!(
+        human.contains("  - permitted if `basis` is `written_consent` (17 O.S. § 710.6(B)(5))\n"),
+        "{human}"
+    );
+}
+
+/// A disclosure to a contractor who signed and got only what it needs: every fact given is
+/// shown, and the exception of § 710.6(B)'s rule is said to apply, not to be false.
+#[test]
+fn every_fact_given_is_shown_and_an_exception_that_applies_says_so() {
+    let request = json!({
+        "jurisdiction": "OK",
+        "actor": "electric_utility", "utility": {"kind": "investor_owned"},
+        "action": "disclose", "recipient": "contractor",
+        "data": "customer_identifiable_usage_data", "purpose": "billing_and_collection",
+        "approval": {"commission": true},
+        "disclosure": {"limited_to_necessary": true},
+        "recipient_agreement": {"confidentiality_signed": true}
+    });
+    let json = explained("ok_contractor", oklahoma(), &request);
+    assert_eq!(json["decision"], "permitted");
+    let given = &json["explanation"]["facts_given"];
+    for (fact, value) in [
+        ("purpose", json!("billing_and_collection")),
+        ("approval.commission", json!(true)),
+        ("recipient", json!("contractor")),
+    ] {
+        assert!(
+            given
+                .as_array()
+                .unwrap()
+                .contains(&json!({"fact": fact, "value": value})),
+            "{fact} is given: {given}"
+        );
+    }
+    assert_eq!(given.as_array().unwrap().len(), 9, "{given}");
+    // The facts that mattered stay those the deciding provision reads.
+    let mattered: Vec<&str> = json["explanation"]["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fact"].as_str().unwrap())
+        .collect();
+    // § 710.6(A) reads the purpose (a regulated service or an approved § 710.4(B) objective).
+    assert!(mattered.contains(&"purpose"), "{mattered:?}");
+    let (human, _) = decide(oklahoma(), &request);
+    assert!(human.contains("Facts given:\n"), "{human}");
+    assert!(
+        human.contains("\n  purpose = billing_and_collection\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("\n  approval.commission = true\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains(
+            "17 O.S. § 710.6(B) would make it prohibited, but the exception \
+             `contractor_disclosure_authorized` applies (recipient = contractor, \
+             purpose = billing_and_collection, utility.kind = investor_owned, \
+             utility.self_regulated_cooperative = false, approval.board_of_trustees = unknown, \
+             approval.commission = true, disclosure.limited_to_necessary = true, \
+             recipient_agreement.confidentiality_signed = true)"
+        ),
+        "{human}"
+    );
+    assert!(
+        !human.contains("` is false (recipient = contractor"),
+        "{human}"
+    );
+    assert_counterfactuals_hold(oklahoma(), &request, &json);
+}
+
+/// On the deciding provision, an `unless` clause that holds is labelled with its exception
+/// not applying, beside the facts that make it so.
+#[test]
+fn an_exception_that_does_not_apply_is_labelled_so() {
+    let (human, _) = decide(oklahoma(), &oklahoma_third_party());
+    assert!(
+        human.contains(
+            "the exception does not apply (recipient = third_party, purpose = unknown, \
+             utility.kind = investor_owned, utility.self_regulated_cooperative = false, \
+             approval.board_of_trustees = unknown, approval.commission = unknown, \
+             disclosure.limited_to_necessary = unknown, \
+             recipient_agreement.confidentiality_signed = false)"
+        ),
+        "{human}"
+    );
+}
+
+/// Three circumstances of forty members each and an audit: no change of one or two of them
+/// gives another answer, and there are more pairs to try than the search's budget.
+#[test]
+fn a_search_cut_off_says_so() {
+    let engine = Engine::load(&[fixture("explanations/many-circumstances")])
+        .expect("the fixture checks clean");
+    let request = json!({
+        "jurisdiction": "WR", "actor": "seller", "data": "address",
+        "region": "r02", "channel": "c02", "market": "m02", "audited": false
+    });
+    let json = explained("cut_off", &engine, &request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(json["explanation"]["counterfactuals"], json!([]));
+    assert_eq!(json["explanation"]["counterfactuals_cut_off"], true);
+    let (human, _) = decide(&engine, &request);
+    assert!(
+        human.contains(
+            "What would change the answer:\n  … the search stopped after 4096 evaluations: \
+             changes it did not try may change the answer too\n"
+        ),
+        "{human}"
+    );
+    // In region r01, through channel c01, in market m01, one change is enough: no pairs
+    // are tried, and the search finishes.
+    let mut near = request.clone();
+    for (fact, value) in [("region", "r01"), ("channel", "c01"), ("market", "m01")] {
+        near[fact] = value.into();
+    }
+    let (human, json) = decide(&engine, &near);
+    assert_eq!(json["explanation"].get("counterfactuals_cut_off"), None);
+    assert!(
+        human.contains(
+            "What would change the answer:\n  - permitted if `audited` is `true` (WR 1-1(4))\n\n"
+        ),
+        "{human}"
+    );
+}
+
+/// Only the question is known, every default left unknown (as `juris ask` leaves them):
+/// the search still finishes, since a change that one case shows to decide as before needs
+/// no other case decided.
+#[test]
+fn a_search_over_unknown_facts_finishes() {
+    let mut request = json!({
+        "jurisdiction": "OR",
+        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
+        "data": "ssn"
+    });
+    let (policy, _) = oregon().request_from_json(&request).unwrap();
+    for fact in &policy.facts {
+        if fact.default.is_some() {
+            let (object, key) = fact.name.split_once('.').unwrap();
+            request
+                .as_object_mut()
+                .unwrap()
+                .entry(object.to_string())
+                .or_insert_with(|| json!({}))[key] = Value::Null;
+        }
+    }
+    let (human, json) = decide(oregon(), &request);
+    assert_eq!(json["decision"], "prohibited");
+    assert_eq!(json["explanation"].get("counterfactuals_cut_off"), None);
+    assert!(
+        human.contains(
+            "What would change the answer:\n  - no change of one or two circumstances gives \
+             another outcome\n"
+        ),
+        "{human}"
     );
 }
 
@@ -586,7 +859,7 @@ fn the_explanation_writer_writes_the_json_value() {
         let empty = juris::Request::empty(policy);
         let requests = policy.tests.iter().map(|t| &t.request).chain([&empty]);
         for request in requests {
-            let decision = engine.decide_traced(policy, request);
+            let decision = engine.decide_explained(policy, request);
             let value = juris::explain::to_json(policy, &decision, request);
             let mut written = Vec::new();
             juris::explain::write_json(&mut written, policy, &decision, request)
@@ -596,6 +869,9 @@ fn the_explanation_writer_writes_the_json_value() {
                 String::from_utf8_lossy(&written),
                 String::from_utf8_lossy(&expected)
             );
+            // Without counterfactuals in the trace, the explanation searches for the same.
+            let traced = engine.decide_traced(policy, request);
+            assert_eq!(juris::explain::to_json(policy, &traced, request), value);
             compared += 1;
         }
     }
