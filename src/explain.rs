@@ -25,7 +25,7 @@
 
 use crate::ast::EffectKind;
 use crate::eval::{self, CaseValue, Counterfactual, Counterfactuals, Decision, Outcome, Tri};
-use crate::ir::{Expr, ExprId, FactId, LeafId, Policy, Type};
+use crate::ir::{ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -407,7 +407,7 @@ pub fn readings(policy: &Policy, decision: &Decision) -> Vec<ReadingUsed> {
     );
     let mut definitions = Vec::new();
     for e in exprs {
-        definitions_in(policy, e, &mut definitions, 0);
+        policy.definitions_read(e, &mut definitions);
     }
     for d in definitions {
         if let Some(def) = policy.definitions.get(d.index()) {
@@ -418,28 +418,6 @@ pub fn readings(policy: &Policy, decision: &Decision) -> Vec<ReadingUsed> {
     }
     out.sort_by_key(|u| u.span.start);
     out
-}
-
-/// The definitions a condition reads, directly or through other definitions.
-fn definitions_in(policy: &Policy, e: ExprId, out: &mut Vec<crate::ir::DefId>, depth: usize) {
-    if depth > 64 {
-        return;
-    }
-    match policy.expr(e) {
-        Expr::Def(d) if !out.contains(d) => {
-            out.push(*d);
-            if let Some(def) = policy.definitions.get(d.index()) {
-                definitions_in(policy, def.expr, out, depth + 1);
-            }
-        }
-        Expr::Not(x) => definitions_in(policy, *x, out, depth + 1),
-        Expr::And(xs) | Expr::Or(xs) => {
-            for x in xs {
-                definitions_in(policy, *x, out, depth + 1);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The name of an effect in the decision contract's words.

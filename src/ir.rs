@@ -622,6 +622,26 @@ impl Policy {
         }
     }
 
+    /// The definitions a condition reads, directly or through other definitions, each once,
+    /// appended to `out`.
+    pub fn definitions_read(&self, e: ExprId, out: &mut Vec<DefId>) {
+        match self.expr(e) {
+            Expr::Def(d) if !out.contains(d) => {
+                out.push(*d);
+                if let Some(def) = self.definitions.get(d.index()) {
+                    self.definitions_read(def.expr, out);
+                }
+            }
+            Expr::Not(x) => self.definitions_read(*x, out),
+            Expr::And(xs) | Expr::Or(xs) => {
+                for x in xs {
+                    self.definitions_read(*x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A fact by name.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
         self.fact_index.get(name).copied()

@@ -162,11 +162,11 @@ impl Compiled {
             let own = &policy.node(leaf.node).cite.path;
             let mut reads = Vec::new();
             for c in &leaf.conjuncts {
-                definitions_read(policy, c.expr, &mut reads);
+                policy.definitions_read(c.expr, &mut reads);
             }
             let in_cond = reads.len();
             if let Some((e, _)) = leaf.only_if {
-                definitions_read(policy, e, &mut reads);
+                policy.definitions_read(e, &mut reads);
             }
             for (i, &d) in reads.iter().enumerate() {
                 let Some(def) = policy.definitions.get(d.index()) else {
@@ -215,10 +215,10 @@ impl Compiled {
                 for (l, leaf) in policy.leaves.iter().enumerate() {
                     let mut reads = Vec::new();
                     for c in &leaf.conjuncts {
-                        definitions_read(policy, c.expr, &mut reads);
+                        policy.definitions_read(c.expr, &mut reads);
                     }
                     if let Some((e, _)) = leaf.only_if {
-                        definitions_read(policy, e, &mut reads);
+                        policy.definitions_read(e, &mut reads);
                     }
                     if !reads.contains(&d) {
                         continue;
@@ -714,25 +714,6 @@ struct Builder<'p> {
     def_memo: Vec<u32>,
     /// A definition compiled as a constant (for [`Forced`]).
     forced: Option<(DefId, bool)>,
-}
-
-/// The definitions an expression reads, directly or through other definitions, each once.
-fn definitions_read(policy: &Policy, id: ExprId, out: &mut Vec<DefId>) {
-    match policy.expr(id) {
-        Expr::Def(d) if !out.contains(d) => {
-            out.push(*d);
-            if let Some(def) = policy.definitions.get(d.index()) {
-                definitions_read(policy, def.expr, out);
-            }
-        }
-        Expr::Not(e) => definitions_read(policy, *e, out),
-        Expr::And(es) | Expr::Or(es) => {
-            for e in es {
-                definitions_read(policy, *e, out);
-            }
-        }
-        _ => {}
-    }
 }
 
 impl Builder<'_> {
