@@ -364,7 +364,9 @@ enum Cover {
     Marker(Status, String),
 }
 
-fn subsections(policy: &Policy) -> Vec<SubsectionCoverage> {
+/// Every subsection of the statute text with its status: the one computation behind this
+/// report and `juris lint`'s `L003 coverage-gap`.
+pub(crate) fn subsections(policy: &Policy) -> Vec<SubsectionCoverage> {
     let text: &StatuteText = &policy.statute.text;
     let count = text.iter().count();
     let mut encodings: Vec<Vec<Encoding>> = vec![Vec::new(); count];

@@ -1,16 +1,12 @@
 //! `L003 coverage-gap`: a numbered subsection of the statute text that the policy does not
 //! account for.
 //!
-//! A subsection is accounted for when a provision encodes it, a definition or an obligation
-//! cites it, or a `not encoded` / `not available` marker declares it. Everything beneath it
-//! is accounted for too when the provision that encodes it decides as a whole (it encodes
-//! no nested subsection: its conditions, or its `rule { … }`s, stand for the whole text) or
-//! when a marker declares it. Beneath a provision that encodes some nested subsections,
-//! each of the others needs its own account; beneath a definition's cite, so does each
-//! nested subsection. Subsections without any text are left out, and of an unaccounted
-//! part of the tree only its topmost subsection is reported.
+//! A gap is a subsection whose status in `juris coverage` is `missing` (one computation,
+//! `coverage::subsections`, so the two never disagree); of an unaccounted part of the tree
+//! only its topmost subsection is reported.
 
 use super::header_span;
+use crate::coverage::Status;
 use crate::diagnostic::{code, Diagnostic, Label, Related};
 use crate::ir::Policy;
 use crate::source::Span;
@@ -22,54 +18,23 @@ const QUOTE: usize = 120;
 
 pub(super) fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let text = &policy.statute.text;
-    let count = text.iter().count();
-    let mut covered = vec![false; count];
-    let mut beneath = vec![false; count];
+    // The provision that encodes each subsection, for the label of a gap beneath it.
     let mut encoded_by: HashMap<SubsectionId, Span> = HashMap::new();
-    let mut mark = |id: SubsectionId, whole: bool| {
-        if let (Some(c), Some(b)) = (
-            covered.get_mut(id.0 as usize),
-            beneath.get_mut(id.0 as usize),
-        ) {
-            *c = true;
-            *b |= whole;
-        }
-    };
     for node in &policy.nodes {
         if let Some(id) = node.cite.subsection {
-            mark(id, node.children.is_empty() || node.marker.is_some());
             encoded_by.entry(id).or_insert(node.label_span);
         }
     }
-    for marker in &policy.markers {
-        if let Some(id) = marker.cite.subsection {
-            mark(id, true);
-        }
-    }
-    for cite in policy
-        .definitions
+    let subsections = crate::coverage::subsections(policy);
+    let missing: Vec<SubsectionId> = subsections
         .iter()
-        .map(|d| &d.cite)
-        .chain(policy.obligations.iter().map(|o| &o.cite))
-    {
-        if let (Some(id), false) = (cite.subsection, cite.path.is_empty()) {
-            mark(id, false);
-        }
-    }
-    for (id, sub) in text.iter() {
-        let i = id.0 as usize;
-        if covered.get(i).copied().unwrap_or(true) || !text.has_text(id) {
+        .filter(|s| s.status == Status::Missing)
+        .map(|s| s.id)
+        .collect();
+    for &id in &missing {
+        // Of an unaccounted part of the tree, only its topmost subsection is reported.
+        if text.get(id).parent.is_some_and(|p| missing.contains(&p)) {
             continue;
-        }
-        // Report only the topmost unaccounted subsection, and nothing beneath a whole.
-        let mut ancestors = std::iter::successors(sub.parent, |p| text.get(*p).parent);
-        if ancestors.any(|p| beneath.get(p.0 as usize).copied().unwrap_or(false)) {
-            continue;
-        }
-        if let Some(parent) = sub.parent {
-            if !covered.get(parent.0 as usize).copied().unwrap_or(true) {
-                continue;
-            }
         }
         out.push(gap(policy, id, &encoded_by));
     }
