@@ -167,6 +167,31 @@ impl Decision {
     }
 }
 
+/// The effect a provision that applies has, once its `only if` is taken into account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effective {
+    /// Its `only if` is not known yet.
+    Unknown,
+    /// A duty that arises only if a condition that fails: the provision does not decide.
+    Absent,
+    /// It decides with this effect.
+    Is(EffectKind),
+}
+
+/// The rule of a conditional effect, in one place for the evaluator, the reference
+/// evaluator and the linter: with no `only if`, or one that holds, the provision's own
+/// effect; a duty whose condition fails does not arise; a permission whose condition is
+/// known false is refused (`prohibited`, citing the provision).
+#[inline]
+pub fn effective(effect: EffectKind, only_if: Option<Tri>) -> Effective {
+    match only_if {
+        None | Some(Tri::True) => Effective::Is(effect),
+        Some(Tri::False) if effect == EffectKind::Required => Effective::Absent,
+        Some(Tri::False) => Effective::Is(EffectKind::Prohibited),
+        Some(Tri::Unknown) => Effective::Unknown,
+    }
+}
+
 /// The provision that puts the question outside the instrument, when that is the decision:
 /// `not_addressed` because an `out of scope` provision applies (a municipal utility is not
 /// an electric utility, so the Act does not apply), not because the text is silent.

@@ -70,17 +70,14 @@ fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
             Tri::Unknown => unknown = true,
             Tri::True => {
                 let l = policy.leaf(leaf);
-                let effect = match l.only_if {
-                    None => l.effect,
-                    Some((e, _)) => match eval_expr(policy, request, e) {
-                        Tri::True => l.effect,
-                        Tri::False if l.effect == EffectKind::Required => continue,
-                        Tri::False => EffectKind::Prohibited,
-                        Tri::Unknown => {
-                            unknown = true;
-                            continue;
-                        }
-                    },
+                let only_if = l.only_if.map(|(e, _)| eval_expr(policy, request, e));
+                let effect = match super::effective(l.effect, only_if) {
+                    super::Effective::Is(effect) => effect,
+                    super::Effective::Absent => continue,
+                    super::Effective::Unknown => {
+                        unknown = true;
+                        continue;
+                    }
                 };
                 applicable.push((leaf, effect));
             }

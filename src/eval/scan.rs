@@ -3,7 +3,7 @@
 //! on when one is not.
 
 use super::compile::{Compiled, Forced, Leaf, Op, NONE};
-use super::{outcome_of, Decision, Outcome, Trace, Tri};
+use super::{outcome_of, Decision, Effective, Outcome, Trace, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{FactId, LeafId};
 use crate::request::Request;
@@ -182,13 +182,10 @@ impl Compiled {
                 continue;
             }
             trues.push(l);
-            let effect = match only_if {
-                None | Some(Tri::True) => leaf.effect,
-                // A duty that arises only if C does not arise; a permission given only if
-                // C is refused.
-                Some(Tri::False) if leaf.effect == EffectKind::Required => continue,
-                Some(Tri::False) => EffectKind::Prohibited,
-                Some(Tri::Unknown) => {
+            let effect = match super::effective(leaf.effect, only_if) {
+                Effective::Is(effect) => effect,
+                Effective::Absent => continue,
+                Effective::Unknown => {
                     unknown = true;
                     if !tracing {
                         return false;

@@ -52,16 +52,7 @@ enum Status {
     Stuck,
 }
 
-/// The effect a provision has on a request, once its `only if` is taken into account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Effective {
-    /// Not known yet.
-    Unknown,
-    /// A duty that arises only if a condition that fails: the provision does not decide.
-    Absent,
-    /// It decides with this effect.
-    Is(EffectKind),
-}
+pub(crate) use crate::eval::Effective;
 
 /// Runs goals against one policy.
 pub(crate) struct Searcher<'p> {
@@ -335,15 +326,10 @@ pub(crate) fn possible_effects(policy: &Policy, leaf: LeafId) -> Vec<EffectKind>
 /// The effect of a provision on a request, assuming it applies.
 pub(crate) fn effective(policy: &Policy, request: &Request, leaf: LeafId) -> Effective {
     let l = policy.leaf(leaf);
-    match l.only_if {
-        None => Effective::Is(l.effect),
-        Some((c, _)) => match eval_expr(policy, request, c) {
-            Tri::True => Effective::Is(l.effect),
-            Tri::False if l.effect == EffectKind::Required => Effective::Absent,
-            Tri::False => Effective::Is(EffectKind::Prohibited),
-            Tri::Unknown => Effective::Unknown,
-        },
-    }
+    crate::eval::effective(
+        l.effect,
+        l.only_if.map(|(c, _)| eval_expr(policy, request, c)),
+    )
 }
 
 /// Whether a provision is in force on a request: it applies and, for a `required only if`,
