@@ -52,6 +52,10 @@ pub struct Unplaced {
     pub understood: Vec<Understood>,
     /// Questions it can answer, one per loaded policy.
     pub examples: Vec<String>,
+    /// Set when the question is understood but lies outside the encoded law (another
+    /// sector, another jurisdiction, an excluded entity, a topic with no encoded text): why,
+    /// as the end of "the encoded law does not address this, because …".
+    pub out_of_scope: Option<String>,
 }
 
 /// Words too common to report as ignored.
@@ -188,6 +192,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             missing,
             understood: Vec::new(),
             examples,
+            out_of_scope: None,
         });
     };
     let policy = Arc::clone(policy);
@@ -247,6 +252,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             ],
             understood,
             examples,
+            out_of_scope: None,
         });
     }
     Ok(Interpretation {
