@@ -16,8 +16,9 @@ struct Question {
     why: String,
 }
 
-/// The pass rate reached; the target is 95 %. Raise it as `ask` improves.
-const FLOOR: f64 = 0.0;
+/// The pass rate reached (79 of 101, before the English layer 40 of 101); the issue's
+/// target is 95 %. Raise it as `ask` improves; never lower it.
+const FLOOR: f64 = 0.78;
 
 /// Every cite of an answer: its own and each case's.
 fn cites_of(answer: &serde_json::Value) -> BTreeSet<String> {
@@ -79,15 +80,26 @@ fn questions_as_people_write_them() {
                 "- {:?}\n    expected {}{} {:?} ({})\n    got {got} {cites:?}\n    read: {note}",
                 q.question,
                 q.decision,
-                if q.out_of_scope { " (out of scope)" } else { "" },
+                if q.out_of_scope {
+                    " (out of scope)"
+                } else {
+                    ""
+                },
                 q.cites,
                 q.why
             ));
         }
         let permits = got == "permitted" || got == "required";
-        if permits && matches!(q.decision.as_str(), "prohibited" | "not_addressed" | "undetermined")
+        if permits
+            && matches!(
+                q.decision.as_str(),
+                "prohibited" | "not_addressed" | "undetermined"
+            )
         {
-            false_permissions.push(format!("- {:?}: {got}, expected {}", q.question, q.decision));
+            false_permissions.push(format!(
+                "- {:?}: {got}, expected {}",
+                q.question, q.decision
+            ));
         }
     }
     let rate = passed as f64 / questions.len() as f64;
@@ -110,4 +122,25 @@ fn questions_as_people_write_them() {
         rate * 100.0,
         FLOOR * 100.0
     );
+}
+
+/// A question outside the encoded law is answered as such, naming what was recognised:
+/// another jurisdiction, another sector, an excluded entity, a topic with no encoded text.
+#[test]
+fn out_of_scope_answers_say_why() {
+    let engine = juris::Engine::load(&["policies"]).unwrap();
+    let mut out = String::new();
+    for q in [
+        "In Texas, can an electric utility sell customer usage data?",
+        "In Oklahoma, can a water utility share customer usage data with a third party?",
+        "Can a people's utility district in Oregon share customer names with the Administrator?",
+        "What penalties apply in Oregon if the electric company transfers social security numbers to the Administrator?",
+    ] {
+        let unplaced = juris::ask::interpret(&engine, q).unwrap_err();
+        out.push_str(&format!(
+            "{q}\n  → the encoded law does not address this, because {}\n",
+            unplaced.out_of_scope.unwrap()
+        ));
+    }
+    crate::settings().bind(|| insta::assert_snapshot!("ask-out-of-scope", out));
 }
