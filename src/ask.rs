@@ -249,9 +249,15 @@ enum Role {
 fn role_of(ws: &[Token], m: &Match) -> Role {
     let clause = ws[m.first].clause;
     let in_clause = |i: usize| ws.get(i).filter(|t| t.clause == clause);
-    let receiving = ws
-        .iter()
-        .any(|t| t.clause == clause && english::RECEIVING.contains(&t.key.as_str()));
+    // A receiving verb in the present (`can the Administrator get … from X`) makes X the
+    // one who gives, and so who acts; in the past (`information it got from X`) it says
+    // where the data came from.
+    let receiving = ws.iter().any(|t| {
+        t.clause == clause
+            && english::RECEIVING.contains(&t.key.as_str())
+            && !t.raw.ends_with("ed")
+            && !matches!(t.raw.as_str(), "got" | "gotten" | "bought")
+    });
     if ws[m.last].possessive && in_clause(m.last + 1).is_some() {
         return Role::Qualifier;
     }

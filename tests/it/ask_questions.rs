@@ -16,9 +16,9 @@ struct Question {
     why: String,
 }
 
-/// The pass rate reached (79 of 101, before the English layer 40 of 101); the issue's
+/// The pass rate reached (80 of 101, before the English layer 40 of 101); the issue's
 /// target is 95 %. Raise it as `ask` improves; never lower it.
-const FLOOR: f64 = 0.78;
+const FLOOR: f64 = 0.79;
 
 /// Every cite of an answer: its own and each case's.
 fn cites_of(answer: &serde_json::Value) -> BTreeSet<String> {
