@@ -10,7 +10,10 @@ use crate::request::Request;
 use crate::value::Value;
 use std::sync::Arc;
 
+pub mod english;
 pub mod memo;
+
+use english::Token;
 
 /// A phrase of the question the matcher understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +55,10 @@ pub struct Unplaced {
     pub understood: Vec<Understood>,
     /// Questions it can answer, one per loaded policy.
     pub examples: Vec<String>,
+    /// Set when the question is understood but lies outside the encoded law (another
+    /// sector, another jurisdiction, an excluded entity, a topic with no encoded text): why,
+    /// as the end of "the encoded law does not address this, because …".
+    pub out_of_scope: Option<String>,
 }
 
 /// Words too common to report as ignored.
@@ -63,105 +70,415 @@ const STOPWORDS: &[&str] = &[
     "about", "from", "by", "at", "as", "under", "so",
 ];
 
-/// Splits a question into lowercase words with their byte ranges in it.
-fn words(question: &str) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in question.char_indices() {
-        let part =
-            c.is_alphanumeric() || c == '§' || c == '-' || c == '\'' || c == '.' && start.is_some();
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                push_word(&mut out, question, s, i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        push_word(&mut out, question, s, question.len());
-    }
-    out
-}
-
-fn push_word(out: &mut Vec<(String, usize, usize)>, question: &str, start: usize, end: usize) {
-    // A trailing full stop ends a sentence; keep it only inside abbreviations like "O.S.".
-    let mut word = &question[start..end];
-    let mut end = end;
-    while word.ends_with('.') && word.matches('.').count() == 1 {
-        word = &word[..word.len() - 1];
-        end -= 1;
-    }
-    let word = word.trim_end_matches(['\'', '-']);
-    if !word.is_empty() {
-        out.push((
-            word.to_lowercase(),
-            start,
-            start + word.len().min(end - start),
-        ));
-    }
-}
-
-/// The phrases of a policy's terms, as word lists, with the term index.
-fn phrases(policy: &Policy) -> Vec<(Vec<String>, usize)> {
+/// The phrases of a policy's terms, as their content tokens, with the term index; longer
+/// phrases first.
+fn phrases(policy: &Policy) -> Vec<(Vec<Token>, usize, usize)> {
     let mut out = Vec::new();
     for (i, term) in policy.terms.iter().enumerate() {
         for phrase in &term.phrases {
-            let ws: Vec<String> = words(phrase).into_iter().map(|(w, _, _)| w).collect();
-            if !ws.is_empty() {
-                out.push((ws, i));
+            let all = english::tokens(phrase);
+            let lead = all.iter().take_while(|t| t.determiner).count();
+            let ts: Vec<Token> = all.into_iter().filter(|t| !t.determiner).collect();
+            if !ts.is_empty() {
+                out.push((ts, i, lead));
             }
         }
     }
-    // Longer phrases win over shorter ones.
-    out.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.len()));
+    // Longer phrases first; of equal ones, the one written with its article.
+    out.sort_by_key(|(phrase, _, lead)| std::cmp::Reverse((phrase.len(), *lead)));
     out
 }
 
-/// A term found in the question: (term index, first word, word count).
-type Match = (usize, usize, usize);
+/// A term found in the question: the term, its first and last content word (indices into
+/// the content words), and the misspellings read as the term's words.
+#[derive(Clone, Debug)]
+struct Match {
+    term: usize,
+    first: usize,
+    last: usize,
+    spelled: Vec<(String, String)>,
+    /// The articles the phrase starts with (`the Administrator`), shown with its words.
+    lead: usize,
+}
 
-/// Matches a policy's terms against the question's words: longest first, no overlaps.
-/// Returns (term index, first word, word count) in question order.
-fn matches(policy: &Policy, ws: &[(String, usize, usize)]) -> Vec<Match> {
+/// Matches a policy's terms against the question's content words: longest first, no
+/// overlaps, a word equal to a term's word by its key or a misspelling of it. Returns the
+/// matches in question order.
+fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
     let mut taken = vec![false; ws.len()];
     let mut found = Vec::new();
-    for (phrase, term) in phrases(policy) {
+    for (phrase, term, lead) in phrases(policy) {
         let n = phrase.len();
         if n > ws.len() {
             continue;
         }
-        for start in 0..=ws.len() - n {
-            if taken[start..start + n].iter().any(|t| *t) {
-                continue;
-            }
-            if ws[start..start + n]
-                .iter()
-                .zip(&phrase)
-                .all(|((w, _, _), p)| w == p)
-            {
-                taken[start..start + n].iter_mut().for_each(|t| *t = true);
-                found.push((term, start, n));
+        // Exact keys first, then misspellings, so a misspelling never takes a place an
+        // exact match would have.
+        for fuzzy in [false, true] {
+            for start in 0..=ws.len() - n {
+                if taken[start..start + n].iter().any(|t| *t) {
+                    continue;
+                }
+                let mut spelled = Vec::new();
+                let ok = ws[start..start + n].iter().zip(&phrase).all(|(w, p)| {
+                    if w.key == p.key {
+                        true
+                    } else if fuzzy && english::misspelling(w, p) {
+                        spelled.push((w.raw.clone(), p.raw.clone()));
+                        true
+                    } else {
+                        false
+                    }
+                });
+                if ok && (fuzzy || spelled.is_empty()) {
+                    taken[start..start + n].iter_mut().for_each(|t| *t = true);
+                    found.push(Match {
+                        term,
+                        first: start,
+                        last: start + n - 1,
+                        spelled,
+                        lead,
+                    });
+                }
             }
         }
     }
-    found.sort_by_key(|(_, start, _)| *start);
+    found.sort_by_key(|m| m.first);
     found
 }
 
+/// Why a question lies outside the encoded law, if it does: another jurisdiction named
+/// when no loaded policy is, another sector, an entity the instrument excludes, a topic no
+/// encoded text speaks to.
+fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Option<String> {
+    let keys: Vec<&str> = ws.iter().map(|t| t.key.as_str()).collect();
+    let has = |phrase: &str| -> Option<usize> {
+        let p: Vec<String> = english::tokens(phrase)
+            .into_iter()
+            .filter(|t| !t.determiner)
+            .map(|t| t.key)
+            .collect();
+        if p.is_empty() {
+            return None;
+        }
+        (0..keys.len().saturating_sub(p.len().saturating_sub(1)))
+            .find(|&i| i + p.len() <= keys.len() && keys[i..i + p.len()] == p[..])
+    };
+    let covered: Vec<String> = engine
+        .policies()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}, {} ({})",
+                p.title,
+                p.citation.trim_end_matches(" §"),
+                p.jurisdiction
+            )
+        })
+        .collect();
+    let Some(policy) = placed else {
+        let named: Vec<&str> = english::STATES
+            .iter()
+            .copied()
+            .filter(|s| has(s).is_some())
+            .filter(|s| {
+                !engine.policies().iter().any(|p| {
+                    p.terms.iter().any(|t| {
+                        t.meaning.is_none() && t.phrases.iter().any(|ph| ph.eq_ignore_ascii_case(s))
+                    })
+                })
+            })
+            .collect();
+        return named.first().map(|s| {
+            format!(
+                "the question names {s}, and no law of {s} is encoded (the encoded law: {})",
+                covered.join("; ")
+            )
+        });
+    };
+    for (sector, name) in english::SECTORS {
+        if let Some(i) = has(sector) {
+            let n = sector.split(' ').count();
+            if ws
+                .get(i + n)
+                .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
+            {
+                return Some(format!(
+                    "the question is about a {name} provider (“{}”), and the {} governs electric service only",
+                    ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
+                    policy.title
+                ));
+            }
+        }
+    }
+    for (word, topic) in english::TOPICS {
+        if ws.iter().any(|t| t.raw == *word) {
+            return Some(format!(
+                "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",
+                policy.title
+            ));
+        }
+    }
+    for (jurisdiction, entities, reason) in english::EXCLUDED {
+        if policy.jurisdiction == *jurisdiction {
+            if let Some(e) = entities.iter().find(|e| has(e).is_some()) {
+                return Some(format!(
+                    "the question is about a {e}, which the {} does not reach: {reason}",
+                    policy.title
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The role a party named in the question plays in it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Role {
+    /// Who acts (the subject, or the one a receiving verb's `from` names).
+    Actor,
+    /// To whom the data goes (`to`/`with` X, give X …, X receives).
+    Recipient,
+    /// Where the data came from (`from` X, data X supplied).
+    Source,
+    /// A possessive qualifying something else (the Administrator's approval).
+    Qualifier,
+}
+
+/// The role of the party a match names, from the words around it in its clause.
+fn role_of(ws: &[Token], m: &Match) -> Role {
+    let clause = ws[m.first].clause;
+    let in_clause = |i: usize| ws.get(i).filter(|t| t.clause == clause);
+    // A receiving verb in the present (`can the Administrator get … from X`) makes X the
+    // one who gives, and so who acts; in the past (`information it got from X`) it says
+    // where the data came from.
+    let receiving = ws.iter().any(|t| {
+        t.clause == clause
+            && english::RECEIVING.contains(&t.key.as_str())
+            && !t.raw.ends_with("ed")
+            && !matches!(t.raw.as_str(), "got" | "gotten" | "bought")
+    });
+    if ws[m.last].possessive && in_clause(m.last + 1).is_some() {
+        return Role::Qualifier;
+    }
+    if m.first > 0 {
+        if let Some(prev) = in_clause(m.first - 1) {
+            match prev.key.as_str() {
+                "to" | "with" | "toward" => return Role::Recipient,
+                "from" | "by" => {
+                    return if receiving { Role::Actor } else { Role::Source };
+                }
+                k if english::GIVING.contains(&k) => return Role::Recipient,
+                _ => {}
+            }
+        }
+    }
+    // X receives / gets …: X is the recipient.
+    for next in [m.last + 1, m.last + 2] {
+        if let Some(t) = in_clause(next) {
+            if english::RECEIVING.contains(&t.key.as_str()) {
+                return Role::Recipient;
+            }
+            if english::GIVING.contains(&t.key.as_str())
+                && (t.raw.ends_with("ed") || matches!(t.raw.as_str(), "gave" | "sent" | "sold"))
+                && next == m.last + 1
+            {
+                // … data the utility supplied: where the data came from.
+                return Role::Source;
+            }
+            if !matches!(
+                t.raw.as_str(),
+                "to" | "be" | "also" | "still" | "ever" | "legally"
+            ) {
+                break;
+            }
+        }
+    }
+    Role::Actor
+}
+
+/// The single member a term's meaning sets on the fact named `name`, if it does.
+fn sets_member(policy: &Policy, e: ExprId, name: &str) -> Option<String> {
+    match policy.expr(e) {
+        Expr::Member { fact, mask }
+            if mask.count_ones() == 1 && policy.fact(*fact).name == name =>
+        {
+            policy
+                .fact(*fact)
+                .ty
+                .members()
+                .get(mask.trailing_zeros() as usize)
+                .cloned()
+        }
+        _ => None,
+    }
+}
+
+/// Whether a term's meaning sets the fact named `name`.
+fn sets_fact(policy: &Policy, e: ExprId, name: &str) -> bool {
+    crate::explain::facts_in(policy, e)
+        .iter()
+        .any(|f| policy.fact(*f).name == name)
+}
+
+/// Sets `fact` to `member` if the vocabulary has both; the meaning in words.
+fn set_member(policy: &Policy, request: &mut Request, fact: &str, member: &str) -> Option<String> {
+    let id = policy.fact_id(fact)?;
+    let i = policy
+        .fact(id)
+        .ty
+        .members()
+        .iter()
+        .position(|m| m == member)?;
+    request.assume(id, Value::Enum(i as u8));
+    Some(format!("{fact} is {member}"))
+}
+
+/// The term whose phrase is a negated form (`without …`, `no …`, `not …`) of one of the
+/// phrases of `term`.
+fn negated_term(policy: &Policy, term: usize) -> Option<ExprId> {
+    let keys = |p: &str| -> Vec<String> {
+        english::tokens(p)
+            .into_iter()
+            .filter(|t| !t.determiner)
+            .map(|t| t.key)
+            .collect()
+    };
+    let own: Vec<Vec<String>> = policy
+        .terms
+        .get(term)?
+        .phrases
+        .iter()
+        .map(|p| keys(p))
+        .collect();
+    policy.terms.iter().find_map(|t| {
+        let e = t.meaning?;
+        t.phrases.iter().find_map(|p| {
+            let k = keys(p);
+            let (first, rest) = k.split_first()?;
+            (matches!(first.as_str(), "without" | "no" | "not") && own.contains(&rest.to_vec()))
+                .then_some(e)
+        })
+    })
+}
+
+/// Applies the negation of a term's meaning: a boolean is false, a member is excluded.
+/// Returns false when the meaning has no simple negation.
+fn apply_negated(policy: &Policy, request: &mut Request, e: ExprId) -> bool {
+    match policy.expr(e) {
+        Expr::Bool(fact) => {
+            request.assume(*fact, Value::Bool(false));
+            true
+        }
+        Expr::Not(inner) => match policy.expr(*inner) {
+            Expr::Bool(fact) => {
+                request.assume(*fact, Value::Bool(true));
+                true
+            }
+            _ => false,
+        },
+        Expr::Member { fact, mask } => {
+            let members = policy.fact(*fact).ty.members().len();
+            let all = if members >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << members) - 1
+            };
+            let rest = all & !mask;
+            if rest.count_ones() == 1 {
+                request.assume(*fact, Value::Enum(rest.trailing_zeros() as u8));
+            } else {
+                request.restrict(*fact, rest);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Whether the match is negated: an unused negator before it in its clause, with no other
+/// term between them.
+fn negated(ws: &[Token], used: &[bool], m: &Match) -> bool {
+    let clause = ws[m.first].clause;
+    let mut i = m.first;
+    for _ in 0..5 {
+        if i == 0 {
+            return false;
+        }
+        i -= 1;
+        let t = &ws[i];
+        // A participle between the negator and the term (`has not given written consent`)
+        // is part of the negated phrase.
+        if used[i]
+            && matches!(
+                t.raw.as_str(),
+                "given" | "gave" | "got" | "obtained" | "signed"
+            )
+        {
+            continue;
+        }
+        if t.clause != clause || used[i] {
+            return false;
+        }
+        if english::is_negator(t) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A frame: a giving verb with the party it gives to (`share … with the Administrator`,
+/// `give the Administrator …`, `the Administrator receives … from`), matched as the
+/// policy's phrase `<verb> to <party>` when it has one.
+fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
+    let party: Vec<&str> = party
+        .iter()
+        .map(|t| t.key.as_str())
+        .skip_while(|k| matches!(*k, "to" | "with"))
+        .collect();
+    for v in [verb.key.as_str(), "give", "share", "send", "provid"] {
+        for prep in ["to", "with"] {
+            let want: Vec<&str> = [v, prep].into_iter().chain(party.iter().copied()).collect();
+            for (i, t) in policy.terms.iter().enumerate() {
+                if t.meaning.is_none() {
+                    continue;
+                }
+                for p in &t.phrases {
+                    let k: Vec<String> = english::tokens(p)
+                        .into_iter()
+                        .filter(|t| !t.determiner)
+                        .map(|t| t.key)
+                        .collect();
+                    if k.len() == want.len() && k.iter().zip(&want).all(|(a, b)| a == b) {
+                        return Some(i);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Reads a question: places it in a jurisdiction by the words naming a policy, then maps
-/// the policy's terms to a partial request. Every default of the vocabulary is left
-/// unknown (a question is open: the answer says what it depends on), except facts whose
-/// enumeration has a single member, which are set (and reported as assumed).
+/// the policy's terms to a partial request through the English layer ([`english`]): word
+/// forms and misspellings, negation scoped to its clause, and the role each party plays
+/// (who acts, who receives, where the data came from). Every default of the vocabulary is
+/// left unknown (a question is open: the answer says what it depends on), except facts
+/// whose enumeration has a single member, which are set (and reported as assumed). A
+/// question about another jurisdiction, sector, an excluded entity or a topic no encoded
+/// text speaks to is refused as out of scope, with why.
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
-    let ws = words(question);
+    let all = english::tokens(question);
+    let ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
     let mut placed: Vec<(&Arc<Policy>, Vec<Match>)> = Vec::new();
     for policy in engine.policies() {
         let found = matches(policy, &ws);
-        let names_policy = found
-            .iter()
-            .any(|(t, _, _)| policy.terms.get(*t).is_some_and(|t| t.meaning.is_none()));
+        let names_policy = found.iter().any(|m| {
+            policy
+                .terms
+                .get(m.term)
+                .is_some_and(|t| t.meaning.is_none())
+        });
         if names_policy {
             placed.push((policy, found));
         }
@@ -171,6 +488,20 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         .iter()
         .map(|p| example_question(p))
         .collect();
+    let only = match placed.as_slice() {
+        [(p, _)] => Some(p.as_ref()),
+        _ => None,
+    };
+    if placed.len() <= 1 {
+        if let Some(reason) = out_of_scope(engine, only, &ws) {
+            return Err(Unplaced {
+                missing: vec!["a question the encoded law addresses".to_string()],
+                understood: Vec::new(),
+                examples,
+                out_of_scope: Some(reason),
+            });
+        }
+    }
     let [(policy, found)] = placed.as_slice() else {
         let missing = if placed.is_empty() {
             vec!["a jurisdiction (name the state or the instrument)".to_string()]
@@ -188,38 +519,212 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             missing,
             understood: Vec::new(),
             examples,
+            out_of_scope: None,
         });
     };
     let policy = Arc::clone(policy);
     let mut request = Request::empty(&policy);
-    for (i, fact) in policy.facts.iter().enumerate() {
+    for fact in &policy.facts {
         if fact.default.is_some() {
             let _ = request.unset(&policy, &fact.name);
         }
-        let _ = i;
     }
     let mut understood = Vec::new();
     let mut first_mention: Vec<FactId> = Vec::new();
     let mut used = vec![false; ws.len()];
-    for &(term, start, n) in found {
-        let Some(t) = policy.terms.get(term) else {
+    for m in found {
+        used[m.first..=m.last].iter_mut().for_each(|u| *u = true);
+    }
+    // The words as they stand, with the articles the phrase starts with (`the public`).
+    let text_of = |first: usize, last: usize, lead: usize| {
+        let mut start = ws[first].start;
+        if let Some(i) = all.iter().position(|t| t.start == start) {
+            let mut j = i;
+            while j > 0
+                && i - j < lead
+                && all[j - 1].determiner
+                && all[j - 1].clause == all[i].clause
+            {
+                j -= 1;
+            }
+            start = all[j].start;
+        }
+        question[start..ws[last].end].to_string()
+    };
+    let mention = |policy: &Policy, e: ExprId, first_mention: &mut Vec<FactId>| {
+        for f in crate::explain::facts_in(policy, e) {
+            if !first_mention.contains(&f) {
+                first_mention.push(f);
+            }
+        }
+    };
+    // Frames first: a giving or receiving verb with the party it gives to.
+    let mut framed: Vec<usize> = Vec::new();
+    let mut later: Vec<(String, String, ExprId)> = Vec::new();
+    for (mi, m) in found.iter().enumerate() {
+        let Some(meaning) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
             continue;
         };
-        used[start..start + n].iter_mut().for_each(|u| *u = true);
-        let words = question[ws[start].1..ws[start + n - 1].2].to_string();
-        let means = match t.meaning {
-            None => "this policy".to_string(),
-            Some(e) => {
-                for f in crate::explain::facts_in(&policy, e) {
-                    if !first_mention.contains(&f) {
-                        first_mention.push(f);
+        let actor = sets_member(&policy, meaning, "actor");
+        let recipient_term =
+            sets_fact(&policy, meaning, "recipient") && !sets_fact(&policy, meaning, "action");
+        let role = if actor.is_some() {
+            role_of(&ws, m)
+        } else {
+            Role::Actor
+        };
+        if !(recipient_term || role == Role::Recipient) {
+            continue;
+        }
+        let clause = ws[m.first].clause;
+        let verb = (0..ws.len()).find(|&i| {
+            ws[i].clause == clause
+                && (english::GIVING.contains(&ws[i].key.as_str())
+                    || english::RECEIVING.contains(&ws[i].key.as_str()))
+        });
+        if let Some(v) = verb {
+            if let Some(t) = frame(&policy, &ws[v], &ws[m.first..=m.last]) {
+                if let Some(e) = policy.terms.get(t).and_then(|t| t.meaning) {
+                    framed.push(mi);
+                    if let Some(vm) = found.iter().position(|o| o.first <= v && v <= o.last) {
+                        framed.push(vm);
+                    }
+                    let words = format!("{} … {}", ws[v].raw, text_of(m.first, m.last, m.lead));
+                    later.push((
+                        words,
+                        crate::explain::clause_text(&policy, policy.expr_span(e)),
+                        e,
+                    ));
+                }
+            }
+        }
+    }
+    let mut has_receiving_actor = false;
+    for (mi, m) in found.iter().enumerate() {
+        let Some(t) = policy.terms.get(m.term) else {
+            continue;
+        };
+        let words = text_of(m.first, m.last, m.lead);
+        let spelled: String = m
+            .spelled
+            .iter()
+            .map(|(q, p)| format!(" (“{q}” read as “{p}”)"))
+            .collect();
+        let Some(e) = t.meaning else {
+            understood.push(Understood {
+                words,
+                means: format!("this policy{spelled}"),
+            });
+            continue;
+        };
+        if framed.contains(&mi) {
+            continue;
+        }
+        if let Some(member) = sets_member(&policy, e, "actor") {
+            let role = role_of(&ws, m);
+            let means = match role {
+                Role::Actor => {
+                    if ws[m.first.saturating_sub(1)].key == "from" {
+                        has_receiving_actor = true;
+                    }
+                    None
+                }
+                Role::Recipient => Some(
+                    set_member(&policy, &mut request, "recipient", &member)
+                        .map(|s| format!("{s} (the party receiving the data, not who acts)"))
+                        .unwrap_or_else(|| "the party receiving the data, not who acts".into()),
+                ),
+                Role::Source => Some(
+                    set_member(&policy, &mut request, "data_source", &member)
+                        .map(|s| format!("{s} (where the data came from, not who acts)"))
+                        .unwrap_or_else(|| "where the data came from, not who acts".into()),
+                ),
+                Role::Qualifier => Some("whose it is, not who acts".to_string()),
+            };
+            if let Some(means) = means {
+                for id in ["recipient", "data_source"]
+                    .iter()
+                    .filter_map(|f| policy.fact_id(f))
+                {
+                    if request.get(id).is_some() && !first_mention.contains(&id) {
+                        first_mention.push(id);
                     }
                 }
-                apply(&policy, &mut request, e);
-                crate::explain::clause_text(&policy, policy.expr_span(e))
+                understood.push(Understood {
+                    words,
+                    means: format!("{means}{spelled}"),
+                });
+                continue;
             }
-        };
+        }
+        let is_action = sets_fact(&policy, e, "action");
+        if !is_action && negated(&ws, &used, m) {
+            if let Some(alt) = negated_term(&policy, m.term) {
+                mention(&policy, alt, &mut first_mention);
+                apply(&policy, &mut request, alt);
+                understood.push(Understood {
+                    words: format!("not … {words}"),
+                    means: format!(
+                        "{}{spelled}",
+                        crate::explain::clause_text(&policy, policy.expr_span(alt))
+                    ),
+                });
+                continue;
+            }
+            mention(&policy, e, &mut first_mention);
+            if apply_negated(&policy, &mut request, e) {
+                understood.push(Understood {
+                    words: format!("not … {words}"),
+                    means: format!(
+                        "not ({}){spelled}",
+                        crate::explain::clause_text(&policy, policy.expr_span(e))
+                    ),
+                });
+            }
+            continue;
+        }
+        mention(&policy, e, &mut first_mention);
+        apply(&policy, &mut request, e);
+        understood.push(Understood {
+            words,
+            means: format!(
+                "{}{spelled}",
+                crate::explain::clause_text(&policy, policy.expr_span(e))
+            ),
+        });
+    }
+    for (words, means, e) in later {
+        mention(&policy, e, &mut first_mention);
+        apply(&policy, &mut request, e);
         understood.push(Understood { words, means });
+    }
+    // A receiving verb whose `from` names who acts: the action is giving.
+    let action = policy.fact_id("action");
+    let has = |request: &Request, id: Option<FactId>| {
+        id.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some())
+    };
+    if !has(&request, action) && has_receiving_actor {
+        if let Some((words, e)) = ws
+            .iter()
+            .find(|t| english::RECEIVING.contains(&t.key.as_str()))
+            .and_then(|t| {
+                let give = policy
+                    .terms
+                    .iter()
+                    .find(|term| term.phrases.iter().any(|p| english::key(p) == "give"))?;
+                Some((t.raw.clone(), give.meaning?))
+            })
+        {
+            mention(&policy, e, &mut first_mention);
+            apply(&policy, &mut request, e);
+            understood.push(Understood {
+                words: format!("{words} … from"),
+                means: format!(
+                    "{} (receiving from the one who acts)",
+                    crate::explain::clause_text(&policy, policy.expr_span(e))
+                ),
+            });
+        }
     }
     let mut assumed = Vec::new();
     for (i, fact) in policy.facts.iter().enumerate() {
@@ -234,19 +739,17 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     let ignored: Vec<String> = ws
         .iter()
         .zip(&used)
-        .filter(|((w, _, _), u)| !**u && !STOPWORDS.contains(&w.as_str()))
-        .map(|((w, _, _), _)| w.clone())
+        .filter(|(w, u)| !**u && !STOPWORDS.contains(&w.raw.as_str()))
+        .map(|(w, _)| w.raw.clone())
         .collect();
-    let action = policy.fact_id("action");
-    let has_action =
-        action.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some());
-    if !has_action {
+    if !has(&request, action) {
         return Err(Unplaced {
             missing: vec![
                 "an action (what is done with the information: use, share, transfer …)".to_string(),
             ],
             understood,
             examples,
+            out_of_scope: None,
         });
     }
     Ok(Interpretation {

@@ -51,6 +51,23 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     };
     let mut interpretation = match ask::interpret(&engine, &args.question) {
         Ok(i) => i,
+        Err(unplaced) if unplaced.out_of_scope.is_some() => {
+            // Out of scope is an answer, not a refusal: never a decision under another rule.
+            let reason = unplaced.out_of_scope.unwrap_or_default();
+            let text = if format == Format::Json {
+                pretty(&serde_json::json!({
+                    "decision": "not_addressed",
+                    "out_of_scope": reason,
+                    "question": args.question,
+                }))
+            } else {
+                format!(
+                    "Not addressed — the encoded law does not address this, because {reason}.\n"
+                )
+            };
+            let _ = io.stdout.write_all(text.as_bytes());
+            return 0;
+        }
         Err(unplaced) => {
             let _ = writeln!(
                 io.stderr,

@@ -11,12 +11,15 @@
 //! - `semantics`: what decisions mean, on small policies written for it.
 //! - `review`: an adversarial legal review of the shipped policies, cases written from the
 //!   statutes' words under `fixtures/review`; every mismatch is reported at once.
+//! - `ask_questions`: `juris ask` on questions as people write them, under
+//!   `fixtures/ask/questions.json`; reports the pass rate and every miss.
 //! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod ask_questions;
 mod cli;
 mod codes;
 mod diagnostics;

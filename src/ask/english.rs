@@ -1,0 +1,464 @@
+//! The English layer `juris ask` reads questions with: deterministic, no network, no model.
+//!
+//! - Words: split on spaces and hyphens (`smart-meter` is `smart meter`), compared by a
+//!   key that folds word forms (`transfers`, `transferred`, `transferring` → `transfer`),
+//!   British spellings (`licence`, `utilise`) and common abbreviations (`info`, `ID`).
+//! - Spelling: a longer word one edit away from a term's word (two for long words) is read
+//!   as that word, and the reading says so.
+//! - Articles and possessive determiners are left out of the comparison (`to the
+//!   Administrator` is `to Administrator`).
+//! - Clauses: punctuation and subordinating words end a clause; negation reaches only the
+//!   first term after it in its clause.
+//! - Verbs with direction: giving verbs (give, send, pass on, hand over, provide, share …)
+//!   and receiving verbs (receive, get, obtain, buy …), whose subject is the recipient and
+//!   whose `from` phrase names the one who gives.
+
+/// A word of a question or a term phrase.
+#[derive(Clone, Debug)]
+pub struct Token {
+    /// The word as written, lowercase.
+    pub raw: String,
+    /// The key words are compared by.
+    pub key: String,
+    /// Byte range in the text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// The word ended in `'s` (a possessive).
+    pub possessive: bool,
+    /// The clause the word is in (counted from 0).
+    pub clause: u32,
+    /// An article or possessive determiner, left out of comparisons.
+    pub determiner: bool,
+}
+
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "its", "their", "our", "my", "your", "his", "her", "any", "some",
+];
+
+/// Words that start a new clause (negation does not reach past them).
+const CLAUSE_WORDS: &[&str] = &[
+    "if", "when", "but", "because", "unless", "although", "while", "whether", "where", "and", "or",
+    "so",
+];
+
+/// Words that are English words near a term's word: never read as a misspelling of it.
+const NOT_TYPOS: &[&str] = &[
+    "contract",
+    "contracts",
+    "content",
+    "provider",
+    "providers",
+    "marker",
+    "planting",
+    "consult",
+    "meeting",
+    "public",
+    "publics",
+    "policy",
+    "police",
+    "uses",
+    "user",
+    "users",
+    "rates",
+    "states",
+    "statute",
+    "status",
+    "notion",
+    "nation",
+    "written",
+    "writing",
+    "owner",
+    "owned",
+];
+
+/// British spellings and abbreviations, read as the words the terms use.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("licence", "license"),
+    ("licences", "licenses"),
+    ("info", "information"),
+    ("id", "identification"),
+    ("ids", "identification"),
+    ("no.", "number"),
+    ("nos.", "numbers"),
+    ("telemarket", "telemarketing"),
+    ("telemarkets", "telemarketing"),
+    ("telemarketed", "telemarketing"),
+    ("using", "use"),
+    ("used", "use"),
+    ("uses", "use"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("gives", "give"),
+    ("sent", "send"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("bought", "buy"),
+    ("behaviour", "behavior"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("authorise", "authorize"),
+    ("authorised", "authorized"),
+    ("authorisation", "authorization"),
+    ("utilise", "utilize"),
+    ("utilised", "utilized"),
+    ("utilises", "utilizes"),
+    ("analyse", "analyze"),
+    ("anonymised", "anonymized"),
+    ("anonymise", "anonymize"),
+    ("de-identified", "deidentified"),
+];
+
+/// The key a word is compared by: spelling and abbreviation folded, then a light stemmer
+/// (plural and verb endings, a final `e`, a doubled final consonant).
+pub fn key(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let lower = lower.trim_end_matches("'s").trim_end_matches('\'');
+    let word = SPELLINGS
+        .iter()
+        .find(|(from, _)| *from == lower)
+        .map_or(lower, |(_, to)| *to);
+    stem(word)
+}
+
+fn stem(word: &str) -> String {
+    if !word.chars().all(|c| c.is_ascii_alphabetic()) || word.len() <= 3 {
+        return word.to_string();
+    }
+    let mut w = word.to_string();
+    let mut stripped = false;
+    if (w.ends_with("ies") || w.ends_with("ied")) && w.len() > 4 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with("sses") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w.truncate(w.len() - 1);
+    } else if w.ends_with("ing") && w.len() >= 5 {
+        w.truncate(w.len() - 3);
+        stripped = true;
+    } else if w.ends_with("ed") && !w.ends_with("eed") && w.len() >= 4 {
+        w.truncate(w.len() - 2);
+        stripped = true;
+    }
+    if stripped {
+        let b = w.as_bytes();
+        let n = b.len();
+        if n >= 3 && b[n - 1] == b[n - 2] && !b"lsfz".contains(&b[n - 1]) {
+            w.truncate(n - 1);
+        }
+    }
+    if w.len() >= 3 && w.ends_with('e') && !w.ends_with("ee") {
+        w.truncate(w.len() - 1);
+    }
+    w
+}
+
+/// Whether a question's word is a misspelling of a term's word: both at least six letters,
+/// same first letter, one edit apart (two from ten letters on), and the question's word not
+/// an English word of its own near a term's.
+pub fn misspelling(question: &Token, term: &Token) -> bool {
+    let (q, t) = (question.raw.as_str(), term.raw.as_str());
+    if q.len() < 6 || t.len() < 6 || q == t || NOT_TYPOS.contains(&q) {
+        return false;
+    }
+    if !q.chars().all(char::is_alphabetic) || q.chars().next() != t.chars().next() {
+        return false;
+    }
+    let d = strsim::damerau_levenshtein(q, t);
+    d == 1 || (d == 2 && q.len() >= 10 && t.len() >= 10)
+}
+
+/// Splits text into tokens: words (with `§` and abbreviation dots), hyphenated words split
+/// into their parts, each with its clause.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut clause = 0u32;
+    let mut start: Option<usize> = None;
+    let mut last_end = 0usize;
+    let flush =
+        |out: &mut Vec<Token>, s: usize, e: usize, clause: &mut u32, last_end: &mut usize| {
+            let gap = &text[*last_end..s];
+            if !out.is_empty() && gap.chars().any(|c| ",;:?!()—–\"".contains(c) || c == '.') {
+                *clause += 1;
+            }
+            push(out, text, s, e, clause);
+            *last_end = e;
+        };
+    for (i, c) in text.char_indices() {
+        let part = c.is_alphanumeric()
+            || c == '§'
+            || c == '-'
+            || c == '\''
+            || c == '’'
+            || (c == '.' && start.is_some());
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                flush(&mut out, s, i, &mut clause, &mut last_end);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        flush(&mut out, s, text.len(), &mut clause, &mut last_end);
+    }
+    out
+}
+
+fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize, clause: &mut u32) {
+    // A trailing full stop ends a sentence; keep it only inside abbreviations like "O.S.".
+    let mut word = &text[start..end];
+    let mut sentence_end = false;
+    while word.ends_with('.') && word.matches('.').count() == 1 {
+        word = &word[..word.len() - 1];
+        sentence_end = true;
+    }
+    let word = word.trim_end_matches(['\'', '-', '’']);
+    if word.is_empty() {
+        return;
+    }
+    let whole = word.replace('’', "'");
+    let lower = whole.to_lowercase();
+    if CLAUSE_WORDS.contains(&lower.as_str()) && !out.is_empty() {
+        *clause += 1;
+    }
+    // A hyphenated word is compared as its parts, unless the whole is a known spelling.
+    let parts: Vec<(usize, &str)> =
+        if word.contains('-') && !SPELLINGS.iter().any(|(f, _)| *f == lower) {
+            let mut v = Vec::new();
+            let mut offset = 0;
+            for p in word.split('-') {
+                if !p.is_empty() {
+                    v.push((offset, p));
+                }
+                offset += p.len() + 1;
+            }
+            v
+        } else {
+            vec![(0, word)]
+        };
+    for (offset, p) in parts {
+        let raw = p.replace('’', "'").to_lowercase();
+        let possessive = raw.ends_with("'s") || raw.ends_with("s'");
+        let bare = raw
+            .trim_end_matches("'s")
+            .trim_end_matches('\'')
+            .to_string();
+        out.push(Token {
+            key: key(&bare),
+            determiner: DETERMINERS.contains(&bare.as_str()),
+            raw: bare,
+            start: start + offset,
+            end: start + offset + p.len(),
+            possessive,
+            clause: *clause,
+        });
+    }
+    if sentence_end {
+        *clause += 1;
+    }
+}
+
+/// Words that negate what follows them in their clause.
+pub fn is_negator(t: &Token) -> bool {
+    matches!(
+        t.raw.as_str(),
+        "not"
+            | "no"
+            | "never"
+            | "without"
+            | "nor"
+            | "don't"
+            | "doesn't"
+            | "didn't"
+            | "hasn't"
+            | "haven't"
+            | "hadn't"
+            | "isn't"
+            | "aren't"
+            | "wasn't"
+            | "weren't"
+    )
+}
+
+/// Verbs of handing data over: `X gives data to Y`.
+pub const GIVING: &[&str] = &[
+    "give", "send", "pass", "hand", "provid", "shar", "supply", "transfer", "transmit", "forward",
+    "deliver", "report", "disclos", "releas", "sell", "turn",
+];
+
+/// Verbs of receiving data: `Y receives data from X` is `X gives data to Y`.
+pub const RECEIVING: &[&str] = &[
+    "receiv", "get", "obtain", "buy", "purchas", "acquir", "access", "collect", "request",
+];
+
+/// Other sectors a question may name, read when followed by a word for a provider.
+pub const SECTORS: &[(&str, &str)] = &[
+    ("natural gas", "natural gas"),
+    ("gas", "gas"),
+    ("water", "water"),
+    ("sewer", "sewer"),
+    ("wastewater", "wastewater"),
+    ("telephone", "telephone"),
+    ("phone", "telephone"),
+    ("telecom", "telecommunications"),
+    ("telecommunication", "telecommunications"),
+    ("cable", "cable"),
+    ("internet", "internet"),
+    ("broadband", "broadband"),
+    ("wireless", "wireless"),
+    ("propane", "propane"),
+];
+
+/// Words for a provider, after a sector's name.
+pub const PROVIDERS: &[&str] = &[
+    "utility",
+    "company",
+    "provid",
+    "district",
+    "carrier",
+    "supplier",
+    "service",
+    "cooperativ",
+    "coop",
+    "operator",
+    "firm",
+];
+
+/// Topics no encoded text speaks to: the words as written (`fine` alone is also an
+/// adjective, so only `fines`), and the topic's name.
+pub const TOPICS: &[(&str, &str)] = &[
+    ("penalty", "penalties"),
+    ("penalties", "penalties"),
+    ("fines", "fines"),
+    ("fined", "fines"),
+    ("sanction", "sanctions"),
+    ("sanctions", "sanctions"),
+    ("enforcement", "enforcement"),
+    ("lawsuit", "lawsuits"),
+    ("lawsuits", "lawsuits"),
+    ("sue", "lawsuits"),
+    ("sued", "lawsuits"),
+    ("liability", "liability"),
+    ("liable", "liability"),
+    ("punishment", "punishment"),
+    ("punished", "punishment"),
+];
+
+/// Entities an instrument's own definitions exclude, by jurisdiction, with the words of
+/// the exclusion: a question about one is answered as out of scope, never under the rule.
+pub const EXCLUDED: &[(&str, &[&str], &str)] = &[(
+    "OR",
+    &[
+        "consumer-owned utility",
+        "consumer owned utility",
+        "consumer-owned",
+        "people's utility district",
+        "peoples utility district",
+        "PUD",
+        "electric cooperative",
+        "rural electric cooperative",
+        "cooperative",
+        "co-op",
+        "coop",
+        "municipal utility",
+        "municipal",
+        "city-owned utility",
+    ],
+    "OAR 860-086-0010(4): “Electric company” does not include a consumer-owned utility",
+)];
+
+/// The states and territories of the United States, by name.
+pub const STATES: &[&str] = &[
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+    "Puerto Rico",
+    "District of Columbia",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_forms_share_a_key() {
+        for (a, b) in [
+            ("transfers", "transfer"),
+            ("transferred", "transfer"),
+            ("transferring", "transfer"),
+            ("sharing", "share"),
+            ("shared", "share"),
+            ("using", "use"),
+            ("used", "use"),
+            ("utilities", "utility"),
+            ("addresses", "address"),
+            ("licence", "license"),
+            ("telemarketting", "telemarketing"),
+            ("SSNs", "SSN"),
+            ("histories", "history"),
+            ("supplied", "supply"),
+        ] {
+            assert_eq!(key(a), key(b), "{a} {b}");
+        }
+        assert_ne!(key("need"), key("ne"));
+    }
+
+    #[test]
+    fn hyphens_split_and_clauses_count() {
+        let t = tokens("Smart-meter data, if not shared.");
+        let raws: Vec<&str> = t.iter().map(|t| t.raw.as_str()).collect();
+        assert_eq!(raws, ["smart", "meter", "data", "if", "not", "shared"]);
+        assert_eq!(t[2].clause, 0);
+        assert!(t[4].clause > 0);
+    }
+}
