@@ -3,35 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use clap::Parser;
-use juris::cli::{run_command, Cli, Io};
+use crate::cli::run_cli;
 
 /// Runs `juris ask …` in process with `stdin` as standard input.
 fn ask(args: &[&str], stdin: &str) -> (u8, String, String) {
-    let cli = Cli::try_parse_from(
-        std::iter::once("juris")
-            .chain(std::iter::once("ask"))
-            .chain(args.iter().copied()),
-    )
-    .expect("arguments parse");
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let input = stdin.to_string();
-    let mut read = move || Ok(input.clone());
-    let code = run_command(
-        cli.command,
-        &mut Io {
-            stdout: &mut stdout,
-            stderr: &mut stderr,
-            stdin: &mut read,
-            terminal: false,
-        },
-    );
-    (
-        code,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
+    let args: Vec<&str> = std::iter::once("ask").chain(args.iter().copied()).collect();
+    let out = run_cli(&args, stdin);
+    (out.code, out.stdout, out.stderr)
 }
 
 const QUESTIONS: &[(&str, &str)] = &[
@@ -59,7 +37,7 @@ fn memos_in_every_format() {
                 assert!(value["interpretation"]["understood"].is_array());
             }
             insta::with_settings!({description => format!("juris ask --format {format} {question:?}")}, {
-                insta::assert_snapshot!(format!("{name}-{format}"), stdout);
+                crate::settings().bind(|| insta::assert_snapshot!(format!("{name}-{format}"), stdout));
             });
         }
     }
@@ -124,7 +102,7 @@ fn interactive_asks_only_what_still_matters() {
         stdout.contains("Permitted — 17 O.S. § 710.4(B)"),
         "{stdout}"
     );
-    insta::assert_snapshot!("interactive-answered", stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-answered", stdout));
     // "Don't know" for every question leaves the answer by cases.
     let (code, stdout, _) = ask(
         &["--interactive", "--format", "human", question],
@@ -132,7 +110,7 @@ fn interactive_asks_only_what_still_matters() {
     );
     assert_eq!(code, 0);
     assert!(stdout.contains("It depends on"), "{stdout}");
-    insta::assert_snapshot!("interactive-unknown", stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-unknown", stdout));
 }
 
 #[test]
@@ -141,11 +119,11 @@ fn a_question_it_cannot_place_is_refused_with_an_example() {
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert!(stderr.contains("it lacks a jurisdiction"), "{stderr}");
-    insta::assert_snapshot!("unplaced-no-jurisdiction", stderr);
+    crate::settings().bind(|| insta::assert_snapshot!("unplaced-no-jurisdiction", stderr));
     let (code, stdout, stderr) = ask(&["What about customer data in Oregon?"], "");
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
-    insta::assert_snapshot!("unplaced-no-action", stderr);
+    crate::settings().bind(|| insta::assert_snapshot!("unplaced-no-action", stderr));
 }
 
 /// The widget fixture whose provisions and definitions carry readings, and whose buyer's
@@ -172,7 +150,7 @@ fn memos_show_the_readings_they_rely_on() {
             );
         }
         insta::with_settings!({description => format!("juris ask --policies {READINGS} --format {format} {question:?}")}, {
-            insta::assert_snapshot!(format!("readings-{format}"), stdout);
+            crate::settings().bind(|| insta::assert_snapshot!(format!("readings-{format}"), stdout));
         });
     }
 }
@@ -199,7 +177,7 @@ fn interactive_refuses_a_number_outside_the_range() {
         "{stdout}"
     );
     assert!(stdout.contains("It depends on"), "{stdout}");
-    insta::assert_snapshot!("interactive-out-of-range", stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-out-of-range", stdout));
     let (_, stdout, _) = ask(
         &[
             "--policies",

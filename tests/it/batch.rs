@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 struct Output {
@@ -14,16 +14,12 @@ struct Output {
     stderr: String,
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Runs `juris batch ARGS` with `input` on standard input, from the crate root.
 fn batch(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
         .arg("batch")
         .args(args)
-        .current_dir(root())
+        .current_dir(crate::root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -60,7 +56,7 @@ fn snapshot(name: &str, out: &Output) {
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
         out.code, out.stdout, out.stderr
     );
-    insta::assert_snapshot!(name, text);
+    crate::settings().bind(|| insta::assert_snapshot!(name, text));
 }
 
 #[test]
@@ -137,7 +133,7 @@ fn with_explain_each_decision_is_what_eval_gives() {
             "--request",
             request.to_str().unwrap(),
         ])
-        .current_dir(root())
+        .current_dir(crate::root())
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -176,7 +172,7 @@ fn an_empty_input_decides_nothing() {
 /// decision the library gives for its input line (or an error for the bad ones), in order.
 #[test]
 fn thousands_of_lines_in_small_chunks_keep_their_order() {
-    let engine = juris::Engine::load(&[root().join("policies/oregon")]).unwrap();
+    let engine = juris::Engine::load(&[crate::root().join("policies/oregon")]).unwrap();
     let data = [
         "customer_name",
         "meter_number",

@@ -9,15 +9,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod support;
-
+use crate::cli::{juris, CliOutput};
 use clap::Parser;
 use juris::cli::Cli;
 use std::path::{Path, PathBuf};
-use support::{juris, Run};
 
 /// The command, its exit code and its output, as one snapshot.
-fn transcript(args: &[&str], run: &Run) -> String {
+fn transcript(args: &[&str], run: &CliOutput) -> String {
     let mut out = format!("$ juris {}\nexit {}\n", args.join(" "), run.code);
     if !run.stdout.is_empty() {
         out.push_str("--- stdout\n");
@@ -30,10 +28,10 @@ fn transcript(args: &[&str], run: &Run) -> String {
     out
 }
 
-fn snapshot(name: &str, args: &[&str], expected_code: u8) -> Run {
+fn snapshot(name: &str, args: &[&str], expected_code: u8) -> CliOutput {
     let run = juris(args);
     assert_eq!(run.code, expected_code, "{}", transcript(args, &run));
-    insta::assert_snapshot!(name, transcript(args, &run));
+    crate::settings().bind(|| insta::assert_snapshot!(name, transcript(args, &run)));
     run
 }
 
@@ -61,8 +59,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 // ---------------------------------------------------------------------------- goldens
 
-const GOLDENS_PASS: &str = "tests/fixtures/goldens/pass";
-const GOLDENS_FAIL: &str = "tests/fixtures/goldens/fail";
+const GOLDENS_PASS: &str = "tests/it/fixtures/goldens/pass";
+const GOLDENS_FAIL: &str = "tests/it/fixtures/goldens/fail";
 
 #[test]
 fn matching_goldens_pass() {
@@ -92,15 +90,16 @@ fn golden_failures_show_expected_actual_and_the_diff() {
 #[test]
 fn golden_text_does_not_depend_on_the_working_directory() {
     let policy =
-        juris::load::compile_file(Path::new("tests/fixtures/goldens/pass/policy.juris")).unwrap();
+        juris::load::compile_file(Path::new("tests/it/fixtures/goldens/pass/policy.juris"))
+            .unwrap();
     let test = &policy.tests[1];
     let decision = juris::eval::decide(&policy, &test.request, false);
     let text = juris::suite::golden_text(&policy, test, &decision);
     assert!(text.contains("╭─[policy.juris:"), "{text}");
     assert!(text.contains("in statute.txt"), "{text}");
-    assert!(!text.contains("tests/fixtures"), "{text}");
+    assert!(!text.contains("tests/it/fixtures"), "{text}");
     let on_disk =
-        std::fs::read_to_string("tests/fixtures/goldens/pass/goldens/objection.txt").unwrap();
+        std::fs::read_to_string("tests/it/fixtures/goldens/pass/goldens/objection.txt").unwrap();
     assert_eq!(text, on_disk);
 }
 
@@ -116,7 +115,7 @@ fn update_writes_missing_and_stale_goldens_and_says_which() {
         "the wrong decision still fails: {}",
         run.stdout
     );
-    let mut settings = insta::Settings::clone_current();
+    let mut settings = crate::settings();
     settings.add_filter(&regex_escape(path), "[COPY]");
     settings.bind(|| insta::assert_snapshot!("test-goldens-update-human", transcript(&args, &run)));
 
@@ -171,7 +170,7 @@ fn junit_report_has_a_suite_per_policy_and_the_failures() {
     assert_eq!(xml.matches("<testcase ").count(), 7);
     assert_eq!(xml.matches("<failure ").count(), 3);
     insta::with_settings!({filters => vec![(r#"time="[0-9.]+""#, r#"time="[time]""#)]}, {
-        insta::assert_snapshot!("test-junit-xml", xml);
+        crate::settings().bind(|| insta::assert_snapshot!("test-junit-xml", xml));
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -184,7 +183,7 @@ fn junit_to_an_unwritable_path_is_a_usage_error() {
         "--format",
         "json",
         "--junit",
-        "tests/fixtures/no-such-folder/report.xml",
+        "tests/it/fixtures/no-such-folder/report.xml",
     ]);
     assert_eq!(run.code, 2);
     assert!(
@@ -197,8 +196,8 @@ fn junit_to_an_unwritable_path_is_a_usage_error() {
 
 // ---------------------------------------------------------------------------- coverage
 
-const COMPLETE: &str = "tests/fixtures/coverage/complete";
-const GAPS: &str = "tests/fixtures/coverage/gaps";
+const COMPLETE: &str = "tests/it/fixtures/coverage/complete";
+const GAPS: &str = "tests/it/fixtures/coverage/gaps";
 
 #[test]
 fn coverage_of_a_complete_policy() {
@@ -300,7 +299,7 @@ fn coverage_rejects_bad_percentages_and_paths() {
     assert!(err.to_string().contains("is not a number"), "{err}");
     let run = juris(&[
         "coverage",
-        "tests/fixtures/coverage/none",
+        "tests/it/fixtures/coverage/none",
         "--format",
         "json",
     ]);
@@ -329,8 +328,8 @@ fn shipped_policies_encode_or_mark_their_whole_statute() {
 
 fn pair(scenario: &str) -> (String, String) {
     (
-        format!("tests/fixtures/diff/{scenario}/old/policy.juris"),
-        format!("tests/fixtures/diff/{scenario}/new/policy.juris"),
+        format!("tests/it/fixtures/diff/{scenario}/old/policy.juris"),
+        format!("tests/it/fixtures/diff/{scenario}/new/policy.juris"),
     )
 }
 
@@ -437,7 +436,7 @@ fn diff_of_unloadable_versions_is_an_error() {
         &[
             "diff",
             &old,
-            "tests/fixtures/diff/no-such/policy.juris",
+            "tests/it/fixtures/diff/no-such/policy.juris",
             "--format",
             "human",
         ],

@@ -6,8 +6,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod support;
-
 use juris::fmt::format_source;
 use juris::ir::{FactId, Policy, Type};
 use juris::load::compile_source;
@@ -15,22 +13,31 @@ use juris::request::Request;
 use juris::source::SourceFile;
 use juris::value::Value;
 use proptest::prelude::*;
+use proptest::test_runner::{RngAlgorithm, TestRng};
 use std::path::{Path, PathBuf};
 
 // ============================================================================ helpers
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+/// Random choices, drawn from proptest's generator: the properties below take one from a
+/// proptest strategy ([`random`], [`generated`]), the tests over fixed inputs a fixed one.
+#[derive(Clone)]
+struct Random(TestRng);
 
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15 | 1)
+impl std::fmt::Debug for Random {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Random")
+    }
+}
+
+impl Random {
+    /// A fixed stream of choices, the same on every run.
+    fn fixed(seed: u64) -> Self {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        Random(TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
     }
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.0.next_u64()
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
@@ -41,6 +48,17 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+}
+
+/// A source of random choices, from proptest.
+fn random() -> impl Strategy<Value = Random> {
+    Just(()).prop_perturb(|(), rng| Random(rng))
+}
+
+/// A generated policy (see [`generate`]): its text, whether its header fields are in the
+/// canonical order, and the source of further random choices.
+fn generated() -> impl Strategy<Value = (String, bool, Random)> {
+    random().prop_map(generate)
 }
 
 /// The comments of a text, by a scanner independent of the formatter's.
@@ -203,13 +221,13 @@ fn decision(p: &Policy, request: &Request) -> String {
 
 /// A random request over a policy's vocabulary: some facts left unknown (or at their
 /// default), numbers and dates around the thresholds the policy compares them with.
-fn random_request(p: &Policy, rng: &mut Rng) -> Request {
+fn random_request(p: &Policy, rng: &mut Random) -> Request {
     let mut request = Request::empty(p);
     for (i, fact) in p.facts.iter().enumerate() {
         if rng.chance(25) {
             continue;
         }
-        let near = |rng: &mut Rng, thresholds: &[f64]| -> f64 {
+        let near = |rng: &mut Random, thresholds: &[f64]| -> f64 {
             match thresholds {
                 [] => rng.below(5) as f64,
                 t => *rng.pick(t) + *rng.pick(&[-1.0, -0.5, 0.0, 0.5, 1.0]),
@@ -240,7 +258,7 @@ fn check(
     name: &str,
     text: &str,
     dir: &Path,
-    seed: u64,
+    rng: &mut Random,
     requests: usize,
     ordered_comments: bool,
 ) -> String {
@@ -280,9 +298,8 @@ fn check(
         );
     }
     // (c) random requests decide the same.
-    let mut rng = Rng::new(seed);
     for _ in 0..requests {
-        let request = random_request(&original, &mut rng);
+        let request = random_request(&original, rng);
         assert_eq!(
             decision(&original, &request),
             decision(&again, &request),
@@ -368,7 +385,7 @@ fn inside_keyword(text: &str, toks: &[Tok], k: usize) -> bool {
 /// random: spaces, tabs, line breaks. Kept: blank lines (a run with an empty line keeps
 /// one, a run without gets none), whether a comment trails a line or has its own, and
 /// the spaces inside `out of scope`, `only if`, `not encoded`, `depends on`, `this policy`.
-fn perturb(text: &str, rng: &mut Rng) -> String {
+fn perturb(text: &str, rng: &mut Random) -> String {
     let toks = tokens(text);
     // Runs on the line of a comment, before it, keep having no line break.
     let mut frozen = vec![false; toks.len()];
@@ -428,7 +445,7 @@ fn perturb(text: &str, rng: &mut Rng) -> String {
 
 /// The text with comments added at random between tokens: at the end of a line, or on a
 /// line of their own, anywhere a blank may go.
-fn inject_comments(text: &str, rng: &mut Rng) -> String {
+fn inject_comments(text: &str, rng: &mut Random) -> String {
     let toks = tokens(text);
     let mut out = String::new();
     let mut n = 0;
@@ -450,25 +467,27 @@ fn inject_comments(text: &str, rng: &mut Rng) -> String {
 
 // ============================================================================ generated policies
 
-/// Builds a small, random but valid policy over `tests/fixtures/fmt/statute.txt`, as text:
+/// Builds a small, random but valid policy over `tests/it/fixtures/fmt/statute.txt`, as text:
 /// a vocabulary, definitions, terms, nested provisions with random conditions, effects,
 /// obligations and exceptions (to earlier provisions only, so without cycles), markers and
 /// tests, then sprinkles comments at line ends and between lines, and blank lines.
-/// Returns the text and whether its header fields are in the canonical order.
-fn generate(seed: u64) -> (String, bool) {
+/// Returns the text, whether its header fields are in the canonical order, and `rng` to
+/// go on with.
+fn generate(rng: Random) -> (String, bool, Random) {
     let mut g = Gen {
-        rng: Rng::new(seed),
+        rng,
         bools: Vec::new(),
         enums: Vec::new(),
         numbers: Vec::new(),
         sets: Vec::new(),
         defs: Vec::new(),
     };
-    g.policy()
+    let (text, ordered) = g.policy();
+    (text, ordered, g.rng)
 }
 
 struct Gen {
-    rng: Rng,
+    rng: Random,
     bools: Vec<String>,
     enums: Vec<(String, Vec<String>)>,
     numbers: Vec<String>,
@@ -991,7 +1010,7 @@ impl Gen {
 }
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fmt")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/fmt")
 }
 
 /// The shipped policies: (name, text, folder).
@@ -1035,7 +1054,7 @@ fn shipped_policies_decide_the_same_formatted() {
     let policies = shipped();
     assert!(!policies.is_empty());
     for (name, text, dir) in policies {
-        check(&name, &text, &dir, 7, 500, true);
+        check(&name, &text, &dir, &mut Random::fixed(7), 500, true);
     }
 }
 
@@ -1048,7 +1067,7 @@ fn fixtures_decide_the_same_formatted() {
         "readings-and-ranges.juris",
     ] {
         let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
-        check(name, &text, &fixtures(), 11, 300, false);
+        check(name, &text, &fixtures(), &mut Random::fixed(11), 300, false);
     }
 }
 
@@ -1056,14 +1075,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(96), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn generated_policies_decide_the_same_formatted(seed in any::<u64>()) {
-        let (text, ordered) = generate(seed);
-        let formatted = check("generated", &text, &fixtures(), seed, 100, ordered);
-        let mut rng = Rng::new(seed.rotate_left(17));
+    fn generated_policies_decide_the_same_formatted((text, ordered, mut rng) in generated()) {
+        let formatted = check("generated", &text, &fixtures(), &mut rng, 100, ordered);
         let reflowed = perturb(&text, &mut rng);
         prop_assert_eq!(format(&reflowed), formatted, "reflowed:\n{}", reflowed);
         let commented = inject_comments(&text, &mut rng);
-        check("commented", &commented, &fixtures(), seed, 20, ordered);
+        check("commented", &commented, &fixtures(), &mut rng, 20, ordered);
     }
 }
 
@@ -1071,13 +1088,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(12), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn reflowed_and_commented_shipped_policies_format_the_same(seed in any::<u64>()) {
+    fn reflowed_and_commented_shipped_policies_format_the_same(mut rng in random()) {
         for (name, text, dir) in shipped() {
-            let mut rng = Rng::new(seed);
             let reflowed = perturb(&text, &mut rng);
             prop_assert_eq!(format(&reflowed), format(&text), "{} reflowed:\n{}", name, reflowed);
             let commented = inject_comments(&text, &mut rng);
-            check(&name, &commented, &dir, seed, 10, true);
+            check(&name, &commented, &dir, &mut rng, 10, true);
         }
     }
 }
@@ -1089,9 +1105,11 @@ fn fixtures_format_as_snapshotted() {
     insta::glob!("fixtures/fmt/*.juris", |path| {
         let input = std::fs::read_to_string(path).unwrap();
         let output = format(&input);
-        insta::assert_snapshot!(format!(
-            "{input}\n----------------------------------------- formatted\n\n{output}"
-        ));
+        crate::settings().bind(|| {
+            insta::assert_snapshot!(format!(
+                "{input}\n----------------------------------------- formatted\n\n{output}"
+            ))
+        });
     });
 }
 
@@ -1100,7 +1118,7 @@ fn fixtures_format_as_snapshotted() {
 /// Runs `juris fmt` with `args`; returns the exit code, standard output and error.
 fn juris_fmt(args: &[&str]) -> (u8, String, String) {
     let args: Vec<&str> = std::iter::once("fmt").chain(args.iter().copied()).collect();
-    let run = support::juris(&args);
+    let run = crate::cli::juris(&args);
     (run.code, run.stdout, run.stderr)
 }
 
@@ -1114,9 +1132,9 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn check_shows_the_diff_and_exits_1() {
-    let (code, stdout, stderr) = juris_fmt(&["--check", "tests/fixtures/fmt/wrapping.juris"]);
+    let (code, stdout, stderr) = juris_fmt(&["--check", "tests/it/fixtures/fmt/wrapping.juris"]);
     assert_eq!(code, 1, "{stderr}");
-    insta::assert_snapshot!(stdout);
+    crate::settings().bind(|| insta::assert_snapshot!(stdout));
     assert_eq!(stderr, "1 file not formatted; `juris fmt` formats it\n");
 }
 
@@ -1176,7 +1194,8 @@ fn syntax_errors_exit_2_with_the_diagnostics() {
 
 #[test]
 fn unreadable_paths_exit_2() {
-    let (code, stdout, stderr) = juris_fmt(&["--check", "tests/fixtures/fmt/no-such-file.juris"]);
+    let (code, stdout, stderr) =
+        juris_fmt(&["--check", "tests/it/fixtures/fmt/no-such-file.juris"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(
         stderr.contains("U001") && stderr.contains("does not exist"),

@@ -5,13 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod support;
-
+use crate::cli::juris;
 use juris::diagnostic::{render_human, Diagnostic, FileDiagnostics};
 use juris::lint::{self, Options};
 use juris::{load, Engine, Outcome};
 use std::path::Path;
-use support::juris;
 
 /// Lints one fixture with no `juris.toml`.
 fn lint_fixture(path: &Path) -> (juris::Policy, Vec<Diagnostic>) {
@@ -63,7 +61,7 @@ fn each_rule_on_its_fixtures() {
                 );
             }
         }
-        insta::assert_snapshot!(render(&policy, &findings));
+        crate::settings().bind(|| insta::assert_snapshot!(render(&policy, &findings)));
     });
 }
 
@@ -97,16 +95,16 @@ fn assert_witnesses_decide_conflict(dir: &str, findings: &[Diagnostic]) {
 
 #[test]
 fn the_conflict_fixtures_witnesses_are_decided_conflict() {
-    let (_, findings) = lint_fixture(Path::new("tests/fixtures/lint/rules/conflict.juris"));
+    let (_, findings) = lint_fixture(Path::new("tests/it/fixtures/lint/rules/conflict.juris"));
     assert_eq!(findings.len(), 2);
-    assert_witnesses_decide_conflict("tests/fixtures/lint/rules/conflict.juris", &findings);
+    assert_witnesses_decide_conflict("tests/it/fixtures/lint/rules/conflict.juris", &findings);
 }
 
 /// Acceptance: deleting `overrides (2), (11)` from provision (3) of the Oregon policy
 /// plants a conflict that the linter finds, with a witness the engine decides `conflict`.
 #[test]
 fn finds_the_conflict_planted_in_oregon() {
-    let path = Path::new("tests/fixtures/lint/oregon/missing-override.juris");
+    let path = Path::new("tests/it/fixtures/lint/oregon/missing-override.juris");
     let (policy, findings) = lint_fixture(path);
     let conflicts: Vec<&Diagnostic> = findings.iter().filter(|d| d.code.code == "L001").collect();
     assert_eq!(conflicts.len(), 2, "{}", render(&policy, &findings));
@@ -122,8 +120,8 @@ fn finds_the_conflict_planted_in_oregon() {
     assert!(conflicts[1]
         .message
         .starts_with("`OAR 860-086-0030(11)(a)` rule 1 and `OAR 860-086-0030(3)(h)`"));
-    assert_witnesses_decide_conflict("tests/fixtures/lint/oregon", &findings);
-    insta::assert_snapshot!(render(&policy, &findings));
+    assert_witnesses_decide_conflict("tests/it/fixtures/lint/oregon", &findings);
+    crate::settings().bind(|| insta::assert_snapshot!(render(&policy, &findings)));
 }
 
 /// The shipped policies lint clean, or each finding is allowed with a reason in the
@@ -151,14 +149,14 @@ fn the_shipped_policies_lint_clean_or_allowed_with_reasons() {
 
 // ---------------------------------------------------------------------------- the CLI
 
-const CONFLICT: &str = "tests/fixtures/lint/rules/conflict.juris";
+const CONFLICT: &str = "tests/it/fixtures/lint/rules/conflict.juris";
 
 #[test]
 fn lint_exit_codes() {
     assert_eq!(
         juris(&[
             "lint",
-            "tests/fixtures/lint/rules/clean.juris",
+            "tests/it/fixtures/lint/rules/clean.juris",
             "--format",
             "human"
         ])
@@ -166,7 +164,7 @@ fn lint_exit_codes() {
         0
     );
     assert_eq!(juris(&["lint", CONFLICT, "--format", "human"]).code, 1);
-    let missing = juris(&["lint", "tests/fixtures/lint/nowhere.juris"]);
+    let missing = juris(&["lint", "tests/it/fixtures/lint/nowhere.juris"]);
     assert_eq!(missing.code, 2);
     let markdown = juris(&["lint", CONFLICT, "--format", "markdown"]);
     assert_eq!(markdown.code, 2);
@@ -178,20 +176,20 @@ fn lint_exit_codes() {
 #[test]
 fn lint_human() {
     let run = juris(&["lint", CONFLICT, "--format", "human"]);
-    insta::assert_snapshot!(run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!(run.stdout));
 }
 
 #[test]
 fn lint_json() {
     let run = juris(&[
         "lint",
-        "tests/fixtures/lint/rules/unreachable.juris",
+        "tests/it/fixtures/lint/rules/unreachable.juris",
         "--format",
         "json",
     ]);
     assert_eq!(run.code, 1);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    insta::assert_json_snapshot!(json);
+    crate::settings().bind(|| insta::assert_json_snapshot!(json));
 }
 
 #[test]
@@ -199,23 +197,23 @@ fn lint_github() {
     let run = juris(&[
         "lint",
         CONFLICT,
-        "tests/fixtures/lint/rules/coverage-gap.juris",
+        "tests/it/fixtures/lint/rules/coverage-gap.juris",
         "--format",
         "github",
     ]);
     assert_eq!(run.code, 1);
     for line in run.stdout.lines() {
         assert!(
-            line.starts_with("::warning file=tests/fixtures/lint/rules/"),
+            line.starts_with("::warning file=tests/it/fixtures/lint/rules/"),
             "{line}"
         );
         assert!(!line.contains('\n'));
     }
-    insta::assert_snapshot!(run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!(run.stdout));
 }
 
 fn sarif_schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string("tests/fixtures/sarif-schema-2.1.0.json").unwrap();
+    let text = std::fs::read_to_string("tests/it/fixtures/sarif-schema-2.1.0.json").unwrap();
     // The schema's pattern for `run.language` ends in an unescaped `]`, which only the
     // web-compatibility grammar of ECMA-262 reads (as a literal `]`); the `jsonschema`
     // crate checks patterns strictly and refuses the schema. Escaping it keeps the meaning
@@ -241,7 +239,7 @@ fn lint_sarif_is_valid_sarif_2_1_0() {
     let run = juris(&[
         "lint",
         CONFLICT,
-        "tests/fixtures/lint/rules/unreachable.juris",
+        "tests/it/fixtures/lint/rules/unreachable.juris",
         "--format",
         "sarif",
     ]);
@@ -262,7 +260,7 @@ fn lint_sarif_is_valid_sarif_2_1_0() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
-    insta::assert_json_snapshot!(log["runs"][0]["results"]);
+    crate::settings().bind(|| insta::assert_json_snapshot!(log["runs"][0]["results"]));
 }
 
 #[test]
@@ -280,7 +278,7 @@ fn check_sarif_of_errors_is_valid_too() {
     // A path that cannot be read is a usage error, not a finding: nothing on stdout.
     let run = juris(&[
         "check",
-        "tests/fixtures/lint/nowhere.juris",
+        "tests/it/fixtures/lint/nowhere.juris",
         "--format",
         "sarif",
     ]);
@@ -301,13 +299,13 @@ fn check_sarif_of_errors_is_valid_too() {
 fn check_shows_warnings_but_passes() {
     let run = juris(&["check", CONFLICT, "--format", "human"]);
     assert_eq!(run.code, 0);
-    insta::assert_snapshot!(run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!(run.stdout));
     let run = juris(&["check", CONFLICT, "--format", "github"]);
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout.lines().count(), 2);
     let run = juris(&[
         "check",
-        "tests/fixtures/lint/rules/clean.juris",
+        "tests/it/fixtures/lint/rules/clean.juris",
         "--format",
         "json",
     ]);
@@ -319,7 +317,7 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     // Denied: the findings are errors and fail `check`.
     let run = juris(&[
         "check",
-        "tests/fixtures/lint/config/deny",
+        "tests/it/fixtures/lint/config/deny",
         "--format",
         "github",
     ]);
@@ -331,7 +329,7 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     );
     let run = juris(&[
         "check",
-        "tests/fixtures/lint/config/deny",
+        "tests/it/fixtures/lint/config/deny",
         "--format",
         "human",
     ]);
@@ -345,7 +343,7 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     // Allowed with a reason: nothing reported, SARIF lists them as suppressed.
     let run = juris(&[
         "lint",
-        "tests/fixtures/lint/config/allow",
+        "tests/it/fixtures/lint/config/allow",
         "--format",
         "human",
     ]);
@@ -356,7 +354,7 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     );
     let run = juris(&[
         "lint",
-        "tests/fixtures/lint/config/allow",
+        "tests/it/fixtures/lint/config/allow",
         "--format",
         "sarif",
     ]);
@@ -371,29 +369,29 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     // Allowed without a reason: a warning in juris.toml.
     let run = juris(&[
         "lint",
-        "tests/fixtures/lint/config/no-reason",
+        "tests/it/fixtures/lint/config/no-reason",
         "--format",
         "human",
     ]);
     assert_eq!(run.code, 1);
-    insta::assert_snapshot!("allow_without_reason", run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("allow_without_reason", run.stdout));
 
     // A rule that does not exist: an input error.
     let run = juris(&[
         "check",
-        "tests/fixtures/lint/config/invalid",
+        "tests/it/fixtures/lint/config/invalid",
         "--format",
         "human",
     ]);
     assert_eq!(run.code, 2);
-    insta::assert_snapshot!("invalid_config", run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("invalid_config", run.stdout));
 }
 
 #[test]
 fn explain_shows_the_lint_rules() {
     let run = juris(&["explain", "L001"]);
     assert_eq!(run.code, 0);
-    insta::assert_snapshot!(run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!(run.stdout));
     let run = juris(&["explain", "unused-definition"]);
     assert!(run.stdout.contains("the grammar requires `cites`"));
 }
@@ -403,7 +401,7 @@ fn explain_shows_the_lint_rules() {
 #[test]
 fn every_lint_code_is_exercised() {
     let mut seen = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir("tests/fixtures/lint/rules").unwrap() {
+    for entry in std::fs::read_dir("tests/it/fixtures/lint/rules").unwrap() {
         let path = entry.unwrap().path();
         let (_, findings) = lint_fixture(&path);
         seen.extend(findings.iter().map(|d| d.code.code));
@@ -419,7 +417,7 @@ fn every_lint_code_is_exercised() {
     for dir in ["no-reason", "invalid"] {
         let run = juris(&[
             "lint",
-            &format!("tests/fixtures/lint/config/{dir}"),
+            &format!("tests/it/fixtures/lint/config/{dir}"),
             "--format",
             "json",
         ]);
