@@ -32,12 +32,11 @@
 use crate::diagnostic::{code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
-mod comments;
 mod expr;
 mod items;
 mod printer;
 
-pub use comments::comment_texts;
+pub use crate::syntax::trivia::comment_texts;
 
 /// The width lines are kept within, where the words allow.
 pub const WIDTH: usize = 100;

@@ -15,6 +15,12 @@ use std::sync::{Mutex, PoisonError};
 
 mod expected;
 mod expr;
+pub(crate) mod trivia;
+mod words;
+
+use trivia::Piece;
+use words::is_ident_char;
+pub use words::RESERVED;
 
 /// The parser generated from `grammar/juris.pest` (its `Rule` enum names every rule).
 #[allow(missing_docs)]
@@ -66,33 +72,18 @@ pub(crate) fn too_deep(at: Span) -> Diagnostic {
 
 /// The first `(` or `[` nested more than [`MAX_NESTING`] deep, outside strings and comments.
 fn first_too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'(' | b'[' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+    let mut depth = 0usize;
+    trivia::pieces(text, 0).find_map(|piece| match piece {
+        Piece::Code(at, b'(' | b'[') => {
+            depth += 1;
+            (depth > MAX_NESTING).then_some(at)
         }
-        i += 1;
-    }
-    None
+        Piece::Code(_, b')' | b']') => {
+            depth = depth.saturating_sub(1);
+            None
+        }
+        _ => None,
+    })
 }
 
 /// Parses a policy file with the pest grammar. On syntax errors, returns every error found
@@ -126,33 +117,12 @@ pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
-/// Whether `word` is a word of the language (the grammar's `reserved`). None of them can be
-/// a name (the first segment of a fact's name, a member, a definition). The grammar refuses
-/// them where a condition or a value is expected; [`name`] refuses them everywhere else.
+/// Whether `word` is a word of the language (one of [`RESERVED`], the grammar's
+/// `reserved`). None of them can be a name (the first segment of a fact's name, a member, a
+/// definition). The grammar refuses them where a condition or a value is expected; [`name`]
+/// refuses them everywhere else.
 pub fn is_reserved(word: &str) -> bool {
-    matches!(
-        word,
-        "and"
-            | "or"
-            | "not"
-            | "is"
-            | "when"
-            | "unless"
-            | "cites"
-            | "overrides"
-            | "obligation"
-            | "required"
-            | "permitted"
-            | "prohibited"
-            | "true"
-            | "false"
-            | "provision"
-            | "define"
-            | "test"
-            | "expect"
-            | "contains"
-            | "only"
-    )
+    RESERVED.contains(&word)
 }
 
 /// Resumes parsing after an error at each following item start, collecting further errors.
@@ -186,17 +156,20 @@ fn next_item_start(text: &str, offset: usize) -> Option<usize> {
         "vocabulary",
         "terms",
     ];
-    let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
-    loop {
-        let line = text.get(pos..)?;
-        if OPENERS.iter().any(|o| {
-            line.starts_with(o)
-                && !line[o.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-        }) {
-            return Some(pos);
-        }
-        pos += line.find('\n')? + 1;
+    let first = trivia::line_end(text, offset) + 1;
+    let opens_item = |pos: usize| {
+        let line = text.get(pos..).unwrap_or("");
+        OPENERS
+            .iter()
+            .any(|o| line.starts_with(o) && !line[o.len()..].starts_with(is_ident_char))
+    };
+    if first <= text.len() && opens_item(first) {
+        return Some(first);
     }
+    trivia::pieces(text, first.min(text.len())).find_map(|piece| match piece {
+        Piece::Code(at, b'\n') if opens_item(at + 1) => Some(at + 1),
+        _ => None,
+    })
 }
 
 /// The span of a pair, without the blanks and comments pest lets trail inside it.
@@ -220,29 +193,12 @@ fn span(pair: &Pair<Rule>) -> Span {
         end = trimmed.len();
         // A trailing line comment (a `//` outside strings): cut back to where it starts.
         let line_start = trimmed.rfind('\n').map_or(0, |n| n + 1);
-        match comment_start(&trimmed[line_start..]) {
+        match trivia::comment_start(&trimmed[line_start..]) {
             Some(c) => end = line_start + c,
             None => break,
         }
     }
     Span::new(s.start(), s.start() + end)
-}
-
-/// Where a `//` comment starts in a line of policy text, outside strings.
-fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut in_string = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 fn spanned_str(pair: &Pair<Rule>) -> Spanned<String> {

@@ -14,8 +14,8 @@
 //! Because placement depends only on those relations, which the output reproduces,
 //! formatting the output again places every comment in the same place.
 
-use super::comments::{Comment, Trivia};
 use super::WIDTH;
+use crate::syntax::trivia::{self, Comment, Trivia};
 
 /// Whether a blank line goes before a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,42 +163,13 @@ impl<'s> Printer<'s> {
 
     /// The offset of the first `{` at or after `from`, outside strings and comments.
     pub fn find_brace(&self, from: usize) -> Option<usize> {
-        let bytes = self.src.as_bytes();
-        let mut i = from;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'{' => return Some(i),
-                b'"' => i = self.trivia.string_end(i + 1),
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self
-                        .slice(i, self.src.len())
-                        .find('\n')
-                        .map_or(bytes.len(), |n| i + n)
-                }
-                _ => i += 1,
-            }
-        }
-        None
+        trivia::find_code(self.src, from, b'{')
     }
 
     /// The offset of a `{` that follows `from` after nothing but blanks and comments.
     pub fn brace_next(&self, from: usize) -> Option<usize> {
-        let bytes = self.src.as_bytes();
-        let mut i = from;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'{' => return Some(i),
-                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self
-                        .slice(i, self.src.len())
-                        .find('\n')
-                        .map_or(bytes.len(), |n| i + n)
-                }
-                _ => return None,
-            }
-        }
-        None
+        let i = trivia::skip(self.src, from);
+        (self.src.as_bytes().get(i) == Some(&b'{')).then_some(i)
     }
 
     /// The offset of the `}` that closes a block whose span ends at `end`.
@@ -207,22 +178,8 @@ impl<'s> Printer<'s> {
             return end - 1;
         }
         // The span was cut short (a `//` in a string on its last line): look further.
-        let bytes = self.src.as_bytes();
-        let mut i = self.trivia.string_end(end);
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'}' => return i,
-                b'"' => i = self.trivia.string_end(i + 1),
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    i = self
-                        .slice(i, self.src.len())
-                        .find('\n')
-                        .map_or(bytes.len(), |n| i + n)
-                }
-                _ => i += 1,
-            }
-        }
-        end.saturating_sub(1)
+        trivia::find_code(self.src, self.trivia.string_end(end), b'}')
+            .unwrap_or(end.saturating_sub(1))
     }
 
     // ------------------------------------------------------------------------ comments

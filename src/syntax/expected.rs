@@ -151,7 +151,7 @@ fn help_for(words: &[String]) -> String {
 }
 
 /// A rule named in words, or `None` for rules that only make noise in a message.
-fn describe(rule: Rule) -> Option<&'static str> {
+pub(super) fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the file",
         Rule::ident => "a name",

@@ -39,6 +39,11 @@ pub fn run_cli<S: AsRef<str>>(args: &[S], stdin: &str) -> CliOutput {
     }
 }
 
+/// Runs `juris <args>` in memory, with an empty standard input.
+pub fn juris(args: &[&str]) -> CliOutput {
+    run_cli(args, "")
+}
+
 /// A snapshot of one run: the command, its exit code, stdout and stderr.
 fn transcript(args: &[&str], out: &CliOutput) -> String {
     format!(

@@ -1,11 +1,18 @@
 //! Juris's integration tests: one binary, one module per concern, fixtures beside them.
 //!
+//! - `ask`: `juris ask`, the memo for questions in every format, the interactive flow.
+//! - `batch`: `juris batch`, JSON Lines in and out, error records, exit codes.
+//! - `coverage_diff`: `juris test` with golden explanations and JUnit, `juris coverage`,
+//!   `juris diff`, on fixtures under `fixtures/goldens`, `fixtures/coverage`, `fixtures/diff`.
 //! - `diagnostics`: one fixture per scenario under `fixtures/diagnostics` (policies) and
 //!   `fixtures/requests` (requests); each snapshot holds the input and the rendered report.
 //! - `codes`: every diagnostic code is documented and exercised.
+//! - `fmt`: `juris fmt`, its layout (snapshots of `fixtures/fmt`) and its properties on
+//!   the shipped policies and on generated ones.
 //! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
 //!   request contract's worked examples field by field.
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
+//! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
 //! - `semantics`: what decisions mean, on small policies written for it.
@@ -19,11 +26,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod ask;
 mod ask_questions;
+mod batch;
 mod cli;
 mod codes;
+mod coverage_diff;
 mod diagnostics;
 mod explanations;
+mod fmt;
+mod lint;
 mod policies;
 mod properties;
 mod review;

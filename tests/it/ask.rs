@@ -1,0 +1,239 @@
+//! `juris ask`: the memo for a set of questions in every format, the interactive flow, and
+//! questions it cannot place. Each snapshot holds the question and the whole output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::cli::run_cli;
+
+/// Runs `juris ask …` in process with `stdin` as standard input.
+fn ask(args: &[&str], stdin: &str) -> (u8, String, String) {
+    let args: Vec<&str> = std::iter::once("ask").chain(args.iter().copied()).collect();
+    let out = run_cli(&args, stdin);
+    (out.code, out.stdout, out.stderr)
+}
+
+const QUESTIONS: &[(&str, &str)] = &[
+    (
+        "seed",
+        "Can I use customer data for marketing purposes without violating privacy laws in Oklahoma? What are the requirements?",
+    ),
+    ("ok-share-third-party", "Can I share customer information with a third party in Oklahoma?"),
+    ("ok-aggregate-public", "May a utility disclose aggregate data to the public for research in Oklahoma?"),
+    ("or-telemarketing", "May the Administrator use customer information for telemarketing in Oregon?"),
+    ("or-transfer-ssn", "Must the electric company transfer the social security number to the Administrator in Oregon?"),
+    ("ok-municipal", "Can a municipal utility in Oklahoma share customer data with a third party?"),
+];
+
+#[test]
+fn memos_in_every_format() {
+    for (name, question) in QUESTIONS {
+        for format in ["human", "markdown", "json"] {
+            let (code, stdout, stderr) = ask(&["--format", format, question], "");
+            assert_eq!(code, 0, "{name} {format}: {stderr}");
+            assert!(stderr.is_empty(), "{name} {format}: {stderr}");
+            if format == "json" {
+                let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+                assert!(value["decision"].is_string());
+                assert!(value["interpretation"]["understood"].is_array());
+            }
+            insta::with_settings!({description => format!("juris ask --format {format} {question:?}")}, {
+                crate::settings().bind(|| insta::assert_snapshot!(format!("{name}-{format}"), stdout));
+            });
+        }
+    }
+}
+
+#[test]
+fn the_seed_question_gets_the_cases_the_law_gives() {
+    let (code, stdout, _) = ask(&["--format", "json", QUESTIONS[0].1], "");
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["decision"], "undetermined");
+    let cases = v["cases"].as_array().unwrap();
+    let find = |data: &str, outcome: &str, cite: &str| {
+        cases.iter().any(|c| {
+            c["when"]["data"] == data
+                && c["decision"] == outcome
+                && c["cites"].as_array().unwrap().iter().any(|x| x == cite)
+        })
+    };
+    // Aggregate usage data: permitted for internal business purposes, § 710.7(A).
+    assert!(find(
+        "aggregate_usage_data",
+        "permitted",
+        "17 O.S. § 710.7(A)"
+    ));
+    // Customer-identifiable usage data for energy-related marketing: only with approval.
+    assert!(find(
+        "customer_identifiable_usage_data",
+        "permitted",
+        "17 O.S. § 710.4(B)"
+    ));
+    assert!(find(
+        "customer_identifiable_usage_data",
+        "prohibited",
+        "17 O.S. § 710.4(B)"
+    ));
+    let depends: Vec<&str> = v["depends_on"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    for fact in ["data", "approval.commission", "approval.board_of_trustees"] {
+        assert!(depends.contains(&fact), "depends on {fact}: {depends:?}");
+    }
+    // "Marketing" splits the Act's energy-related marketing from any other.
+    assert!(cases
+        .iter()
+        .any(|c| c["when"]["purpose"] == "non_energy_marketing"));
+}
+
+#[test]
+fn interactive_asks_only_what_still_matters() {
+    let question = "Can I use customer data for marketing in Oklahoma?";
+    // data: identifiable; purpose: energy products; utility: investor-owned; Commission: yes.
+    let (code, stdout, _) = ask(
+        &["--interactive", "--format", "human", question],
+        "1\n1\n1\nyes\n",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Permitted — 17 O.S. § 710.4(B)"),
+        "{stdout}"
+    );
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-answered", stdout));
+    // "Don't know" for every question leaves the answer by cases.
+    let (code, stdout, _) = ask(
+        &["--interactive", "--format", "human", question],
+        "?\n?\n?\n?\n?\n?\n?\n",
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("It depends on"), "{stdout}");
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-unknown", stdout));
+}
+
+#[test]
+fn a_question_it_cannot_place_is_refused_with_an_example() {
+    let (code, stdout, stderr) = ask(&["Can I use customer data for marketing?"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("it lacks a jurisdiction"), "{stderr}");
+    crate::settings().bind(|| insta::assert_snapshot!("unplaced-no-jurisdiction", stderr));
+    let (code, stdout, stderr) = ask(&["What about customer data in Oregon?"], "");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    crate::settings().bind(|| insta::assert_snapshot!("unplaced-no-action", stderr));
+}
+
+/// The widget fixture whose provisions and definitions carry readings, and whose buyer's
+/// age declares a range.
+const READINGS: &str = "tests/it/fixtures/explanations/readings";
+
+/// The memo shows every reading the answer relies on, in every format.
+#[test]
+fn memos_show_the_readings_they_rely_on() {
+    let question = "May a seller give the warranty to the buyer under Widget Records?";
+    for format in ["human", "markdown", "json"] {
+        let (code, stdout, stderr) =
+            ask(&["--policies", READINGS, "--format", format, question], "");
+        assert_eq!(code, 0, "{format}: {stderr}");
+        if format == "json" {
+            let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+            let readings = value["explanation"]["readings"].as_array().unwrap();
+            assert_eq!(readings.len(), 3, "{value:#}");
+        } else {
+            assert_eq!(
+                stdout.matches("This answer relies on a reading: ").count(),
+                3,
+                "{stdout}"
+            );
+        }
+        insta::with_settings!({description => format!("juris ask --policies {READINGS} --format {format} {question:?}")}, {
+            crate::settings().bind(|| insta::assert_snapshot!(format!("readings-{format}"), stdout));
+        });
+    }
+}
+
+/// A number answered interactively is checked like a request's: one outside the fact's
+/// range is refused and the fact left unknown.
+#[test]
+fn interactive_refuses_a_number_outside_the_range() {
+    let question = "May a seller give the warranty to the buyer under Widget Records?";
+    let (code, stdout, _) = ask(
+        &[
+            "--policies",
+            READINGS,
+            "--interactive",
+            "--format",
+            "human",
+            question,
+        ],
+        "-5\n",
+    );
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("`buyer.age` must be a number >= 0 and <= 150, found `-5`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("It depends on"), "{stdout}");
+    crate::settings().bind(|| insta::assert_snapshot!("interactive-out-of-range", stdout));
+    let (_, stdout, _) = ask(
+        &[
+            "--policies",
+            READINGS,
+            "--interactive",
+            "--format",
+            "human",
+            question,
+        ],
+        "30\n",
+    );
+    assert!(stdout.contains("Required (must be done)"), "{stdout}");
+}
+
+/// The lines of a section: those after its heading up to the next blank line.
+fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .skip_while(|l| l.starts_with('─') || l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+/// A decided answer says what would change it, in the words of `juris eval`'s explanation
+/// of the same request; an answer by cases does not (its cases say what it turns on).
+#[test]
+fn a_decided_answer_says_what_would_change_it_as_the_explanation_does() {
+    let engine = juris::Engine::load(&["policies"]).unwrap();
+    let question = QUESTIONS[3].1;
+    let interpretation = juris::ask::interpret(&engine, question).unwrap();
+    let decision = juris::ask::decide(&interpretation);
+    assert_eq!(decision.outcome, juris::Outcome::Prohibited);
+    let memo = juris::ask::memo::render(&interpretation, &decision, juris::ask::memo::Style::Plain);
+    let explanation = juris::explain::human::render(
+        &interpretation.policy,
+        &decision,
+        &interpretation.request,
+        juris::explain::human::Style::default(),
+    );
+    let in_memo: Vec<String> = section(&memo, "WHAT WOULD CHANGE THE ANSWER")
+        .iter()
+        .map(|l| l.trim_start_matches("- ").trim_end_matches('.').to_string())
+        .collect();
+    let in_explanation: Vec<String> = section(&explanation, "What would change the answer:")
+        .iter()
+        .map(|l| l.trim_start_matches("  - ").to_string())
+        .collect();
+    assert_eq!(in_memo, in_explanation);
+    assert!(
+        in_memo.contains(
+            &"permitted if `purpose` is `program_administration` (OAR 860-086-0030(6)(e))"
+                .to_string()
+        ),
+        "{memo}"
+    );
+    let (_, seed, _) = ask(&["--format", "human", QUESTIONS[0].1], "");
+    assert!(!seed.contains("WHAT WOULD CHANGE THE ANSWER"), "{seed}");
+}

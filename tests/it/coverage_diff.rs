@@ -1,0 +1,483 @@
+//! The policy author's CI toolchain end to end: `juris test` with golden explanations,
+//! `--update` and `--junit`; `juris coverage` (human, JSON, `--min`, `--min-tests`) on
+//! fixtures and on the shipped policies; `juris diff` on old/new pairs (an override
+//! removed, a threshold moved, a range declared, a subsection renumbered, a reordering that
+//! changes nothing),
+//! with exit codes and the enumeration bound.
+//!
+//! Each snapshot holds the command, its exit code and what it wrote, so it reads on its own.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use crate::cli::{juris, CliOutput};
+use clap::Parser;
+use juris::cli::Cli;
+use std::path::{Path, PathBuf};
+
+/// The command, its exit code and its output, as one snapshot.
+fn transcript(args: &[&str], run: &CliOutput) -> String {
+    let mut out = format!("$ juris {}\nexit {}\n", args.join(" "), run.code);
+    if !run.stdout.is_empty() {
+        out.push_str("--- stdout\n");
+        out.push_str(&run.stdout);
+    }
+    if !run.stderr.is_empty() {
+        out.push_str("--- stderr\n");
+        out.push_str(&run.stderr);
+    }
+    out
+}
+
+fn snapshot(name: &str, args: &[&str], expected_code: u8) -> CliOutput {
+    let run = juris(args);
+    assert_eq!(run.code, expected_code, "{}", transcript(args, &run));
+    crate::settings().bind(|| insta::assert_snapshot!(name, transcript(args, &run)));
+    run
+}
+
+/// A fresh copy of a fixture folder in a scratch directory (for `--update`, which writes).
+fn scratch_copy(fixture: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("coverage-diff-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(Path::new(fixture), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------- goldens
+
+const GOLDENS_PASS: &str = "tests/it/fixtures/goldens/pass";
+const GOLDENS_FAIL: &str = "tests/it/fixtures/goldens/fail";
+
+#[test]
+fn matching_goldens_pass() {
+    snapshot(
+        "test-goldens-pass-human",
+        &["test", GOLDENS_PASS, "--format", "human"],
+        0,
+    );
+}
+
+#[test]
+fn golden_failures_show_expected_actual_and_the_diff() {
+    let run = snapshot(
+        "test-goldens-fail-human",
+        &["test", GOLDENS_FAIL, "--format", "human"],
+        1,
+    );
+    assert!(run.stdout.contains("--- goldens/stale.txt\n+++ actual\n"));
+    assert!(run.stdout.contains("run `juris test --update` to write it"));
+    snapshot(
+        "test-goldens-fail-json",
+        &["test", GOLDENS_FAIL, "--format", "json"],
+        1,
+    );
+}
+
+#[test]
+fn golden_text_does_not_depend_on_the_working_directory() {
+    let policy =
+        juris::load::compile_file(Path::new("tests/it/fixtures/goldens/pass/policy.juris"))
+            .unwrap();
+    let test = &policy.tests[1];
+    let decision = juris::eval::decide(&policy, &test.request, false);
+    let text = juris::suite::golden_text(&policy, test, &decision);
+    assert!(text.contains("╭─[policy.juris:"), "{text}");
+    assert!(text.contains("in statute.txt"), "{text}");
+    assert!(!text.contains("tests/it/fixtures"), "{text}");
+    let on_disk =
+        std::fs::read_to_string("tests/it/fixtures/goldens/pass/goldens/objection.txt").unwrap();
+    assert_eq!(text, on_disk);
+}
+
+#[test]
+fn update_writes_missing_and_stale_goldens_and_says_which() {
+    let dir = scratch_copy(GOLDENS_FAIL, "update");
+    let shown = juris::load::display_path(&dir);
+    let path = shown.as_str();
+    let args = ["test", path, "--format", "human", "--update"];
+    let run = juris(&args);
+    assert_eq!(
+        run.code, 1,
+        "the wrong decision still fails: {}",
+        run.stdout
+    );
+    let mut settings = crate::settings();
+    settings.add_filter(&regex_escape(path), "[COPY]");
+    settings.bind(|| insta::assert_snapshot!("test-goldens-update-human", transcript(&args, &run)));
+
+    // Both goldens were written, the one that matched left alone; a second run fails only
+    // on the wrong decision.
+    let written = std::fs::read_to_string(dir.join("goldens/never-written.txt")).unwrap();
+    assert!(
+        written.starts_with("PROHIBITED: the act may not be done — TR 2-001"),
+        "{written}"
+    );
+    let stale = std::fs::read_to_string(dir.join("goldens/stale.txt")).unwrap();
+    assert!(!stale.contains("data = address (given)"), "{stale}");
+    let again = juris(&["test", path, "--format", "json"]);
+    assert_eq!(again.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(report["passed"], 3);
+    assert_eq!(report["failed"], 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$".contains(c);
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect()
+}
+
+#[test]
+fn junit_report_has_a_suite_per_policy_and_the_failures() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("coverage-diff-junit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("report.xml");
+    let report_arg = report.to_string_lossy().to_string();
+    let run = juris(&[
+        "test",
+        GOLDENS_FAIL,
+        GOLDENS_PASS,
+        "--format",
+        "json",
+        "--junit",
+        &report_arg,
+    ]);
+    assert_eq!(run.code, 1);
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 2);
+    assert_eq!(xml.matches("<testcase ").count(), 7);
+    assert_eq!(xml.matches("<failure ").count(), 3);
+    insta::with_settings!({filters => vec![(r#"time="[0-9.]+""#, r#"time="[time]""#)]}, {
+        crate::settings().bind(|| insta::assert_snapshot!("test-junit-xml", xml));
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn junit_to_an_unwritable_path_is_a_usage_error() {
+    let run = juris(&[
+        "test",
+        GOLDENS_PASS,
+        "--format",
+        "json",
+        "--junit",
+        "tests/it/fixtures/no-such-folder/report.xml",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: cannot write the JUnit report"),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------- coverage
+
+const COMPLETE: &str = "tests/it/fixtures/coverage/complete";
+const GAPS: &str = "tests/it/fixtures/coverage/gaps";
+
+#[test]
+fn coverage_of_a_complete_policy() {
+    snapshot(
+        "coverage-complete-human",
+        &["coverage", COMPLETE, "--format", "human", "--min", "100"],
+        0,
+    );
+    snapshot(
+        "coverage-complete-json",
+        &["coverage", COMPLETE, "--format", "json"],
+        0,
+    );
+}
+
+#[test]
+fn coverage_gaps_fail_min() {
+    snapshot(
+        "coverage-gaps-human",
+        &[
+            "coverage",
+            GAPS,
+            "--format",
+            "human",
+            "--min",
+            "100",
+            "--min-tests",
+            "80",
+        ],
+        1,
+    );
+    snapshot(
+        "coverage-gaps-json",
+        &["coverage", GAPS, "--format", "json", "--min", "50"],
+        0,
+    );
+}
+
+/// Every reading of a policy, with the provision or definition that states it, counted in
+/// the summary.
+#[test]
+fn coverage_lists_the_readings() {
+    let readings = "tests/it/fixtures/explanations/readings";
+    let run = snapshot(
+        "coverage-readings-human",
+        &["coverage", readings, "--format", "human"],
+        0,
+    );
+    assert!(
+        run.stdout
+            .contains("readings: 4 (3 on provisions, 1 on a definition)"),
+        "{}",
+        run.stdout
+    );
+    let run = snapshot(
+        "coverage-readings-json",
+        &["coverage", readings, "--format", "json"],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let policy = &v["policies"][0];
+    assert_eq!(policy["readings"].as_array().unwrap().len(), 4);
+    assert_eq!(policy["reading_counts"]["definitions"], 1);
+}
+
+#[test]
+fn coverage_thresholds_are_exact() {
+    // 7 of 13 subsections: 53.8 %; 1 of 2 provisions: 50 %.
+    assert_eq!(
+        juris(&["coverage", GAPS, "--format", "json", "--min", "53.8"]).code,
+        0
+    );
+    assert_eq!(
+        juris(&["coverage", GAPS, "--format", "json", "--min", "53.9"]).code,
+        1
+    );
+    assert_eq!(
+        juris(&["coverage", GAPS, "--format", "json", "--min-tests", "50"]).code,
+        0
+    );
+    assert_eq!(
+        juris(&["coverage", GAPS, "--format", "json", "--min-tests", "50.1"]).code,
+        1
+    );
+    assert_eq!(juris::coverage::percent(2, 3), 66.6);
+    assert_eq!(juris::coverage::percent(1999, 2000), 99.9);
+    assert_eq!(juris::coverage::percent(0, 0), 100.0);
+}
+
+#[test]
+fn coverage_rejects_bad_percentages_and_paths() {
+    let err = Cli::try_parse_from(["juris", "coverage", "--min", "120"]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("not a percentage between 0 and 100"),
+        "{err}"
+    );
+    let err = Cli::try_parse_from(["juris", "coverage", "--min-tests", "lots"]).unwrap_err();
+    assert!(err.to_string().contains("is not a number"), "{err}");
+    let run = juris(&[
+        "coverage",
+        "tests/it/fixtures/coverage/none",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn shipped_policies_encode_or_mark_their_whole_statute() {
+    let run = juris(&["coverage", "policies", "--format", "json", "--min", "100"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    for policy in report["policies"].as_array().unwrap() {
+        let missing: Vec<&str> = policy["subsections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["status"] == "missing")
+            .map(|s| s["cite"].as_str().unwrap())
+            .collect();
+        assert!(missing.is_empty(), "{}: {missing:?}", policy["policy"]);
+    }
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------- diff
+
+fn pair(scenario: &str) -> (String, String) {
+    (
+        format!("tests/it/fixtures/diff/{scenario}/old/policy.juris"),
+        format!("tests/it/fixtures/diff/{scenario}/new/policy.juris"),
+    )
+}
+
+#[test]
+fn diff_finds_a_removed_override() {
+    let (old, new) = pair("override-removed");
+    snapshot(
+        "diff-override-removed-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    snapshot(
+        "diff-override-removed-json",
+        &["diff", &old, &new, "--format", "json"],
+        1,
+    );
+}
+
+#[test]
+fn diff_finds_a_moved_threshold() {
+    let (old, new) = pair("threshold-moved");
+    let run = snapshot(
+        "diff-threshold-moved-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    assert!(run.stdout.contains("customer.usage_mw >= 1 and < 2"));
+    snapshot(
+        "diff-threshold-moved-json",
+        &["diff", &old, &new, "--format", "json"],
+        1,
+    );
+}
+
+/// A range declared in the new version: a value below it is refused there, and that is a
+/// difference.
+#[test]
+fn diff_finds_a_declared_range() {
+    let (old, new) = pair("range-declared");
+    let run = snapshot(
+        "diff-range-declared-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    assert!(
+        run.stdout.contains("when customer.usage_mw < 0"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn diff_finds_a_changed_cite_and_a_new_member() {
+    let (old, new) = pair("cite-changed");
+    snapshot(
+        "diff-cite-changed-human",
+        &["diff", &old, &new, "--format", "human"],
+        1,
+    );
+    snapshot(
+        "diff-cite-changed-json",
+        &["diff", &old, &new, "--format", "json"],
+        1,
+    );
+}
+
+#[test]
+fn diff_of_versions_that_decide_alike_exits_0() {
+    let (old, new) = pair("unchanged");
+    snapshot(
+        "diff-unchanged-human",
+        &["diff", &old, &new, "--format", "human"],
+        0,
+    );
+    snapshot(
+        "diff-unchanged-json",
+        &["diff", &old, &new, "--format", "json"],
+        0,
+    );
+}
+
+#[test]
+fn diff_says_when_the_enumeration_is_cut_short() {
+    let (old, new) = pair("override-removed");
+    // Cut before any difference: "no difference" is not known, so it is an error.
+    snapshot(
+        "diff-truncated-human",
+        &["diff", &old, &new, "--format", "human", "--limit", "3"],
+        2,
+    );
+    // Cut after one: a difference is a difference.
+    let run = juris(&["diff", &old, &new, "--format", "json", "--limit", "6"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["truncated"], true);
+    assert!(!report["differences"].as_array().unwrap().is_empty());
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn diff_of_unloadable_versions_is_an_error() {
+    let (old, _) = pair("override-removed");
+    snapshot(
+        "diff-missing-file",
+        &[
+            "diff",
+            &old,
+            "tests/it/fixtures/diff/no-such/policy.juris",
+            "--format",
+            "human",
+        ],
+        2,
+    );
+}
+
+#[test]
+fn diff_examples_reproduce_the_difference() {
+    // Each difference carries an example request; both versions decide it as reported.
+    for scenario in ["override-removed", "threshold-moved", "cite-changed"] {
+        let (old_path, new_path) = pair(scenario);
+        let old = juris::load::compile_file(Path::new(&old_path)).unwrap();
+        let new = juris::load::compile_file(Path::new(&new_path)).unwrap();
+        let result = juris::diff::diff(&old, &new, juris::diff::Options::default());
+        assert!(!result.truncated);
+        for d in &result.differences {
+            let example = d.example_json(&new.jurisdiction);
+            for (policy, side) in [(&old, &d.old), (&new, &d.new)] {
+                match (juris::Request::from_json(policy, &example), side) {
+                    (Ok(request), juris::diff::Side::Decided { outcome, cites }) => {
+                        let decision = juris::eval::decide(policy, &request, false);
+                        assert_eq!(decision.outcome, *outcome, "{scenario}: {example}");
+                        let got: Vec<&str> =
+                            decision.cites.iter().map(|&l| policy.cite_of(l)).collect();
+                        let want: Vec<&str> = cites.iter().map(|c| c.cite.as_str()).collect();
+                        assert_eq!(got, want, "{scenario}: {example}");
+                    }
+                    (Err(_), juris::diff::Side::Refused(_)) => {}
+                    (request, side) => panic!("{scenario}: {example}: {request:?} vs {side:?}"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn diff_of_the_oregon_policy_with_itself_finds_nothing() {
+    let path = "policies/oregon/oar-860-086-0030.juris";
+    let policy = juris::load::compile_file(Path::new(path)).unwrap();
+    let result = juris::diff::diff(&policy, &policy, juris::diff::Options::default());
+    assert!(result.differences.is_empty());
+    assert!(!result.truncated, "explored {}", result.explored);
+}
