@@ -386,7 +386,7 @@ fn the_dispatch_skips_leaves_but_never_one_that_applies() {
         let selected = compiled.select(&request);
         skipped += compiled.leaf_count() - selected.len();
         for leaf in 0..policy.leaves.len() {
-            if !selected.iter().any(|e| e.leaf == leaf as u32) {
+            if !selected.iter().any(|e| e.leaf.index() == leaf) {
                 let applies =
                     super::leaf_applies(&policy, &request, crate::ir::LeafId(leaf as u32));
                 assert_eq!(
