@@ -318,44 +318,65 @@ pub fn leaf_applies(policy: &Policy, request: &Request, leaf: LeafId) -> Tri {
     out
 }
 
-/// Evaluates a request against a policy. With `trace`, the decision carries what the
-/// evaluator saw, for explanations.
+/// Evaluates a request against a policy.
 ///
 /// This compiles the policy first; to decide many requests, compile once
 /// ([`Compiled::new`], or load an [`crate::Engine`]) and use [`Compiled::decide`].
-pub fn decide(policy: &Policy, request: &Request, trace: bool) -> Decision {
-    Compiled::new(policy).decide(request, trace)
+pub fn decide(policy: &Policy, request: &Request) -> Decision {
+    Compiled::new(policy).decide(request)
+}
+
+/// Evaluates a request against a policy, with the trace explanations need ([`decide`]
+/// without it).
+pub fn decide_traced(policy: &Policy, request: &Request) -> Decision {
+    Compiled::new(policy).decide_traced(request)
 }
 
 impl Compiled {
-    /// Decides a request (validated against the policy this was compiled from). With
-    /// `trace`, the decision carries what the evaluator saw, for explanations.
-    pub fn decide(&self, request: &Request, trace: bool) -> Decision {
+    /// Decides a request (validated against the policy this was compiled from).
+    pub fn decide(&self, request: &Request) -> Decision {
         let mut decision = Decision::default();
-        self.decide_into(request, trace, &mut decision);
+        self.decide_into(request, &mut decision);
+        decision
+    }
+
+    /// Decides a request; the decision carries what the evaluator saw, for explanations.
+    pub fn decide_traced(&self, request: &Request) -> Decision {
+        let mut decision = Decision::default();
+        self.decide_traced_into(request, &mut decision);
         decision
     }
 
     /// Decides a request into `out`, reusing its buffers: once they have grown to fit,
-    /// deciding allocates nothing (with or without the trace) unless the decision splits
-    /// on unknown facts.
-    pub fn decide_into(&self, request: &Request, trace: bool, out: &mut Decision) {
-        let mut kept = if trace { out.trace.take() } else { None };
-        if trace {
-            let t = kept.get_or_insert_with(|| Trace {
-                applies: Vec::new(),
-                only_if: Vec::new(),
-                overridden: Vec::new(),
-                counterfactuals: None,
-            });
-            t.applies.clear();
-            t.applies.resize(self.leaves.len(), Tri::False);
-            t.only_if.clear();
-            t.only_if.resize(self.leaves.len(), None);
-            t.overridden.clear();
-            t.counterfactuals = None;
-        }
-        if !self.decide_known(request, out, kept.as_mut(), None) {
+    /// deciding allocates nothing unless the decision splits on unknown facts. The
+    /// decision carries no trace.
+    pub fn decide_into(&self, request: &Request, out: &mut Decision) {
+        self.decide_with(request, out, None);
+    }
+
+    /// Decides a request into `out`, with the trace, reusing its buffers (the trace's
+    /// too): once they have grown to fit, deciding allocates nothing unless the decision
+    /// splits on unknown facts.
+    pub fn decide_traced_into(&self, request: &Request, out: &mut Decision) {
+        let mut t = out.trace.take().unwrap_or_else(|| Trace {
+            applies: Vec::new(),
+            only_if: Vec::new(),
+            overridden: Vec::new(),
+            counterfactuals: None,
+        });
+        t.applies.clear();
+        t.applies.resize(self.leaves.len(), Tri::False);
+        t.only_if.clear();
+        t.only_if.resize(self.leaves.len(), None);
+        t.overridden.clear();
+        t.counterfactuals = None;
+        self.decide_with(request, out, Some(t));
+    }
+
+    /// Decides into `out`, filling `trace` (emptied, one slot per leaf) if given, and
+    /// leaves it in `out.trace`.
+    fn decide_with(&self, request: &Request, out: &mut Decision, mut trace: Option<Trace>) {
+        if !self.decide_known(request, out, trace.as_mut(), None) {
             let mut scratch = request.clone();
             let mut budget = split::BUDGET;
             let d = split::decide_split(self, &mut scratch, &mut budget);
@@ -375,7 +396,7 @@ impl Compiled {
     /// everything its explanation shows: the trace, and what would change the answer
     /// ([`Compiled::counterfactuals`], a search of many decisions of changed requests).
     pub fn decide_explained_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
-        self.decide_into(request, true, out);
+        self.decide_traced_into(request, out);
         let found = self.counterfactuals(policy, request, out);
         if let Some(trace) = out.trace.as_mut() {
             trace.counterfactuals = Some(found);

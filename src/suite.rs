@@ -188,7 +188,7 @@ pub fn run_one<'p>(policy: &'p Policy, test: &'p Test) -> TestResult<'p> {
 
 /// Runs one test, comparing or updating its golden explanation.
 pub fn run_one_with<'p>(policy: &'p Policy, test: &'p Test, goldens: Goldens) -> TestResult<'p> {
-    let decision = eval::decide(policy, &test.request, false);
+    let decision = eval::decide(policy, &test.request);
     let mut failures = Vec::new();
     if decision.outcome != test.outcome {
         failures.push(format!(

@@ -179,7 +179,7 @@ fn summary(p: &Policy) -> Vec<String> {
 
 /// A decision, in words.
 fn decision(p: &Policy, request: &Request) -> String {
-    let d = juris::eval::decide(p, request, false);
+    let d = juris::eval::decide(p, request);
     let cites: Vec<&str> = d.cites.iter().map(|l| p.cite_of(*l)).collect();
     let obligations: Vec<(String, String)> = d
         .obligations

@@ -181,9 +181,17 @@ fn differential(policy: &Policy, count: usize, seed: u64) -> usize {
         let request = request(policy, &mut rng);
         let trace = i % 2 == 0;
         let slow = reference::decide(policy, &request, trace);
-        let fast = compiled.decide(&request, trace);
+        let fast = if trace {
+            compiled.decide_traced(&request)
+        } else {
+            compiled.decide(&request)
+        };
         assert_same(policy, &request, &fast, &slow, "decide");
-        compiled.decide_into(&request, trace, &mut reused);
+        if trace {
+            compiled.decide_traced_into(&request, &mut reused);
+        } else {
+            compiled.decide_into(&request, &mut reused);
+        }
         assert_same(policy, &request, &reused, &slow, "decide_into");
         let slow_trace = reference::trace_of(policy, &request);
         let fast_trace = trace_of(policy, &request);
