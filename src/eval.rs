@@ -14,6 +14,7 @@
 
 use crate::ast::{CompareOp, EffectKind};
 use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy};
+pub use crate::ir::{Outcome, Tri};
 use crate::request::Request;
 use crate::value::Value;
 
@@ -30,86 +31,6 @@ pub use compile::Compiled;
 pub use counterfactual::{counterfactuals, Counterfactual, Counterfactuals};
 pub(crate) use split::{combine, fact_regions, group_members, regions, Region};
 pub use split::{Case, CaseValue};
-
-/// The outcome of a question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
-    /// must (implies may)
-    Required,
-    /// may
-    Permitted,
-    /// may not
-    Prohibited,
-    /// no provision in scope speaks to it
-    NotAddressed,
-    /// depends on facts the request does not give
-    Undetermined,
-    /// two provisions apply with different outcomes and nothing orders them; treat as not
-    /// permitted
-    Conflict,
-}
-
-impl Outcome {
-    /// The outcome's name in the decision contract.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Required => "required",
-            Outcome::Permitted => "permitted",
-            Outcome::Prohibited => "prohibited",
-            Outcome::NotAddressed => "not_addressed",
-            Outcome::Undetermined => "undetermined",
-            Outcome::Conflict => "conflict",
-        }
-    }
-
-    /// Parses an outcome's name.
-    pub fn parse(name: &str) -> Option<Outcome> {
-        Some(match name {
-            "required" => Outcome::Required,
-            "permitted" => Outcome::Permitted,
-            "prohibited" => Outcome::Prohibited,
-            "not_addressed" => Outcome::NotAddressed,
-            "undetermined" => Outcome::Undetermined,
-            "conflict" => Outcome::Conflict,
-            _ => return None,
-        })
-    }
-
-    /// Whether the outcome allows the act. Only `required` and `permitted` do: every
-    /// other outcome, `conflict` and `undetermined` included, is not a permission.
-    pub fn allows(self) -> bool {
-        matches!(self, Outcome::Required | Outcome::Permitted)
-    }
-}
-
-/// A truth value of three-valued logic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tri {
-    /// Known false.
-    False,
-    /// Known true.
-    True,
-    /// Depends on an unknown fact.
-    Unknown,
-}
-
-impl Tri {
-    fn from_bool(b: bool) -> Tri {
-        if b {
-            Tri::True
-        } else {
-            Tri::False
-        }
-    }
-
-    fn not(self) -> Tri {
-        match self {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
-            Tri::Unknown => Tri::Unknown,
-        }
-    }
-}
 
 /// A decision: the outcome, the provisions that determined it, the duties that come with
 /// it, and — when undetermined — the facts it depends on and the decision in each case.
@@ -387,7 +308,7 @@ impl Compiled {
             out.depends_on = d.depends_on;
             out.cases = d.cases;
         }
-        out.trace = kept;
+        out.trace = trace;
     }
 }
 

@@ -94,7 +94,7 @@ fn golden_text_does_not_depend_on_the_working_directory() {
     let policy =
         juris::load::compile_file(Path::new("tests/fixtures/goldens/pass/policy.juris")).unwrap();
     let test = &policy.tests[1];
-    let decision = juris::eval::decide(&policy, &test.request);
+    let decision = juris::eval::decide(&policy, &test.request(&policy));
     let text = juris::suite::golden_text(&policy, test, &decision);
     assert!(text.contains("╭─[policy.juris:"), "{text}");
     assert!(text.contains("in statute.txt"), "{text}");

@@ -170,7 +170,13 @@ fn summary(p: &Policy) -> Vec<String> {
     for t in &p.tests {
         out.push(format!(
             "test {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-            t.name, t.request, t.outcome, t.cites, t.obligations, t.depends_on, t.explanation
+            t.name,
+            t.request(p),
+            t.outcome,
+            t.cites,
+            t.obligations,
+            t.depends_on,
+            t.explanation
         ));
     }
     out.push(format!("thresholds {:?}", p.thresholds));
@@ -273,8 +279,8 @@ fn check(
     // (b) every policy test decides the same.
     for (x, y) in original.tests.iter().zip(&again.tests) {
         assert_eq!(
-            decision(&original, &x.request),
-            decision(&again, &y.request),
+            decision(&original, &x.request(&original)),
+            decision(&again, &y.request(&again)),
             "{name}: test {:?} decides differently\n{formatted}",
             x.name
         );

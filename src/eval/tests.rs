@@ -101,7 +101,7 @@ fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
 fn request(policy: &Policy, rng: &mut Rng) -> Request {
     let n = policy.facts.len();
     let mut r = if !policy.tests.is_empty() && rng.chance(50) {
-        policy.tests[rng.below(policy.tests.len())].request.clone()
+        policy.tests[rng.below(policy.tests.len())].request(policy)
     } else {
         let mut r = Request::empty(policy);
         for f in 0..n {

@@ -498,7 +498,7 @@ fn single_changes_are_exactly_those_the_full_decision_finds() {
         let policy = &program.policies[0];
         let compiled = Compiled::new(policy);
         for test in &policy.tests {
-            let r = &test.request;
+            let r = &test.request(policy);
             let decision = compiled.decide(r);
             if decision.outcome == Outcome::Undetermined {
                 continue;
