@@ -864,7 +864,7 @@ pub fn decide(interpretation: &Interpretation) -> Decision {
 }
 
 fn decide_ordered(policy: &Policy, request: &Request, order: &[FactId]) -> Decision {
-    let decision = eval::decide(policy, request, false);
+    let decision = eval::decide(policy, request);
     let Some((&fact, rest)) = order.split_first() else {
         return decision;
     };

@@ -358,9 +358,7 @@ impl<'e> Decoder<'e> {
                 .compiled
                 .decide_explained_into(codec.policy, request, &mut scratch.decision);
         } else {
-            codec
-                .compiled
-                .decide_into(request, false, &mut scratch.decision);
+            codec.compiled.decide_into(request, &mut scratch.decision);
         }
         let decision = &scratch.decision;
         if let Some(i) = OUTCOMES.iter().position(|o| *o == decision.outcome) {

@@ -1,4 +1,5 @@
-//! The command line: clap derive, one function per subcommand, exit codes 0 / 1 / 2.
+//! The command line: clap derive, one function per subcommand, each ending in an
+//! [`ExitStatus`] (exit codes 0 / 1 / 2).
 
 use crate::diagnostic::{self, code, Diagnostic, FileDiagnostics};
 use crate::engine::Engine;
@@ -104,10 +105,14 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
-                _ => 2,
-            });
+            return ExitCode::from(
+                match e.kind() {
+                    clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion => ExitStatus::Ok,
+                    _ => ExitStatus::Invalid,
+                }
+                .code(),
+            );
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -142,8 +147,47 @@ pub struct Io<'a> {
 /// The width human output is drawn at.
 pub(crate) const WIDTH: usize = 100;
 
-/// Runs a parsed command; returns the exit code.
+/// How a command ended: its exit status, mapped to the process's exit code in one place
+/// ([`ExitStatus::code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Exit 0: done, nothing to report.
+    Ok,
+    /// Exit 1: the command ran and found something (a check or lint finding, a failed
+    /// test, a difference, a request refused, a threshold missed).
+    Findings,
+    /// Exit 2: the command could not run as asked (a usage error, an unreadable path, an
+    /// invalid configuration).
+    Invalid,
+}
+
+impl ExitStatus {
+    /// `Findings` when there are findings, else `Ok`.
+    pub fn findings_if(found: bool) -> ExitStatus {
+        if found {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Ok
+        }
+    }
+
+    /// The process exit code: 0, 1 or 2.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Ok => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Invalid => 2,
+        }
+    }
+}
+
+/// Runs a parsed command; returns the exit code ([`ExitStatus::code`]).
 pub fn run_command(command: Command, io: &mut Io) -> u8 {
+    run_status(command, io).code()
+}
+
+/// Runs a parsed command; returns how it ended.
+pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
     match command {
         Command::Check { paths, format } => check(paths, format, io),
         Command::Eval {
@@ -181,7 +225,7 @@ pub(crate) fn format_of(
     format: Option<Format>,
     io: &mut Io,
     allowed: &[Format],
-) -> Result<Format, u8> {
+) -> Result<Format, ExitStatus> {
     let chosen = format.unwrap_or(if io.terminal {
         Format::Human
     } else {
@@ -203,7 +247,7 @@ pub(crate) fn format_of(
         "error: this command does not write `{asked}`; use --format {}",
         names.join(" or ")
     );
-    Err(2)
+    Err(ExitStatus::Invalid)
 }
 
 fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, color: bool) {
@@ -230,7 +274,7 @@ fn is_usage(files: &[FileDiagnostics]) -> bool {
         .any(|d| d.code.code.starts_with('U'))
 }
 
-fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
+fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus {
     let format = match format_of(format, io, lint::FORMATS) {
         Ok(f) => f,
         Err(code) => return code,
@@ -244,16 +288,16 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> u8 {
         // finding of the check in its `--format`.
         Err(files) if is_usage(&files) => {
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            2
+            ExitStatus::Invalid
         }
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.terminal);
-            1
+            ExitStatus::Findings
         }
     }
 }
 
-fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> u8 {
+fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> ExitStatus {
     let format = match format_of(format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -263,7 +307,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
         Ok(program) => Engine::from_program(program),
         Err(files) => {
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let (name, text) = if request == "-" {
@@ -287,7 +331,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
                 )
                 .help("give a JSON file, or `-` to read standard input");
                 emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
-                return 2;
+                return ExitStatus::Invalid;
             }
         }
     };
@@ -300,7 +344,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
                 .label("here")
                 .help("a request is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`");
             emit_request_errors(&source, vec![d], io);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let (policy, request) = match engine.request_from_json(&json) {
@@ -311,7 +355,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
                 .map(|e| request_diagnostic(&source, e))
                 .collect();
             emit_request_errors(&source, diagnostics, io);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let decision = engine.decide_explained(policy, &request);
@@ -328,12 +372,12 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
         ),
     };
     let _ = io.stdout.write_all(text.as_bytes());
-    0
+    ExitStatus::Ok
 }
 
-fn usage(io: &mut Io, message: &str) -> u8 {
+fn usage(io: &mut Io, message: &str) -> ExitStatus {
     let _ = writeln!(io.stderr, "error: {message}");
-    2
+    ExitStatus::Invalid
 }
 
 /// A request error as a diagnostic pointing into the request text.
@@ -389,7 +433,7 @@ fn test(
     update: bool,
     junit: Option<PathBuf>,
     io: &mut Io,
-) -> u8 {
+) -> ExitStatus {
     let format = match format_of(format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -399,7 +443,7 @@ fn test(
         Ok(p) => p,
         Err(files) => {
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let goldens = if update {
@@ -513,7 +557,7 @@ fn test(
             );
         }
     }
-    u8::from(failed > 0)
+    ExitStatus::findings_if(failed > 0)
 }
 
 /// One test's result as JSON: what it expected, what the policy decided, the golden.
@@ -619,13 +663,13 @@ fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileD
     }
 }
 
-fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {
+fn explain_code(key: Option<&str>, io: &mut Io) -> ExitStatus {
     match key {
         None => {
             for c in diagnostic::CODES {
                 let _ = writeln!(io.stdout, "{}  {:<24} {}", c.code, c.name, c.summary);
             }
-            0
+            ExitStatus::Ok
         }
         Some(key) => match diagnostic::lookup(key) {
             Some(c) => {
@@ -638,7 +682,7 @@ fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {
                     c.summary,
                     c.explanation
                 );
-                0
+                ExitStatus::Ok
             }
             None => {
                 let names: Vec<&str> = diagnostic::CODES
@@ -653,7 +697,7 @@ fn explain_code(key: Option<&str>, io: &mut Io) -> u8 {
                     io.stderr,
                     "error: `{key}` is not a diagnostic code{hint}; `juris explain` lists them"
                 );
-                2
+                ExitStatus::Invalid
             }
         },
     }

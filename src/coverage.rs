@@ -500,7 +500,7 @@ fn provisions(policy: &Policy) -> Vec<ProvisionCoverage> {
     let mut exercised: Vec<Vec<String>> = vec![Vec::new(); policy.leaves.len()];
     let compiled = eval::Compiled::new(policy);
     for test in &policy.tests {
-        let decision = compiled.decide(&test.request, false);
+        let decision = compiled.decide(&test.request(policy));
         let cited = decision
             .cites
             .iter()

@@ -745,7 +745,7 @@ impl Run<'_> {
             Version::Old => &self.compiled.0,
             Version::New => &self.compiled.1,
         };
-        let decision = compiled.decide(&request, false);
+        let decision = compiled.decide(&request);
         let canon = Canon::of(policy, &decision);
         if decision.outcome == Outcome::Undetermined && !decision.depends_on.is_empty() {
             let names = decision

@@ -187,7 +187,7 @@ impl Engine {
 
     /// Decides a request, without the explanation trace.
     pub fn decide(&self, policy: &Policy, request: &Request) -> Decision {
-        self.compiled(policy).decide(request, false)
+        self.compiled(policy).decide(request)
     }
 
     /// Decides a request and keeps the trace the explanations are rendered from
@@ -195,20 +195,20 @@ impl Engine {
     /// the answer is not in it: rendering the explanation then searches for it, compiling
     /// the policy again; [`Engine::decide_explained`] searches with the engine's.
     pub fn decide_traced(&self, policy: &Policy, request: &Request) -> Decision {
-        self.compiled(policy).decide(request, true)
+        self.compiled(policy).decide_traced(request)
     }
 
     /// Decides a request into a reused decision, without the trace: once the decision's
     /// buffers have grown to fit, this allocates nothing unless the request leaves a fact
     /// the outcome depends on unknown (then the evaluator splits into cases).
     pub fn decide_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
-        self.compiled(policy).decide_into(request, false, out);
+        self.compiled(policy).decide_into(request, out);
     }
 
     /// [`Engine::decide_into`] with the explanation trace, computed in the same pass (its
     /// buffers are reused too).
     pub fn decide_traced_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
-        self.compiled(policy).decide_into(request, true, out);
+        self.compiled(policy).decide_traced_into(request, out);
     }
 
     /// Decides a request with everything its explanation shows: the trace and what would

@@ -14,6 +14,7 @@
 
 use crate::ast::{CompareOp, EffectKind};
 use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy};
+pub use crate::ir::{Outcome, Tri};
 use crate::request::Request;
 use crate::value::Value;
 
@@ -30,86 +31,6 @@ pub use compile::Compiled;
 pub use counterfactual::{counterfactuals, Counterfactual, Counterfactuals};
 pub(crate) use split::{combine, fact_regions, group_members, regions, Region};
 pub use split::{Case, CaseValue};
-
-/// The outcome of a question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
-    /// must (implies may)
-    Required,
-    /// may
-    Permitted,
-    /// may not
-    Prohibited,
-    /// no provision in scope speaks to it
-    NotAddressed,
-    /// depends on facts the request does not give
-    Undetermined,
-    /// two provisions apply with different outcomes and nothing orders them; treat as not
-    /// permitted
-    Conflict,
-}
-
-impl Outcome {
-    /// The outcome's name in the decision contract.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Required => "required",
-            Outcome::Permitted => "permitted",
-            Outcome::Prohibited => "prohibited",
-            Outcome::NotAddressed => "not_addressed",
-            Outcome::Undetermined => "undetermined",
-            Outcome::Conflict => "conflict",
-        }
-    }
-
-    /// Parses an outcome's name.
-    pub fn parse(name: &str) -> Option<Outcome> {
-        Some(match name {
-            "required" => Outcome::Required,
-            "permitted" => Outcome::Permitted,
-            "prohibited" => Outcome::Prohibited,
-            "not_addressed" => Outcome::NotAddressed,
-            "undetermined" => Outcome::Undetermined,
-            "conflict" => Outcome::Conflict,
-            _ => return None,
-        })
-    }
-
-    /// Whether the outcome allows the act. Only `required` and `permitted` do: every
-    /// other outcome, `conflict` and `undetermined` included, is not a permission.
-    pub fn allows(self) -> bool {
-        matches!(self, Outcome::Required | Outcome::Permitted)
-    }
-}
-
-/// A truth value of three-valued logic.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tri {
-    /// Known false.
-    False,
-    /// Known true.
-    True,
-    /// Depends on an unknown fact.
-    Unknown,
-}
-
-impl Tri {
-    fn from_bool(b: bool) -> Tri {
-        if b {
-            Tri::True
-        } else {
-            Tri::False
-        }
-    }
-
-    fn not(self) -> Tri {
-        match self {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
-            Tri::Unknown => Tri::Unknown,
-        }
-    }
-}
 
 /// A decision: the outcome, the provisions that determined it, the duties that come with
 /// it, and — when undetermined — the facts it depends on and the decision in each case.
@@ -343,44 +264,65 @@ pub fn leaf_applies(policy: &Policy, request: &Request, leaf: LeafId) -> Tri {
     out
 }
 
-/// Evaluates a request against a policy. With `trace`, the decision carries what the
-/// evaluator saw, for explanations.
+/// Evaluates a request against a policy.
 ///
 /// This compiles the policy first; to decide many requests, compile once
 /// ([`Compiled::new`], or load an [`crate::Engine`]) and use [`Compiled::decide`].
-pub fn decide(policy: &Policy, request: &Request, trace: bool) -> Decision {
-    Compiled::new(policy).decide(request, trace)
+pub fn decide(policy: &Policy, request: &Request) -> Decision {
+    Compiled::new(policy).decide(request)
+}
+
+/// Evaluates a request against a policy, with the trace explanations need ([`decide`]
+/// without it).
+pub fn decide_traced(policy: &Policy, request: &Request) -> Decision {
+    Compiled::new(policy).decide_traced(request)
 }
 
 impl Compiled {
-    /// Decides a request (validated against the policy this was compiled from). With
-    /// `trace`, the decision carries what the evaluator saw, for explanations.
-    pub fn decide(&self, request: &Request, trace: bool) -> Decision {
+    /// Decides a request (validated against the policy this was compiled from).
+    pub fn decide(&self, request: &Request) -> Decision {
         let mut decision = Decision::default();
-        self.decide_into(request, trace, &mut decision);
+        self.decide_into(request, &mut decision);
+        decision
+    }
+
+    /// Decides a request; the decision carries what the evaluator saw, for explanations.
+    pub fn decide_traced(&self, request: &Request) -> Decision {
+        let mut decision = Decision::default();
+        self.decide_traced_into(request, &mut decision);
         decision
     }
 
     /// Decides a request into `out`, reusing its buffers: once they have grown to fit,
-    /// deciding allocates nothing (with or without the trace) unless the decision splits
-    /// on unknown facts.
-    pub fn decide_into(&self, request: &Request, trace: bool, out: &mut Decision) {
-        let mut kept = if trace { out.trace.take() } else { None };
-        if trace {
-            let t = kept.get_or_insert_with(|| Trace {
-                applies: Vec::new(),
-                only_if: Vec::new(),
-                overridden: Vec::new(),
-                counterfactuals: None,
-            });
-            t.applies.clear();
-            t.applies.resize(self.leaves.len(), Tri::False);
-            t.only_if.clear();
-            t.only_if.resize(self.leaves.len(), None);
-            t.overridden.clear();
-            t.counterfactuals = None;
-        }
-        if !self.decide_known(request, out, kept.as_mut(), None) {
+    /// deciding allocates nothing unless the decision splits on unknown facts. The
+    /// decision carries no trace.
+    pub fn decide_into(&self, request: &Request, out: &mut Decision) {
+        self.decide_with(request, out, None);
+    }
+
+    /// Decides a request into `out`, with the trace, reusing its buffers (the trace's
+    /// too): once they have grown to fit, deciding allocates nothing unless the decision
+    /// splits on unknown facts.
+    pub fn decide_traced_into(&self, request: &Request, out: &mut Decision) {
+        let mut t = out.trace.take().unwrap_or_else(|| Trace {
+            applies: Vec::new(),
+            only_if: Vec::new(),
+            overridden: Vec::new(),
+            counterfactuals: None,
+        });
+        t.applies.clear();
+        t.applies.resize(self.leaves.len(), Tri::False);
+        t.only_if.clear();
+        t.only_if.resize(self.leaves.len(), None);
+        t.overridden.clear();
+        t.counterfactuals = None;
+        self.decide_with(request, out, Some(t));
+    }
+
+    /// Decides into `out`, filling `trace` (emptied, one slot per leaf) if given, and
+    /// leaves it in `out.trace`.
+    fn decide_with(&self, request: &Request, out: &mut Decision, mut trace: Option<Trace>) {
+        if !self.decide_known(request, out, trace.as_mut(), None) {
             let mut scratch = request.clone();
             let mut budget = split::BUDGET;
             let d = split::decide_split(self, &mut scratch, &mut budget);
@@ -391,7 +333,7 @@ impl Compiled {
             out.depends_on = d.depends_on;
             out.cases = d.cases;
         }
-        out.trace = kept;
+        out.trace = trace;
     }
 }
 
@@ -400,7 +342,7 @@ impl Compiled {
     /// everything its explanation shows: the trace, and what would change the answer
     /// ([`Compiled::counterfactuals`], a search of many decisions of changed requests).
     pub fn decide_explained_into(&self, policy: &Policy, request: &Request, out: &mut Decision) {
-        self.decide_into(request, true, out);
+        self.decide_traced_into(request, out);
         let found = self.counterfactuals(policy, request, out);
         if let Some(trace) = out.trace.as_mut() {
             trace.counterfactuals = Some(found);

@@ -646,6 +646,18 @@ impl Policy {
     }
 }
 
+impl crate::ir::Test {
+    /// The request this test states, for the policy it belongs to: the facts it gives,
+    /// every other fact unknown or at its default.
+    pub fn request(&self, policy: &Policy) -> Request {
+        let mut request = Request::empty(policy);
+        for (fact, value) in &self.givens {
+            request.assume(*fact, value.clone());
+        }
+        request
+    }
+}
+
 /// The index of an enumeration member.
 pub fn member_index(members: &[String], name: &str) -> Option<u8> {
     members

@@ -80,7 +80,7 @@ pub fn golden_text(policy: &Policy, test: &Test, decision: &Decision) -> String 
         color: false,
         width: 100,
     };
-    let mut text = crate::explain::human::render(policy, decision, &test.request, style);
+    let mut text = crate::explain::human::render(policy, decision, &test.request(policy), style);
     let dir = policy_dir(policy);
     let prefix = dir.to_string_lossy().replace('\\', "/");
     if !prefix.is_empty() {
@@ -188,7 +188,7 @@ pub fn run_one<'p>(policy: &'p Policy, test: &'p Test) -> TestResult<'p> {
 
 /// Runs one test, comparing or updating its golden explanation.
 pub fn run_one_with<'p>(policy: &'p Policy, test: &'p Test, goldens: Goldens) -> TestResult<'p> {
-    let decision = eval::decide(policy, &test.request, false);
+    let decision = eval::decide(policy, &test.request(policy));
     let mut failures = Vec::new();
     if decision.outcome != test.outcome {
         failures.push(format!(

@@ -1,15 +1,14 @@
-//! Policy tests: the request a test states is checked like any request, with diagnostics
+//! Policy tests: the facts a test gives are checked like any request's, with diagnostics
 //! pointing into the policy; its expected cites are checked against the statute text.
 
 use super::Checker;
 use crate::ast;
 use crate::diagnostic::{code, Diagnostic};
-use crate::eval::Outcome;
-use crate::request::Request;
+use crate::ir::Outcome;
 
 impl Checker<'_> {
     pub(super) fn test(&mut self, t: &ast::Test) {
-        let mut request = Request::empty_for(&self.facts);
+        let mut givens = Vec::with_capacity(t.given.len());
         let mut ok = true;
         for (fact, value) in &t.given {
             let Some(&id) = self.fact_index.get(&fact.value) else {
@@ -24,7 +23,7 @@ impl Checker<'_> {
                     self.error(d);
                     ok = false;
                 }
-                Some(v) => request.assume(id, v),
+                Some(v) => givens.push((id, v)),
                 None => {
                     let (ty, decl) = (declared.ty.describe(), declared.span);
                     let members = declared.ty.members().to_vec();
@@ -96,7 +95,7 @@ impl Checker<'_> {
         }
         self.tests.push(crate::ir::Test {
             name: t.name.value.clone(),
-            request,
+            givens,
             outcome,
             cites,
             obligations,

@@ -1,6 +1,6 @@
 //! `juris ask "QUESTION"`: a plain question answered like a lawyer's memo.
 
-use super::{format_of, pretty, Format, Io};
+use super::{format_of, pretty, ExitStatus, Format, Io};
 use crate::ask::{self, memo};
 use crate::engine::Engine;
 use crate::eval::Outcome;
@@ -26,7 +26,7 @@ pub struct Args {
 }
 
 /// Runs `juris ask`.
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(
         args.format,
         io,
@@ -46,7 +46,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             let _ = io
                 .stderr
                 .write_all(crate::diagnostic::render_human(&files, false, super::WIDTH).as_bytes());
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let mut interpretation = match ask::interpret(&engine, &args.question) {
@@ -66,7 +66,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                 )
             };
             let _ = io.stdout.write_all(text.as_bytes());
-            return 0;
+            return ExitStatus::Ok;
         }
         Err(unplaced) => {
             let _ = writeln!(
@@ -81,7 +81,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             for e in &unplaced.examples {
                 let _ = writeln!(io.stderr, "  juris ask \"{e}\"");
             }
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let mut decision = ask::decide(&interpretation);
@@ -187,5 +187,5 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         _ => memo::render(&interpretation, &decision, memo::Style::Plain),
     };
     let _ = io.stdout.write_all(text.as_bytes());
-    0
+    ExitStatus::Ok
 }

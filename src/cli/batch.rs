@@ -1,7 +1,7 @@
 //! `juris batch`: JSON Lines requests in, JSON Lines decisions out, in the same order, on
 //! all cores. The work is in [`crate::batch`].
 
-use super::{default_paths, emit_diagnostics, Format, Io};
+use super::{default_paths, emit_diagnostics, ExitStatus, Format, Io};
 use crate::batch::{self, BatchError, Options, Summary, OUTCOMES};
 use crate::diagnostic::{code, Diagnostic};
 use crate::engine::Engine;
@@ -45,13 +45,13 @@ Exit 0 when every line was decided, 1 when some lines were errors, 2 when the in
 be read or the policies do not load.";
 
 /// Runs `juris batch`.
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let paths = default_paths(args.paths);
     let engine = match load::load(&paths) {
         Ok(program) => Engine::from_program(program),
         Err(files) => {
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let options = Options {
@@ -99,11 +99,11 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         (Ok(summary), Ok(())) => summary,
         (Err(e), _) => {
             let _ = writeln!(io.stderr, "error: {e}");
-            return 2;
+            return ExitStatus::Invalid;
         }
         (_, Err(e)) => {
             let _ = writeln!(io.stderr, "error: {}", BatchError::Write(e));
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let _ = writeln!(io.stderr, "{}", describe(&summary));
@@ -116,7 +116,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             summary.lines as f64 / seconds.max(1e-9)
         );
     }
-    u8::from(summary.errors > 0)
+    ExitStatus::findings_if(summary.errors > 0)
 }
 
 /// The summary line: `10 lines: 3 required, 5 prohibited, 1 undetermined; 1 error (line 4)`.
@@ -168,7 +168,7 @@ fn progress(terminal: bool, size: Option<u64>) -> ProgressBar {
     }
 }
 
-fn unreadable(io: &mut Io, input: &str, why: &str) -> u8 {
+fn unreadable(io: &mut Io, input: &str, why: &str) -> ExitStatus {
     let d = Diagnostic::new(
         &code::unreadable_path,
         format!("cannot read the input `{input}`: {why}"),
@@ -176,5 +176,5 @@ fn unreadable(io: &mut Io, input: &str, why: &str) -> u8 {
     )
     .help("give a JSON Lines file, or `-` to read standard input");
     emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
-    2
+    ExitStatus::Invalid
 }

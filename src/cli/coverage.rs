@@ -1,7 +1,7 @@
 //! `juris coverage`: per statute, which subsections are encoded, marked or missing; per
 //! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
-use super::{default_paths, emit_diagnostics, format_of, pretty, Format, Io, WIDTH};
+use super::{default_paths, emit_diagnostics, format_of, pretty, ExitStatus, Format, Io, WIDTH};
 use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
 use crate::load;
 use std::fmt::Write as _;
@@ -54,7 +54,7 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 
 /// Runs `juris coverage`: exit 0, or 1 when a policy is below `--min` or `--min-tests`,
 /// or 2 when the policies do not load.
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -63,7 +63,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         Ok(p) => p,
         Err(files) => {
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let reports: Vec<Coverage> = program
@@ -114,7 +114,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         }
     };
     let _ = io.stdout.write_all(text.as_bytes());
-    u8::from(!passed)
+    ExitStatus::findings_if(!passed)
 }
 
 /// The line number of a `file:line`.

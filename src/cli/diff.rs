@@ -1,7 +1,7 @@
 //! `juris diff OLD NEW`: the requests two versions of a policy decide differently. The
 //! enumeration is described in [`crate::diff`].
 
-use super::{emit_diagnostics, format_of, pretty, Format, Io, WIDTH};
+use super::{emit_diagnostics, format_of, pretty, ExitStatus, Format, Io, WIDTH};
 use crate::diff::{self, Options, SemanticDiff, Side};
 use crate::ir::Policy;
 use crate::load;
@@ -38,7 +38,7 @@ enumeration before any difference was found (\"no difference\" is then not prove
 /// Runs `juris diff`: exit 0 when the versions decide every request alike, 1 when some
 /// request is decided differently, 2 on errors (and when the enumeration was cut short
 /// before finding any difference: "no difference" is then not known).
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
         Ok(f) => f,
         Err(code) => return code,
@@ -48,7 +48,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         (old, new) => {
             let files: Vec<_> = [old.err(), new.err()].into_iter().flatten().collect();
             emit_diagnostics(&files, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let result = diff::diff(
@@ -64,8 +64,8 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
     };
     let _ = io.stdout.write_all(text.as_bytes());
     match (result.differences.is_empty(), result.truncated) {
-        (false, _) => 1,
-        (true, false) => 0,
+        (false, _) => ExitStatus::Findings,
+        (true, false) => ExitStatus::Ok,
         (true, true) => {
             let _ = writeln!(
                 io.stderr,
@@ -73,7 +73,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
                  but none is not proven: raise --limit",
                 result.limit
             );
-            2
+            ExitStatus::Invalid
         }
     }
 }

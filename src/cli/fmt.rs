@@ -4,7 +4,7 @@
 //! is not (its unified diff is on standard output, a patch `git apply` takes); 2 on an
 //! unreadable path or a file that does not parse (the syntax errors on standard error).
 
-use super::{default_paths, Io, WIDTH};
+use super::{default_paths, ExitStatus, Io, WIDTH};
 use crate::diagnostic::{code, render_human, Diagnostic, FileDiagnostics};
 use crate::load;
 use crate::source::{SourceFile, Span};
@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 /// Runs `juris fmt`.
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let paths = default_paths(args.paths);
     let files = match load::find_policies(&paths) {
         Ok(files) => files,
@@ -29,7 +29,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
             let _ = io
                 .stderr
                 .write_all(render_human(&diagnostics, false, WIDTH).as_bytes());
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let mut failed = false;
@@ -102,11 +102,11 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         );
     }
     if failed {
-        2
+        ExitStatus::Invalid
     } else if args.check && !changed.is_empty() {
-        1
+        ExitStatus::Findings
     } else {
-        0
+        ExitStatus::Ok
     }
 }
 

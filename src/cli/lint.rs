@@ -3,7 +3,7 @@
 //! `lint` reports every finding (exit 1 when there is one); `check` shows lint warnings
 //! but fails only on errors, and on findings of rules denied in `juris.toml`.
 
-use super::{default_paths, emit_diagnostics, format_of, is_usage, Format, Io};
+use super::{default_paths, emit_diagnostics, format_of, is_usage, ExitStatus, Format, Io};
 use crate::diagnostic::{FileDiagnostics, Severity};
 use crate::ir::Program;
 use crate::lint::{self, Allowed, Linted, Options};
@@ -26,7 +26,7 @@ pub struct Args {
 
 /// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
 /// not check clean is one), 2 on usage errors and unusable `juris.toml` files.
-pub fn run(args: Args, io: &mut Io) -> u8 {
+pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(args.format, io, FORMATS) {
         Ok(f) => f,
         Err(code) => return code,
@@ -37,7 +37,7 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         // A path that cannot be read: a usage error, on standard error (as `check` says it).
         Err(usage) => {
             emit_diagnostics(&usage, Format::Human, io.stderr, false);
-            return 2;
+            return ExitStatus::Invalid;
         }
     };
     let mut policies = Vec::new();
@@ -83,16 +83,16 @@ pub fn run(args: Args, io: &mut Io) -> u8 {
         }
     }
     if usage {
-        2
+        ExitStatus::Invalid
     } else {
-        u8::from(errors + warnings > 0)
+        ExitStatus::findings_if(errors + warnings > 0)
     }
 }
 
 /// `juris check` on a program that checked clean: lints it and shows the findings. Exit 1
 /// only when a finding is an error (its rule is denied in `juris.toml`), 2 when a
 /// `juris.toml` cannot be used.
-pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> u8 {
+pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> ExitStatus {
     let linted = lint::lint_policies(&program.policies, &Options::default());
     let errors = linted.denied();
     let warnings = linted.count(Severity::Warning);
@@ -145,9 +145,9 @@ pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> u
         _ => emit_findings(&linted.files, &linted.allowed, format, io),
     }
     if linted.config_invalid() {
-        2
+        ExitStatus::Invalid
     } else {
-        u8::from(errors > 0)
+        ExitStatus::findings_if(errors > 0)
     }
 }
 

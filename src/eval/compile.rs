@@ -8,27 +8,36 @@
 
 use super::split::{fact_regions, Region};
 use crate::ast::{CompareOp, EffectKind};
-use crate::ir::{DefId, Expr, ExprId, FactId, Policy, Type};
+use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
 use smallvec::SmallVec;
 use std::sync::Arc;
 
-/// "No expression" in an `u32` slot.
-pub(super) const NONE: u32 = u32::MAX;
+/// An operation of the flat expression code: an index into [`Compiled::ops`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct OpId(pub(super) u32);
+
+impl OpId {
+    /// The id as an index.
+    #[inline]
+    pub(super) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// One operation of the flat expression code. Children of `And`/`Or` are a range of
 /// [`Compiled::kids`].
 #[derive(Clone, Debug)]
 pub(super) enum Op {
     Const(bool),
-    Bool(u32),
-    NotBool(u32),
-    Member(u32, u64),
-    Compare(u32, CompareOp, f64),
-    TextEq(u32, Arc<str>),
-    Contains(u32, u64),
-    Not(u32),
+    Bool(FactId),
+    NotBool(FactId),
+    Member(FactId, u64),
+    Compare(FactId, CompareOp, f64),
+    TextEq(FactId, Arc<str>),
+    Contains(FactId, u64),
+    Not(OpId),
     And(u32, u32),
     Or(u32, u32),
 }
@@ -37,9 +46,9 @@ pub(super) enum Op {
 #[derive(Clone, Debug)]
 pub(super) struct Leaf {
     /// Its whole condition (the conjunction of its clauses, flattened).
-    pub cond: u32,
-    /// Its `only if`, or [`NONE`].
-    pub only_if: u32,
+    pub cond: OpId,
+    /// Its `only if`, if it has one.
+    pub only_if: Option<OpId>,
     /// Its effect.
     pub effect: EffectKind,
     /// The length of its cite's path (more specific cites come first).
@@ -60,7 +69,7 @@ pub(super) struct Decisive {
     /// The definition.
     pub def: DefId,
     /// Its compiled value.
-    pub op: u32,
+    pub op: OpId,
     /// Whether the leaf's `only if` reads it.
     pub in_only_if: bool,
 }
@@ -72,7 +81,7 @@ pub(super) struct Forced {
     pub def: DefId,
     pub value: bool,
     /// `(leaf, cond, only_if)`, by leaf.
-    pub leaves: Vec<(u32, u32, u32)>,
+    pub leaves: Vec<(LeafId, OpId, Option<OpId>)>,
 }
 
 /// What a case split needs to know about a fact.
@@ -90,8 +99,8 @@ pub(super) enum SplitKind {
 /// has fixed.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Entry {
-    pub leaf: u32,
-    pub cond: u32,
+    pub leaf: LeafId,
+    pub cond: OpId,
 }
 
 /// A node of the dispatch tree.
@@ -102,7 +111,7 @@ enum Node {
     /// Dispatch on an enumeration fact: its member `i` leads to `children[base + i]`; an
     /// unknown value evaluates `all` (a range of `lists`).
     Split {
-        fact: u32,
+        fact: FactId,
         members: u32,
         base: u32,
         all: (u32, u32),
@@ -114,11 +123,11 @@ enum Node {
 #[derive(Clone, Debug)]
 pub struct Compiled {
     pub(super) ops: Vec<Op>,
-    pub(super) kids: Vec<u32>,
+    pub(super) kids: Vec<OpId>,
     pub(super) leaves: Vec<Leaf>,
     pub(super) leaf_obligations: Vec<u32>,
-    /// Per obligation, its compiled `when`, or [`NONE`].
-    pub(super) obligation_when: Vec<u32>,
+    /// Per obligation, its compiled `when`, if it has one.
+    pub(super) obligation_when: Vec<Option<OpId>>,
     pub(super) override_ranges: Vec<(u32, u32)>,
     pub(super) decisive: Vec<Decisive>,
     /// For each definition some leaf may cite as decisive, the leaves with it held true and
@@ -137,8 +146,8 @@ impl Compiled {
             policy,
             ops: Vec::with_capacity(policy.exprs.len() + policy.leaves.len()),
             kids: Vec::new(),
-            memo: vec![NONE; policy.exprs.len()],
-            def_memo: vec![NONE; policy.definitions.len()],
+            memo: vec![None; policy.exprs.len()],
+            def_memo: vec![None; policy.definitions.len()],
             forced: None,
         };
         let mut leaves = Vec::with_capacity(policy.leaves.len());
@@ -147,13 +156,13 @@ impl Compiled {
         let mut leaf_obligations = Vec::new();
         let mut override_ranges = Vec::new();
         for leaf in &policy.leaves {
-            let conjuncts: Vec<u32> = leaf.conjuncts.iter().map(|c| b.expr(c.expr)).collect();
+            let conjuncts: Vec<OpId> = leaf.conjuncts.iter().map(|c| b.expr(c.expr)).collect();
             let cond = match conjuncts.as_slice() {
                 [] => b.push(Op::Const(true)),
                 [one] => *one,
                 _ => b.junction(true, conjuncts),
             };
-            let only_if = leaf.only_if.map_or(NONE, |(e, _)| b.expr(e));
+            let only_if = leaf.only_if.map(|(e, _)| b.expr(e));
             let ob_start = leaf_obligations.len() as u32;
             leaf_obligations.extend(leaf.obligations.iter().copied());
             let ov_start = override_ranges.len() as u32;
@@ -208,8 +217,8 @@ impl Compiled {
         let mut forced = Vec::new();
         for &d in &forced_defs {
             for value in [true, false] {
-                b.memo.fill(NONE);
-                b.def_memo.fill(NONE);
+                b.memo.fill(None);
+                b.def_memo.fill(None);
                 b.forced = Some((d, value));
                 let mut alts = Vec::new();
                 for (l, leaf) in policy.leaves.iter().enumerate() {
@@ -223,15 +232,15 @@ impl Compiled {
                     if !reads.contains(&d) {
                         continue;
                     }
-                    let conjuncts: Vec<u32> =
+                    let conjuncts: Vec<OpId> =
                         leaf.conjuncts.iter().map(|c| b.expr(c.expr)).collect();
                     let cond = match conjuncts.as_slice() {
                         [] => b.push(Op::Const(true)),
                         [one] => *one,
                         _ => b.junction(true, conjuncts),
                     };
-                    let only_if = leaf.only_if.map_or(NONE, |(e, _)| b.expr(e));
-                    alts.push((l as u32, cond, only_if));
+                    let only_if = leaf.only_if.map(|(e, _)| b.expr(e));
+                    alts.push((LeafId(l as u32), cond, only_if));
                 }
                 forced.push(Forced {
                     def: d,
@@ -241,12 +250,12 @@ impl Compiled {
             }
         }
         b.forced = None;
-        b.memo.fill(NONE);
-        b.def_memo.fill(NONE);
+        b.memo.fill(None);
+        b.def_memo.fill(None);
         let obligation_when = policy
             .obligations
             .iter()
-            .map(|o| o.when.map_or(NONE, |e| b.expr(e)))
+            .map(|o| o.when.map(|e| b.expr(e)))
             .collect();
         let facts = policy
             .facts
@@ -295,7 +304,7 @@ impl Compiled {
                     members,
                     base,
                     all,
-                }) => match request.get(FactId(*fact)) {
+                }) => match request.get(*fact) {
                     Some(Value::Enum(i)) if u32::from(*i) < *members => {
                         at = self
                             .children
@@ -317,15 +326,15 @@ impl Compiled {
 
     /// Whether leaf `by` overrides leaf `leaf`.
     #[inline]
-    pub(super) fn overrides(&self, by: u32, leaf: u32) -> bool {
-        let Some(l) = self.leaves.get(by as usize) else {
+    pub(super) fn overrides(&self, by: LeafId, leaf: LeafId) -> bool {
+        let Some(l) = self.leaves.get(by.index()) else {
             return false;
         };
         self.override_ranges
             .get(l.overrides.0 as usize..l.overrides.1 as usize)
             .unwrap_or(&[])
             .iter()
-            .any(|&(start, end)| start <= leaf && leaf < end)
+            .any(|&(start, end)| start <= leaf.0 && leaf.0 < end)
     }
 
     // -------------------------------------------------------------- the dispatch tree
@@ -340,14 +349,14 @@ impl Compiled {
             })
             .collect();
         // What each leaf's condition requires of each enumeration fact.
-        let constraints: Vec<Vec<(u32, u64)>> = self
+        let constraints: Vec<Vec<(FactId, u64)>> = self
             .leaves
             .iter()
             .map(|leaf| {
                 let mut c = self.requires(leaf.cond, true, 0);
-                c.retain(|(f, _)| members.get(*f as usize).is_some_and(|m| *m > 0));
+                c.retain(|(f, _)| members.get(f.index()).is_some_and(|m| *m > 0));
                 for (f, mask) in &mut c {
-                    *mask &= full(members.get(*f as usize).copied().unwrap_or(0));
+                    *mask &= full(members.get(f.index()).copied().unwrap_or(0));
                 }
                 c
             })
@@ -357,7 +366,7 @@ impl Compiled {
             .iter()
             .enumerate()
             .map(|(i, l)| Entry {
-                leaf: i as u32,
+                leaf: LeafId(i as u32),
                 cond: l.cond,
             })
             .collect();
@@ -369,7 +378,7 @@ impl Compiled {
             op_limit,
             ops: std::mem::take(&mut self.ops),
             kids: std::mem::take(&mut self.kids),
-            true_op: NONE,
+            true_op: None,
             nodes: Vec::new(),
             children: Vec::new(),
             lists: Vec::new(),
@@ -385,17 +394,17 @@ impl Compiled {
     /// What an expression requires of enumeration facts: when `positive`, a fact whose
     /// known value lies outside the mask makes the expression false; otherwise, true.
     /// Sorted by fact.
-    fn requires(&self, op: u32, positive: bool, depth: usize) -> Vec<(u32, u64)> {
+    fn requires(&self, op: OpId, positive: bool, depth: usize) -> Vec<(FactId, u64)> {
         if depth > 64 {
             return Vec::new();
         }
-        match self.ops.get(op as usize) {
+        match self.ops.get(op.index()) {
             Some(Op::Member(f, mask)) => vec![(*f, if positive { *mask } else { !*mask })],
             Some(Op::Not(x)) => self.requires(*x, !positive, depth + 1),
             Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
-                let is_and = matches!(self.ops.get(op as usize), Some(Op::And(..)));
+                let is_and = matches!(self.ops.get(op.index()), Some(Op::And(..)));
                 let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
-                let parts: Vec<Vec<(u32, u64)>> = kids
+                let parts: Vec<Vec<(FactId, u64)>> = kids
                     .iter()
                     .map(|k| self.requires(*k, positive, depth + 1))
                     .collect();
@@ -421,8 +430,8 @@ fn full(members: u32) -> u64 {
 }
 
 /// Requirements any one of which suffices: per fact, the intersection.
-fn any_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
-    let mut out: Vec<(u32, u64)> = Vec::new();
+fn any_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
+    let mut out: Vec<(FactId, u64)> = Vec::new();
     for p in parts {
         for &(f, m) in p {
             match out.iter_mut().find(|(g, _)| *g == f) {
@@ -436,7 +445,7 @@ fn any_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
 }
 
 /// Requirements that hold only together: the facts every part constrains, the union.
-fn all_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
+fn all_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
     let Some((first, rest)) = parts.split_first() else {
         return Vec::new();
     };
@@ -457,12 +466,13 @@ fn all_of(parts: &[Vec<(u32, u64)>]) -> Vec<(u32, u64)> {
 /// condition to the members its path fixes.
 struct Tree<'a> {
     members: &'a [u32],
-    constraints: &'a [Vec<(u32, u64)>],
+    constraints: &'a [Vec<(FactId, u64)>],
     budget: usize,
     op_limit: usize,
     ops: Vec<Op>,
-    kids: Vec<u32>,
-    true_op: u32,
+    kids: Vec<OpId>,
+    /// The one `true` operation specialised conditions share, once made.
+    true_op: Option<OpId>,
     nodes: Vec<Node>,
     children: Vec<u32>,
     lists: Vec<Entry>,
@@ -476,13 +486,13 @@ const MAX_DEPTH: usize = 6;
 /// A condition specialised to a dispatch path: decided, or still to evaluate.
 enum Spec {
     Const(bool),
-    Op(u32),
+    Op(OpId),
 }
 
 impl Tree<'_> {
-    fn mask(&self, leaf: u32, fact: u32) -> u64 {
+    fn mask(&self, leaf: LeafId, fact: FactId) -> u64 {
         self.constraints
-            .get(leaf as usize)
+            .get(leaf.index())
             .and_then(|c| c.iter().find(|(f, _)| *f == fact))
             .map_or(u64::MAX, |(_, m)| *m)
     }
@@ -494,14 +504,14 @@ impl Tree<'_> {
         (start, self.lists.len() as u32)
     }
 
-    fn push(&mut self, op: Op) -> u32 {
+    fn push(&mut self, op: Op) -> OpId {
         self.ops.push(op);
-        (self.ops.len() - 1) as u32
+        OpId((self.ops.len() - 1) as u32)
     }
 
     /// The node for a set of leaves (in source order) whose conditions are specialised to
     /// `path` (facts and the members they may still take); returns its index.
-    fn build(&mut self, entries: Vec<Entry>, path: &mut Vec<(u32, u64)>) -> u32 {
+    fn build(&mut self, entries: Vec<Entry>, path: &mut Vec<(FactId, u64)>) -> u32 {
         let at = self.nodes.len() as u32;
         let choice = if entries.len() <= SMALL || path.len() >= MAX_DEPTH {
             None
@@ -516,7 +526,7 @@ impl Tree<'_> {
             self.nodes.push(Node::List(range.0, range.1));
             return at;
         };
-        let members = self.members.get(fact as usize).copied().unwrap_or(0);
+        let members = self.members.get(fact.index()).copied().unwrap_or(0);
         let all = self.list(&entries);
         let base = self.children.len() as u32;
         self.children
@@ -529,10 +539,10 @@ impl Tree<'_> {
         });
         // Members that lead to the same leaves share a child.
         // (At most 64 members, and few groups: a linear search beats hashing the buckets.)
-        let mut groups: Vec<(Vec<u32>, u64)> = Vec::new();
+        let mut groups: Vec<(Vec<LeafId>, u64)> = Vec::new();
         let masks: Vec<u64> = entries.iter().map(|e| self.mask(e.leaf, fact)).collect();
         for m in 0..members {
-            let bucket: Vec<u32> = entries
+            let bucket: Vec<LeafId> = entries
                 .iter()
                 .zip(&masks)
                 .filter(|(_, mask)| *mask & (1u64 << m) != 0)
@@ -553,13 +563,15 @@ impl Tree<'_> {
                 match self.specialise(e.cond, path, 0) {
                     Spec::Const(false) => {}
                     Spec::Const(true) => {
-                        if self.true_op == NONE {
-                            self.true_op = self.push(Op::Const(true));
-                        }
-                        specialised.push(Entry {
-                            leaf: e.leaf,
-                            cond: self.true_op,
-                        });
+                        let cond = match self.true_op {
+                            Some(op) => op,
+                            None => {
+                                let op = self.push(Op::Const(true));
+                                self.true_op = Some(op);
+                                op
+                            }
+                        };
+                        specialised.push(Entry { leaf: e.leaf, cond });
                     }
                     Spec::Op(cond) => specialised.push(Entry { leaf: e.leaf, cond }),
                 }
@@ -579,12 +591,12 @@ impl Tree<'_> {
 
     /// The enumeration fact that best divides the leaves, and the total size of its
     /// buckets, if one divides them well.
-    fn choose(&self, entries: &[Entry], path: &[(u32, u64)]) -> Option<(u32, usize)> {
-        let mut candidates: Vec<u32> = entries
+    fn choose(&self, entries: &[Entry], path: &[(FactId, u64)]) -> Option<(FactId, usize)> {
+        let mut candidates: Vec<FactId> = entries
             .iter()
             .flat_map(|e| {
                 self.constraints
-                    .get(e.leaf as usize)
+                    .get(e.leaf.index())
                     .into_iter()
                     .flatten()
                     .map(|(f, _)| *f)
@@ -593,9 +605,9 @@ impl Tree<'_> {
             .collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let mut best: Option<(u32, usize, f64)> = None;
+        let mut best: Option<(FactId, usize, f64)> = None;
         for f in candidates {
-            let members = self.members.get(f as usize).copied().unwrap_or(0);
+            let members = self.members.get(f.index()).copied().unwrap_or(0);
             if members < 2 {
                 continue;
             }
@@ -615,12 +627,12 @@ impl Tree<'_> {
 
     /// An operation with the members `path` fixes substituted and simplified: new
     /// operations only where something changed.
-    fn specialise(&mut self, op: u32, path: &[(u32, u64)], depth: usize) -> Spec {
+    fn specialise(&mut self, op: OpId, path: &[(FactId, u64)], depth: usize) -> Spec {
         if depth > 64 || self.ops.len() >= self.op_limit {
             return Spec::Op(op);
         }
         // What specialising needs of the operation, copied out (no `Arc` clone, no borrow).
-        let shape = match self.ops.get(op as usize) {
+        let shape = match self.ops.get(op.index()) {
             Some(Op::Const(b)) => Shape::Const(*b),
             Some(Op::Member(f, mask)) => Shape::Member(*f, *mask),
             Some(Op::Not(x)) => Shape::Not(*x),
@@ -642,7 +654,7 @@ impl Tree<'_> {
             },
             Shape::Junction(is_and, s, e) => {
                 // `kids` only grows while specialising, so `s..e` stays this junction's.
-                let mut kept: SmallVec<[u32; 8]> = SmallVec::new();
+                let mut kept: SmallVec<[OpId; 8]> = SmallVec::new();
                 let mut changed = false;
                 for i in s..e {
                     let Some(&k) = self.kids.get(i as usize) else {
@@ -667,7 +679,7 @@ impl Tree<'_> {
                     _ => {
                         let mut flat = Vec::with_capacity(kept.len());
                         for k in kept {
-                            match self.ops.get(k as usize) {
+                            match self.ops.get(k.index()) {
                                 Some(Op::And(s, e)) if is_and => flat.extend_from_slice(
                                     self.kids.get(*s as usize..*e as usize).unwrap_or(&[]),
                                 ),
@@ -697,8 +709,8 @@ impl Tree<'_> {
 #[derive(Clone, Copy)]
 enum Shape {
     Const(bool),
-    Member(u32, u64),
-    Not(u32),
+    Member(FactId, u64),
+    Not(OpId),
     /// `and` (true) or `or`, over a range of kids.
     Junction(bool, u32, u32),
     Other,
@@ -709,21 +721,23 @@ enum Shape {
 struct Builder<'p> {
     policy: &'p Policy,
     ops: Vec<Op>,
-    kids: Vec<u32>,
-    memo: Vec<u32>,
-    def_memo: Vec<u32>,
+    kids: Vec<OpId>,
+    /// Each expression's compiled operation, once compiled.
+    memo: Vec<Option<OpId>>,
+    /// Each definition's compiled value, once compiled.
+    def_memo: Vec<Option<OpId>>,
     /// A definition compiled as a constant (for [`Forced`]).
     forced: Option<(DefId, bool)>,
 }
 
 impl Builder<'_> {
     /// A definition's value, compiled.
-    fn def(&mut self, d: DefId) -> u32 {
+    fn def(&mut self, d: DefId) -> OpId {
         match self.policy.definitions.get(d.index()) {
             Some(def) => {
                 let op = self.expr(def.expr);
                 if let Some(slot) = self.def_memo.get_mut(d.index()) {
-                    *slot = op;
+                    *slot = Some(op);
                 }
                 op
             }
@@ -731,16 +745,16 @@ impl Builder<'_> {
         }
     }
 
-    fn push(&mut self, op: Op) -> u32 {
+    fn push(&mut self, op: Op) -> OpId {
         self.ops.push(op);
-        (self.ops.len() - 1) as u32
+        OpId((self.ops.len() - 1) as u32)
     }
 
     /// An `and` (or `or`) of these operations, with nested ones of the same kind spliced in.
-    fn junction(&mut self, and: bool, parts: Vec<u32>) -> u32 {
+    fn junction(&mut self, and: bool, parts: Vec<OpId>) -> OpId {
         let mut flat = Vec::with_capacity(parts.len());
         for p in parts {
-            match self.ops.get(p as usize) {
+            match self.ops.get(p.index()) {
                 Some(Op::And(s, e)) if and => {
                     flat.extend_from_slice(&self.kids[*s as usize..*e as usize])
                 }
@@ -760,42 +774,40 @@ impl Builder<'_> {
         })
     }
 
-    fn expr(&mut self, id: ExprId) -> u32 {
-        if let Some(&done) = self.memo.get(id.index()) {
-            if done != NONE {
-                return done;
-            }
+    fn expr(&mut self, id: ExprId) -> OpId {
+        if let Some(&Some(done)) = self.memo.get(id.index()) {
+            return done;
         }
         let op = match self.policy.expr(id).clone() {
             Expr::Const(b) => self.push(Op::Const(b)),
-            Expr::Bool(f) => self.push(Op::Bool(f.0)),
+            Expr::Bool(f) => self.push(Op::Bool(f)),
             Expr::Def(d) if self.forced.is_some_and(|(f, _)| f == d) => {
                 let value = self.forced.is_some_and(|(_, v)| v);
                 self.push(Op::Const(value))
             }
             Expr::Def(d) => match self.policy.definitions.get(d.index()) {
-                Some(def) => match self.def_memo.get(d.index()).copied() {
-                    Some(done) if done != NONE => done,
-                    _ => {
+                Some(def) => match self.def_memo.get(d.index()).copied().flatten() {
+                    Some(done) => done,
+                    None => {
                         let op = self.expr(def.expr);
                         if let Some(slot) = self.def_memo.get_mut(d.index()) {
-                            *slot = op;
+                            *slot = Some(op);
                         }
                         op
                     }
                 },
                 None => self.push(Op::Const(false)),
             },
-            Expr::Member { fact, mask } => self.push(Op::Member(fact.0, mask)),
-            Expr::Compare { fact, op, value } => self.push(Op::Compare(fact.0, op, value)),
-            Expr::TextEq { fact, value } => self.push(Op::TextEq(fact.0, value)),
+            Expr::Member { fact, mask } => self.push(Op::Member(fact, mask)),
+            Expr::Compare { fact, op, value } => self.push(Op::Compare(fact, op, value)),
+            Expr::TextEq { fact, value } => self.push(Op::TextEq(fact, value)),
             Expr::Contains { fact, member } => self.push(Op::Contains(
-                fact.0,
+                fact,
                 1u64.checked_shl(u32::from(member)).unwrap_or(0),
             )),
             Expr::Not(e) => {
                 let x = self.expr(e);
-                match self.ops.get(x as usize) {
+                match self.ops.get(x.index()) {
                     Some(Op::Bool(f)) => {
                         let f = *f;
                         self.push(Op::NotBool(f))
@@ -813,7 +825,7 @@ impl Builder<'_> {
             }
         };
         if let Some(slot) = self.memo.get_mut(id.index()) {
-            *slot = op;
+            *slot = Some(op);
         }
         op
     }

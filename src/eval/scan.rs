@@ -2,7 +2,7 @@
 //! when every fact that matters is known, the trace in the same pass, and the fact to split
 //! on when one is not.
 
-use super::compile::{Compiled, Forced, Leaf, Op, NONE};
+use super::compile::{Compiled, Forced, Leaf, Op, OpId};
 use super::{outcome_of, Decision, Effective, Outcome, Trace, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{FactId, LeafId};
@@ -11,27 +11,23 @@ use crate::value::Value;
 use smallvec::SmallVec;
 
 impl Compiled {
-    /// A leaf's obligations, each with the condition it arises under ([`NONE`]: always).
-    fn obligations_of<'a>(&'a self, leaf: &Leaf) -> impl Iterator<Item = (u32, u32)> + 'a {
+    /// A leaf's obligations, each with the condition it arises under (`None`: always).
+    fn obligations_of<'a>(&'a self, leaf: &Leaf) -> impl Iterator<Item = (u32, Option<OpId>)> + 'a {
         let (start, end) = leaf.obligations;
         self.leaf_obligations
             .get(start as usize..end as usize)
             .unwrap_or(&[])
             .iter()
             .map(|&o| {
-                let when = self
-                    .obligation_when
-                    .get(o as usize)
-                    .copied()
-                    .unwrap_or(NONE);
+                let when = self.obligation_when.get(o as usize).copied().flatten();
                 (o, when)
             })
     }
 
     /// Evaluates an operation in three-valued logic.
     #[inline]
-    pub(super) fn eval(&self, request: &Request, op: u32) -> Tri {
-        match self.ops.get(op as usize) {
+    pub(super) fn eval(&self, request: &Request, op: OpId) -> Tri {
+        match self.ops.get(op.index()) {
             Some(op) => self.eval_op(request, op),
             None => Tri::False,
         }
@@ -42,29 +38,29 @@ impl Compiled {
     #[inline(always)]
     fn eval_op(&self, request: &Request, op: &Op) -> Tri {
         match op {
-            Op::Bool(f) => match request.get(FactId(*f)) {
+            Op::Bool(f) => match request.get(*f) {
                 Some(Value::Bool(b)) => Tri::from_bool(*b),
                 _ => Tri::Unknown,
             },
-            Op::NotBool(f) => match request.get(FactId(*f)) {
+            Op::NotBool(f) => match request.get(*f) {
                 Some(Value::Bool(b)) => Tri::from_bool(!*b),
                 _ => Tri::Unknown,
             },
-            Op::Member(f, mask) => match request.get(FactId(*f)) {
+            Op::Member(f, mask) => match request.get(*f) {
                 Some(Value::Enum(i)) => Tri::from_bool(mask & (1u64 << i) != 0),
                 _ => Tri::Unknown,
             },
-            Op::Compare(f, op, value) => match request.get(FactId(*f)) {
+            Op::Compare(f, op, value) => match request.get(*f) {
                 Some(Value::Number(n)) => Tri::from_bool(super::compare(*n, *op, *value)),
                 Some(Value::Date(d)) => Tri::from_bool(super::compare(f64::from(*d), *op, *value)),
                 _ => Tri::Unknown,
             },
             Op::Const(b) => Tri::from_bool(*b),
-            Op::TextEq(f, value) => match request.get(FactId(*f)) {
+            Op::TextEq(f, value) => match request.get(*f) {
                 Some(Value::Text(t)) => Tri::from_bool(t == value),
                 _ => Tri::Unknown,
             },
-            Op::Contains(f, bit) => match request.get(FactId(*f)) {
+            Op::Contains(f, bit) => match request.get(*f) {
                 Some(Value::Set(bits)) => Tri::from_bool(bits & bit != 0),
                 _ => Tri::Unknown,
             },
@@ -77,7 +73,7 @@ impl Compiled {
     fn and(&self, request: &Request, start: u32, end: u32) -> Tri {
         let mut out = Tri::True;
         for &k in self.kids.get(start as usize..end as usize).unwrap_or(&[]) {
-            let Some(op) = self.ops.get(k as usize) else {
+            let Some(op) = self.ops.get(k.index()) else {
                 return Tri::False;
             };
             match self.eval_op(request, op) {
@@ -92,7 +88,7 @@ impl Compiled {
     fn or(&self, request: &Request, start: u32, end: u32) -> Tri {
         let mut out = Tri::False;
         for &k in self.kids.get(start as usize..end as usize).unwrap_or(&[]) {
-            let Some(op) = self.ops.get(k as usize) else {
+            let Some(op) = self.ops.get(k.index()) else {
                 continue;
             };
             match self.eval_op(request, op) {
@@ -105,17 +101,17 @@ impl Compiled {
     }
 
     /// An unknown fact that makes this operation unknown, if any: the first, depth first.
-    pub(super) fn unknown_in(&self, request: &Request, op: u32) -> Option<FactId> {
+    pub(super) fn unknown_in(&self, request: &Request, op: OpId) -> Option<FactId> {
         if self.eval(request, op) != Tri::Unknown {
             return None;
         }
-        match self.ops.get(op as usize)? {
+        match self.ops.get(op.index())? {
             Op::Bool(f)
             | Op::NotBool(f)
             | Op::Member(f, _)
             | Op::Compare(f, ..)
             | Op::TextEq(f, _)
-            | Op::Contains(f, _) => Some(FactId(*f)),
+            | Op::Contains(f, _) => Some(*f),
             Op::Not(x) => self.unknown_in(request, *x),
             Op::And(s, e) | Op::Or(s, e) => self
                 .kids
@@ -143,13 +139,13 @@ impl Compiled {
         mut trace: Option<&mut Trace>,
         forced: Option<&Forced>,
     ) -> bool {
-        let mut applicable: SmallVec<[(u32, EffectKind); 16]> = SmallVec::new();
-        let mut trues: SmallVec<[u32; 16]> = SmallVec::new();
+        let mut applicable: SmallVec<[(LeafId, EffectKind); 16]> = SmallVec::new();
+        let mut trues: SmallVec<[LeafId; 16]> = SmallVec::new();
         let tracing = trace.is_some();
         let mut unknown = false;
         for entry in self.select(request) {
             let l = entry.leaf;
-            let Some(leaf) = self.leaves.get(l as usize) else {
+            let Some(leaf) = self.leaves.get(l.index()) else {
                 continue;
             };
             let (cond, only_if_op) =
@@ -161,16 +157,15 @@ impl Compiled {
             if applies == Tri::False {
                 continue;
             }
-            let only_if = if only_if_op == NONE || (applies == Tri::Unknown && !tracing) {
-                None
-            } else {
-                Some(self.eval(request, only_if_op))
+            let only_if = match only_if_op {
+                Some(op) if applies == Tri::True || tracing => Some(self.eval(request, op)),
+                _ => None,
             };
             if let Some(t) = trace.as_deref_mut() {
-                if let Some(slot) = t.applies.get_mut(l as usize) {
+                if let Some(slot) = t.applies.get_mut(l.index()) {
                     *slot = applies;
                 }
-                if let Some(slot) = t.only_if.get_mut(l as usize) {
+                if let Some(slot) = t.only_if.get_mut(l.index()) {
                     *slot = only_if;
                 }
             }
@@ -198,7 +193,7 @@ impl Compiled {
         if let Some(t) = trace {
             for &leaf in &trues {
                 if let Some(&by) = trues.iter().find(|&&by| self.overrides(by, leaf)) {
-                    t.overridden.push((LeafId(leaf), LeafId(by)));
+                    t.overridden.push((leaf, by));
                 }
             }
         }
@@ -211,7 +206,7 @@ impl Compiled {
         if scoped {
             applicable.retain(|(_, e)| *e == EffectKind::OutOfScope);
         }
-        let mut winners: SmallVec<[(u32, EffectKind); 8]> = SmallVec::new();
+        let mut winners: SmallVec<[(LeafId, EffectKind); 8]> = SmallVec::new();
         for &(l, e) in &applicable {
             if !applicable
                 .iter()
@@ -223,7 +218,7 @@ impl Compiled {
         let outcome = outcome_of(winners.iter().map(|(_, e)| *e));
         out.outcome = outcome;
         out.cites.clear();
-        out.cites.extend(winners.iter().map(|(l, _)| LeafId(*l)));
+        out.cites.extend(winners.iter().map(|(l, _)| *l));
         out.cites.sort_unstable_by_key(|l| {
             let depth = self.leaves.get(l.index()).map_or(0, |x| x.depth);
             (std::cmp::Reverse(depth), l.0)
@@ -237,7 +232,7 @@ impl Compiled {
         }
         if outcome.allows() || outcome == Outcome::Prohibited {
             for &(l, effect) in &winners {
-                let Some(leaf) = self.leaves.get(l as usize) else {
+                let Some(leaf) = self.leaves.get(l.index()) else {
                     continue;
                 };
                 // Duties come with what the provision decides, not with its opposite.
@@ -245,11 +240,7 @@ impl Compiled {
                     continue;
                 }
                 for (o, when) in self.obligations_of(leaf) {
-                    match if when == NONE {
-                        Tri::True
-                    } else {
-                        self.eval(request, when)
-                    } {
+                    match when.map_or(Tri::True, |when| self.eval(request, when)) {
                         Tri::True => out.obligations.push(o),
                         Tri::False => {}
                         Tri::Unknown => return false,
@@ -269,11 +260,11 @@ impl Compiled {
         &self,
         request: &Request,
         outcome: Outcome,
-        winners: &[(u32, EffectKind)],
+        winners: &[(LeafId, EffectKind)],
         out: &mut Decision,
     ) {
         for &(l, effect) in winners {
-            let Some(leaf) = self.leaves.get(l as usize) else {
+            let Some(leaf) = self.leaves.get(l.index()) else {
                 continue;
             };
             let refused = effect != leaf.effect;
@@ -312,7 +303,7 @@ impl Compiled {
     /// obligation's condition) undecided, in source order: the fact to split on next.
     pub(super) fn first_unknown_fact(&self, request: &Request) -> Option<FactId> {
         for entry in self.select(request) {
-            let Some(leaf) = self.leaves.get(entry.leaf as usize) else {
+            let Some(leaf) = self.leaves.get(entry.leaf.index()) else {
                 continue;
             };
             match self.eval(request, entry.cond) {
@@ -323,16 +314,14 @@ impl Compiled {
                     }
                 }
                 Tri::True => {
-                    if leaf.only_if != NONE {
-                        if let Some(f) = self.unknown_in(request, leaf.only_if) {
+                    if let Some(only_if) = leaf.only_if {
+                        if let Some(f) = self.unknown_in(request, only_if) {
                             return Some(f);
                         }
                     }
                     for (_, when) in self.obligations_of(leaf) {
-                        if when != NONE {
-                            if let Some(f) = self.unknown_in(request, when) {
-                                return Some(f);
-                            }
+                        if let Some(f) = when.and_then(|when| self.unknown_in(request, when)) {
+                            return Some(f);
                         }
                     }
                 }

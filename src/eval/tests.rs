@@ -101,7 +101,7 @@ fn value(policy: &Policy, fact: FactId, rng: &mut Rng) -> Value {
 fn request(policy: &Policy, rng: &mut Rng) -> Request {
     let n = policy.facts.len();
     let mut r = if !policy.tests.is_empty() && rng.chance(50) {
-        policy.tests[rng.below(policy.tests.len())].request.clone()
+        policy.tests[rng.below(policy.tests.len())].request(policy)
     } else {
         let mut r = Request::empty(policy);
         for f in 0..n {
@@ -181,9 +181,17 @@ fn differential(policy: &Policy, count: usize, seed: u64) -> usize {
         let request = request(policy, &mut rng);
         let trace = i % 2 == 0;
         let slow = reference::decide(policy, &request, trace);
-        let fast = compiled.decide(&request, trace);
+        let fast = if trace {
+            compiled.decide_traced(&request)
+        } else {
+            compiled.decide(&request)
+        };
         assert_same(policy, &request, &fast, &slow, "decide");
-        compiled.decide_into(&request, trace, &mut reused);
+        if trace {
+            compiled.decide_traced_into(&request, &mut reused);
+        } else {
+            compiled.decide_into(&request, &mut reused);
+        }
         assert_same(policy, &request, &reused, &slow, "decide_into");
         let slow_trace = reference::trace_of(policy, &request);
         let fast_trace = trace_of(policy, &request);
@@ -386,7 +394,7 @@ fn the_dispatch_skips_leaves_but_never_one_that_applies() {
         let selected = compiled.select(&request);
         skipped += compiled.leaf_count() - selected.len();
         for leaf in 0..policy.leaves.len() {
-            if !selected.iter().any(|e| e.leaf == leaf as u32) {
+            if !selected.iter().any(|e| e.leaf.index() == leaf) {
                 let applies =
                     super::leaf_applies(&policy, &request, crate::ir::LeafId(leaf as u32));
                 assert_eq!(

@@ -139,7 +139,7 @@ fn witness(cx: &Context, found: &Request, a: LeafId, b: LeafId) -> Option<(Strin
     let json = request_json(policy, &request);
     let value: serde_json::Value = serde_json::from_str(&json).ok()?;
     let parsed = Request::from_json(policy, &value).ok()?;
-    let decision = eval::decide(policy, &parsed, false);
+    let decision = eval::decide(policy, &parsed);
     let confirmed = decision.outcome == Outcome::Conflict
         && decision.cites.contains(&a)
         && decision.cites.contains(&b);

@@ -10,7 +10,7 @@ pub(super) fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if test.cites.is_some() {
             continue;
         }
-        let decision = eval::decide(policy, &test.request, false);
+        let decision = eval::decide(policy, &test.request(policy));
         let mut cites: Vec<String> = Vec::new();
         for &leaf in &decision.cites {
             let local = crate::statute::StatuteText::display_path(

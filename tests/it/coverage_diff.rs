@@ -93,7 +93,7 @@ fn golden_text_does_not_depend_on_the_working_directory() {
         juris::load::compile_file(Path::new("tests/it/fixtures/goldens/pass/policy.juris"))
             .unwrap();
     let test = &policy.tests[1];
-    let decision = juris::eval::decide(&policy, &test.request, false);
+    let decision = juris::eval::decide(&policy, &test.request(&policy));
     let text = juris::suite::golden_text(&policy, test, &decision);
     assert!(text.contains("╭─[policy.juris:"), "{text}");
     assert!(text.contains("in statute.txt"), "{text}");
@@ -458,7 +458,7 @@ fn diff_examples_reproduce_the_difference() {
             for (policy, side) in [(&old, &d.old), (&new, &d.new)] {
                 match (juris::Request::from_json(policy, &example), side) {
                     (Ok(request), juris::diff::Side::Decided { outcome, cites }) => {
-                        let decision = juris::eval::decide(policy, &request, false);
+                        let decision = juris::eval::decide(policy, &request);
                         assert_eq!(decision.outcome, *outcome, "{scenario}: {example}");
                         let got: Vec<&str> =
                             decision.cites.iter().map(|&l| policy.cite_of(l)).collect();

@@ -857,8 +857,8 @@ fn the_explanation_writer_writes_the_json_value() {
     let policies = engine.policies().iter().chain(readings_policy().policies());
     for policy in policies {
         let empty = juris::Request::empty(policy);
-        let requests = policy.tests.iter().map(|t| &t.request).chain([&empty]);
-        for request in requests {
+        let requests: Vec<_> = policy.tests.iter().map(|t| t.request(policy)).collect();
+        for request in requests.iter().chain([&empty]) {
             let decision = engine.decide_explained(policy, request);
             let value = juris::explain::to_json(policy, &decision, request);
             let mut written = Vec::new();

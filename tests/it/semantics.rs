@@ -35,7 +35,7 @@ fn policy(body: &str) -> Arc<Policy> {
 
 fn decide(policy: &Policy, request: serde_json::Value) -> Decision {
     let request = juris::request::Request::from_json(policy, &request).expect("a valid request");
-    juris::eval::decide(policy, &request, false)
+    juris::eval::decide(policy, &request)
 }
 
 const VOCABULARY: &str = r#"

@@ -57,7 +57,7 @@ fn request(policy: &Policy, facts: &[(&str, &str)]) -> Request {
 /// Decides the request and searches within `budget`.
 fn counterfactuals(policy: &Policy, request: &Request, budget: usize) -> Counterfactuals {
     let compiled = Compiled::new(policy);
-    let decision = compiled.decide(request, false);
+    let decision = compiled.decide(request);
     search(&compiled, policy, request, &decision, budget)
 }
 
@@ -87,7 +87,7 @@ fn decide_changed(policy: &Policy, request: &Request, changes: &[(FactId, Value)
     for (f, v) in changes {
         r.assume(*f, v.clone());
     }
-    Compiled::new(policy).decide(&r, false).outcome
+    Compiled::new(policy).decide(&r).outcome
 }
 
 /// A value that falls within a counterfactual's change (its first member, its lower bound).
@@ -301,7 +301,7 @@ fn every_counterfactual_is_minimal_and_gives_its_outcome() {
     let mut pairs = 0;
     for (policy, facts) in &policies {
         let r = request(policy, facts);
-        let now = Compiled::new(policy).decide(&r, false).outcome;
+        let now = Compiled::new(policy).decide(&r).outcome;
         for c in &counterfactuals(policy, &r, BUDGET).found {
             let changes: Vec<(FactId, Value)> =
                 c.changes.iter().map(|(f, v)| (*f, a_value(v))).collect();
@@ -418,7 +418,7 @@ fn an_undetermined_decision_has_none() {
     let policy = signed_and_limited(false);
     let r = request(&policy, &[("action", "share"), ("signed", "true")]);
     let compiled = Compiled::new(&policy);
-    let decision = compiled.decide(&r, false);
+    let decision = compiled.decide(&r);
     assert_eq!(decision.outcome, Outcome::Undetermined);
     assert_eq!(
         search(&compiled, &policy, &r, &decision, BUDGET),
@@ -498,8 +498,8 @@ fn single_changes_are_exactly_those_the_full_decision_finds() {
         let policy = &program.policies[0];
         let compiled = Compiled::new(policy);
         for test in &policy.tests {
-            let r = &test.request;
-            let decision = compiled.decide(r, false);
+            let r = &test.request(policy);
+            let decision = compiled.decide(r);
             if decision.outcome == Outcome::Undetermined {
                 continue;
             }
@@ -519,7 +519,7 @@ fn single_changes_are_exactly_those_the_full_decision_finds() {
                 for value in compiled.split_values(fact, r) {
                     let mut changed = r.clone();
                     changed.assume(fact, value.clone());
-                    let d = compiled.decide(&changed, false);
+                    let d = compiled.decide(&changed);
                     let reported = found.found.iter().find(|c| {
                         c.changes.len() == 1
                             && c.changes[0].0 == fact
