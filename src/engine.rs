@@ -52,7 +52,7 @@ use crate::diagnostic::code;
 use crate::diagnostic::FileDiagnostics;
 use crate::eval::{Compiled, Decision};
 use crate::ir::{LeafId, Policy, Program};
-use crate::request::{Request, RequestError};
+use crate::request::{Document, Node, Request, RequestError};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -122,33 +122,37 @@ impl Engine {
 
     /// The policy a JSON request addresses: by its `jurisdiction`, or the only one loaded.
     pub fn policy_for_json(&self, json: &serde_json::Value) -> Result<&Arc<Policy>, RequestError> {
-        if !json.is_object() {
-            return Err(RequestError {
-                code: &code::invalid_json,
-                key: String::new(),
-                at_key: false,
-                message: "the request is not a JSON object".to_string(),
-                help: Some(
-                    "a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".to_string(),
-                ),
-            });
+        let mut document = Document::default();
+        document.read_value(json);
+        self.policy_for_document(&document)
+    }
+
+    /// The policy a JSON request ([`Document`]) addresses: by its `jurisdiction`, or the
+    /// only one loaded.
+    pub fn policy_for_document(&self, document: &Document) -> Result<&Arc<Policy>, RequestError> {
+        let root = document.root();
+        if !matches!(root, Node::Object(..)) {
+            return Err(crate::request::not_an_object());
         }
-        let named = json.get("jurisdiction");
+        let named = document.get(root, "jurisdiction");
         match named {
-            Some(serde_json::Value::String(j)) => self.program.policy_for(j).ok_or_else(|| {
-                let known: Vec<String> = self
-                    .policies()
-                    .iter()
-                    .map(|p| format!("`{}`", p.jurisdiction))
-                    .collect();
-                RequestError {
-                    code: &code::unknown_jurisdiction,
-                    key: "jurisdiction".to_string(),
-                    at_key: false,
-                    message: format!("no loaded policy has jurisdiction `{j}`"),
-                    help: Some(format!("the loaded policies are for {}", known.join(", "))),
-                }
-            }),
+            Some(Node::Str(s, e)) => {
+                let j = document.str(s, e);
+                self.program.policy_for(j).ok_or_else(|| {
+                    let known: Vec<String> = self
+                        .policies()
+                        .iter()
+                        .map(|p| format!("`{}`", p.jurisdiction))
+                        .collect();
+                    RequestError {
+                        code: &code::unknown_jurisdiction,
+                        key: "jurisdiction".to_string(),
+                        at_key: false,
+                        message: format!("no loaded policy has jurisdiction `{j}`"),
+                        help: Some(format!("the loaded policies are for {}", known.join(", "))),
+                    }
+                })
+            }
             Some(_) => Err(RequestError {
                 code: &code::wrong_type,
                 key: "jurisdiction".to_string(),
@@ -180,8 +184,11 @@ impl Engine {
         &self,
         json: &serde_json::Value,
     ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
-        let policy = self.policy_for_json(json).map_err(|e| vec![e])?;
-        let request = Request::from_json(policy, json)?;
+        let mut document = Document::default();
+        document.read_value(json);
+        let policy = self.policy_for_document(&document).map_err(|e| vec![e])?;
+        let mut request = Request::empty(policy);
+        request.fill_from(policy, &document, &mut String::new())?;
         Ok((policy, request))
     }
 

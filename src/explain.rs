@@ -27,6 +27,7 @@ use crate::ast::EffectKind;
 use crate::eval::{self, CaseValue, Counterfactual, Counterfactuals, Decision, Outcome, Tri};
 use crate::ir::{ExprId, FactId, LeafId, Policy, Type};
 use crate::request::{Origin, Request};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -448,11 +449,10 @@ pub fn fact_value_json(policy: &Policy, request: &Request, fact: FactId) -> Json
 
 /// The decision as the contract's JSON object, with the explanation.
 pub fn to_json(policy: &Policy, decision: &Decision, request: &Request) -> Json {
-    serde_json::to_value(DecisionJson::new(policy, decision, request)).unwrap_or(Json::Null)
+    serde_json::to_value(DecisionJson::explained(policy, decision, request)).unwrap_or(Json::Null)
 }
 
-/// Writes the decision as the contract's JSON object, with the explanation, on one line:
-/// the bytes of `serde_json::to_writer(to_json(…))`, without building the JSON value first
+/// Writes the decision as the contract's JSON object, with the explanation, on one line
 /// (`juris batch --explain` writes one per request).
 pub fn write_json(
     out: &mut impl std::io::Write,
@@ -460,35 +460,249 @@ pub fn write_json(
     decision: &Decision,
     request: &Request,
 ) -> serde_json::Result<()> {
-    serde_json::to_writer(out, &DecisionJson::new(policy, decision, request))
+    serde_json::to_writer(out, &DecisionJson::explained(policy, decision, request))
 }
 
-// The contract's JSON, typed. Fields are declared in alphabetical order: the order
-// `serde_json::Value` (a sorted map) writes them in, so that both ways give the same bytes.
-
-#[derive(Serialize)]
-struct DecisionJson<'a> {
-    cases: Vec<CaseJson<'a>>,
-    cites: Vec<&'a str>,
-    decision: &'static str,
-    depends_on: Vec<&'a str>,
-    explanation: ExplanationJson<'a>,
-    obligations: Vec<ObligationJson<'a>>,
+/// Writes the decision as the contract's JSON object, without the explanation, on one line
+/// (`juris batch` writes one per request).
+pub fn write_decision(
+    out: &mut impl std::io::Write,
+    policy: &Policy,
+    decision: &Decision,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &DecisionJson::plain(policy, decision))
 }
 
-#[derive(Serialize)]
-struct CaseJson<'a> {
-    cites: Vec<&'a str>,
-    decision: &'static str,
-    obligations: Vec<ObligationJson<'a>>,
-    when: std::collections::BTreeMap<&'a str, Json>,
+/// The decision contract's object: `decision`, `cites`, `obligations`, `depends_on`,
+/// `cases`, in that order (`juris batch`'s lines); with the `explanation`, in key order (the
+/// order `eval`, `ask` and `batch --explain` have always written). Every command that
+/// writes a decision serialises this ([`to_json`], [`write_json`], [`write_decision`]), so
+/// the contract is written in one place. Cites are [`eval::cite_strings`]'s (provisions,
+/// then the definitions that decided, each once); a case's cites are its provisions, each
+/// once. Nothing is copied: the lists are written straight from the decision.
+pub struct DecisionJson<'a> {
+    policy: &'a Policy,
+    decision: &'a Decision,
+    explanation: Option<ExplanationJson<'a>>,
 }
 
-#[derive(Serialize)]
+impl<'a> DecisionJson<'a> {
+    /// The decision alone.
+    pub fn plain(policy: &'a Policy, decision: &'a Decision) -> Self {
+        DecisionJson {
+            policy,
+            decision,
+            explanation: None,
+        }
+    }
+
+    /// The decision with its explanation ([`explain`]).
+    pub fn explained(policy: &'a Policy, decision: &'a Decision, request: &Request) -> Self {
+        DecisionJson {
+            policy,
+            decision,
+            explanation: Some(ExplanationJson::new(policy, decision, request)),
+        }
+    }
+}
+
+impl Serialize for DecisionJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (policy, decision) = (self.policy, self.decision);
+        let cites = CitesJson {
+            policy,
+            leaves: &decision.cites,
+            definitions: &decision.definitions,
+        };
+        let sorted = self.explanation.is_some();
+        let obligations = ObligationsJson {
+            policy,
+            ids: &decision.obligations,
+            sorted,
+        };
+        let depends_on = FactNamesJson {
+            policy,
+            facts: &decision.depends_on,
+        };
+        let cases = CasesJson {
+            policy,
+            cases: &decision.cases,
+            sorted,
+        };
+        let outcome = decision.outcome.as_str();
+        let Some(explanation) = &self.explanation else {
+            let mut object = serializer.serialize_struct("Decision", 5)?;
+            object.serialize_field("decision", outcome)?;
+            object.serialize_field("cites", &cites)?;
+            object.serialize_field("obligations", &obligations)?;
+            object.serialize_field("depends_on", &depends_on)?;
+            object.serialize_field("cases", &cases)?;
+            return object.end();
+        };
+        // With the explanation, in key order: the bytes of the `serde_json::Value` that
+        // `eval` and `ask` print ([`to_json`]).
+        let mut object = serializer.serialize_struct("Decision", 6)?;
+        object.serialize_field("cases", &cases)?;
+        object.serialize_field("cites", &cites)?;
+        object.serialize_field("decision", outcome)?;
+        object.serialize_field("depends_on", &depends_on)?;
+        object.serialize_field("explanation", explanation)?;
+        object.serialize_field("obligations", &obligations)?;
+        object.end()
+    }
+}
+
+/// Provisions' and then definitions' citations, each once ([`eval::cites_of`]), written
+/// without collecting them.
+struct CitesJson<'a> {
+    policy: &'a Policy,
+    leaves: &'a [LeafId],
+    definitions: &'a [crate::ir::DefId],
+}
+
+impl Serialize for CitesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let policy = self.policy;
+        let all = || {
+            let provisions = self.leaves.iter().map(|&l| policy.cite_of(l));
+            let definitions = self
+                .definitions
+                .iter()
+                .filter_map(|d| policy.definitions.get(d.index()))
+                .map(|d| d.cite.full.as_str());
+            provisions.chain(definitions)
+        };
+        serializer.collect_seq(
+            all()
+                .enumerate()
+                .filter(|&(i, cite)| !all().take(i).any(|earlier| earlier == cite))
+                .map(|(_, cite)| cite),
+        )
+    }
+}
+
+/// Obligations as `{"text", "cite"}` (`sorted`: in key order).
+struct ObligationsJson<'a> {
+    policy: &'a Policy,
+    ids: &'a [u32],
+    sorted: bool,
+}
+
+impl Serialize for ObligationsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.ids
+                .iter()
+                .filter_map(|&o| self.policy.obligations.get(o as usize))
+                .map(|o| ObligationJson {
+                    text: &o.text,
+                    cite: &o.cite.full,
+                    sorted: self.sorted,
+                }),
+        )
+    }
+}
+
 struct ObligationJson<'a> {
-    cite: &'a str,
     text: &'a str,
+    cite: &'a str,
+    sorted: bool,
 }
+
+impl Serialize for ObligationJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Obligation", 2)?;
+        if self.sorted {
+            object.serialize_field("cite", self.cite)?;
+            object.serialize_field("text", self.text)?;
+        } else {
+            object.serialize_field("text", self.text)?;
+            object.serialize_field("cite", self.cite)?;
+        }
+        object.end()
+    }
+}
+
+/// Facts by their dotted names.
+struct FactNamesJson<'a> {
+    policy: &'a Policy,
+    facts: &'a [FactId],
+}
+
+impl Serialize for FactNamesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.facts
+                .iter()
+                .map(|&f| self.policy.fact(f).name.as_str()),
+        )
+    }
+}
+
+/// The cases of an undetermined decision: `{"when", "decision", "cites", "obligations"}`,
+/// `when` by fact name in name order.
+struct CasesJson<'a> {
+    policy: &'a Policy,
+    cases: &'a [eval::Case],
+    sorted: bool,
+}
+
+impl Serialize for CasesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let policy = self.policy;
+        serializer.collect_seq(self.cases.iter().map(|case| {
+            CaseJson {
+                when: case
+                    .when
+                    .iter()
+                    .map(|(f, v)| (policy.fact(*f).name.as_str(), v.to_json(policy, *f)))
+                    .collect(),
+                decision: case.outcome.as_str(),
+                cites: CitesJson {
+                    policy,
+                    leaves: &case.cites,
+                    definitions: &[],
+                },
+                obligations: ObligationsJson {
+                    policy,
+                    ids: &case.obligations,
+                    sorted: self.sorted,
+                },
+                sorted: self.sorted,
+            }
+        }))
+    }
+}
+
+struct CaseJson<'a> {
+    when: std::collections::BTreeMap<&'a str, Json>,
+    decision: &'static str,
+    cites: CitesJson<'a>,
+    obligations: ObligationsJson<'a>,
+    sorted: bool,
+}
+
+impl Serialize for CaseJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Case", 4)?;
+        if self.sorted {
+            object.serialize_field("cites", &self.cites)?;
+            object.serialize_field("decision", self.decision)?;
+            object.serialize_field("obligations", &self.obligations)?;
+            object.serialize_field("when", &self.when)?;
+        } else {
+            object.serialize_field("when", &self.when)?;
+            object.serialize_field("decision", self.decision)?;
+            object.serialize_field("cites", &self.cites)?;
+            object.serialize_field("obligations", &self.obligations)?;
+        }
+        object.end()
+    }
+}
+
+// The explanation's JSON, typed. Fields are declared in alphabetical order: the order
+// `serde_json::Value` (a sorted map) writes them in, so that `eval` (through a value) and
+// `batch --explain` (straight to its output) write the explanation alike.
 
 #[derive(Serialize)]
 struct ExplanationJson<'a> {
@@ -573,128 +787,94 @@ struct FactJson<'a> {
     value: Json,
 }
 
-impl<'a> DecisionJson<'a> {
+impl<'a> ExplanationJson<'a> {
     fn new(policy: &'a Policy, decision: &Decision, request: &Request) -> Self {
         let explanation = explain(policy, decision, request);
-        let cites = |leaves: &[LeafId]| leaves.iter().map(|&l| policy.cite_of(l)).collect();
-        let obligations = |ids: &[u32]| {
-            ids.iter()
-                .filter_map(|&o| policy.obligations.get(o as usize))
-                .map(|o| ObligationJson {
-                    cite: &o.cite.full,
-                    text: &o.text,
-                })
-                .collect()
-        };
         let clause = |c: ClauseValue| ClauseJson {
             condition: c.text,
             value: tri_json(c.value),
         };
-        DecisionJson {
-            cases: decision
-                .cases
+        ExplanationJson {
+            counterfactuals: explanation
+                .counterfactuals
+                .found
                 .iter()
-                .map(|c| CaseJson {
-                    cites: cites(&c.cites),
-                    decision: c.outcome.as_str(),
-                    obligations: obligations(&c.obligations),
-                    when: c
-                        .when
+                .map(|c| CounterfactualJson {
+                    changes: c
+                        .changes
                         .iter()
                         .map(|(f, v)| (policy.fact(*f).name.as_str(), v.to_json(policy, *f)))
                         .collect(),
+                    cites: eval::cites_of(policy, &c.cites, &c.definitions),
+                    decision: c.outcome.as_str(),
                 })
                 .collect(),
-            cites: crate::eval::cite_strings(policy, decision),
-            decision: decision.outcome.as_str(),
-            depends_on: decision
-                .depends_on
-                .iter()
-                .map(|f| policy.fact(*f).name.as_str())
+            counterfactuals_cut_off: explanation.counterfactuals.cut_off,
+            deciding: explanation
+                .deciding
+                .into_iter()
+                .map(|p| ProvisionJson {
+                    cite: p.cite,
+                    conditions: p.conditions.into_iter().map(clause).collect(),
+                    effect: effect_name(p.effect),
+                    only_if: p.only_if.map(clause),
+                    source: p.source,
+                    statute: p.statute,
+                    title: p.title,
+                })
                 .collect(),
-            obligations: obligations(&decision.obligations),
-            explanation: ExplanationJson {
-                counterfactuals: explanation
-                    .counterfactuals
-                    .found
-                    .iter()
-                    .map(|c| CounterfactualJson {
-                        changes: c
-                            .changes
-                            .iter()
-                            .map(|(f, v)| (policy.fact(*f).name.as_str(), v.to_json(policy, *f)))
-                            .collect(),
-                        cites: eval::cites_of(policy, &c.cites, &c.definitions),
-                        decision: c.outcome.as_str(),
-                    })
-                    .collect(),
-                counterfactuals_cut_off: explanation.counterfactuals.cut_off,
-                deciding: explanation
-                    .deciding
-                    .into_iter()
-                    .map(|p| ProvisionJson {
-                        cite: p.cite,
-                        conditions: p.conditions.into_iter().map(clause).collect(),
-                        effect: effect_name(p.effect),
-                        only_if: p.only_if.map(clause),
-                        source: p.source,
-                        statute: p.statute,
-                        title: p.title,
-                    })
-                    .collect(),
-                facts: explanation
-                    .facts
-                    .iter()
-                    .map(|&(f, origin)| FactJson {
-                        fact: &policy.fact(f).name,
-                        origin: match origin {
-                            Origin::Given => "given",
-                            Origin::Default => "default",
-                            Origin::Unknown => "unknown",
-                        },
-                        value: fact_value_json(policy, request, f),
-                    })
-                    .collect(),
-                facts_given: explanation
-                    .given
-                    .iter()
-                    .map(|&f| GivenJson {
-                        fact: &policy.fact(f).name,
-                        value: fact_value_json(policy, request, f),
-                    })
-                    .collect(),
-                jurisdiction: &policy.jurisdiction,
-                near_misses_left_out: explanation.near_misses_left_out,
-                near_misses: explanation
-                    .near_misses
-                    .into_iter()
-                    .map(|(p, c)| NearMissJson {
-                        cite: p.cite,
-                        effect: effect_name(p.effect),
-                        failed: clause(c),
-                        source: p.source,
-                    })
-                    .collect(),
-                overridden: explanation
-                    .overridden
-                    .into_iter()
-                    .map(|(p, by)| OverriddenJson {
-                        by,
-                        cite: p.cite,
-                        effect: effect_name(p.effect),
-                        source: p.source,
-                    })
-                    .collect(),
-                policy: &policy.citation,
-                readings: readings(policy, decision)
-                    .into_iter()
-                    .map(|r| ReadingJson {
-                        cite: r.cite,
-                        text: r.text,
-                    })
-                    .collect(),
-                title: &policy.title,
-            },
+            facts: explanation
+                .facts
+                .iter()
+                .map(|&(f, origin)| FactJson {
+                    fact: &policy.fact(f).name,
+                    origin: match origin {
+                        Origin::Given => "given",
+                        Origin::Default => "default",
+                        Origin::Unknown => "unknown",
+                    },
+                    value: fact_value_json(policy, request, f),
+                })
+                .collect(),
+            facts_given: explanation
+                .given
+                .iter()
+                .map(|&f| GivenJson {
+                    fact: &policy.fact(f).name,
+                    value: fact_value_json(policy, request, f),
+                })
+                .collect(),
+            jurisdiction: &policy.jurisdiction,
+            near_misses_left_out: explanation.near_misses_left_out,
+            near_misses: explanation
+                .near_misses
+                .into_iter()
+                .map(|(p, c)| NearMissJson {
+                    cite: p.cite,
+                    effect: effect_name(p.effect),
+                    failed: clause(c),
+                    source: p.source,
+                })
+                .collect(),
+            overridden: explanation
+                .overridden
+                .into_iter()
+                .map(|(p, by)| OverriddenJson {
+                    by,
+                    cite: p.cite,
+                    effect: effect_name(p.effect),
+                    source: p.source,
+                })
+                .collect(),
+            policy: &policy.citation,
+            readings: readings(policy, decision)
+                .into_iter()
+                .map(|r| ReadingJson {
+                    cite: r.cite,
+                    text: r.text,
+                })
+                .collect(),
+            title: &policy.title,
         }
     }
 }

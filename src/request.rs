@@ -9,7 +9,10 @@ use crate::ir::{FactId, Policy, Type};
 use crate::value::{parse_date, Value};
 use std::sync::Arc;
 
+pub mod document;
 pub mod locate;
+
+pub use document::{Document, Node};
 
 /// Where a fact's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -362,28 +365,40 @@ impl Request {
         policy: &Policy,
         json: &serde_json::Value,
     ) -> Result<Request, Vec<RequestError>> {
+        let mut document = Document::default();
+        document.read_value(json);
         let mut request = Request::empty(policy);
-        let mut errors = Vec::new();
-        let Some(object) = json.as_object() else {
-            return Err(vec![RequestError {
-                code: &code::invalid_json,
-                key: String::new(),
-                at_key: false,
-                message: "the request is not a JSON object".to_string(),
-                help: Some(
-                    "a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into(),
-                ),
-            }]);
+        request.fill_from(policy, &document, &mut String::new())?;
+        Ok(request)
+    }
+
+    /// Sets the facts a JSON request ([`Document`]) gives, in key order: the one decoder of
+    /// requests. Every problem is reported, not just the first. The `jurisdiction` key, if
+    /// present, must name this policy's jurisdiction. `key` is a buffer for dotted keys.
+    pub fn fill_from(
+        &mut self,
+        policy: &Policy,
+        document: &Document,
+        key: &mut String,
+    ) -> Result<(), Vec<RequestError>> {
+        let Node::Object(start, end) = document.root() else {
+            return Err(vec![not_an_object()]);
         };
-        for (key, value) in object {
-            if key == "jurisdiction" {
-                if value.as_str() != Some(policy.jurisdiction.as_str()) {
+        let mut errors = Vec::new();
+        for (name, value) in document.members(start, end) {
+            if name == "jurisdiction" {
+                let given = match value {
+                    Node::Str(s, e) => document.str(s, e),
+                    _ => "",
+                };
+                if !matches!(value, Node::Str(..)) || given != policy.jurisdiction {
                     errors.push(RequestError {
                         code: &code::unknown_jurisdiction,
-                        key: key.clone(),
+                        key: name.to_string(),
                         at_key: false,
                         message: format!(
-                            "this request names jurisdiction {value}, but the policy is for `{}`",
+                            "this request names jurisdiction {}, but the policy is for `{}`",
+                            document.to_value(value),
                             policy.jurisdiction
                         ),
                         help: Some(format!(
@@ -394,30 +409,43 @@ impl Request {
                 }
                 continue;
             }
-            request.fill(policy, key, value, &mut errors);
+            key.clear();
+            key.push_str(name);
+            self.fill(policy, document, key, value, &mut errors);
         }
         if errors.is_empty() {
-            Ok(request)
+            Ok(())
         } else {
             Err(errors)
         }
     }
 
+    /// Sets the fact `key` (or, for an object under a prefix of fact names, the facts
+    /// within it) from a node of the document.
     fn fill(
         &mut self,
         policy: &Policy,
-        key: &str,
-        value: &serde_json::Value,
+        document: &Document,
+        key: &mut String,
+        value: Node,
         errors: &mut Vec<RequestError>,
     ) {
-        use serde_json::Value as J;
-        if let J::Object(object) = value {
+        if let Node::Object(start, end) = value {
             if policy.fact_id(key).is_none() {
-                let prefix = format!("{key}.");
-                if policy.facts.iter().any(|f| f.name.starts_with(&prefix)) {
-                    for (k, v) in object {
-                        self.fill(policy, &format!("{prefix}{k}"), v, errors);
+                let is_prefix = policy.facts.iter().any(|f| {
+                    f.name.len() > key.len()
+                        && f.name.starts_with(key.as_str())
+                        && f.name.as_bytes().get(key.len()) == Some(&b'.')
+                });
+                if is_prefix {
+                    let at = key.len();
+                    for (k, v) in document.members(start, end) {
+                        key.truncate(at);
+                        key.push('.');
+                        key.push_str(k);
+                        self.fill(policy, document, key, v, errors);
                     }
+                    key.truncate(at);
                 } else {
                     errors.push(unknown_key(policy, key));
                 }
@@ -425,32 +453,23 @@ impl Request {
             }
         }
         let input = match value {
-            J::Null => {
+            Node::Null => {
                 if let Err(e) = self.unset(policy, key) {
                     errors.push(e);
                 }
                 return;
             }
-            J::Bool(b) => Input::Bool(*b),
-            J::Number(n) => match n.as_f64() {
-                Some(n) => Input::Number(n),
-                None => Input::Str(""),
-            },
-            J::String(s) => Input::Str(s),
-            J::Array(items) => {
-                let mut list = Vec::with_capacity(items.len());
-                for item in items {
-                    match item.as_str() {
-                        Some(s) => list.push(s),
-                        None => {
-                            errors.push(wrong_type_at(policy, key, "an array of strings"));
-                            return;
-                        }
-                    }
+            Node::Bool(b) => Input::Bool(b),
+            Node::Number(n) => Input::Number(n),
+            Node::Str(s, e) => Input::Str(document.str(s, e)),
+            Node::Array { items, strings } => {
+                if !strings {
+                    errors.push(wrong_type_at(policy, key, "an array of strings"));
+                    return;
                 }
-                Input::List(list)
+                Input::List(document.items(items.0, items.1).collect())
             }
-            J::Object(_) => {
+            Node::Object(..) => {
                 errors.push(wrong_type_at(policy, key, "an object"));
                 return;
             }
@@ -458,6 +477,17 @@ impl Request {
         if let Err(e) = self.set(policy, key, input) {
             errors.push(e);
         }
+    }
+}
+
+/// The error for a request that is not a JSON object.
+pub(crate) fn not_an_object() -> RequestError {
+    RequestError {
+        code: &code::invalid_json,
+        key: String::new(),
+        at_key: false,
+        message: "the request is not a JSON object".to_string(),
+        help: Some("a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into()),
     }
 }
 
@@ -593,7 +623,8 @@ fn convert_type(
     input: Input,
 ) -> Result<Value, RequestError> {
     let declared = policy.fact(fact);
-    let found = match &input {
+    // Written only for a message: a request that fits allocates nothing here.
+    let found = |input: &Input| match input {
         Input::Bool(b) => format!("`{b}`"),
         Input::Number(n) => format!("`{}`", crate::value::format_number(*n)),
         Input::Str(s) => format!("`\"{s}\"`"),
@@ -606,7 +637,7 @@ fn convert_type(
             wrong_type_at(
                 policy,
                 key,
-                &format!("{found}, which is not a YYYY-MM-DD date"),
+                &format!("{}, which is not a YYYY-MM-DD date", found(&Input::Str(s))),
             )
         }),
         (Type::Text, Input::Str(s)) => Ok(Value::Text(Arc::from(s))),
@@ -622,7 +653,7 @@ fn convert_type(
             }
             Ok(Value::Set(bits))
         }
-        _ => Err(wrong_type_at(policy, key, &found)),
+        (_, input) => Err(wrong_type_at(policy, key, &found(&input))),
     }
 }
 
