@@ -12,6 +12,7 @@
 //! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
 //!   request contract's worked examples field by field.
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
+//! - `contract`: `eval`, `batch` and `ask` write the same decision, byte for byte.
 //! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
@@ -31,6 +32,7 @@ mod ask_questions;
 mod batch;
 mod cli;
 mod codes;
+mod contract;
 mod coverage_diff;
 mod diagnostics;
 mod explanations;
