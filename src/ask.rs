@@ -934,6 +934,10 @@ pub fn to_json(interpretation: &Interpretation, decision: &Decision) -> serde_js
                 .map(|(_, m)| m.clone().into())
                 .collect();
             request.insert(fact.name.clone(), serde_json::json!({"one_of": members}));
+        } else if fact.default.is_some() {
+            // Left unknown although the vocabulary has a default: `null` says so, so that
+            // `juris eval` of this request decides as `ask` did.
+            request.insert(fact.name.clone(), serde_json::Value::Null);
         }
     }
     if let Some(map) = value.as_object_mut() {

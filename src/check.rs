@@ -102,7 +102,7 @@ pub(crate) struct Checker<'a> {
     statute: Option<Statute>,
     references: Vec<Statute>,
     facts: Vec<ir::Fact>,
-    fact_index: HashMap<String, FactId>,
+    fact_index: rustc_hash::FxHashMap<String, FactId>,
     definitions: Vec<Option<ir::Definition>>,
     def_index: HashMap<String, DefId>,
     exprs: Vec<Expr>,
@@ -133,7 +133,7 @@ impl<'a> Checker<'a> {
             statute: None,
             references: Vec::new(),
             facts: Vec::new(),
-            fact_index: HashMap::new(),
+            fact_index: rustc_hash::FxHashMap::default(),
             definitions: Vec::new(),
             def_index: HashMap::new(),
             exprs: Vec::new(),
@@ -1130,6 +1130,7 @@ impl<'a> Checker<'a> {
             source: self.source.clone(),
             statute,
             references: self.references,
+            fact_groups: fact_groups(&self.facts),
             facts: self.facts,
             fact_index: self.fact_index,
             definitions,
@@ -1209,4 +1210,15 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
+}
+
+/// Every proper prefix of the dotted fact names.
+fn fact_groups(facts: &[crate::ir::Fact]) -> rustc_hash::FxHashSet<String> {
+    let mut groups = rustc_hash::FxHashSet::default();
+    for f in facts {
+        for (dot, _) in f.name.match_indices('.') {
+            groups.insert(f.name.get(..dot).unwrap_or("").to_string());
+        }
+    }
+    groups
 }

@@ -224,6 +224,10 @@ pub enum Side {
         outcome: Outcome,
         /// The deciding provisions.
         cites: Vec<Cited>,
+        /// The decision as the contract writes it ([`crate::explain::decision_json`]), when
+        /// the version decided the request itself (not when it was left depending on facts
+        /// past the split budget).
+        decision: Option<Json>,
     },
     /// The version's vocabulary refuses the request (a member it does not have).
     Refused(String),
@@ -233,7 +237,7 @@ impl Side {
     /// What is compared between versions: the outcome and the set of cites.
     fn key(&self) -> (Option<Outcome>, Vec<&str>, Option<&str>) {
         match self {
-            Side::Decided { outcome, cites } => {
+            Side::Decided { outcome, cites, .. } => {
                 let mut c: Vec<&str> = cites.iter().map(|c| c.cite.as_str()).collect();
                 c.sort_unstable();
                 c.dedup();
@@ -243,14 +247,29 @@ impl Side {
         }
     }
 
-    /// The side as JSON: `{"decision", "cites", "sources"}` or `{"refused": reason}`.
+    /// The side as JSON: the decision contract's object with the deciding provisions'
+    /// `sources`, or `{"refused": reason}`.
     pub fn to_json(&self) -> Json {
         match self {
-            Side::Decided { outcome, cites } => json!({
-                "decision": outcome.as_str(),
-                "cites": cites.iter().map(|c| c.cite.clone()).collect::<Vec<_>>(),
-                "sources": cites.iter().map(|c| c.source.clone()).collect::<Vec<_>>(),
-            }),
+            Side::Decided {
+                outcome,
+                cites,
+                decision,
+            } => {
+                let sources: Vec<String> = cites.iter().map(|c| c.source.clone()).collect();
+                let mut object = match decision {
+                    Some(Json::Object(object)) => object.clone(),
+                    _ => match json!({
+                        "decision": outcome.as_str(),
+                        "cites": cites.iter().map(|c| c.cite.clone()).collect::<Vec<_>>(),
+                    }) {
+                        Json::Object(object) => object,
+                        _ => Map::new(),
+                    },
+                };
+                object.insert("sources".into(), json!(sources));
+                Json::Object(object)
+            }
             Side::Refused(reason) => json!({"refused": reason}),
         }
     }
@@ -770,6 +789,7 @@ impl Run<'_> {
         let side = Side::Decided {
             outcome: decision.outcome,
             cites,
+            decision: Some(crate::explain::decision_json(policy, &decision)),
         };
         (Evaluated::Settled(side), canon)
     }
@@ -840,6 +860,7 @@ fn settle(e: Evaluated) -> Side {
         Evaluated::Depends(_) => Side::Decided {
             outcome: Outcome::Undetermined,
             cites: Vec::new(),
+            decision: None,
         },
     }
 }

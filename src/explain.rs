@@ -452,6 +452,11 @@ pub fn to_json(policy: &Policy, decision: &Decision, request: &Request) -> Json 
     serde_json::to_value(DecisionJson::explained(policy, decision, request)).unwrap_or(Json::Null)
 }
 
+/// The decision as the contract's JSON object, without the explanation.
+pub fn decision_json(policy: &Policy, decision: &Decision) -> Json {
+    serde_json::to_value(DecisionJson::plain(policy, decision)).unwrap_or(Json::Null)
+}
+
 /// Writes the decision as the contract's JSON object, with the explanation, on one line
 /// (`juris batch --explain` writes one per request).
 pub fn write_json(
@@ -474,10 +479,9 @@ pub fn write_decision(
 }
 
 /// The decision contract's object: `decision`, `cites`, `obligations`, `depends_on`,
-/// `cases`, in that order (`juris batch`'s lines); with the `explanation`, in key order (the
-/// order `eval`, `ask` and `batch --explain` have always written). Every command that
-/// writes a decision serialises this ([`to_json`], [`write_json`], [`write_decision`]), so
-/// the contract is written in one place. Cites are [`eval::cite_strings`]'s (provisions,
+/// `cases` and, when asked, `explanation`, in that order. Every command that writes a
+/// decision serialises this ([`to_json`], [`write_json`], [`write_decision`]), so the
+/// contract is written in one place and in one order. Cites are [`eval::cite_strings`]'s (provisions,
 /// then the definitions that decided, each once); a case's cites are its provisions, each
 /// once. Nothing is copied: the lists are written straight from the decision.
 pub struct DecisionJson<'a> {
@@ -514,11 +518,9 @@ impl Serialize for DecisionJson<'_> {
             leaves: &decision.cites,
             definitions: &decision.definitions,
         };
-        let sorted = self.explanation.is_some();
         let obligations = ObligationsJson {
             policy,
             ids: &decision.obligations,
-            sorted,
         };
         let depends_on = FactNamesJson {
             policy,
@@ -527,27 +529,16 @@ impl Serialize for DecisionJson<'_> {
         let cases = CasesJson {
             policy,
             cases: &decision.cases,
-            sorted,
         };
-        let outcome = decision.outcome.as_str();
-        let Some(explanation) = &self.explanation else {
-            let mut object = serializer.serialize_struct("Decision", 5)?;
-            object.serialize_field("decision", outcome)?;
-            object.serialize_field("cites", &cites)?;
-            object.serialize_field("obligations", &obligations)?;
-            object.serialize_field("depends_on", &depends_on)?;
-            object.serialize_field("cases", &cases)?;
-            return object.end();
-        };
-        // With the explanation, in key order: the bytes of the `serde_json::Value` that
-        // `eval` and `ask` print ([`to_json`]).
         let mut object = serializer.serialize_struct("Decision", 6)?;
-        object.serialize_field("cases", &cases)?;
+        object.serialize_field("decision", decision.outcome.as_str())?;
         object.serialize_field("cites", &cites)?;
-        object.serialize_field("decision", outcome)?;
-        object.serialize_field("depends_on", &depends_on)?;
-        object.serialize_field("explanation", explanation)?;
         object.serialize_field("obligations", &obligations)?;
+        object.serialize_field("depends_on", &depends_on)?;
+        object.serialize_field("cases", &cases)?;
+        if let Some(explanation) = &self.explanation {
+            object.serialize_field("explanation", explanation)?;
+        }
         object.end()
     }
 }
@@ -581,11 +572,10 @@ impl Serialize for CitesJson<'_> {
     }
 }
 
-/// Obligations as `{"text", "cite"}` (`sorted`: in key order).
+/// Obligations as `{"text", "cite"}`.
 struct ObligationsJson<'a> {
     policy: &'a Policy,
     ids: &'a [u32],
-    sorted: bool,
 }
 
 impl Serialize for ObligationsJson<'_> {
@@ -597,30 +587,15 @@ impl Serialize for ObligationsJson<'_> {
                 .map(|o| ObligationJson {
                     text: &o.text,
                     cite: &o.cite.full,
-                    sorted: self.sorted,
                 }),
         )
     }
 }
 
+#[derive(Serialize)]
 struct ObligationJson<'a> {
     text: &'a str,
     cite: &'a str,
-    sorted: bool,
-}
-
-impl Serialize for ObligationJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Obligation", 2)?;
-        if self.sorted {
-            object.serialize_field("cite", self.cite)?;
-            object.serialize_field("text", self.text)?;
-        } else {
-            object.serialize_field("text", self.text)?;
-            object.serialize_field("cite", self.cite)?;
-        }
-        object.end()
-    }
 }
 
 /// Facts by their dotted names.
@@ -644,7 +619,6 @@ impl Serialize for FactNamesJson<'_> {
 struct CasesJson<'a> {
     policy: &'a Policy,
     cases: &'a [eval::Case],
-    sorted: bool,
 }
 
 impl Serialize for CasesJson<'_> {
@@ -666,43 +640,22 @@ impl Serialize for CasesJson<'_> {
                 obligations: ObligationsJson {
                     policy,
                     ids: &case.obligations,
-                    sorted: self.sorted,
                 },
-                sorted: self.sorted,
             }
         }))
     }
 }
 
+#[derive(Serialize)]
 struct CaseJson<'a> {
     when: std::collections::BTreeMap<&'a str, Json>,
     decision: &'static str,
     cites: CitesJson<'a>,
     obligations: ObligationsJson<'a>,
-    sorted: bool,
 }
 
-impl Serialize for CaseJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Case", 4)?;
-        if self.sorted {
-            object.serialize_field("cites", &self.cites)?;
-            object.serialize_field("decision", self.decision)?;
-            object.serialize_field("obligations", &self.obligations)?;
-            object.serialize_field("when", &self.when)?;
-        } else {
-            object.serialize_field("when", &self.when)?;
-            object.serialize_field("decision", self.decision)?;
-            object.serialize_field("cites", &self.cites)?;
-            object.serialize_field("obligations", &self.obligations)?;
-        }
-        object.end()
-    }
-}
-
-// The explanation's JSON, typed. Fields are declared in alphabetical order: the order
-// `serde_json::Value` (a sorted map) writes them in, so that `eval` (through a value) and
-// `batch --explain` (straight to its output) write the explanation alike.
+// The explanation's JSON, typed: fields are written in the order declared (alphabetical,
+// the order it has always had).
 
 #[derive(Serialize)]
 struct ExplanationJson<'a> {

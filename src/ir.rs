@@ -5,7 +5,6 @@ use crate::ast::{CompareOp, EffectKind, MarkerKind};
 use crate::source::{SourceFile, Span};
 use crate::statute::{StatuteText, SubsectionId};
 use crate::value::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 macro_rules! id {
@@ -604,7 +603,10 @@ pub struct Policy {
     /// The vocabulary.
     pub facts: Vec<Fact>,
     /// Facts by name.
-    pub fact_index: HashMap<String, FactId>,
+    pub fact_index: rustc_hash::FxHashMap<String, FactId>,
+    /// Every proper prefix of a dotted fact name (`customer` for `customer.usage_amw`):
+    /// the keys of a request that hold an object of facts.
+    pub fact_groups: rustc_hash::FxHashSet<String>,
     /// Definitions.
     pub definitions: Vec<Definition>,
     /// The expression arena.
@@ -728,6 +730,12 @@ impl Policy {
     /// A fact by name.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
         self.fact_index.get(name).copied()
+    }
+
+    /// Whether `name` is a proper prefix of dotted fact names (a request gives their
+    /// values in an object under it).
+    pub fn is_fact_group(&self, name: &str) -> bool {
+        self.fact_groups.contains(name)
     }
 
     /// The full citation of a local path.

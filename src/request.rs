@@ -413,6 +413,10 @@ impl Request {
             key.push_str(name);
             self.fill(policy, document, key, value, &mut errors);
         }
+        // In key order, each once: the order of a `serde_json::Value`'s members, so that a
+        // request is refused alike however it was read (a key given twice, last one kept).
+        errors.sort_by(|a, b| a.key.cmp(&b.key));
+        errors.dedup_by(|a, b| a.key == b.key && a.message == b.message);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -432,11 +436,7 @@ impl Request {
     ) {
         if let Node::Object(start, end) = value {
             if policy.fact_id(key).is_none() {
-                let is_prefix = policy.facts.iter().any(|f| {
-                    f.name.len() > key.len()
-                        && f.name.starts_with(key.as_str())
-                        && f.name.as_bytes().get(key.len()) == Some(&b'.')
-                });
+                let is_prefix = policy.is_fact_group(key);
                 if is_prefix {
                     let at = key.len();
                     for (k, v) in document.members(start, end) {

@@ -107,7 +107,7 @@ fn outcome_of(side: &Side) -> &str {
 /// One version's side in words: the outcome, then each cite with its line.
 fn side_line(policy: &Policy, side: &Side) -> String {
     match side {
-        Side::Decided { outcome, cites } => {
+        Side::Decided { outcome, cites, .. } => {
             let list: Vec<String> = cites
                 .iter()
                 .map(|c| {

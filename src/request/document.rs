@@ -2,9 +2,8 @@
 //! decoded from, whether it comes as bytes (`juris batch`, a line at a time) or as a
 //! `serde_json::Value` ([`crate::Request::from_json`]).
 //!
-//! An object's members are kept in key order, a key given twice once with its last value:
-//! as `serde_json::Value` holds an object, so that a request means the same and is refused
-//! with the same errors, in the same order, however it is read.
+//! An object's members are kept in the order given; a request reports its errors in key
+//! order ([`crate::Request::fill_from`]), so that it is refused alike however it is read.
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
@@ -16,7 +15,7 @@ pub struct Document {
     /// Every key and string value, back to back.
     text: String,
     nodes: Vec<Node>,
-    /// Every object's members, each object's together and in key order.
+    /// Every object's members, each object's together, in the order given.
     members: Vec<Member>,
     /// The members of the objects being read.
     stack: Vec<Member>,
@@ -87,8 +86,12 @@ impl Document {
         self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
-    /// An object's members, in key order, as `(key, value)`.
-    pub fn members(&self, start: u32, end: u32) -> impl Iterator<Item = (&str, Node)> + '_ {
+    /// An object's members, in the order given, as `(key, value)`.
+    pub fn members(
+        &self,
+        start: u32,
+        end: u32,
+    ) -> impl DoubleEndedIterator<Item = (&str, Node)> + '_ {
         self.members
             .get(start as usize..end as usize)
             .unwrap_or(&[])
@@ -103,12 +106,14 @@ impl Document {
             })
     }
 
-    /// The value of an object's member, if it has one under this key.
+    /// The value of an object's member, if it has one under this key (the last, if given
+    /// twice).
     pub fn get(&self, object: Node, key: &str) -> Option<Node> {
         let Node::Object(start, end) = object else {
             return None;
         };
         self.members(start, end)
+            .rev()
             .find(|(k, _)| *k == key)
             .map(|(_, v)| v)
     }
@@ -219,26 +224,10 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
             let value = map.next_value_seed(NodeSeed(&mut *doc))?;
             doc.stack.push(Member { key, value });
         }
-        // Key order, a key given twice kept once with its last value (a stable sort keeps
-        // the members of one key in the order given).
-        let Document {
-            text,
-            stack,
-            members,
-            ..
-        } = &mut *doc;
-        let own = stack.get_mut(first..).unwrap_or(&mut []);
-        let key = |m: &Member| text.get(m.key.0 as usize..m.key.1 as usize).unwrap_or("");
-        own.sort_by(|a, b| key(a).cmp(key(b)));
-        let start = members.len() as u32;
-        for (i, m) in own.iter().enumerate() {
-            if own.get(i + 1).is_some_and(|next| key(next) == key(m)) {
-                continue;
-            }
-            members.push(*m);
-        }
-        let end = members.len() as u32;
-        stack.truncate(first);
+        let start = doc.members.len() as u32;
+        let own = doc.stack.drain(first..);
+        doc.members.extend(own);
+        let end = doc.members.len() as u32;
         Ok(doc.push(Node::Object(start, end)))
     }
 }

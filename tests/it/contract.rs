@@ -1,8 +1,8 @@
-//! The decision contract is written by one writer (`explain::DecisionJson`): for the
-//! contract's worked examples, an undetermined Oklahoma request and an out-of-scope
-//! municipal one, the decision that `eval --format json`, `batch` (with and without
-//! `--explain`) and `ask`'s JSON answer write is the same, byte for byte once written the
-//! same way.
+//! The decision contract is written by one writer (`explain::DecisionJson`), in one key
+//! order: for the contract's worked examples, an undetermined Oklahoma request and an
+//! out-of-scope municipal one, `eval --format json`, `batch` (with and without `--explain`),
+//! `ask --format json` and `diff --format json` write the same decision, byte for byte
+//! (eval's pretty output written compactly again, its keys in the order written).
 
 use crate::cli::run_cli;
 use juris::ask::{self, Interpretation};
@@ -87,11 +87,82 @@ impl Drop for TempFile {
 }
 
 /// The decision part of an answer: the answer without the keys around the decision.
+/// The value without these keys, the others in the order written.
 fn without(mut value: Value, keys: &[&str]) -> Value {
     for key in keys {
-        value.as_object_mut().unwrap().remove(*key);
+        value.as_object_mut().unwrap().shift_remove(*key);
     }
     value
+}
+
+/// `juris eval … --format json` on a request.
+fn eval_json(policies: &str, request: &Value, name: &str) -> Value {
+    let file = TempFile::new(&format!("{name}.json"), &request.to_string());
+    let eval = run_cli(
+        &[
+            "eval",
+            policies,
+            "--request",
+            file.path(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(eval.code, 0, "{name}: {}", eval.stderr);
+    serde_json::from_str(&eval.stdout).unwrap()
+}
+
+/// `juris ask --format json` answers with eval's decision for the request it read, byte
+/// for byte (the explanation aside: `ask` marks the facts it assumed as such).
+#[test]
+fn ask_writes_eval_s_decision() {
+    let questions = [
+        "May the electric company transfer a customer's social security number to the Administrator in Oregon?",
+        "May the electric company transfer the meter number of a 0.3 aMW customer to the Administrator in Oregon?",
+        "May an Oklahoma electric utility disclose customer-identifiable usage data to a third party?",
+    ];
+    for (i, question) in questions.iter().enumerate() {
+        let ask = run_cli(&["ask", question, "--format", "json"], "");
+        assert_eq!(ask.code, 0, "{question}: {}", ask.stderr);
+        let answer: Value = serde_json::from_str(&ask.stdout).unwrap();
+        let request = answer["interpretation"]["request"].clone();
+        assert!(request.is_object(), "{question}: {answer}");
+        let eval = eval_json("policies", &request, &format!("ask-{i}"));
+        assert_eq!(
+            serde_json::to_string(&without(answer, &["explanation", "interpretation"])).unwrap(),
+            serde_json::to_string(&without(eval, &["explanation"])).unwrap(),
+            "{question}"
+        );
+    }
+}
+
+/// `juris diff --format json` writes, for each version, eval's decision of the difference's
+/// example request, byte for byte, with the deciding provisions' `sources` after it.
+#[test]
+fn diff_writes_eval_s_decision() {
+    for case in ["cite-changed", "override-removed", "threshold-moved"] {
+        let old = crate::fixture(&format!("diff/{case}/old/policy.juris"));
+        let new = crate::fixture(&format!("diff/{case}/new/policy.juris"));
+        let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+        let diff = run_cli(&["diff", old, new, "--format", "json"], "");
+        let diff: Value = serde_json::from_str(&diff.stdout).unwrap();
+        let differences = diff["differences"].as_array().unwrap();
+        assert!(!differences.is_empty(), "{case}: {diff}");
+        for (i, d) in differences.iter().enumerate() {
+            for (side, policies) in [("old", old), ("new", new)] {
+                if d[side].get("refused").is_some() {
+                    continue;
+                }
+                let eval = eval_json(policies, &d["request"], &format!("{case}-{i}-{side}"));
+                assert_eq!(
+                    serde_json::to_string(&without(d[side].clone(), &["sources"])).unwrap(),
+                    serde_json::to_string(&without(eval, &["explanation"])).unwrap(),
+                    "{case}, difference {i}, {side}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -123,22 +194,21 @@ fn every_command_writes_the_same_decision() {
         );
         assert_eq!(explained.code, 0, "{name}: {}", explained.stderr);
 
-        // `batch --explain` writes eval's answer, byte for byte (on one line).
+        // `batch --explain` writes eval's answer, byte for byte (on one line; eval's is
+        // written compactly again, its keys kept in the order written).
         assert_eq!(
             explained.stdout.trim_end(),
             serde_json::to_string(&eval).unwrap(),
             "{name}"
         );
 
-        // `batch` writes eval's decision, without the explanation: the same bytes once
-        // both are written in the same key order.
-        let plain: Value = serde_json::from_str(batch.stdout.trim_end()).unwrap();
-        let decision = without(eval.clone(), &["explanation"]);
-        assert_eq!(
-            serde_json::to_string(&plain).unwrap(),
-            serde_json::to_string(&decision).unwrap(),
-            "{name}"
-        );
+        // `batch` writes eval's decision without the explanation: eval's bytes up to it.
+        let compact = serde_json::to_string(&eval).unwrap();
+        let decision = compact
+            .split_once(",\"explanation\":")
+            .map(|(head, _)| format!("{head}}}"))
+            .unwrap();
+        assert_eq!(batch.stdout.trim_end(), decision, "{name}");
 
         // Its line is the library's writer's, byte for byte.
         let (policy, parsed) = engine.request_from_json(&request).unwrap();
@@ -165,8 +235,8 @@ fn every_command_writes_the_same_decision() {
         };
         let answer = ask::to_json(&interpretation, &ask::decide(&interpretation));
         assert_eq!(
-            serde_json::to_string(&without(answer, &["interpretation", "explanation"])).unwrap(),
-            serde_json::to_string(&decision).unwrap(),
+            serde_json::to_string(&without(answer, &["interpretation"])).unwrap(),
+            compact,
             "{name}"
         );
     }

@@ -457,7 +457,7 @@ fn diff_examples_reproduce_the_difference() {
             let example = d.example_json(&new.jurisdiction);
             for (policy, side) in [(&old, &d.old), (&new, &d.new)] {
                 match (juris::Request::from_json(policy, &example), side) {
-                    (Ok(request), juris::diff::Side::Decided { outcome, cites }) => {
+                    (Ok(request), juris::diff::Side::Decided { outcome, cites, .. }) => {
                         let decision = juris::eval::decide(policy, &request);
                         assert_eq!(decision.outcome, *outcome, "{scenario}: {example}");
                         let got: Vec<&str> =
