@@ -1,37 +1,16 @@
 //! Coverage: how much of the statute a policy encodes, and how much of the policy its tests
 //! exercise.
 //!
-//! **Statute coverage.** Every numbered subsection of the statute text (the text the header
-//! names) gets one status:
+//! Each numbered subsection of the statute text gets the first status that holds:
+//! `encoded` (cited by a provision, definition or obligation); `not encoded` / `not
+//! available` (marked so, itself or an ancestor); `covered by a provision` (its nearest
+//! cited ancestor is a provision that decides as a whole); else `missing`. A parent is
+//! covered only by what speaks of the parent itself, not by its children. This is the rule
+//! `L003 coverage-gap` uses ([`subsections`]), so the two never disagree. Markers for text
+//! the statute file lacks are listed apart and not counted.
 //!
-//! 1. `encoded`: a provision, a definition or an obligation cites it;
-//! 2. `not encoded` / `not available`: a marker declares it so, with the reason — or
-//!    declares an ancestor so (a marker speaks for the whole text beneath it);
-//! 3. `covered by a provision`: the nearest ancestor that has a provision or a marker has a
-//!    provision that decides as a whole — it encodes no nested subsection, so its conditions
-//!    (or its `rule { … }`s) already stand for the whole of its text;
-//! 4. `missing`: none of the above — a gap.
-//!
-//! The first status that holds is the one reported. **Parents**: a parent is covered only
-//! by what speaks of the parent itself (or of an ancestor): that its subsections are all
-//! covered does not cover its own text (a lead-in that says something, e.g. "(6) The
-//! manner by which the required information is transferred will be governed by an
-//! Information Transfer Agreement", needs its own account). Beneath a provision that encodes
-//! some nested subsections, each of the others needs its own account; beneath a
-//! definition's or an obligation's cite, so does each nested subsection. This is the rule
-//! of `juris lint`'s `L003 coverage-gap`, so the two never disagree.
-//!
-//! A subsection without any text (a heading whose text was not found) is left out unless
-//! the policy cites or marks it. The statute coverage is the share of the subsections that
-//! are not `missing` ("encoded or marked"). Markers for parts the text does not have at all
-//! (`not available 710.1` when the text lacks § 710.1) are listed apart and not counted.
-//!
-//! **Test coverage.** Every deciding provision (a leaf: a provision that decides itself, or
-//! one `rule { … }` of a provision) is `exercised` when some test of the policy cites it in
-//! its decision, or it decides one case of an undetermined test.
-//!
-//! **Readings.** Every `reading "…"` of the policy, with the provision or definition that
-//! states it: the interpretive choices a reviewer of the encoding should weigh.
+//! A deciding provision is `exercised` when a test's decision (or one case of it) cites it.
+//! Every `reading "…"` is listed with the provision or definition that states it.
 
 use crate::ast::{EffectKind, MarkerKind};
 use crate::eval;

@@ -1,24 +1,12 @@
 //! The semantic difference of two versions of a policy: the requests whose decision or
 //! cites change.
 //!
-//! The requests are enumerated over the vocabulary's cases — booleans, enumeration members,
-//! the regions the thresholds of **both** versions cut a number or a date into, the texts
-//! either version compares with, the subsets of the set members either version tests — and
-//! only over the facts that some provision of either version reads. Enumeration starts
-//! from a request in which every fact is unknown (defaults included, since a request may
-//! give any value) and is pruned with three-valued evaluation: when neither version's
-//! decision depends on the facts still unknown, the whole region is decided at once and the
-//! facts stay unknown. A fact is split on only when a version's decision depends on it, so
-//! each difference names only the facts that matter to it; regions that differ in the same
-//! way are merged back (members into `one of`, adjacent number regions into ranges, and a
-//! fact whose every value differs the same way is dropped).
-//!
-//! The enumeration is bounded ([`Options::limit`] requests); a diff that reached the bound
-//! says so ([`SemanticDiff::truncated`]) and may miss differences.
-//!
-//! A fact only one version declares is given to that version only; a value only one
-//! version's vocabulary has (a new enumeration member) is refused by the other, and that
-//! refusal is itself a difference.
+//! Requests are enumerated over the cases of the facts some provision reads (members, the
+//! regions both versions' thresholds cut numbers and dates into, compared texts, tested set
+//! members), starting from all-unknown and splitting a fact only when a version's decision
+//! depends on it; regions that differ alike are merged back. The enumeration is bounded
+//! ([`Options::limit`]); a diff that hit the bound says so ([`SemanticDiff::truncated`]).
+//! A member only one version has is refused by the other, and that refusal is a difference.
 
 use crate::eval::{self, Outcome};
 use crate::ir::{Expr, FactId, Policy, Range, Type};
