@@ -211,6 +211,34 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
     }
 }
 
+/// Pieces of text joined with spaces and wrapped at [`WIDTH`]: the first line starts at
+/// column `first`, the lines after it are indented to `indent`.
+pub(crate) fn wrap<S: AsRef<str>>(
+    pieces: impl IntoIterator<Item = S>,
+    first: usize,
+    indent: usize,
+) -> String {
+    let mut out = String::new();
+    let mut col = first;
+    for (i, piece) in pieces.into_iter().enumerate() {
+        let piece = piece.as_ref();
+        let len = piece.chars().count();
+        if i > 0 {
+            if col + 1 + len > WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        }
+        out.push_str(piece);
+        col += len;
+    }
+    out
+}
+
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() {
         vec![PathBuf::from("policies")]

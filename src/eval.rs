@@ -56,6 +56,15 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// An undetermined decision that depends on `depends_on`, with no cases.
+    pub(crate) fn undetermined(depends_on: Vec<FactId>) -> Decision {
+        Decision {
+            outcome: Outcome::Undetermined,
+            depends_on,
+            ..Decision::default()
+        }
+    }
+
     /// Whether two decisions give the same answer: outcome, cites, obligations, facts and
     /// cases. The definitions that decided are not compared: a case split groups the values
     /// that give the same answer and gathers their definitions ([`Decision::absorb`]).

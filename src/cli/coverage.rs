@@ -1,7 +1,7 @@
 //! `juris coverage`: per statute, which subsections are encoded, marked or missing; per
 //! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
-use super::{default_paths, emit_diagnostics, format_of, pretty, ExitStatus, Format, Io, WIDTH};
+use super::{default_paths, emit_diagnostics, format_of, pretty, ExitStatus, Format, Io};
 use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
 use crate::load;
 use std::fmt::Write as _;
@@ -124,24 +124,7 @@ fn line_of(source: &str) -> &str {
 
 /// Words wrapped to the width; lines after the first indented to `indent`.
 fn wrap(text: &str, first: usize, indent: usize) -> String {
-    let mut out = String::new();
-    let mut col = first;
-    for (i, word) in text.split_whitespace().enumerate() {
-        let len = word.chars().count();
-        if i > 0 {
-            if col + 1 + len > WIDTH {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                col = indent;
-            } else {
-                out.push(' ');
-                col += 1;
-            }
-        }
-        out.push_str(word);
-        col += len;
-    }
-    out
+    super::wrap(text.split_whitespace(), first, indent)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

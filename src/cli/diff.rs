@@ -1,7 +1,7 @@
 //! `juris diff OLD NEW`: the requests two versions of a policy decide differently. The
 //! enumeration is described in [`crate::diff`].
 
-use super::{emit_diagnostics, format_of, pretty, ExitStatus, Format, Io, WIDTH};
+use super::{emit_diagnostics, format_of, pretty, ExitStatus, Format, Io};
 use crate::diff::{self, Options, SemanticDiff, Side};
 use crate::ir::Policy;
 use crate::load;
@@ -125,28 +125,15 @@ fn side_line(policy: &Policy, side: &Side) -> String {
 
 /// Words joined with `, `, wrapped at the width, continuation lines indented.
 fn wrap(items: &[String], first: usize, indent: usize) -> String {
-    let mut out = String::new();
-    let mut col = first;
-    for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() {
+    let last = items.len().saturating_sub(1);
+    let pieces = items.iter().enumerate().map(|(i, item)| {
+        if i < last {
             format!("{item},")
         } else {
             item.clone()
-        };
-        if i > 0 {
-            if col + 1 + piece.chars().count() > WIDTH {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                col = indent;
-            } else {
-                out.push(' ');
-                col += 1;
-            }
         }
-        col += piece.chars().count();
-        out.push_str(&piece);
-    }
-    out
+    });
+    super::wrap(pieces, first, indent)
 }
 
 /// The diff for people: a count per change of outcome, then each kind of request decided

@@ -2,11 +2,10 @@
 //! kept (test-only) so that the differential tests can compare the two on many requests.
 //!
 //! Every leaf is evaluated through the expression arena, definitions by reference; a case
-//! split clones the request per value; the trace re-evaluates every leaf and scans every
-//! pair for overrides. Slow and obviously right.
+//! split clones the request per value. Slow and obviously right.
 
 use super::split::CaseValue;
-use super::{eval_expr, leaf_applies, unknown_in, Decision, Outcome, Trace, Tri};
+use super::{eval_expr, leaf_applies, unknown_in, Decision, Outcome, Tri};
 use crate::ast::EffectKind;
 use crate::ir::{Expr, FactId, LeafId, Policy, Type};
 use crate::request::Request;
@@ -16,48 +15,16 @@ use std::sync::Arc;
 const BUDGET: usize = 4096;
 
 /// Evaluates a request the reference way.
-pub fn decide(policy: &Policy, request: &Request, trace: bool) -> Decision {
+pub fn decide(policy: &Policy, request: &Request) -> Decision {
     let mut budget = BUDGET;
-    let mut decision = decide_split(policy, request, &mut budget);
-    if trace {
-        decision.trace = Some(trace_of(policy, request));
-    }
-    decision
+    decide_split(policy, request, &mut budget)
 }
 
-/// The state of every leaf for a request, and the exceptions that fell.
-pub fn trace_of(policy: &Policy, request: &Request) -> Trace {
-    let n = policy.leaves.len();
-    let mut applies = Vec::with_capacity(n);
-    let mut only_if = Vec::with_capacity(n);
-    for i in 0..n {
-        let leaf = LeafId(i as u32);
-        let a = leaf_applies(policy, request, leaf);
-        applies.push(a);
-        only_if.push(match (a, policy.leaf(leaf).only_if) {
-            (Tri::False, _) | (_, None) => None,
-            (_, Some((e, _))) => Some(eval_expr(policy, request, e)),
-        });
-    }
-    let mut overridden = Vec::new();
-    for (i, a) in applies.iter().enumerate() {
-        if *a != Tri::True {
-            continue;
-        }
-        let leaf = LeafId(i as u32);
-        if let Some(by) = (0..n)
-            .map(|j| LeafId(j as u32))
-            .find(|&j| applies[j.index()] == Tri::True && policy.leaf(j).overrides_leaf(leaf))
-        {
-            overridden.push((leaf, by));
-        }
-    }
-    Trace {
-        applies,
-        only_if,
-        overridden,
-        counterfactuals: None,
-    }
+/// Evaluates a request the reference way, with the trace [`super::trace_of`] gives.
+pub fn decide_traced(policy: &Policy, request: &Request) -> Decision {
+    let mut decision = decide(policy, request);
+    decision.trace = Some(super::trace_of(policy, request));
+    decision
 }
 
 fn decide_known(policy: &Policy, request: &Request) -> Option<Decision> {
@@ -216,20 +183,11 @@ fn decide_split(policy: &Policy, request: &Request, budget: &mut usize) -> Decis
     if let Some(d) = decide_known(policy, request) {
         return d;
     }
-    let undetermined = |depends_on: Vec<FactId>| Decision {
-        outcome: Outcome::Undetermined,
-        cites: Vec::new(),
-        definitions: Vec::new(),
-        obligations: Vec::new(),
-        depends_on,
-        cases: Vec::new(),
-        trace: None,
-    };
     let Some(fact) = first_unknown_fact(policy, request) else {
-        return undetermined(Vec::new());
+        return Decision::undetermined(Vec::new());
     };
     if *budget == 0 {
-        return undetermined(vec![fact]);
+        return Decision::undetermined(vec![fact]);
     }
     let values = split_values(policy, fact, request);
     let mut subs: Vec<(Value, Decision)> = Vec::with_capacity(values.len());
@@ -247,34 +205,12 @@ fn group(
     fact: FactId,
     subs: Vec<(Value, Decision)>,
 ) -> Vec<(CaseValue, Decision)> {
+    use super::split::{fact_regions, group_values, Grouping};
     match &policy.fact(fact).ty {
-        Type::Enum(_) => {
-            super::split::group_members(subs.into_iter().filter_map(|(v, d)| match v {
-                Value::Enum(i) => Some((i, d)),
-                _ => None,
-            }))
-        }
+        Type::Enum(_) => group_values(Grouping::Members, subs),
         Type::Number | Type::Date => {
-            let regions = super::split::fact_regions(policy, fact);
-            let mut out: Vec<(CaseValue, Decision)> = Vec::new();
-            for (v, d) in subs {
-                let Some(region) = super::split::region_of(&regions, &v) else {
-                    continue;
-                };
-                let (lo, hi) = (region.lo, region.hi);
-                match out.last_mut() {
-                    Some((CaseValue::Range { hi: last_hi, .. }, last)) if last.same_answer(&d) => {
-                        *last_hi = hi;
-                        last.absorb(&d);
-                    }
-                    _ => out.push((CaseValue::Range { lo, hi }, d)),
-                }
-            }
-            out
+            group_values(Grouping::Regions(&fact_regions(policy, fact)), subs)
         }
-        _ => subs
-            .into_iter()
-            .map(|(v, d)| (CaseValue::Value(v), d))
-            .collect(),
+        _ => group_values(Grouping::Values, subs),
     }
 }

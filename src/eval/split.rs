@@ -128,20 +128,11 @@ pub(super) fn decide_split(
     if compiled.decide_known(request, &mut known, None, None) {
         return known;
     }
-    let undetermined = |depends_on: Vec<FactId>| Decision {
-        outcome: Outcome::Undetermined,
-        cites: Vec::new(),
-        definitions: Vec::new(),
-        obligations: Vec::new(),
-        depends_on,
-        cases: Vec::new(),
-        trace: None,
-    };
     let Some(fact) = compiled.first_unknown_fact(request) else {
-        return undetermined(Vec::new());
+        return Decision::undetermined(Vec::new());
     };
     if *budget == 0 {
-        return undetermined(vec![fact]);
+        return Decision::undetermined(vec![fact]);
     }
     let values = compiled.split_values(fact, request);
     let mut subs: Vec<(Value, Decision)> = Vec::with_capacity(values.len());
@@ -285,11 +276,35 @@ pub(super) fn group(
     subs: Vec<(Value, Decision)>,
 ) -> Vec<(CaseValue, Decision)> {
     match compiled.facts.get(fact.index()) {
-        Some(SplitKind::Enum(_)) => group_members(subs.into_iter().filter_map(|(v, d)| match v {
+        Some(SplitKind::Enum(_)) => group_values(Grouping::Members, subs),
+        Some(SplitKind::Number(regions) | SplitKind::Date(regions)) => {
+            group_values(Grouping::Regions(regions), subs)
+        }
+        _ => group_values(Grouping::Values, subs),
+    }
+}
+
+/// How the values of one fact are grouped into cases.
+pub(crate) enum Grouping<'r> {
+    /// Enumeration members with the same answer become one set.
+    Members,
+    /// Adjacent regions with the same answer become one range.
+    Regions(&'r [Region]),
+    /// Each value is its own case.
+    Values,
+}
+
+/// Groups the decisions for the values of one fact into cases (see [`Grouping`]).
+pub(crate) fn group_values(
+    grouping: Grouping<'_>,
+    subs: Vec<(Value, Decision)>,
+) -> Vec<(CaseValue, Decision)> {
+    match grouping {
+        Grouping::Members => group_members(subs.into_iter().filter_map(|(v, d)| match v {
             Value::Enum(i) => Some((i, d)),
             _ => None,
         })),
-        Some(SplitKind::Number(regions) | SplitKind::Date(regions)) => {
+        Grouping::Regions(regions) => {
             let mut out: Vec<(CaseValue, Decision)> = Vec::new();
             for (v, d) in subs {
                 let Some(Region { lo, hi, .. }) = region_of(regions, &v) else {
@@ -306,7 +321,7 @@ pub(super) fn group(
             }
             out
         }
-        _ => subs
+        Grouping::Values => subs
             .into_iter()
             .map(|(v, d)| (CaseValue::Value(v), d))
             .collect(),

@@ -275,33 +275,11 @@ fn flatten(policy: &Policy, e: ExprId, out: &mut Vec<ExprId>, depth: usize) {
 
 /// How many distinct unknown facts a condition reads.
 fn unknown_facts(policy: &Policy, request: &Request, e: ExprId) -> usize {
-    let mut facts: Vec<FactId> = Vec::new();
-    let mut stack = vec![(e, 0usize)];
-    while let Some((id, depth)) = stack.pop() {
-        if depth > MAX_DEPTH {
-            continue;
-        }
-        match policy.expr(id) {
-            Expr::Const(_) => {}
-            Expr::Bool(f)
-            | Expr::Member { fact: f, .. }
-            | Expr::Compare { fact: f, .. }
-            | Expr::TextEq { fact: f, .. }
-            | Expr::Contains { fact: f, .. } => {
-                if request.get(*f).is_none() && !facts.contains(f) {
-                    facts.push(*f);
-                }
-            }
-            Expr::Def(d) => {
-                if let Some(def) = policy.definitions.get(d.index()) {
-                    stack.push((def.expr, depth + 1));
-                }
-            }
-            Expr::Not(x) => stack.push((*x, depth + 1)),
-            Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().map(|x| (*x, depth + 1))),
-        }
-    }
-    facts.len()
+    policy
+        .facts_in(e)
+        .into_iter()
+        .filter(|f| request.get(*f).is_none())
+        .count()
 }
 
 /// The step budget ran out.

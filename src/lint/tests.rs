@@ -7,13 +7,11 @@ use super::search::{Found, Goal, Searcher};
 use super::*;
 use crate::config::{self, LintConfig};
 use crate::ir::FactId;
+use crate::testing::{self, HEADER};
 use crate::value::Value;
 
 const STATUTE: &str =
     "1-2-3 A Rule\n\n(1) One.\n  (a) One a.\n  (b) One b.\n\n(2) Two.\n\n(3) Three.\n";
-
-const HEADER: &str =
-    "policy \"R 1\" {\n  title \"A Rule\"\n  jurisdiction \"XX\"\n  text \"r.txt\"\n}\n";
 
 const VOCABULARY: &str = r#"
 vocabulary {
@@ -32,15 +30,10 @@ fn compile(body: &str) -> Policy {
 }
 
 fn compile_in(vocabulary: &str, body: &str) -> Policy {
-    let source = SourceFile::new(
-        "r.juris",
+    testing::compile(
+        STATUTE,
         format!("// a comment that says policy\n{HEADER}{vocabulary}{body}"),
-    );
-    let read = |_: &Path| Ok(STATUTE.to_string());
-    match crate::load::compile_with(source, Path::new("."), &read) {
-        Ok(p) => p,
-        Err(files) => panic!("{}", crate::diagnostic::render_human(&[files], false, 100)),
-    }
+    )
 }
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {

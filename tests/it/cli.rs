@@ -1,7 +1,7 @@
 //! The command line: exit codes, and what goes to stdout and stderr, for `check`, `eval`,
 //! `test` and `explain`, driven in memory through `juris::cli::run_command`.
 
-use crate::{fixture, settings};
+use crate::{example_1, fixture, settings};
 use clap::Parser as _;
 use juris::cli::{run_command, Cli, Io};
 
@@ -69,17 +69,6 @@ fn snapshot(name: &str, args: &[&str], stdin: &str, code: u8) -> CliOutput {
 }
 
 const CLI_FIXTURES: &str = "tests/it/fixtures/cli";
-
-fn example_1() -> serde_json::Value {
-    serde_json::json!({
-        "jurisdiction": "OR",
-        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
-        "data": "meter_number",
-        "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true},
-        "administrator": {"safeguards_in_place": true},
-        "agreement": {"information_transfer_agreement": true}
-    })
-}
 
 // ---------------------------------------------------------------------------- check
 

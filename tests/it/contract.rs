@@ -5,21 +5,11 @@
 //! (eval's pretty output written compactly again, its keys in the order written).
 
 use crate::cli::run_cli;
+use crate::example_1;
 use juris::ask::{self, Interpretation};
 use juris::Engine;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn example_1() -> Value {
-    json!({
-        "jurisdiction": "OR",
-        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
-        "data": "meter_number",
-        "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true},
-        "administrator": {"safeguards_in_place": true},
-        "agreement": {"information_transfer_agreement": true}
-    })
-}
 
 /// The requests compared, by name.
 fn requests() -> Vec<(&'static str, Value)> {

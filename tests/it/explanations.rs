@@ -2,7 +2,7 @@
 //! JSON; and the worked examples of the request contract
 //! (`shared/contracts/oregon-860-086-0030.md`), asserted field by field.
 
-use crate::{fixture, settings};
+use crate::{example_1, fixture, settings};
 use juris::explain::human::{render, Style};
 use juris::Engine;
 use serde_json::{json, Value};
@@ -96,19 +96,6 @@ fn obligation_cites(json: &Value) -> Vec<&str> {
         .iter()
         .map(|o| o["cite"].as_str().unwrap())
         .collect()
-}
-
-/// The request of worked example 1: a 0.3 aMW customer's meter number, notice sent,
-/// safeguards in place, under an agreement.
-fn example_1() -> Value {
-    json!({
-        "jurisdiction": "OR",
-        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
-        "data": "meter_number",
-        "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true},
-        "administrator": {"safeguards_in_place": true},
-        "agreement": {"information_transfer_agreement": true}
-    })
 }
 
 fn administrator_uses_for(purpose: &str) -> Value {

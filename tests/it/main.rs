@@ -46,6 +46,19 @@ mod syntax;
 
 use std::path::{Path, PathBuf};
 
+/// The request of the contract's worked example 1: a 0.3 aMW customer's meter number,
+/// notice sent, safeguards in place, under an agreement.
+pub fn example_1() -> serde_json::Value {
+    serde_json::json!({
+        "jurisdiction": "OR",
+        "actor": "electric_company", "action": "transfer", "recipient": "administrator",
+        "data": "meter_number",
+        "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true},
+        "administrator": {"safeguards_in_place": true},
+        "agreement": {"information_transfer_agreement": true}
+    })
+}
+
 /// The crate root; tests run with it as the working directory.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -6,15 +6,11 @@ use super::{search, Counterfactual, Counterfactuals, BUDGET};
 use crate::eval::{CaseValue, Compiled, Outcome};
 use crate::ir::{FactId, Policy};
 use crate::request::Request;
-use crate::source::SourceFile;
+use crate::testing::{self, HEADER};
 use crate::value::Value;
-use std::path::Path;
 
 const STATUTE: &str =
     "1-2-3 A Rule\n\n(1) One.\n\n(2) Two.\n  (a) Two a.\n  (b) Two b.\n\n(3) Three.\n\n(4) Four.\n";
-
-const HEADER: &str =
-    "policy \"R 1\" {\n  title \"A Rule\"\n  jurisdiction \"XX\"\n  text \"r.txt\"\n}\n";
 
 const VOCABULARY: &str = r#"
 vocabulary {
@@ -29,12 +25,7 @@ vocabulary {
 "#;
 
 fn compile(provisions: &str) -> Policy {
-    let source = SourceFile::new("r.juris", format!("{HEADER}{VOCABULARY}{provisions}"));
-    let read = |_: &Path| Ok(STATUTE.to_string());
-    match crate::load::compile_with(source, Path::new("."), &read) {
-        Ok(p) => p,
-        Err(files) => panic!("{}", crate::diagnostic::render_human(&[files], false, 100)),
-    }
+    testing::compile(STATUTE, format!("{HEADER}{VOCABULARY}{provisions}"))
 }
 
 /// A request from `key = value` pairs (booleans and numbers as written).
