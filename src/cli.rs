@@ -1,7 +1,7 @@
 //! The command line: clap derive, one function per subcommand, each ending in an
 //! [`ExitStatus`] (exit codes 0 / 1 / 2).
 
-use crate::diagnostic::{self, code, Diagnostic, FileDiagnostics};
+use crate::diagnostic::{self, code, Colour, Diagnostic, FileDiagnostics};
 use crate::engine::Engine;
 use crate::explain;
 use crate::load;
@@ -32,7 +32,7 @@ mod lint;
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// For people (miette, no colour unless on a terminal).
+    /// For people (the default; colour only on a terminal and never with `NO_COLOR`).
     Human,
     /// Stable JSON.
     Json,
@@ -51,7 +51,7 @@ pub enum Command {
     Check {
         /// Policy files or folders (default: `policies/`).
         paths: Vec<PathBuf>,
-        /// Output format (default: human on a terminal, json otherwise).
+        /// Output format (default: human).
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
@@ -62,7 +62,7 @@ pub enum Command {
         /// The request: a JSON file, or `-` for standard input.
         #[arg(long, short)]
         request: String,
-        /// Output format (default: human on a terminal, json otherwise).
+        /// Output format (default: human).
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
@@ -70,7 +70,7 @@ pub enum Command {
     Test {
         /// Policy files or folders (default: `policies/`).
         paths: Vec<PathBuf>,
-        /// Output format (default: human on a terminal, json otherwise).
+        /// Output format (default: human).
         #[arg(long, value_enum)]
         format: Option<Format>,
         /// Rewrite the golden explanation files that are missing or differ, and say which.
@@ -126,7 +126,8 @@ pub fn run() -> ExitCode {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s).map(|_| s)
             },
-            terminal: std::io::stdout().is_terminal(),
+            terminal: std::io::stdin().is_terminal(),
+            colour: Colour::for_output(std::io::stdout().is_terminal()),
         },
     );
     ExitCode::from(code)
@@ -140,8 +141,10 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Reads all of standard input.
     pub stdin: &'a mut dyn FnMut() -> std::io::Result<String>,
-    /// Whether standard output is a terminal (colour, human format by default).
+    /// Whether standard input is a terminal (`ask --interactive` reads answers line by line).
     pub terminal: bool,
+    /// Colour for output to people ([`Colour::for_output`]).
+    pub colour: Colour,
 }
 
 /// The width human output is drawn at.
@@ -248,17 +251,13 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 }
 
 /// The format to use: the one asked for if the command supports it (else a usage error,
-/// exit 2), or human on a terminal and JSON otherwise.
+/// exit 2), or human: output is for people unless a format is asked for, also when piped.
 pub(crate) fn format_of(
     format: Option<Format>,
     io: &mut Io,
     allowed: &[Format],
 ) -> Result<Format, ExitStatus> {
-    let chosen = format.unwrap_or(if io.terminal {
-        Format::Human
-    } else {
-        Format::Json
-    });
+    let chosen = format.unwrap_or(Format::Human);
     if allowed.contains(&chosen) {
         return Ok(chosen);
     }
@@ -278,12 +277,12 @@ pub(crate) fn format_of(
     Err(ExitStatus::Invalid)
 }
 
-fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, color: bool) {
+fn emit_diagnostics(files: &[FileDiagnostics], format: Format, to: &mut dyn Write, colour: Colour) {
     let text = match format {
         Format::Json => pretty(&crate::report::json::diagnostics(files)),
         Format::Sarif => crate::report::sarif::to_string(files, &[]),
         Format::Github => crate::report::github::commands(files),
-        _ => diagnostic::render_human(files, color, WIDTH),
+        _ => diagnostic::render_human(files, colour, WIDTH),
     };
     let _ = to.write_all(text.as_bytes());
 }
@@ -315,11 +314,11 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
         // error and nothing on standard output (as `eval` and `test` report it), not a
         // finding of the check in its `--format`.
         Err(files) if is_usage(&files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             ExitStatus::Invalid
         }
         Err(files) => {
-            emit_diagnostics(&files, format, io.stdout, io.terminal);
+            emit_diagnostics(&files, format, io.stdout, io.colour);
             ExitStatus::Findings
         }
     }
@@ -334,7 +333,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
     let engine = match load::load(&paths) {
         Ok(program) => Engine::from_program(program),
         Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };
@@ -358,7 +357,12 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
                     Span::default(),
                 )
                 .help("give a JSON file, or `-` to read standard input");
-                emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
+                emit_diagnostics(
+                    &[load::usage_error(d)],
+                    Format::Human,
+                    io.stderr,
+                    Colour::Plain,
+                );
                 return ExitStatus::Invalid;
             }
         }
@@ -394,7 +398,7 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
             &decision,
             &request,
             explain::human::Style {
-                color: io.terminal,
+                colour: io.colour,
                 width: WIDTH,
             },
         ),
@@ -433,7 +437,7 @@ fn emit_request_errors(source: &SourceFile, mut diagnostics: Vec<Diagnostic>, io
         source: source.clone(),
         diagnostics,
     };
-    emit_diagnostics(&[file], Format::Human, io.stderr, false);
+    emit_diagnostics(&[file], Format::Human, io.stderr, Colour::Plain);
 }
 
 fn json_reason(e: &serde_json::Error) -> String {
@@ -470,7 +474,7 @@ fn test(
     let program = match load::load(&paths) {
         Ok(p) => p,
         Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };
@@ -552,7 +556,7 @@ fn test(
                     std::slice::from_ref(file),
                     Format::Human,
                     io.stdout,
-                    io.terminal,
+                    io.colour,
                 );
                 if let Some(diff) = diff {
                     let _ = io.stdout.write_all(diff.as_bytes());

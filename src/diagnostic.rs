@@ -303,13 +303,48 @@ impl miette::Diagnostic for RelatedRendered {
     }
 }
 
-/// Renders diagnostics for people: miette's graphical report, without colour when
-/// `color` is false, at a fixed width.
-pub fn render_human(files: &[FileDiagnostics], color: bool, width: usize) -> String {
+/// Whether output for people carries ANSI colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Colour {
+    /// No escape codes: files, pipes, snapshots.
+    #[default]
+    Plain,
+    /// ANSI colour, for a terminal.
+    Ansi,
+}
+
+impl Colour {
+    /// Colour on a terminal, unless `NO_COLOR` is set to anything but the empty string
+    /// (no-color.org); plain everywhere else.
+    pub fn for_output(terminal: bool) -> Colour {
+        Colour::choose(terminal, std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    fn choose(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Colour {
+        let refused = no_color.is_some_and(|v| !v.is_empty());
+        if terminal && !refused {
+            Colour::Ansi
+        } else {
+            Colour::Plain
+        }
+    }
+
+    /// miette's theme for this colour.
+    pub(crate) fn theme(self) -> miette::GraphicalTheme {
+        match self {
+            Colour::Ansi => miette::GraphicalTheme::unicode(),
+            Colour::Plain => miette::GraphicalTheme::unicode_nocolor(),
+        }
+    }
+}
+
+/// Renders diagnostics for people: miette's graphical report, in `colour`, at a fixed
+/// width.
+pub fn render_human(files: &[FileDiagnostics], colour: Colour, width: usize) -> String {
     let mut out = String::new();
     for file in files {
         for diagnostic in &file.diagnostics {
-            out.push_str(&render_one(&file.source, diagnostic, color, width));
+            out.push_str(&render_one(&file.source, diagnostic, colour, width));
         }
     }
     out
@@ -319,14 +354,10 @@ pub fn render_human(files: &[FileDiagnostics], color: bool, width: usize) -> Str
 pub fn render_one(
     source: &SourceFile,
     diagnostic: &Diagnostic,
-    color: bool,
+    colour: Colour,
     width: usize,
 ) -> String {
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    let theme = colour.theme();
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_links(false);
@@ -342,4 +373,20 @@ pub fn render_one(
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::Colour;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert_eq!(Colour::choose(true, None), Colour::Ansi);
+        assert_eq!(Colour::choose(false, None), Colour::Plain);
+        assert_eq!(Colour::choose(true, Some(OsStr::new("1"))), Colour::Plain);
+        assert_eq!(Colour::choose(false, Some(OsStr::new("1"))), Colour::Plain);
+        // An empty NO_COLOR does not count (no-color.org).
+        assert_eq!(Colour::choose(true, Some(OsStr::new(""))), Colour::Ansi);
+    }
 }

@@ -77,7 +77,7 @@ fn policy_dir(policy: &Policy) -> PathBuf {
 /// golden does not depend on the folder `juris` runs from).
 pub fn golden_text(policy: &Policy, test: &Test, decision: &Decision) -> String {
     let style = crate::explain::human::Style {
-        color: false,
+        colour: crate::diagnostic::Colour::Plain,
         width: 100,
     };
     let mut text = crate::explain::human::render(policy, decision, &test.request(policy), style);

@@ -18,7 +18,10 @@ pub(crate) fn compile(statute: &str, text: String) -> Policy {
     let read = |_: &Path| Ok(statute.to_string());
     match crate::load::compile_with(source, Path::new("."), &read) {
         Ok(p) => p,
-        Err(files) => panic!("{}", crate::diagnostic::render_human(&[files], false, 100)),
+        Err(files) => panic!(
+            "{}",
+            crate::diagnostic::render_human(&[files], crate::diagnostic::Colour::Plain, 100)
+        ),
     }
 }
 

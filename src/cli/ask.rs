@@ -20,7 +20,7 @@ pub struct Args {
     /// Policy files or folders (default: `policies/`).
     #[arg(long = "policies", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Output format: human (default on a terminal), markdown, or json.
+    /// Output format: human (the default), markdown, or json.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
@@ -43,9 +43,9 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let engine = match Engine::load(&paths) {
         Ok(e) => e,
         Err(files) => {
-            let _ = io
-                .stderr
-                .write_all(crate::diagnostic::render_human(&files, false, super::WIDTH).as_bytes());
+            let _ = io.stderr.write_all(
+                crate::diagnostic::render_human(&files, io.colour, super::WIDTH).as_bytes(),
+            );
             return ExitStatus::Invalid;
         }
     };

@@ -3,7 +3,7 @@
 
 use super::{default_paths, emit_diagnostics, ExitStatus, Format, Io};
 use crate::batch::{self, BatchError, Options, Summary, OUTCOMES};
-use crate::diagnostic::{code, Diagnostic};
+use crate::diagnostic::{code, Colour, Diagnostic};
 use crate::engine::Engine;
 use crate::load;
 use crate::source::Span;
@@ -50,7 +50,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let engine = match load::load(&paths) {
         Ok(program) => Engine::from_program(program),
         Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };
@@ -175,6 +175,11 @@ fn unreadable(io: &mut Io, input: &str, why: &str) -> ExitStatus {
         Span::default(),
     )
     .help("give a JSON Lines file, or `-` to read standard input");
-    emit_diagnostics(&[load::usage_error(d)], Format::Human, io.stderr, false);
+    emit_diagnostics(
+        &[load::usage_error(d)],
+        Format::Human,
+        io.stderr,
+        Colour::Plain,
+    );
     ExitStatus::Invalid
 }

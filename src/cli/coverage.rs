@@ -3,6 +3,7 @@
 
 use super::{default_paths, emit_diagnostics, format_of, pretty, ExitStatus, Format, Io};
 use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
+use crate::diagnostic::Colour;
 use crate::load;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 pub struct Args {
     /// Policy files or folders (default: `policies/`).
     pub paths: Vec<PathBuf>,
-    /// Output format (default: human on a terminal, json otherwise).
+    /// Output format (default: human).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Fail (exit 1) when a policy encodes or marks less than this percent of its statute's
@@ -62,7 +63,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let program = match load::load(&default_paths(args.paths)) {
         Ok(p) => p,
         Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };

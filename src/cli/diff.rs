@@ -2,6 +2,7 @@
 //! enumeration is described in [`crate::diff`].
 
 use super::{emit_diagnostics, format_of, pretty, ExitStatus, Format, Io};
+use crate::diagnostic::Colour;
 use crate::diff::{self, Options, SemanticDiff, Side};
 use crate::ir::Policy;
 use crate::load;
@@ -16,7 +17,7 @@ pub struct Args {
     pub old: PathBuf,
     /// The new version: a `.juris` file (its statute text is found beside it).
     pub new: PathBuf,
-    /// Output format (default: human on a terminal, json otherwise).
+    /// Output format (default: human).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// The most requests to evaluate; past it the diff stops and says it was truncated.
@@ -47,7 +48,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             let files: Vec<_> = [old.err(), new.err()].into_iter().flatten().collect();
-            emit_diagnostics(&files, Format::Human, io.stderr, false);
+            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };

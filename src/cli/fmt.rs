@@ -28,7 +28,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         Err(diagnostics) => {
             let _ = io
                 .stderr
-                .write_all(render_human(&diagnostics, false, WIDTH).as_bytes());
+                .write_all(render_human(&diagnostics, io.colour, WIDTH).as_bytes());
             return ExitStatus::Invalid;
         }
     };
@@ -120,7 +120,7 @@ fn unreadable(message: String) -> FileDiagnostics {
 fn report(io: &mut Io, file: FileDiagnostics) {
     let _ = io
         .stderr
-        .write_all(render_human(&[file], false, WIDTH).as_bytes());
+        .write_all(render_human(&[file], io.colour, WIDTH).as_bytes());
 }
 
 /// A unified diff from the file as it is to the file formatted, with `a/` and `b/`

@@ -4,7 +4,7 @@
 //! but fails only on errors, and on findings of rules denied in `juris.toml`.
 
 use super::{default_paths, emit_diagnostics, format_of, is_usage, ExitStatus, Format, Io};
-use crate::diagnostic::{FileDiagnostics, Severity};
+use crate::diagnostic::{Colour, FileDiagnostics, Severity};
 use crate::ir::Program;
 use crate::lint::{self, Allowed, Linted, Options};
 use crate::load;
@@ -19,7 +19,7 @@ pub(super) const FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sar
 pub struct Args {
     /// Policy files or folders (default: `policies/`).
     pub paths: Vec<PathBuf>,
-    /// Output format (default: human on a terminal, json otherwise).
+    /// Output format (default: human).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 }
@@ -36,7 +36,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         Ok(files) => files,
         // A path that cannot be read: a usage error, on standard error (as `check` says it).
         Err(usage) => {
-            emit_diagnostics(&usage, Format::Human, io.stderr, false);
+            emit_diagnostics(&usage, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
     };
@@ -99,7 +99,7 @@ pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> E
     match format {
         Format::Human | Format::Markdown => {
             if !linted.files.is_empty() {
-                emit_diagnostics(&linted.files, Format::Human, io.stdout, io.terminal);
+                emit_diagnostics(&linted.files, Format::Human, io.stdout, io.colour);
             }
             let n = program.policies.len();
             let policies = if n == 1 { "policy" } else { "policies" };
@@ -164,7 +164,7 @@ pub(super) fn emit_findings(
                 .stdout
                 .write_all(crate::report::sarif::to_string(files, allowed).as_bytes());
         }
-        _ => emit_diagnostics(files, format, io.stdout, io.terminal),
+        _ => emit_diagnostics(files, format, io.stdout, io.colour),
     }
 }
 

@@ -5,6 +5,7 @@
 //! undetermined — the cases, and the readings the answer relies on.
 
 use super::{explain, facts_in, ClauseValue, ProvisionView};
+use crate::diagnostic::Colour;
 use crate::eval::{Decision, Outcome, Tri};
 use crate::ir::Policy;
 use crate::request::{Origin, Request};
@@ -14,8 +15,8 @@ use std::fmt::{self, Write as _};
 /// How an explanation is drawn.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
-    /// ANSI colour.
-    pub color: bool,
+    /// ANSI colour or plain.
+    pub colour: Colour,
     /// Line width.
     pub width: usize,
 }
@@ -23,7 +24,7 @@ pub struct Style {
 impl Default for Style {
     fn default() -> Self {
         Style {
-            color: false,
+            colour: Colour::Plain,
             width: 100,
         }
     }
@@ -390,11 +391,7 @@ fn draw(
         labels,
         help,
     };
-    let theme = if style.color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    let theme = style.colour.theme();
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)

@@ -30,6 +30,7 @@ pub fn run_cli<S: AsRef<str>>(args: &[S], stdin: &str) -> CliOutput {
             stderr: &mut stderr,
             stdin: &mut read,
             terminal: false,
+            colour: juris::diagnostic::Colour::Plain,
         },
     );
     CliOutput {
@@ -287,14 +288,35 @@ fn eval_json() {
     settings().bind(|| insta::assert_snapshot!("eval_json", transcript(&args, &out)));
 }
 
-/// Not on a terminal and without `--format`, `eval` writes JSON.
+/// Without `--format`, every command writes for people, also when its output is piped
+/// (as here), and without colour off a terminal.
 #[test]
-fn eval_defaults_to_json_off_a_terminal() {
+fn output_is_human_by_default_when_piped() {
     let text = example_1().to_string();
-    let out = run_cli(&["eval", "policies/oregon", "--request", "-"], &text);
-    assert_eq!(out.code, 0, "{out:#?}");
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON by default");
-    assert_eq!(json["decision"], "required");
+    let runs = [
+        (vec!["eval", "policies/oregon", "--request", "-"], text.as_str(), "REQUIRED: the act must be done"),
+        (vec!["check", "policies"], "", "2 policies checked clean"),
+        (vec!["coverage", "policies"], "", "OAR 860-086-0030"),
+        (
+            vec!["ask", "May the electric company transfer a customer's social security number to the Administrator in Oregon?"],
+            "",
+            "OAR 860-086-0030(3)(a)",
+        ),
+    ];
+    for (args, stdin, expected) in runs {
+        let out = run_cli(&args, stdin);
+        assert_eq!(out.code, 0, "{args:?}: {out:#?}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&out.stdout).is_err(),
+            "{args:?} wrote JSON by default:\n{}",
+            out.stdout
+        );
+        assert!(out.stdout.contains(expected), "{args:?}:\n{}", out.stdout);
+        assert!(
+            !out.stdout.contains('\u{1b}'),
+            "{args:?} wrote colour off a terminal"
+        );
+    }
 }
 
 #[test]

@@ -90,7 +90,7 @@ pub fn check_policy_fixture(path: &Path) -> Checked {
         Err(files) => {
             let all = || files.iter().flat_map(|f| &f.diagnostics);
             Checked {
-                rendered: render_human(&files, false, 100),
+                rendered: render_human(&files, juris::diagnostic::Colour::Plain, 100),
                 codes: all().map(|d| d.code.code).collect(),
                 messages: all().map(|d| d.message.clone()).collect(),
             }
@@ -249,7 +249,7 @@ fn duplicate_jurisdiction_points_at_the_header() {
     assert!(
         shown.starts_with("policy "),
         "the label is on the header `policy \"…\" {{`, not on line {line}: {shown:?}\n{}",
-        render_human(&files, false, 100)
+        render_human(&files, juris::diagnostic::Colour::Plain, 100)
     );
 }
 

@@ -48,7 +48,7 @@ fn decide(engine: &Engine, request: &Value) -> (String, Value) {
         &decision,
         &req,
         Style {
-            color: false,
+            colour: juris::diagnostic::Colour::Plain,
             width: 100,
         },
     );

@@ -95,7 +95,7 @@ fn compile(name: &str, text: &str, dir: &Path) -> Policy {
     compile_source(SourceFile::new(name, text), dir).unwrap_or_else(|d| {
         panic!(
             "{name} does not compile:\n{}\n{text}",
-            juris::diagnostic::render_human(&[d], false, 100)
+            juris::diagnostic::render_human(&[d], juris::diagnostic::Colour::Plain, 100)
         )
     })
 }
@@ -108,7 +108,7 @@ fn format(text: &str) -> String {
         };
         panic!(
             "formatting failed:\n{}\n{text}",
-            juris::diagnostic::render_human(&[file], false, 100)
+            juris::diagnostic::render_human(&[file], juris::diagnostic::Colour::Plain, 100)
         )
     })
 }

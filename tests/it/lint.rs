@@ -13,8 +13,12 @@ use std::path::Path;
 
 /// Lints one fixture with no `juris.toml`.
 fn lint_fixture(path: &Path) -> (juris::Policy, Vec<Diagnostic>) {
-    let policy =
-        load::compile_file(path).unwrap_or_else(|d| panic!("{}", render_human(&[d], false, 100)));
+    let policy = load::compile_file(path).unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            render_human(&[d], juris::diagnostic::Colour::Plain, 100)
+        )
+    });
     let findings = lint::lint(&policy, &Options::default());
     (policy, findings)
 }
@@ -25,7 +29,7 @@ fn render(policy: &juris::Policy, findings: &[Diagnostic]) -> String {
             source: policy.source.clone(),
             diagnostics: findings.to_vec(),
         }],
-        false,
+        juris::diagnostic::Colour::Plain,
         100,
     );
     if rendered.is_empty() {
@@ -133,7 +137,7 @@ fn the_shipped_policies_lint_clean_or_allowed_with_reasons() {
     assert!(
         linted.files.is_empty(),
         "{}",
-        render_human(&linted.files, false, 100)
+        render_human(&linted.files, juris::diagnostic::Colour::Plain, 100)
     );
     for allowed in &linted.allowed {
         assert!(

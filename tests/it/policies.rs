@@ -49,7 +49,7 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
             panic!(
                 "{} does not parse:\n{}",
                 path.display(),
-                render_human(&files, false, 100)
+                render_human(&files, juris::diagnostic::Colour::Plain, 100)
             );
         }
         let policy = match juris::load::compile_file(&path) {
@@ -57,7 +57,7 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
             Err(file) => panic!(
                 "{} does not check clean:\n{}",
                 path.display(),
-                render_human(&[file], false, 100)
+                render_human(&[file], juris::diagnostic::Colour::Plain, 100)
             ),
         };
         let results = juris::suite::run(&policy);
@@ -82,7 +82,7 @@ fn juris_test_reports_every_test() {
     let program = juris::load::load(&[PathBuf::from("policies")]).unwrap_or_else(|files| {
         panic!(
             "policies/ does not load:\n{}",
-            render_human(&files, false, 100)
+            render_human(&files, juris::diagnostic::Colour::Plain, 100)
         );
     });
     let total: usize = program

@@ -309,7 +309,11 @@ fn assert_well_formed(file: &FileDiagnostics) {
             }
         }
     }
-    let rendered = render_human(std::slice::from_ref(file), false, 100);
+    let rendered = render_human(
+        std::slice::from_ref(file),
+        juris::diagnostic::Colour::Plain,
+        100,
+    );
     assert!(!rendered.is_empty());
 }
 

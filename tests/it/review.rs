@@ -43,7 +43,7 @@ fn engine() -> Engine {
         Ok(engine) => engine,
         Err(files) => panic!(
             "the shipped policies do not load:\n{}",
-            juris::diagnostic::render_human(&files, false, 100)
+            juris::diagnostic::render_human(&files, juris::diagnostic::Colour::Plain, 100)
         ),
     }
 }
