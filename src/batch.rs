@@ -21,6 +21,7 @@ use crate::diagnostic::code;
 use crate::engine::Engine;
 use crate::eval::{Compiled, Decision, Outcome};
 use crate::ir::Policy;
+use crate::request::locate::Point;
 use crate::request::{Document, Request, RequestError};
 use rayon::prelude::*;
 use std::fmt;
@@ -28,11 +29,21 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::mpsc;
 use std::sync::Arc;
 
+/// What each output line holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// The decision (the contract's fields).
+    #[default]
+    Decision,
+    /// The decision with its `explanation`, as `juris eval --format json` gives it.
+    Explained,
+}
+
 /// How a batch runs.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Include each decision's `explanation` (as `juris eval --format json` gives it).
-    pub explain: bool,
+    /// What each output line holds.
+    pub detail: Detail,
     /// Lines per chunk: the unit of reading, parallel work and writing.
     pub chunk_lines: usize,
     /// Worker threads (`None`: one per core).
@@ -42,7 +53,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            explain: false,
+            detail: Detail::Decision,
             chunk_lines: 4096,
             threads: None,
         }
@@ -138,7 +149,7 @@ pub fn run<R: Read + Send>(
             .ok(),
         None => None,
     };
-    let decoder = Decoder::new(engine, options.explain);
+    let decoder = Decoder::new(engine, options.detail);
     let chunk_lines = options.chunk_lines.max(1);
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
@@ -241,7 +252,7 @@ fn read_chunks<R: Read>(
 /// shared by the workers.
 pub struct Decoder<'e> {
     engine: &'e Engine,
-    explain: bool,
+    detail: Detail,
     policies: Vec<PolicyCodec<'e>>,
 }
 
@@ -263,7 +274,7 @@ pub struct Scratch {
 
 impl<'e> Decoder<'e> {
     /// Prepares decoding and writing for every policy of the engine.
-    pub fn new(engine: &'e Engine, explain: bool) -> Decoder<'e> {
+    pub fn new(engine: &'e Engine, detail: Detail) -> Decoder<'e> {
         let policies = engine
             .policies()
             .iter()
@@ -275,7 +286,7 @@ impl<'e> Decoder<'e> {
             .collect();
         Decoder {
             engine,
-            explain,
+            detail,
             policies,
         }
     }
@@ -313,7 +324,7 @@ impl<'e> Decoder<'e> {
         else {
             return;
         };
-        if self.explain {
+        if self.detail == Detail::Explained {
             codec
                 .compiled
                 .decide_explained_into(codec.policy, request, &mut scratch.decision);
@@ -324,7 +335,7 @@ impl<'e> Decoder<'e> {
         if let Some(i) = OUTCOMES.iter().position(|o| *o == decision.outcome) {
             summary.outcomes[i] += 1;
         }
-        let _ = if self.explain {
+        let _ = if self.detail == Detail::Explained {
             crate::explain::write_json(&mut *out, codec.policy, decision, request)
         } else {
             crate::explain::write_decision(&mut *out, codec.policy, decision)
@@ -373,7 +384,7 @@ fn invalid_json(message: &str) -> RequestError {
     RequestError {
         code: &code::invalid_json,
         key: String::new(),
-        at_key: false,
+        points_at: Point::Value,
         message: message.to_string(),
         help: Some("each line is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`".to_string()),
     }
@@ -397,8 +408,8 @@ fn write_error(out: &mut Vec<u8>, number: u64, line: &[u8], errors: &[RequestErr
             let at = if e.key.is_empty() {
                 0
             } else {
-                crate::request::locate::locate(&text, &e.key, e.at_key)
-                    .or_else(|| crate::request::locate::locate(&text, &e.key, true))
+                crate::request::locate::locate(&text, &e.key, e.points_at)
+                    .or_else(|| crate::request::locate::locate(&text, &e.key, Point::Key))
                     .map_or(0, |s| s.start as usize)
             };
             (at, e)
@@ -485,7 +496,7 @@ mod tests {
     fn a_line_decodes_as_its_json_value_does() {
         for path in ["policies/oregon", "policies"] {
             let engine = engine(path);
-            let decoder = Decoder::new(&engine, false);
+            let decoder = Decoder::new(&engine, Detail::Decision);
             let mut scratch = decoder.scratch();
             for line in LINES {
                 let slow = serde_json::from_str::<serde_json::Value>(line)
@@ -506,7 +517,7 @@ mod tests {
     #[test]
     fn a_decision_is_written_as_the_contract_says() {
         let engine = engine("policies/oregon");
-        let decoder = Decoder::new(&engine, false);
+        let decoder = Decoder::new(&engine, Detail::Decision);
         let mut scratch = decoder.scratch();
         for line in LINES.iter().take(2) {
             let mut out = Vec::new();

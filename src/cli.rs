@@ -5,7 +5,8 @@ use crate::diagnostic::{self, code, Colour, Diagnostic, FileDiagnostics};
 use crate::engine::Engine;
 use crate::explain;
 use crate::load;
-use crate::request::{locate::locate, RequestError};
+use crate::request::locate::{locate, Point};
+use crate::request::RequestError;
 use crate::source::{SourceFile, Span};
 use crate::suite;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -417,14 +418,13 @@ pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnost
     let span = if error.key.is_empty() {
         Span::new(0, source.text().len().min(1))
     } else {
-        locate(source.text(), &error.key, error.at_key)
-            .or_else(|| locate(source.text(), &error.key, true))
+        locate(source.text(), &error.key, error.points_at)
+            .or_else(|| locate(source.text(), &error.key, Point::Key))
             .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
     };
-    let label = if error.at_key {
-        "not in the vocabulary"
-    } else {
-        "this value"
+    let label = match error.points_at {
+        Point::Key => "not in the vocabulary",
+        Point::Value => "this value",
     };
     Diagnostic::new(error.code, error.message.clone(), span)
         .label(label)

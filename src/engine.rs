@@ -52,6 +52,7 @@ use crate::diagnostic::code;
 use crate::diagnostic::FileDiagnostics;
 use crate::eval::{Compiled, Decision};
 use crate::ir::{LeafId, Policy, Program};
+use crate::request::locate::Point;
 use crate::request::{Document, Node, Request, RequestError};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -147,7 +148,7 @@ impl Engine {
                     RequestError {
                         code: &code::unknown_jurisdiction,
                         key: "jurisdiction".to_string(),
-                        at_key: false,
+                        points_at: Point::Value,
                         message: format!("no loaded policy has jurisdiction `{j}`"),
                         help: Some(format!("the loaded policies are for {}", known.join(", "))),
                     }
@@ -156,7 +157,7 @@ impl Engine {
             Some(_) => Err(RequestError {
                 code: &code::wrong_type,
                 key: "jurisdiction".to_string(),
-                at_key: false,
+                points_at: Point::Value,
                 message: "`jurisdiction` must be a string".to_string(),
                 help: Some("write e.g. `\"jurisdiction\": \"OR\"`".to_string()),
             }),
@@ -164,7 +165,7 @@ impl Engine {
             None => Err(RequestError {
                 code: &code::unknown_jurisdiction,
                 key: String::new(),
-                at_key: false,
+                points_at: Point::Value,
                 message: "the request names no `jurisdiction` and several policies are loaded"
                     .to_string(),
                 help: Some(format!(

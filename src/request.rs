@@ -7,6 +7,7 @@
 use crate::diagnostic::{code, did_you_mean, Code};
 use crate::ir::{member_index, FactId, Policy, Type};
 use crate::value::{parse_date, Value};
+use locate::Point;
 use std::sync::Arc;
 
 pub mod document;
@@ -89,8 +90,8 @@ pub struct RequestError {
     pub code: &'static Code,
     /// The dotted key the problem is at (empty for the whole request).
     pub key: String,
-    /// Whether the problem is the key itself rather than its value.
-    pub at_key: bool,
+    /// Whether the problem is the key itself (not in the vocabulary) or its value.
+    pub points_at: Point,
     /// A lowercase message without a final period.
     pub message: String,
     /// How to fix it.
@@ -286,7 +287,7 @@ impl Request {
             return Err(RequestError {
                 code: &code::unknown_key,
                 key: format!("#{}", fact.0),
-                at_key: true,
+                points_at: Point::Key,
                 message: format!(
                     "fact #{} is not in the vocabulary of {}",
                     fact.0, policy.citation
@@ -395,7 +396,7 @@ impl Request {
                     errors.push(RequestError {
                         code: &code::unknown_jurisdiction,
                         key: name.to_string(),
-                        at_key: false,
+                        points_at: Point::Value,
                         message: format!(
                             "this request names jurisdiction {}, but the policy is for `{}`",
                             document.to_value(value),
@@ -485,7 +486,7 @@ pub(crate) fn not_an_object() -> RequestError {
     RequestError {
         code: &code::invalid_json,
         key: String::new(),
-        at_key: false,
+        points_at: Point::Value,
         message: "the request is not a JSON object".to_string(),
         help: Some("a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into()),
     }
@@ -503,7 +504,7 @@ fn unknown_key(policy: &Policy, key: &str) -> RequestError {
     RequestError {
         code: &code::unknown_key,
         key: key.to_string(),
-        at_key: true,
+        points_at: Point::Key,
         message: format!("`{key}` is not in the vocabulary of {}", policy.citation),
         help: Some(match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
@@ -539,7 +540,7 @@ fn wrong_type_at(policy: &Policy, key: &str, found: &str) -> RequestError {
     RequestError {
         code: &code::wrong_type,
         key: key.to_string(),
-        at_key: false,
+        points_at: Point::Value,
         message: format!("`{key}` must be {expected}, found {found}"),
         help: Some(example_for(policy, key)),
     }
@@ -584,7 +585,7 @@ fn out_of_range(policy: &Policy, fact: &crate::ir::Fact, value: &Value) -> Reque
     RequestError {
         code: &code::out_of_range,
         key: fact.name.clone(),
-        at_key: false,
+        points_at: Point::Value,
         message: format!(
             "`{}` must be {} {}, found {shown}",
             fact.name,
@@ -695,7 +696,7 @@ fn unknown_value(key: &str, value: &str, members: &[String]) -> RequestError {
     RequestError {
         code: &code::unknown_value,
         key: key.to_string(),
-        at_key: false,
+        points_at: Point::Value,
         message: format!("`{value}` is not a value of `{key}`"),
         help: Some(match suggestion {
             Some(s) => format!("did you mean `{s}`? `{key}` is {list}"),

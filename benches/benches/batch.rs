@@ -44,9 +44,14 @@ fn main() {
         bytes as f64 / 1e6,
         input.display()
     );
-    for (explain, threads) in [(false, 2), (false, 1), (true, 2)] {
+    use juris::batch::Detail;
+    for (detail, threads) in [
+        (Detail::Decision, 2),
+        (Detail::Decision, 1),
+        (Detail::Explained, 2),
+    ] {
         let options = juris::batch::Options {
-            explain,
+            detail,
             threads: Some(threads),
             ..Default::default()
         };
@@ -71,7 +76,7 @@ fn main() {
             "  {} thread{}{}: {:>9.0} decisions/s ({:.3} s; {:.2} µs per decision per thread)",
             threads,
             if threads == 1 { " " } else { "s" },
-            if explain {
+            if detail == Detail::Explained {
                 ", --explain"
             } else {
                 "           "

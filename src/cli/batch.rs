@@ -2,7 +2,7 @@
 //! all cores. The work is in [`crate::batch`].
 
 use super::{default_paths, emit_diagnostics, ExitStatus, Format, Io};
-use crate::batch::{self, BatchError, Options, Summary, OUTCOMES};
+use crate::batch::{self, BatchError, Detail, Options, Summary, OUTCOMES};
 use crate::diagnostic::{code, Colour, Diagnostic};
 use crate::engine::Engine;
 use crate::load;
@@ -55,7 +55,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         }
     };
     let options = Options {
-        explain: args.explain,
+        detail: if args.explain {
+            Detail::Explained
+        } else {
+            Detail::Decision
+        },
         chunk_lines: args.chunk_lines,
         threads: args.jobs,
     };

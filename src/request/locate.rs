@@ -3,9 +3,18 @@
 
 use crate::source::Span;
 
-/// The span of the key (`at_key`) or of the value at a dotted path (`customer.usage_amw`)
-/// in a JSON text.
-pub fn locate(text: &str, path: &str, at_key: bool) -> Option<Span> {
+/// Which part of a member a request error points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Point {
+    /// The key: it is not in the vocabulary.
+    Key,
+    /// The value.
+    Value,
+}
+
+/// The span of the key or of the value (`at`) at a dotted path (`customer.usage_amw`) in a
+/// JSON text.
+pub fn locate(text: &str, path: &str, at: Point) -> Option<Span> {
     let want: Vec<&str> = path.split('.').collect();
     let bytes = text.as_bytes();
     let mut stack: Vec<Option<String>> = Vec::new(); // key of each open object
@@ -45,7 +54,7 @@ pub fn locate(text: &str, path: &str, at_key: bool) -> Option<Span> {
                 }
                 if bytes.get(j) == Some(&b':') {
                     if matches(&stack, raw) {
-                        if at_key {
+                        if at == Point::Key {
                             return Some(Span::new(start, end));
                         }
                         let mut k = j + 1;
@@ -120,19 +129,19 @@ fn value_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
-    use super::locate;
+    use super::{locate, Point};
 
     #[test]
     fn finds_nested_and_flat_keys_and_values() {
         let text = r#"{"data": "sn", "customer": {"usage_amw": "x", "opted": true}}"#;
-        let value = locate(text, "data", false).expect("found");
+        let value = locate(text, "data", Point::Value).expect("found");
         assert_eq!(&text[value.range()], "\"sn\"");
-        let key = locate(text, "customer.opted", true).expect("found");
+        let key = locate(text, "customer.opted", Point::Key).expect("found");
         assert_eq!(&text[key.range()], "\"opted\"");
-        let value = locate(text, "customer.usage_amw", false).expect("found");
+        let value = locate(text, "customer.usage_amw", Point::Value).expect("found");
         assert_eq!(&text[value.range()], "\"x\"");
-        assert_eq!(locate(text, "customer.missing", true), None);
-        assert_eq!(locate("{\"a\\\"b\": 1", "a", true), None);
-        assert_eq!(locate("", "a", true), None);
+        assert_eq!(locate(text, "customer.missing", Point::Key), None);
+        assert_eq!(locate("{\"a\\\"b\": 1", "a", Point::Key), None);
+        assert_eq!(locate("", "a", Point::Key), None);
     }
 }
