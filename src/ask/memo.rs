@@ -1,233 +1,733 @@
-//! The answer as a lawyer's memo: **Answer**, **Reasoning** per provision quoting the
-//! statute, **Sources** as numbered references with full citations, **Jurisdiction**, and
-//! how the question was read. Every sentence comes from the decision, the policy or the
-//! statute text: nothing is written that a provision does not say.
+//! The answer as a lawyer's memo: **Short answer**, **When it depends** (the case split,
+//! simplified), **What we would need to know**, **What would change the answer**,
+//! **Reasoning** per provision quoting the statute, numbered **Sources**, **Readings relied
+//! on**, **Jurisdiction**, and, when asked, how the question was read. Every sentence comes
+//! from the decision, the policy or the statute text, worded from the vocabulary's
+//! meanings and member labels: nothing is written that a provision does not say.
 
 use super::Interpretation;
 use crate::eval::{CaseValue, Decision, Outcome};
 use crate::ir::{FactId, LeafId, Policy, Type};
 use std::fmt::Write as _;
 
+mod tree;
+mod words;
+
+use tree::{Node, Tree};
+use words::{capitalize, condition_words, join_or, need_words};
+
 /// Markdown or plain terminal text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
-    /// For a terminal.
+    /// For a terminal or a file.
     Plain,
     /// Markdown.
     Markdown,
 }
 
-/// Renders the memo.
-pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style) -> String {
-    let policy = &interpretation.policy;
-    let md = style == Style::Markdown;
-    let mut out = String::new();
-    let heading = |out: &mut String, text: &str| {
-        if md {
-            let _ = writeln!(out, "## {text}\n");
+/// How the memo is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Plain text or markdown.
+    pub style: Style,
+    /// Whether to add "How the question was read" (`--explain-reading`).
+    pub show_reading: bool,
+}
+
+impl Options {
+    /// Plain text, without how the question was read.
+    pub const PLAIN: Options = Options {
+        style: Style::Plain,
+        show_reading: false,
+    };
+}
+
+/// How many lines the "When it depends" tree may take before finer distinctions fold.
+const TREE_LINES: usize = 30;
+
+/// How deep the tree is shown before finer distinctions fold.
+const TREE_DEPTH: usize = 8;
+
+/// The numbered sources: every cite the memo refers to, in order of first appearance.
+struct Sources(Vec<String>);
+
+impl Sources {
+    fn add(&mut self, cite: &str) -> usize {
+        match self.0.iter().position(|c| c == cite) {
+            Some(i) => i + 1,
+            None => {
+                self.0.push(cite.to_string());
+                self.0.len()
+            }
+        }
+    }
+
+    /// `OAR 860-086-0030(3)(a) [1]`, for each provision, joined with `and`.
+    fn refs(&mut self, policy: &Policy, leaves: &[LeafId]) -> String {
+        let cites: Vec<String> = leaves
+            .iter()
+            .map(|l| {
+                let cite = policy.cite_of(*l);
+                format!("{cite} [{}]", self.add(cite))
+            })
+            .collect();
+        words::join_and(&cites)
+    }
+}
+
+/// What the memo is written from.
+struct Memo<'a> {
+    interpretation: &'a Interpretation,
+    policy: &'a Policy,
+    decision: &'a Decision,
+    markdown: bool,
+    sources: Sources,
+    out: String,
+}
+
+impl Memo<'_> {
+    fn heading(&mut self, text: &str) {
+        if self.markdown {
+            let _ = writeln!(self.out, "## {text}\n");
         } else {
             let _ = writeln!(
-                out,
+                self.out,
                 "{}\n{}\n",
                 text.to_uppercase(),
                 "─".repeat(text.chars().count())
             );
         }
+    }
+
+    fn bullet(&self) -> &'static str {
+        if self.markdown {
+            "- "
+        } else {
+            "  "
+        }
+    }
+}
+
+/// Renders the memo.
+pub fn render(interpretation: &Interpretation, decision: &Decision, options: Options) -> String {
+    let policy = &*interpretation.policy;
+    let mut memo = Memo {
+        interpretation,
+        policy,
+        decision,
+        markdown: options.style == Style::Markdown,
+        sources: Sources(Vec::new()),
+        out: String::new(),
     };
-    let sources = sources(policy, decision);
-    let refs = |leaves: &[LeafId]| -> String {
-        leaves
+    // The provisions that decide are numbered first, in the order they decide.
+    for leaf in provisions(decision) {
+        memo.sources.add(policy.cite_of(leaf));
+    }
+    if memo.markdown {
+        let _ = writeln!(memo.out, "**Question:** {}\n", interpretation.question);
+    } else {
+        let _ = writeln!(memo.out, "Question: {}\n", interpretation.question);
+    }
+    let tree = (decision.outcome == Outcome::Undetermined).then(|| Tree::of(policy, decision));
+
+    memo.heading("Short answer");
+    let short = match &tree {
+        Some(tree) => undetermined_answer(&mut memo, tree),
+        None => decided_answer(&mut memo),
+    };
+    let _ = writeln!(memo.out, "{short}\n");
+
+    match &tree {
+        Some(tree) => {
+            when_it_depends(&mut memo, tree);
+            need_to_know(&mut memo, tree);
+        }
+        None => what_would_change(&mut memo),
+    }
+    reasoning(&mut memo);
+    sources(&mut memo);
+    readings(&mut memo);
+    jurisdiction(&mut memo);
+    if options.show_reading {
+        how_read(&mut memo);
+    }
+    memo.out.truncate(memo.out.trim_end().len());
+    memo.out.push('\n');
+    memo.out
+}
+
+// ------------------------------------------------------------------ short answer
+
+/// The short answer of a decided question: the outcome and what decides it, what it is
+/// subject to, and the nearest change of circumstances that would change it.
+fn decided_answer(memo: &mut Memo) -> String {
+    let (policy, decision) = (memo.policy, memo.decision);
+    let every = decision.cites_in_every_case();
+    let some: Vec<LeafId> = decision
+        .cites
+        .iter()
+        .copied()
+        .filter(|l| !every.contains(l))
+        .collect();
+    let deciding = memo.sources.refs(policy, &every);
+    let verb = |one: &str, many: &str| if every.len() == 1 { one } else { many }.to_string();
+    // With no provision deciding in every case, the answer's word stands alone and the
+    // provisions follow as what decides, depending on the facts.
+    let (lead, act) = match decision.outcome {
+        Outcome::Prohibited => ("No.", verb("bars", "bar")),
+        Outcome::Permitted => ("Yes.", verb("permits", "permit")),
+        Outcome::Required => ("Yes, and it is required.", verb("requires", "require")),
+        Outcome::Conflict => ("Treat it as not permitted.", "conflict over".to_string()),
+        _ => ("", String::new()),
+    };
+    let mut text = match decision.outcome {
+        Outcome::NotAddressed => {
+            match crate::eval::out_of_scope(policy, decision).filter(|leaf| every.contains(leaf)) {
+                Some(leaf) => format!(
+                    "No answer under this law: the {} does not apply: {} ({}).",
+                    policy.title,
+                    crate::explain::human::scope_reason(policy, leaf),
+                    memo.sources.refs(policy, &[leaf])
+                ),
+                None => format!(
+                    "The encoded law does not address this: no provision of the {} in the text \
+                 available decides it.",
+                    policy.title
+                ),
+            }
+        }
+        _ if every.is_empty() => lead.to_string(),
+        _ => format!("{lead} {deciding} {act} it."),
+    };
+    if every.is_empty() && !some.is_empty() {
+        let _ = write!(
+            text,
+            " Depending on facts the question does not give, {} {}.",
+            memo.sources.refs(policy, &some),
+            if decision.outcome == Outcome::NotAddressed {
+                format!("put it outside the {}", policy.title)
+            } else {
+                "decide it".to_string()
+            }
+        );
+    }
+    let obligations: Vec<String> = decision
+        .obligations
+        .iter()
+        .filter_map(|&o| policy.obligations.get(o as usize))
+        .map(|ob| {
+            format!(
+                "{} ({} [{}])",
+                ob.text,
+                ob.cite.full,
+                memo.sources.add(&ob.cite.full)
+            )
+        })
+        .collect();
+    if !obligations.is_empty() {
+        let _ = write!(text, " Subject to: {}.", obligations.join("; "));
+    }
+    if decision.outcome == Outcome::NotAddressed {
+        return text;
+    }
+    let found = crate::explain::counterfactuals_of(policy, decision, &memo.interpretation.request);
+    // The change that leads to the most different answer first: a permission where the
+    // answer bars, a bar where it permits.
+    let rank = |o: Outcome| match (decision.outcome, o) {
+        (Outcome::Prohibited | Outcome::Conflict, Outcome::Permitted | Outcome::Required) => 0,
+        (Outcome::Permitted | Outcome::Required, Outcome::Prohibited) => 0,
+        _ => 1,
+    };
+    let nearest = found
+        .found
+        .iter()
+        .min_by_key(|c| (rank(c.outcome), c.changes.len()));
+    match nearest {
+        Some(c) => {
+            let _ = write!(
+                text,
+                " It would be otherwise — {} — if {}.",
+                words::outcome_words(c.outcome),
+                change_words(memo, c)
+            );
+        }
+        None if !found.cut_off => {
+            text.push_str(" Nothing the question leaves open changes that.");
+        }
+        None => {}
+    }
+    text
+}
+
+/// **What would change the answer**: every change of circumstances the search found
+/// ([`crate::explain::counterfactuals_of`], as the explanation shows them), in words.
+fn what_would_change(memo: &mut Memo) {
+    let (policy, decision) = (memo.policy, memo.decision);
+    if decision.outcome == Outcome::NotAddressed {
+        return;
+    }
+    let found = crate::explain::counterfactuals_of(policy, decision, &memo.interpretation.request);
+    memo.heading("What would change the answer");
+    for c in &found.found {
+        let line = format!(
+            "- {} if {}.",
+            capitalize(words::outcome_words(c.outcome)),
+            change_words(memo, c)
+        );
+        let _ = writeln!(memo.out, "{line}");
+    }
+    if found.found.is_empty() && !found.cut_off {
+        let _ = writeln!(
+            memo.out,
+            "- {}.",
+            capitalize(crate::explain::NO_COUNTERFACTUAL)
+        );
+    }
+    if found.cut_off {
+        let _ = writeln!(
+            memo.out,
+            "- {}.",
+            capitalize(&crate::explain::counterfactuals_cut_off_sentence())
+        );
+    }
+    memo.out.push('\n');
+}
+
+/// A counterfactual's changes in words, with the provisions that would then decide.
+fn change_words(memo: &mut Memo, c: &crate::eval::Counterfactual) -> String {
+    let policy = memo.policy;
+    let changes: Vec<String> = c
+        .changes
+        .iter()
+        .map(|(f, v)| condition_words(policy, *f, v))
+        .collect();
+    let cites: Vec<String> = crate::eval::cites_of(policy, &c.cites, &c.definitions)
+        .into_iter()
+        .map(|cite| format!("{cite} [{}]", memo.sources.add(cite)))
+        .collect();
+    format!(
+        "{}{}",
+        words::join_and(&changes),
+        if cites.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", cites.join(", "))
+        }
+    )
+}
+
+/// The short answer of a question whose answer depends on facts it does not give: each
+/// situation when there are few, else the conditions that allow the act, else what it
+/// chiefly turns on; then what the encoded law does not cover.
+fn undetermined_answer(memo: &mut Memo, tree: &Tree) -> String {
+    let policy = memo.policy;
+    let leaves = tree.covered_leaves();
+    let mut outcomes: Vec<(Outcome, usize)> = Vec::new();
+    for (_, node) in &leaves {
+        match outcomes.iter_mut().find(|(o, _)| *o == node.outcome) {
+            Some((_, n)) => *n += 1,
+            None => outcomes.push((node.outcome, 1)),
+        }
+    }
+    let path_words = |path: &tree::Path| -> String {
+        let conditions: Vec<String> = path
+            .iter()
+            .map(|(f, v)| condition_words(policy, *f, v))
+            .collect();
+        words::join_and(&conditions)
+    };
+    let few = leaves.len() <= 3 && leaves.iter().all(|(path, _)| path.len() <= 3);
+    let uncovered = tree.uncovered();
+    let mut text = match outcomes.as_slice() {
+        [] => "The encoded law does not address this in any of the situations the question \
+               leaves open."
+            .to_string(),
+        [(only, _)] => format!(
+            "{}, whatever the facts the question leaves open{}.",
+            capitalize(words::outcome_words(*only)),
+            if uncovered.is_empty() {
+                ""
+            } else {
+                ", where the encoded law covers it"
+            }
+        ),
+        _ if few => {
+            let situations: Vec<String> = leaves
+                .iter()
+                .map(|(path, node)| {
+                    let deciding = deciders(memo, node);
+                    format!(
+                        "{} if {}{}",
+                        words::outcome_words(node.outcome),
+                        path_words(path),
+                        if deciding.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({deciding})")
+                        }
+                    )
+                })
+                .collect();
+            format!("It depends: {}.", situations.join("; "))
+        }
+        _ => match only_if(memo, &leaves, !uncovered.is_empty()) {
+            Some(text) => text,
+            None => {
+                let facts: Vec<String> = tree
+                    .facts()
+                    .iter()
+                    .take(2)
+                    .map(|f| words::topic(policy, *f))
+                    .collect();
+                let counts: Vec<String> = outcomes
+                    .iter()
+                    .map(|(o, n)| format!("{} in {n}", words::outcome_words(*o)))
+                    .collect();
+                format!(
+                    "It depends, chiefly on {}{}. Of the {} situations below, the answer is {}.",
+                    words::join_and(&facts),
+                    if tree.facts().len() > 2 {
+                        " and further facts"
+                    } else {
+                        ""
+                    },
+                    leaves.len(),
+                    words::join_and(&counts)
+                )
+            }
+        },
+    };
+    match uncovered.as_slice() {
+        [] => {}
+        [path] => {
+            let _ = write!(
+                text,
+                " The encoded law does not cover it if {}.",
+                path_words(path)
+            );
+        }
+        more => {
+            let _ = write!(
+                text,
+                " The encoded law does not cover {} of the situations (see below).",
+                more.len()
+            );
+        }
+    }
+    text
+}
+
+/// The provisions that decide a leaf: those of every situation it stands for, else "X or
+/// Y, depending on the situation".
+fn deciders(memo: &mut Memo, node: &Node) -> String {
+    let policy = memo.policy;
+    if node.every.is_empty() && node.some.is_empty() {
+        String::new()
+    } else if node.every.is_empty() {
+        let cites: Vec<String> = node
+            .some
             .iter()
             .map(|l| {
                 let cite = policy.cite_of(*l);
-                let n = sources.iter().position(|s| s == cite).map_or(0, |i| i + 1);
-                format!("{cite} [{n}]")
+                format!("{cite} [{}]", memo.sources.add(cite))
             })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-
-    if md {
-        let _ = writeln!(out, "**Question:** {}\n", interpretation.question);
+            .collect();
+        format!("{}, depending on the situation", join_or(&cites))
     } else {
-        let _ = writeln!(out, "Question: {}\n", interpretation.question);
+        memo.sources.refs(policy, &node.every)
     }
+}
 
-    heading(&mut out, "Answer");
-    match decision.outcome {
-        Outcome::Undetermined => {
-            let facts: Vec<String> = decision
-                .depends_on
-                .iter()
-                .map(|f| fact_words(policy, *f))
-                .collect();
-            let _ = writeln!(out, "It depends on {}.\n", join_and(&facts));
-            // The cases come from a tree of splits: print it as one, each condition once.
-            let mut previous: &[(FactId, CaseValue)] = &[];
-            for case in &decision.cases {
-                let shared = previous
-                    .iter()
-                    .zip(&case.when)
-                    .take_while(|(a, b)| a == b)
-                    .count()
-                    .min(case.when.len().saturating_sub(1));
-                for (depth, (f, v)) in case.when.iter().enumerate().skip(shared) {
-                    let indent = "  ".repeat(depth);
-                    let condition = condition_words(policy, *f, v);
-                    if depth + 1 < case.when.len() {
-                        let _ = writeln!(out, "{indent}- If {condition}:");
-                    } else {
-                        let outcome = outcome_words(case.outcome);
-                        let _ = writeln!(
-                            out,
-                            "{indent}- If {condition}: {}{}.",
-                            if md {
-                                format!("**{outcome}**")
-                            } else {
-                                outcome.to_string()
-                            },
-                            if case.cites.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" — {}", refs(&case.cites))
-                            }
-                        );
-                        for &o in &case.obligations {
-                            if let Some(ob) = policy.obligations.get(o as usize) {
-                                let _ = writeln!(
-                                    out,
-                                    "{indent}  Obligation: {} ({}).",
-                                    ob.text, ob.cite.full
-                                );
-                            }
-                        }
-                    }
-                }
-                previous = &case.when;
-            }
-            out.push('\n');
-        }
-        outcome => {
-            // Where the cases differ only in their cites, what decides in every case leads,
-            // and what applies only in some cases follows.
-            let every = decision.cites_in_every_case();
-            let some: Vec<LeafId> = decision
-                .cites
-                .iter()
-                .copied()
-                .filter(|l| !every.contains(l))
-                .collect();
-            let scope = crate::eval::out_of_scope(policy, decision);
-            let head = match scope {
-                Some(leaf) => format!(
-                    "Not addressed: the {} does not apply: {}",
-                    policy.title,
-                    crate::explain::human::scope_reason(policy, leaf)
-                ),
-                None => capitalize(outcome_words(outcome)),
-            };
-            let _ = match (every.is_empty(), some.is_empty()) {
-                (true, true) => writeln!(out, "{head}.\n"),
-                (false, true) => writeln!(out, "{head} — {}.\n", refs(&every)),
-                (true, false) => writeln!(
-                    out,
-                    "{head} — under {}, depending on facts the question does not give.\n",
-                    refs(&some).replace("; ", " or ")
-                ),
-                (false, false) => writeln!(
-                    out,
-                    "{head} — {}.\n\nAlso, depending on facts the question does not give: {}.\n",
-                    refs(&every),
-                    refs(&some)
-                ),
-            };
-            for &o in &decision.obligations {
-                if let Some(ob) = policy.obligations.get(o as usize) {
-                    let _ = writeln!(out, "- Obligation: {} ({}).", ob.text, ob.cite.full);
-                }
-            }
-            if !decision.obligations.is_empty() {
-                out.push('\n');
-            }
-            counterfactuals(&mut out, interpretation, decision, &heading);
+/// "Permitted only if A and B; even then it depends on further facts. Otherwise not
+/// permitted.": the conditions every situation that allows the act shares, when there are
+/// some.
+fn only_if(memo: &mut Memo, leaves: &[(tree::Path, &Node)], not_covered: bool) -> Option<String> {
+    let policy = memo.policy;
+    let allows = |o: Outcome| matches!(o, Outcome::Permitted | Outcome::Required);
+    let yes: Vec<&(tree::Path, &Node)> = leaves.iter().filter(|(_, n)| allows(n.outcome)).collect();
+    let no: Vec<&(tree::Path, &Node)> = leaves.iter().filter(|(_, n)| !allows(n.outcome)).collect();
+    let (first, _) = yes.first()?;
+    if no.is_empty() {
+        return None;
+    }
+    let common: Vec<&(FactId, CaseValue)> = first
+        .iter()
+        .filter(|c| yes.iter().all(|(path, _)| path.contains(c)))
+        .collect();
+    if common.is_empty() {
+        return None;
+    }
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for (_, n) in &yes {
+        if !outcomes.contains(&n.outcome) {
+            outcomes.push(n.outcome);
         }
     }
+    let said: Vec<&str> = outcomes.iter().map(|o| words::outcome_words(*o)).collect();
+    let conditions: Vec<String> = common
+        .iter()
+        .map(|(f, v)| condition_words(policy, *f, v))
+        .collect();
+    let still_open = no
+        .iter()
+        .any(|(path, _)| common.iter().all(|c| path.contains(c)));
+    let mut no_outcomes: Vec<&str> = Vec::new();
+    for (_, n) in &no {
+        let w = words::outcome_words(n.outcome);
+        if !no_outcomes.contains(&w) {
+            no_outcomes.push(w);
+        }
+    }
+    let other = if not_covered {
+        "In every other situation the encoded law covers"
+    } else {
+        "In every other situation"
+    };
+    Some(format!(
+        "{} only if {}{}. {other}, it is {}.",
+        capitalize(&join_or(&said)),
+        words::join_and(&conditions),
+        if still_open {
+            "; even then, it depends on further facts"
+        } else {
+            ""
+        },
+        join_or(&no_outcomes)
+    ))
+}
 
-    heading(&mut out, "Reasoning");
-    for leaf in provisions(decision) {
-        let node = policy.node(policy.leaf(leaf).node);
-        let title = nearest_title(policy, leaf);
-        if md {
+// ------------------------------------------------------------------ when it depends
+
+fn when_it_depends(memo: &mut Memo, tree: &Tree) {
+    memo.heading("When it depends");
+    let mut lines = 0;
+    let mut folded = 0;
+    if let Some(root) = &tree.root {
+        tree_lines(memo, root, 0, &mut lines, &mut folded);
+    }
+    if !tree.not_covered.is_empty() {
+        let _ = writeln!(memo.out, "\nNot covered by the encoded law:");
+        for (path, node) in &tree.not_covered {
+            let conditions: Vec<String> = path
+                .iter()
+                .map(|(f, v)| condition_words(memo.policy, *f, v))
+                .collect();
+            let reason = node
+                .every
+                .iter()
+                .find(|l| memo.policy.leaf(**l).effect == crate::ast::EffectKind::OutOfScope)
+                .map(|l| {
+                    format!(
+                        ": the {} does not apply — {}",
+                        memo.policy.title,
+                        memo.sources.refs(memo.policy, &[*l])
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(memo.out, "- if {}{reason}", words::join_and(&conditions));
+        }
+    }
+    if folded > 0 {
+        let _ = writeln!(
+            memo.out,
+            "\n{folded} finer {} folded; `juris ask --interactive` asks for the facts one at a \
+             time.",
+            if folded == 1 {
+                "distinction is"
+            } else {
+                "distinctions are"
+            }
+        );
+    }
+    memo.out.push('\n');
+}
+
+fn tree_lines(memo: &mut Memo, node: &Node, depth: usize, lines: &mut usize, folded: &mut usize) {
+    let indent = "  ".repeat(depth);
+    let Some((fact, branches)) = &node.split else {
+        return;
+    };
+    let bool_pair = matches!(memo.policy.fact(*fact).ty, Type::Bool) && branches.len() == 2;
+    for (i, (value, child)) in branches.iter().enumerate() {
+        let condition = if bool_pair && i == 1 {
+            "Otherwise".to_string()
+        } else {
+            format!("If {}", condition_words(memo.policy, *fact, value))
+        };
+        *lines += 1;
+        if child.split.is_none() {
+            let leaf = leaf_words(memo, child);
+            let _ = writeln!(memo.out, "{indent}- {condition}: {leaf}.");
+        } else if depth + 1 >= TREE_DEPTH || *lines >= TREE_LINES {
+            let outcomes: Vec<&str> = child
+                .outcomes()
+                .into_iter()
+                .map(words::outcome_words)
+                .collect();
+            *folded += child.leaf_count();
             let _ = writeln!(
-                out,
-                "### {}{}\n",
-                node.cite.full,
-                title.map(|t| format!(" — {t}")).unwrap_or_default()
+                memo.out,
+                "{indent}- {condition}: {}, depending on further facts.",
+                join_or(&outcomes)
             );
         } else {
-            let _ = writeln!(
-                out,
-                "{}{}",
-                node.cite.full,
-                title.map(|t| format!(" — {t}")).unwrap_or_default()
+            let _ = writeln!(memo.out, "{indent}- {condition}:");
+            tree_lines(memo, child, depth + 1, lines, folded);
+        }
+    }
+}
+
+/// A leaf of the tree: its outcome, the provisions that decide it in every situation it
+/// stands for, those that decide only in some, and its obligations.
+fn leaf_words(memo: &mut Memo, node: &Node) -> String {
+    let policy = memo.policy;
+    let outcome = words::outcome_words(node.outcome);
+    let outcome = if memo.markdown {
+        format!("**{outcome}**")
+    } else {
+        outcome.to_string()
+    };
+    let mut text = outcome;
+    let deciding = deciders(memo, node);
+    if !deciding.is_empty() {
+        let _ = write!(text, " — {deciding}");
+    }
+    if !node.every.is_empty() && !node.some.is_empty() {
+        if node.some.len() <= 2 {
+            let _ = write!(
+                text,
+                "; in some of these situations also {}",
+                memo.sources.refs(policy, &node.some)
             );
+        } else {
+            let _ = write!(
+                text,
+                "; in some of these situations {} more provisions as well",
+                node.some.len()
+            );
+        }
+    }
+    for &o in &node.obligations {
+        if let Some(ob) = policy.obligations.get(o as usize) {
+            let n = memo.sources.add(&ob.cite.full);
+            let _ = write!(text, "; subject to: {} ({} [{n}])", ob.text, ob.cite.full);
+        }
+    }
+    text
+}
+
+fn need_to_know(memo: &mut Memo, tree: &Tree) {
+    let facts = tree.facts();
+    if facts.is_empty() {
+        return;
+    }
+    memo.heading("What we would need to know");
+    for fact in facts {
+        let values = tree.values_of(fact);
+        let line = need_words(memo.policy, fact, &values);
+        let _ = writeln!(memo.out, "- {line}");
+    }
+    memo.out.push('\n');
+}
+
+// ------------------------------------------------------------------ reasoning and the rest
+
+fn reasoning(memo: &mut Memo) {
+    let (policy, decision) = (memo.policy, memo.decision);
+    let leaves = provisions(decision);
+    if leaves.is_empty() {
+        return;
+    }
+    memo.heading("Reasoning");
+    let every = decision.cites_in_every_case();
+    for leaf in leaves {
+        let node = policy.node(policy.leaf(leaf).node);
+        let title = nearest_title(policy, leaf)
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default();
+        let n = memo.sources.add(&node.cite.full);
+        if memo.markdown {
+            let _ = writeln!(memo.out, "### {} [{n}]{title}\n", node.cite.full);
+        } else {
+            let _ = writeln!(memo.out, "{} [{n}]{title}", node.cite.full);
         }
         if let Some(quote) = policy.quote(&node.cite) {
-            if md {
-                let _ = writeln!(out, "> {quote}\n");
+            if memo.markdown {
+                let _ = writeln!(memo.out, "> {quote}\n");
             } else {
-                let _ = writeln!(out, "  “{quote}”");
+                let _ = writeln!(memo.out, "  “{quote}”");
             }
         }
-        let decides: Vec<String> = if decision.outcome != Outcome::Undetermined
-            && !decision.cases.is_empty()
-            && !decision.cites_in_every_case().contains(&leaf)
-        {
-            vec![format!(
-                "{} as well, where it applies (on facts the question does not give)",
-                outcome_words(decision.outcome)
-            )]
-        } else if decision.outcome == Outcome::Undetermined {
-            // What it decides, by the condition that settles each case (once each).
-            let mut seen: Vec<String> = Vec::new();
-            for c in decision.cases.iter().filter(|c| c.cites.contains(&leaf)) {
-                let last = c
-                    .when
-                    .last()
-                    .map(|(f, v)| condition_words(policy, *f, v))
-                    .unwrap_or_default();
-                let line = format!("{} when {last}", outcome_words(c.outcome));
-                if !seen.contains(&line) {
-                    seen.push(line);
+        let role = match decision.outcome {
+            Outcome::Undetermined => {
+                let mut outcomes: Vec<&str> = Vec::new();
+                for case in decision.cases.iter().filter(|c| c.cites.contains(&leaf)) {
+                    let w = words::outcome_verb(case.outcome);
+                    if !outcomes.contains(&w) {
+                        outcomes.push(w);
+                    }
+                }
+                format!(
+                    "In the situations above that cite it, it {}.",
+                    join_or(&outcomes)
+                )
+            }
+            outcome if every.contains(&leaf) => {
+                if policy.leaf(leaf).effect == crate::ast::EffectKind::OutOfScope {
+                    format!("It puts the question outside the {}.", policy.title)
+                } else {
+                    format!("Here it {}.", words::outcome_verb(outcome))
                 }
             }
-            seen
-        } else if policy.leaf(leaf).effect == crate::ast::EffectKind::OutOfScope {
-            vec![format!("the question is outside the {} here", policy.title)]
-        } else {
-            vec![format!("{} here", outcome_words(decision.outcome))]
+            outcome => format!(
+                "Where it applies (on facts the question does not give), it {} as well.",
+                words::outcome_verb(outcome)
+            ),
         };
-        let (line, _) = policy.source.line_col(node.label_span.start as usize);
-        let prefix = if md { "" } else { "  " };
-        let _ = writeln!(out, "{prefix}Decides: {}.", decides.join("; "));
-        let _ = writeln!(out, "{prefix}Encoded at {}:{line}.\n", policy.source.name());
+        let prefix = if memo.markdown { "" } else { "  " };
+        let _ = writeln!(memo.out, "{prefix}{role}\n");
     }
+}
 
-    heading(&mut out, "Sources");
-    for (i, cite) in sources.iter().enumerate() {
+fn sources(memo: &mut Memo) {
+    let policy = memo.policy;
+    let cites = std::mem::take(&mut memo.sources.0);
+    if cites.is_empty() {
+        return;
+    }
+    memo.heading("Sources");
+    for (i, cite) in cites.iter().enumerate() {
         let section = section_title(policy, cite);
         let _ = writeln!(
-            out,
+            memo.out,
             "{}[{}] {cite}, {}{}",
-            if md { "- " } else { "" },
+            if memo.markdown { "- " } else { "" },
             i + 1,
             policy.title,
             section.map(|s| format!(" — “{s}”")).unwrap_or_default()
         );
     }
-    out.push('\n');
+    memo.out.push('\n');
+    memo.sources.0 = cites;
+}
 
-    heading(&mut out, "Jurisdiction");
+/// **Readings relied on**: the interpretive choices the answer relies on
+/// ([`crate::explain::readings`]), one line each.
+fn readings(memo: &mut Memo) {
+    let readings = crate::explain::readings(memo.policy, memo.decision);
+    if readings.is_empty() {
+        return;
+    }
+    memo.heading("Readings relied on");
+    for r in &readings {
+        let _ = writeln!(memo.out, "- {} ({}).", capitalize(&r.text), r.cite);
+    }
+    memo.out.push('\n');
+}
+
+fn jurisdiction(memo: &mut Memo) {
+    let policy = memo.policy;
+    memo.heading("Jurisdiction");
     let instrument = match policy
         .statute
         .text
@@ -241,7 +741,7 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
         _ => policy.citation.clone(),
     };
     let _ = writeln!(
-        out,
+        memo.out,
         "{} ({}): {}, {}.{}{}\n",
         jurisdiction_name(policy),
         policy.jurisdiction,
@@ -258,118 +758,49 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, style: Style
             .map(|c| format!(" Text current through {c}."))
             .unwrap_or_default()
     );
+}
 
-    heading(&mut out, "How the question was read");
-    let bullet = if md { "- " } else { "  " };
+/// How the question was read: the phrases understood, the facts assumed or answered, the
+/// words left out (`--explain-reading`; always in the JSON answer).
+fn how_read(memo: &mut Memo) {
+    let (interpretation, policy) = (memo.interpretation, memo.policy);
+    memo.heading("How the question was read");
+    let bullet = memo.bullet();
+    let mut lines = Vec::new();
     for u in &interpretation.understood {
-        let _ = writeln!(out, "{bullet}“{}” → {}", u.words, u.means);
+        lines.push(format!("{bullet}“{}” → {}", u.words, u.means));
     }
-    for f in &interpretation.assumed {
-        let fact = policy.fact(*f);
-        let v = interpretation
+    let value_of = |f: FactId| {
+        interpretation
             .request
-            .get(*f)
-            .map(|v| fact.show(v))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{bullet}assumed {} = {v} (the only value the vocabulary allows)",
-            fact.name
-        );
+            .get(f)
+            .map(|v| policy.fact(f).show(v))
+            .unwrap_or_default()
+    };
+    for &f in &interpretation.assumed {
+        lines.push(format!(
+            "{bullet}assumed {} = {} (the only value the vocabulary allows)",
+            policy.fact(f).name,
+            value_of(f)
+        ));
     }
-    for f in &interpretation.answered {
-        let fact = policy.fact(*f);
-        let v = interpretation
-            .request
-            .get(*f)
-            .map(|v| fact.show(v))
-            .unwrap_or_default();
-        let _ = writeln!(out, "{bullet}answered {} = {v}", fact.name);
+    for &f in &interpretation.answered {
+        lines.push(format!(
+            "{bullet}answered {} = {}",
+            policy.fact(f).name,
+            value_of(f)
+        ));
     }
     if !interpretation.ignored.is_empty() {
-        let _ = writeln!(
-            out,
+        lines.push(format!(
             "{bullet}not understood, ignored: {}",
             interpretation.ignored.join(", ")
-        );
+        ));
     }
-    readings(&mut out, policy, decision, style);
-    out
-}
-
-/// **Readings**: the interpretive choices the answer relies on
-/// ([`crate::explain::readings`]), one line each.
-fn readings(out: &mut String, policy: &Policy, decision: &Decision, style: Style) {
-    let readings = crate::explain::readings(policy, decision);
-    if readings.is_empty() {
-        return;
+    for line in lines {
+        let _ = writeln!(memo.out, "{line}");
     }
-    let (heading, bullet) = match style {
-        Style::Markdown => ("\n## Readings\n".to_string(), "- "),
-        Style::Plain => ("\nREADINGS\n────────\n".to_string(), "  "),
-    };
-    let _ = writeln!(out, "{heading}");
-    for r in &readings {
-        let _ = writeln!(
-            out,
-            "{bullet}This answer relies on a reading: {} ({}).",
-            r.text, r.cite
-        );
-    }
-}
-
-/// What would change a decided answer, in the words of the explanation
-/// ([`crate::explain::counterfactual_sentence`]).
-fn counterfactuals(
-    out: &mut String,
-    interpretation: &Interpretation,
-    decision: &Decision,
-    heading: &dyn Fn(&mut String, &str),
-) {
-    let policy = &interpretation.policy;
-    let found = crate::explain::counterfactuals_of(policy, decision, &interpretation.request);
-    heading(out, "What would change the answer");
-    for c in &found.found {
-        let _ = writeln!(
-            out,
-            "- {}.",
-            crate::explain::counterfactual_sentence(policy, c)
-        );
-    }
-    if found.found.is_empty() && !found.cut_off {
-        let _ = writeln!(out, "- {}.", crate::explain::NO_COUNTERFACTUAL);
-    }
-    if found.cut_off {
-        let _ = writeln!(
-            out,
-            "- {}.",
-            crate::explain::counterfactuals_cut_off_sentence()
-        );
-    }
-    out.push('\n');
-}
-
-/// Every cite the memo refers to, in order of first appearance: the numbered sources.
-fn sources(policy: &Policy, decision: &Decision) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |s: &str| {
-        if !out.iter().any(|x| x == s) {
-            out.push(s.to_string());
-        }
-    };
-    for leaf in provisions(decision) {
-        add(policy.cite_of(leaf));
-    }
-    for &o in decision
-        .obligations
-        .iter()
-        .chain(decision.cases.iter().flat_map(|c| c.obligations.iter()))
-    {
-        if let Some(ob) = policy.obligations.get(o as usize) {
-            add(&ob.cite.full);
-        }
-    }
-    out
+    memo.out.push('\n');
 }
 
 /// The deciding provisions of the decision or of its cases, in order of first appearance.
@@ -424,54 +855,5 @@ fn jurisdiction_name(policy: &Policy) -> String {
 
 /// An outcome in words.
 pub fn outcome_words(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Required => "required (must be done)",
-        Outcome::Permitted => "permitted",
-        Outcome::Prohibited => "not permitted",
-        Outcome::NotAddressed => "not addressed by the available text",
-        Outcome::Undetermined => "undetermined",
-        Outcome::Conflict => "in conflict between provisions (treat as not permitted)",
-    }
-}
-
-/// A fact in words: its meaning.
-fn fact_words(policy: &Policy, fact: FactId) -> String {
-    let f = policy.fact(fact);
-    format!("{} ({})", f.meaning, f.name)
-}
-
-/// A case condition in words.
-fn condition_words(policy: &Policy, fact: FactId, value: &CaseValue) -> String {
-    let f = policy.fact(fact);
-    match (&f.ty, value) {
-        (Type::Bool, CaseValue::Value(crate::value::Value::Bool(b))) => {
-            if *b {
-                f.meaning.clone()
-            } else {
-                format!("it is not the case that {}", f.meaning)
-            }
-        }
-        (Type::Enum(_), _) => format!(
-            "{} is {}",
-            f.name,
-            value.describe(policy, fact).replace('_', " ")
-        ),
-        _ => format!("{} {}", f.name, value.describe(policy, fact)),
-    }
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+    words::outcome_words(outcome)
 }

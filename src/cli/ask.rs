@@ -20,6 +20,9 @@ pub struct Args {
     /// Policy files or folders (default: `policies/`).
     #[arg(long = "policies", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Add how the question was read to the memo (the JSON answer always has it).
+    #[arg(long)]
+    pub explain_reading: bool,
     /// Output format: human (the default), markdown, or json.
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -183,8 +186,22 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     }
     let text = match format {
         Format::Json => pretty(&ask::to_json(&interpretation, &decision)),
-        Format::Markdown => memo::render(&interpretation, &decision, memo::Style::Markdown),
-        _ => memo::render(&interpretation, &decision, memo::Style::Plain),
+        Format::Markdown => memo::render(
+            &interpretation,
+            &decision,
+            memo::Options {
+                style: memo::Style::Markdown,
+                show_reading: args.explain_reading,
+            },
+        ),
+        _ => memo::render(
+            &interpretation,
+            &decision,
+            memo::Options {
+                style: memo::Style::Plain,
+                show_reading: args.explain_reading,
+            },
+        ),
     };
     let _ = io.stdout.write_all(text.as_bytes());
     ExitStatus::Ok

@@ -22,6 +22,10 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("or-telemarketing", "May the Administrator use customer information for telemarketing in Oregon?"),
     ("or-transfer-ssn", "Must the electric company transfer the social security number to the Administrator in Oregon?"),
     ("ok-municipal", "Can a municipal utility in Oklahoma share customer data with a third party?"),
+    ("ok-billing", "Can an investor-owned utility in Oklahoma use customer-identifiable usage data for billing?"),
+    ("ok-marketing", "Can I use customer data for marketing in Oklahoma?"),
+    ("or-meter-number", "May an Oregon electric company transfer a customer's meter number to the Administrator?"),
+    ("or-usage-history-large", "May the electric company transfer the usage history of a 2 aMW customer who has not opted in to the Administrator in Oregon?"),
 ];
 
 #[test]
@@ -99,7 +103,7 @@ fn interactive_asks_only_what_still_matters() {
     );
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("Permitted — 17 O.S. § 710.4(B)"),
+        stdout.contains("Yes. 17 O.S. § 710.4(B) [1] permits it."),
         "{stdout}"
     );
     crate::settings().bind(|| insta::assert_snapshot!("interactive-answered", stdout));
@@ -109,7 +113,7 @@ fn interactive_asks_only_what_still_matters() {
         "?\n?\n?\n?\n?\n?\n?\n",
     );
     assert_eq!(code, 0);
-    assert!(stdout.contains("It depends on"), "{stdout}");
+    assert!(stdout.contains("WHEN IT DEPENDS"), "{stdout}");
     crate::settings().bind(|| insta::assert_snapshot!("interactive-unknown", stdout));
 }
 
@@ -143,11 +147,12 @@ fn memos_show_the_readings_they_rely_on() {
             let readings = value["explanation"]["readings"].as_array().unwrap();
             assert_eq!(readings.len(), 3, "{value:#}");
         } else {
-            assert_eq!(
-                stdout.matches("This answer relies on a reading: ").count(),
-                3,
-                "{stdout}"
-            );
+            let heading = if format == "human" {
+                "READINGS RELIED ON"
+            } else {
+                "## Readings relied on"
+            };
+            assert_eq!(section(&stdout, heading).len(), 3, "{stdout}");
         }
         insta::with_settings!({description => format!("juris ask --policies {READINGS} --format {format} {question:?}")}, {
             crate::settings().bind(|| insta::assert_snapshot!(format!("readings-{format}"), stdout));
@@ -176,7 +181,7 @@ fn interactive_refuses_a_number_outside_the_range() {
         stdout.contains("`buyer.age` must be a number >= 0 and <= 150, found `-5`"),
         "{stdout}"
     );
-    assert!(stdout.contains("It depends on"), "{stdout}");
+    assert!(stdout.contains("WHEN IT DEPENDS"), "{stdout}");
     crate::settings().bind(|| insta::assert_snapshot!("interactive-out-of-range", stdout));
     let (_, stdout, _) = ask(
         &[
@@ -189,7 +194,7 @@ fn interactive_refuses_a_number_outside_the_range() {
         ],
         "30\n",
     );
-    assert!(stdout.contains("Required (must be done)"), "{stdout}");
+    assert!(stdout.contains("Yes, and it is required."), "{stdout}");
 }
 
 /// The lines of a section: those after its heading up to the next blank line.
@@ -202,8 +207,9 @@ fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// A decided answer says what would change it, in the words of `juris eval`'s explanation
-/// of the same request; an answer by cases does not (its cases say what it turns on).
+/// A decided answer says what would change it, each change the explanation of the same
+/// request shows (same outcome, same provisions), in the memo's words; an answer by cases
+/// does not (its cases say what it turns on).
 #[test]
 fn a_decided_answer_says_what_would_change_it_as_the_explanation_does() {
     let engine = juris::Engine::load(&["policies"]).unwrap();
@@ -211,29 +217,69 @@ fn a_decided_answer_says_what_would_change_it_as_the_explanation_does() {
     let interpretation = juris::ask::interpret(&engine, question).unwrap();
     let decision = juris::ask::decide(&interpretation);
     assert_eq!(decision.outcome, juris::Outcome::Prohibited);
-    let memo = juris::ask::memo::render(&interpretation, &decision, juris::ask::memo::Style::Plain);
+    let memo =
+        juris::ask::memo::render(&interpretation, &decision, juris::ask::memo::Options::PLAIN);
     let explanation = juris::explain::human::render(
         &interpretation.policy,
         &decision,
         &interpretation.request,
         juris::explain::human::Style::default(),
     );
-    let in_memo: Vec<String> = section(&memo, "WHAT WOULD CHANGE THE ANSWER")
-        .iter()
-        .map(|l| l.trim_start_matches("- ").trim_end_matches('.').to_string())
-        .collect();
-    let in_explanation: Vec<String> = section(&explanation, "What would change the answer:")
-        .iter()
-        .map(|l| l.trim_start_matches("  - ").to_string())
-        .collect();
-    assert_eq!(in_memo, in_explanation);
+    let in_memo = section(&memo, "WHAT WOULD CHANGE THE ANSWER");
+    let in_explanation = section(&explanation, "What would change the answer:");
+    assert_eq!(in_memo.len(), in_explanation.len(), "{memo}\n{explanation}");
+    assert!(!in_memo.is_empty(), "{memo}");
+    for (m, e) in in_memo.iter().zip(&in_explanation) {
+        let e = e.trim_start_matches("  - ");
+        let outcome = e.split(" if ").next().unwrap();
+        let words = match outcome {
+            "permitted" => "- Permitted if ",
+            "not_addressed" => "- Not covered by the encoded law if ",
+            "required" => "- Required (must be done) if ",
+            other => panic!("unexpected outcome {other}"),
+        };
+        assert!(m.starts_with(words), "{m} / {e}");
+        for cite in e.split('(').skip(1).filter(|c| c.starts_with("OAR")) {
+            let cite = cite.split(')').next().unwrap();
+            assert!(m.contains(cite), "{m} lacks {cite} ({e})");
+        }
+        assert!(!m.contains('`'), "the memo words it without names: {m}");
+    }
     assert!(
-        in_memo.contains(
-            &"permitted if `purpose` is `program_administration` (OAR 860-086-0030(6)(e))"
-                .to_string()
+        memo.contains(
+            "- Permitted if the purpose is program administration (OAR 860-086-0030(6)(e) ["
         ),
         "{memo}"
     );
     let (_, seed, _) = ask(&["--format", "human", QUESTIONS[0].1], "");
     assert!(!seed.contains("WHAT WOULD CHANGE THE ANSWER"), "{seed}");
+}
+
+/// How the question was read is in the memo only when asked for (`--explain-reading`),
+/// and always in the JSON answer.
+#[test]
+fn how_the_question_was_read_only_when_asked() {
+    let question = QUESTIONS[4].1;
+    let (code, plain, _) = ask(&["--format", "human", question], "");
+    assert_eq!(code, 0);
+    assert!(!plain.contains("HOW THE QUESTION WAS READ"), "{plain}");
+    let (code, read, _) = ask(&["--format", "human", "--explain-reading", question], "");
+    assert_eq!(code, 0);
+    assert!(read.contains("HOW THE QUESTION WAS READ"), "{read}");
+    assert!(
+        read.starts_with(plain.trim_end()),
+        "the reading is added at the end"
+    );
+    crate::settings().bind(|| insta::assert_snapshot!("explain-reading-human", read));
+    let (_, markdown, _) = ask(&["--format", "markdown", "--explain-reading", question], "");
+    assert!(
+        markdown.contains("## How the question was read"),
+        "{markdown}"
+    );
+    let (_, json, _) = ask(&["--format", "json", question], "");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(!value["interpretation"]["understood"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
