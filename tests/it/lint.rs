@@ -14,7 +14,7 @@ use std::path::Path;
 /// Lints one fixture with no `juris.toml`.
 fn lint_fixture(path: &Path) -> (juris::Policy, Vec<Diagnostic>) {
     let policy =
-        load::compile_file(path).unwrap_or_else(|d| panic!("{}", render_human(&[d], false, 100)));
+        load::compile_file(path).unwrap_or_else(|d| panic!("{}", render_human(&d, false, 100)));
     let findings = lint::lint(&policy, &Options::default());
     (policy, findings)
 }

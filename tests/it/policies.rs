@@ -54,10 +54,10 @@ fn every_policy_parses_checks_clean_and_passes_its_tests() {
         }
         let policy = match juris::load::compile_file(&path) {
             Ok(policy) => policy,
-            Err(file) => panic!(
+            Err(files) => panic!(
                 "{} does not check clean:\n{}",
                 path.display(),
-                render_human(&[file], false, 100)
+                render_human(&files, false, 100)
             ),
         };
         let results = juris::suite::run(&policy);
