@@ -20,7 +20,7 @@
 //!   the next line when the line would be too long;
 //! - enumeration members with labels (`investor_owned "an investor-owned utility"`) one
 //!   per line, each continuation line starting `| `;
-//! - `rule "sentence" {` on one line, the sentence on the next line when it is too long;
+//! - `rule "sentence" {` on one line, however long the sentence (the statute's words);
 //! - strings re-escaped; numbers, labels and cites as written (`2.0`, `§ 710.4`).
 //!
 //! A policy's sibling files (`NAME.terms.juris`, `NAME.tests.juris`) are formatted the same

@@ -459,8 +459,8 @@ impl Printer<'_> {
         }
     }
 
-    /// `rule "sentence" { … }`; the sentence on the next line, further in, when the line
-    /// would be too long.
+    /// `rule "sentence" { … }`, its head on one line whatever its length: the sentence is
+    /// the statute's, which no line break may cut.
     fn rule(&mut self, rule: &OwnRule, indent: usize, blank: Blank) {
         let close = self.close_brace(end(rule.span));
         let after = rule
@@ -471,14 +471,8 @@ impl Printer<'_> {
         self.leading(start(rule.span), open, indent, blank);
         self.write(indent, "rule");
         if let Some(sentence) = &rule.sentence {
-            let text = quote(&sentence.value);
-            if self.fits(1 + width(&text) + 2) {
-                self.push(" ");
-            } else {
-                self.newline();
-                self.write(indent + INDENT, "");
-            }
-            self.push(&text);
+            self.push(" ");
+            self.push(&quote(&sentence.value));
             self.reach(end(sentence.span));
         }
         if self.open_block(Some(open), close, close + 1, rule.clauses.is_empty()) {
