@@ -242,15 +242,16 @@ impl<'a> Checker<'a> {
     }
 
     /// Adds a secondary label at `span` in file `file`: a label when that is the file being
-    /// checked, else a note on that file (a test in `NAME.tests.juris` pointing at the fact
+    /// checked, else a note in that file (a test in `NAME.tests.juris` pointing at the fact
     /// it gives, in the vocabulary).
     fn also_at(&self, d: Diagnostic, file: usize, span: Span, text: &str) -> Diagnostic {
         if file == self.file {
             d.with_label(span, text)
         } else {
+            let source = self.source_of(file).clone();
             d.with_related(Related {
-                source: self.source_of(file).clone(),
-                message: text.to_string(),
+                message: format!("in `{}`", source.name()),
+                source,
                 label: Some(crate::diagnostic::Label {
                     span,
                     text: text.to_string(),
@@ -1089,14 +1090,17 @@ impl<'a> Checker<'a> {
                 text: format!("{full} is here"),
             }),
         };
-        let message = if sentence.value.trim().is_empty() {
-            "this rule's sentence is empty".to_string()
+        let (message, label) = if sentence.value.trim().is_empty() {
+            ("this rule's sentence is empty".to_string(), "empty")
         } else {
-            format!("this rule's sentence is not in the text of `{full}`")
+            (
+                format!("this rule's sentence is not in the text of `{full}`"),
+                "not found in the statute text",
+            )
         };
         self.error(
             Diagnostic::new(&code::sentence_not_in_text, message, sentence.span)
-                .label("not found in the statute text")
+                .label(label)
                 .with_related(related)
                 .help(
                     "quote the statute word for word (line breaks and runs of blanks aside), \

@@ -719,7 +719,7 @@ impl Policy {
                 } else {
                     d.related.push(Related {
                         source: other.clone(),
-                        message: label.text.clone(),
+                        message: format!("in `{}`", other.name()),
                         label: Some(Label { span, ..label }),
                     });
                 }

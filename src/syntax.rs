@@ -101,7 +101,25 @@ pub fn parse_sibling(source: &SourceFile, kind: SiblingKind) -> Result<Sibling, 
         SiblingKind::Tests => Rule::tests_file,
     };
     // Each rule takes any run of its items, so it resumes after an error too.
-    let pair = parse_as(source, rule, rule)?;
+    let pair = parse_as(source, rule, rule).map_err(|diagnostics| {
+        // Something of the policy file's in a sibling: say what the sibling holds.
+        let holds = match kind {
+            SiblingKind::Terms => "a terms file holds the policy's `terms { … }` block only",
+            SiblingKind::Tests => {
+                "a tests file holds the policy's `background { … }` and `test`s only"
+            }
+        };
+        diagnostics
+            .into_iter()
+            .map(|d| {
+                if d.message.contains("the end of the file,") {
+                    d.help(format!("{holds}; the rest stays in the policy file"))
+                } else {
+                    d
+                }
+            })
+            .collect::<Vec<_>>()
+    })?;
     let mut items = Vec::new();
     for p in pair.into_inner() {
         if let Some(item) = lower_item(p).map_err(|d| vec![d])? {

@@ -79,7 +79,6 @@ impl Checker<'_> {
             .with_extension(format!("{what}.juris"))
             .to_string_lossy()
             .replace('\\', "/");
-        let first_name = self.source_of(first.0).name().to_string();
         self.enter(second.0);
         let d = Diagnostic::new(
             &code::two_places,
@@ -90,12 +89,7 @@ impl Checker<'_> {
         .help(format!(
             "keep the {what} in one place: in `{policy}` or in `{sibling}`"
         ));
-        let d = self.also_at(
-            d,
-            first.0,
-            first.1,
-            &format!("and {what} here, in `{first_name}`"),
-        );
+        let d = self.also_at(d, first.0, first.1, &format!("the {what} here too"));
         self.error(d);
         self.enter(0);
     }

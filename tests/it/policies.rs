@@ -1,4 +1,5 @@
-//! Every policy shipped under `policies/` parses, checks clean and passes its own tests.
+//! Every policy shipped under `policies/` parses, checks clean and passes its own tests (its
+//! sibling files, `NAME.terms.juris` and `NAME.tests.juris`, are part of it).
 
 use crate::cli::run_cli;
 use crate::root;
@@ -15,7 +16,9 @@ fn shipped_policies() -> Vec<PathBuf> {
         for path in entries {
             if path.is_dir() {
                 walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "juris") {
+            } else if path.extension().is_some_and(|e| e == "juris")
+                && juris::load::sibling_kind(&path).is_none()
+            {
                 out.push(crate::relative(&path));
             }
         }
