@@ -219,47 +219,6 @@ impl<'a> Checker<'a> {
         self.diagnostics.push((self.file, diagnostic));
     }
 
-    /// Checks the items of file `file` next (0: the policy file, `i + 1`: sibling `i`).
-    fn enter(&mut self, file: usize) {
-        self.file = file;
-        self.base = match file.checked_sub(1) {
-            Some(i) => self.siblings.get(i).map_or(0, |s| s.base),
-            None => 0,
-        };
-    }
-
-    /// A file of the policy: 0 for the policy file, `i + 1` for sibling `i`.
-    fn source_of(&self, file: usize) -> &SourceFile {
-        match file.checked_sub(1) {
-            Some(i) => self.siblings.get(i).map_or(self.source, |s| &s.source),
-            None => self.source,
-        }
-    }
-
-    /// A span of the file being checked as the IR keeps it (see [`ir::Sibling`]).
-    fn ir_span(&self, span: Span) -> Span {
-        span.shifted(self.base as usize)
-    }
-
-    /// Adds a secondary label at `span` in file `file`: a label when that is the file being
-    /// checked, else a note in that file (a test in `NAME.tests.juris` pointing at the fact
-    /// it gives, in the vocabulary).
-    fn also_at(&self, d: Diagnostic, file: usize, span: Span, text: &str) -> Diagnostic {
-        if file == self.file {
-            d.with_label(span, text)
-        } else {
-            let source = self.source_of(file).clone();
-            d.with_related(Related {
-                message: format!("in `{}`", source.name()),
-                source,
-                label: Some(crate::diagnostic::Label {
-                    span,
-                    text: text.to_string(),
-                }),
-            })
-        }
-    }
-
     // ------------------------------------------------------------------ header
 
     fn header(&mut self, header: &ast::Header, dir: &Path, read: ReadText) {

@@ -2,11 +2,14 @@
 //! their background in one place: the policy file, or the sibling file of their kind
 //! (`NAME.terms.juris`, `NAME.tests.juris`). The tests have at most one background.
 //! Anything else is `C023 two-places`.
+//!
+//! The checker checks each item in the file it is written in: a problem is reported there,
+//! and the IR's spans of a sibling are counted from its base ([`crate::ir::Sibling`]).
 
 use super::Checker;
 use crate::ast::{Item, SiblingKind};
-use crate::diagnostic::{code, Diagnostic};
-use crate::source::Span;
+use crate::diagnostic::{code, Diagnostic, Label, Related};
+use crate::source::{SourceFile, Span};
 use std::path::Path;
 
 /// A short span at the start of `span`: the keyword that opens an item, for a label that
@@ -16,6 +19,47 @@ fn keyword(span: Span, word: &str) -> Span {
 }
 
 impl Checker<'_> {
+    /// Checks the items of file `file` next (0: the policy file, `i + 1`: sibling `i`).
+    pub(super) fn enter(&mut self, file: usize) {
+        self.file = file;
+        self.base = match file.checked_sub(1) {
+            Some(i) => self.siblings.get(i).map_or(0, |s| s.base),
+            None => 0,
+        };
+    }
+
+    /// A file of the policy: 0 for the policy file, `i + 1` for sibling `i`.
+    pub(super) fn source_of(&self, file: usize) -> &SourceFile {
+        match file.checked_sub(1) {
+            Some(i) => self.siblings.get(i).map_or(self.source, |s| &s.source),
+            None => self.source,
+        }
+    }
+
+    /// A span of the file being checked as the IR keeps it (see [`ir::Sibling`]).
+    pub(super) fn ir_span(&self, span: Span) -> Span {
+        span.shifted(self.base as usize)
+    }
+
+    /// Adds a secondary label at `span` in file `file`: a label when that is the file being
+    /// checked, else a note in that file (a test in `NAME.tests.juris` pointing at the fact
+    /// it gives, in the vocabulary).
+    pub(super) fn also_at(&self, d: Diagnostic, file: usize, span: Span, text: &str) -> Diagnostic {
+        if file == self.file {
+            d.with_label(span, text)
+        } else {
+            let source = self.source_of(file).clone();
+            d.with_related(Related {
+                message: format!("in `{}`", source.name()),
+                source,
+                label: Some(Label {
+                    span,
+                    text: text.to_string(),
+                }),
+            })
+        }
+    }
+
     /// Reports a part of the policy given in two places, and a second background.
     pub(super) fn places(&mut self, items: &[(usize, &Item)]) {
         let terms = |item: &Item| match item {
