@@ -564,8 +564,8 @@ pub struct Term {
 pub struct Test {
     /// Its name.
     pub name: String,
-    /// The facts it gives, in the order written; every other fact is unknown or takes
-    /// its default.
+    /// The facts it gives: the background's it does not give itself, then its own, each in
+    /// the order written; every other fact is unknown or takes its default.
     pub givens: Vec<(FactId, Value)>,
     /// The expected outcome.
     pub outcome: Outcome,
