@@ -29,6 +29,39 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+/// A sibling file of a policy, beside `NAME.juris`: `NAME.terms.juris` holds its terms,
+/// `NAME.tests.juris` its tests and their background.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sibling {
+    /// Which sibling it is.
+    pub kind: SiblingKind,
+    /// Its items, in source order: `terms` in a terms file; `background` and `test`s in a
+    /// tests file.
+    pub items: Vec<Item>,
+}
+
+/// Which part of a policy a sibling file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiblingKind {
+    /// `NAME.terms.juris`: the terms.
+    Terms,
+    /// `NAME.tests.juris`: the tests and their background.
+    Tests,
+}
+
+impl SiblingKind {
+    /// Both kinds, in the order a policy's files are read.
+    pub const ALL: [SiblingKind; 2] = [SiblingKind::Terms, SiblingKind::Tests];
+
+    /// What the file name adds before `.juris`: `terms` or `tests`.
+    pub fn infix(self) -> &'static str {
+        match self {
+            SiblingKind::Terms => "terms",
+            SiblingKind::Tests => "tests",
+        }
+    }
+}
+
 /// The header of a policy file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Header {
@@ -75,6 +108,8 @@ pub enum Item {
     Provision(Provision),
     /// `not encoded …` / `not available …`
     Marker(Marker),
+    /// `background { … }`
+    Background(Background),
     /// `test "…" { … }`
     Test(Test),
 }
@@ -128,9 +163,20 @@ pub enum FactType {
     /// `text`
     Text(Span),
     /// `a | b | c`
-    Enum(Vec<Spanned<String>>, Span),
+    Enum(Vec<Member>, Span),
     /// `set of a | b | c`
-    Set(Vec<Spanned<String>>, Span),
+    Set(Vec<Member>, Span),
+}
+
+/// A member of an enumeration: `investor_owned "an investor-owned utility"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// Its name.
+    pub name: Spanned<String>,
+    /// Its label in plain words, if written.
+    pub label: Option<Spanned<String>>,
+    /// The name and the label.
+    pub span: Span,
 }
 
 impl FactType {
@@ -366,8 +412,19 @@ pub enum Clause {
     Reading(Reading),
     /// A nested subsection.
     Subsection(Provision),
-    /// `rule { … }`: a rule of the provision's own lead-in.
-    Rule(Vec<Clause>, Span),
+    /// `rule "…" { … }`: a rule of the provision's own lead-in.
+    Rule(OwnRule),
+}
+
+/// `rule "sentence" { … }`: a rule of a provision's own lead-in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnRule {
+    /// The sentence of the statute it encodes, quoted, if written.
+    pub sentence: Option<Spanned<String>>,
+    /// What it says, in source order.
+    pub clauses: Vec<Clause>,
+    /// The whole rule.
+    pub span: Span,
 }
 
 /// `when …` or `unless …`.
@@ -437,6 +494,15 @@ pub struct Marker {
     /// Why.
     pub reason: Spanned<String>,
     /// The whole marker.
+    pub span: Span,
+}
+
+/// `background { … }`: the givens every test starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Background {
+    /// The facts, as a test gives them.
+    pub given: Vec<(Spanned<String>, Value)>,
+    /// The whole block.
     pub span: Span,
 }
 

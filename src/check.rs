@@ -3,9 +3,14 @@
 //! The checker resolves names, checks types, checks every cite against the statute text the
 //! header names, checks the exception graph is acyclic, and compiles what it checked into
 //! an [`ir::Policy`]. It collects every error of a file; it never stops at the first.
+//!
+//! A policy may keep its terms and its tests in sibling files (`NAME.terms.juris`,
+//! `NAME.tests.juris`): the checker reads them with the policy file, reports each problem
+//! in the file it is in, and counts the IR spans of a sibling past the policy file's own
+//! ([`ir::Sibling`]).
 
 use crate::ast::{self, EffectKind, HeaderField, Item, MarkerKind};
-use crate::diagnostic::{code, did_you_mean, Diagnostic, Related};
+use crate::diagnostic::{code, did_you_mean, Diagnostic, FileDiagnostics, Related};
 use crate::ir::{
     self, Cite, Conjunct, DefId, Expr, ExprId, FactId, LeafId, Node, NodeId, Policy, Range,
     Statute, Type,
@@ -18,26 +23,43 @@ use std::path::Path;
 
 mod exceptions;
 mod expr;
+mod parts;
 mod tests_block;
 
 /// Reads a statute text named by a policy header; the default reads the file system.
 pub type ReadText<'a> = &'a dyn Fn(&Path) -> std::io::Result<String>;
 
-/// Checks a parsed policy file and compiles it. `dir` is the folder the policy file is in
-/// (statute texts are named relative to it); `display_dir` is how that folder is shown.
+/// Checks a parsed policy file, with the sibling files beside it, and compiles it. `dir` is
+/// the folder the policy file is in (statute texts are named relative to it). On errors,
+/// returns them grouped by the file they are in, the policy file first.
 pub fn check(
     source: &SourceFile,
     file: &ast::File,
+    siblings: &[(SourceFile, ast::Sibling)],
     dir: &Path,
     read: ReadText,
-) -> Result<Policy, Vec<Diagnostic>> {
-    let mut checker = Checker::new(source);
+) -> Result<Policy, Vec<FileDiagnostics>> {
+    let mut checker = Checker::new(source, siblings);
+    // Every item with the index of the file it is in (0: the policy file).
+    let items: Vec<(usize, &Item)> =
+        file.items
+            .iter()
+            .map(|item| (0, item))
+            .chain(
+                siblings.iter().enumerate().flat_map(|(i, (_, sibling))| {
+                    sibling.items.iter().map(move |item| (i + 1, item))
+                }),
+            )
+            .collect();
     checker.header(&file.header, dir, read);
-    for item in &file.items {
+    checker.places(&items);
+    for &(at, item) in &items {
         if let Item::Vocabulary(v) = item {
+            checker.enter(at);
             checker.vocabulary(v);
         }
     }
+    checker.enter(0);
     checker.declare_definitions(&file.items);
     for item in &file.items {
         if let Item::Definition(d) = item {
@@ -45,7 +67,8 @@ pub fn check(
         }
     }
     checker.definition_cycles();
-    for item in &file.items {
+    for &(at, item) in &items {
+        checker.enter(at);
         match item {
             Item::Provision(p) => {
                 checker.provision(p, None, &[]);
@@ -55,15 +78,25 @@ pub fn check(
         }
     }
     // Markers after every provision, so a marker before the provision it marks is seen.
-    for item in &file.items {
+    for &(at, item) in &items {
         if let Item::Marker(m) = item {
+            checker.enter(at);
             checker.marker(m);
         }
     }
+    checker.enter(0);
     checker.leaves();
     checker.exceptions();
-    for item in &file.items {
+    // The background before the tests, wherever it is written.
+    for &(at, item) in &items {
+        if let Item::Background(b) = item {
+            checker.enter(at);
+            checker.background(b);
+        }
+    }
+    for &(at, item) in &items {
         if let Item::Test(t) = item {
+            checker.enter(at);
             checker.test(t);
         }
     }
@@ -88,12 +121,21 @@ struct Unit {
     overrides: Vec<ast::Cite>,
     obligations: Vec<u32>,
     readings: Vec<ir::Reading>,
+    /// A rule's sentence of the statute.
+    sentence: Option<String>,
     span: Span,
 }
 
 pub(crate) struct Checker<'a> {
     source: &'a SourceFile,
-    diagnostics: Vec<Diagnostic>,
+    /// The sibling files, with where their IR spans start.
+    siblings: Vec<ir::Sibling>,
+    /// The file being checked: 0 for the policy file, `i + 1` for sibling `i`.
+    file: usize,
+    /// Where the IR spans of the file being checked start.
+    base: u32,
+    /// Each problem with the file it is in.
+    diagnostics: Vec<(usize, Diagnostic)>,
     citation: String,
     title: Option<String>,
     jurisdiction: Option<String>,
@@ -116,14 +158,33 @@ pub(crate) struct Checker<'a> {
     markers: Vec<ir::Marker>,
     terms: Vec<ir::Term>,
     tests: Vec<ir::Test>,
+    /// The background's givens, once checked.
+    background: Vec<(FactId, Value)>,
     header_span: Span,
     rule_overrides: Vec<(LeafId, Vec<ast::Cite>)>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(source: &'a SourceFile) -> Self {
+    fn new(source: &'a SourceFile, siblings: &[(SourceFile, ast::Sibling)]) -> Self {
+        // Each sibling's spans start one past the end of the file before it.
+        let mut base = source.text().len() + 1;
+        let siblings = siblings
+            .iter()
+            .map(|(file, sibling)| {
+                let at = u32::try_from(base).unwrap_or(u32::MAX);
+                base += file.text().len() + 1;
+                ir::Sibling {
+                    kind: sibling.kind,
+                    source: file.clone(),
+                    base: at,
+                }
+            })
+            .collect();
         Checker {
             source,
+            siblings,
+            file: 0,
+            base: 0,
             diagnostics: Vec::new(),
             citation: String::new(),
             title: None,
@@ -147,13 +208,15 @@ impl<'a> Checker<'a> {
             markers: Vec::new(),
             terms: Vec::new(),
             tests: Vec::new(),
+            background: Vec::new(),
             header_span: Span::default(),
             rule_overrides: Vec::new(),
         }
     }
 
+    /// Reports a problem in the file being checked.
     fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.push((self.file, diagnostic));
     }
 
     // ------------------------------------------------------------------ header
@@ -278,13 +341,16 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
+            let mut labels = Vec::new();
             let ty = match &fact.ty {
                 ast::FactType::Bool(_) => Type::Bool,
                 ast::FactType::Number(_) => Type::Number,
                 ast::FactType::Date(_) => Type::Date,
                 ast::FactType::Text(_) => Type::Text,
-                ast::FactType::Enum(members, s) => Type::Enum(self.members(members, *s)),
-                ast::FactType::Set(members, s) => Type::Set(self.members(members, *s)),
+                ast::FactType::Enum(members, s) => {
+                    Type::Enum(self.members(members, *s, &mut labels))
+                }
+                ast::FactType::Set(members, s) => Type::Set(self.members(members, *s, &mut labels)),
             };
             let id = FactId(self.facts.len() as u32);
             let range = self.range(fact, &ty);
@@ -294,6 +360,7 @@ impl<'a> Checker<'a> {
                 range,
                 default: None,
                 meaning: fact.meaning.value.clone(),
+                labels,
                 span: fact.name.span,
             };
             if let Some(default) = &fact.default {
@@ -305,21 +372,44 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn members(&mut self, members: &[ast::Spanned<String>], span: Span) -> Vec<String> {
+    /// The members of an enumeration, each once; their labels go to `labels`, in the same
+    /// order.
+    fn members(
+        &mut self,
+        members: &[ast::Member],
+        span: Span,
+        labels: &mut Vec<Option<String>>,
+    ) -> Vec<String> {
         let mut out: Vec<String> = Vec::with_capacity(members.len());
         for m in members {
-            if out.contains(&m.value) {
+            if let Some(label) = m.label.as_ref().filter(|l| l.value.trim().is_empty()) {
+                self.error(
+                    Diagnostic::new(
+                        &code::empty_label,
+                        format!("the label of `{}` says nothing", m.name.value),
+                        label.span,
+                    )
+                    .label("empty")
+                    .help(format!(
+                        "give the member plain words, e.g. `{} \"{}\"`, or remove the label",
+                        m.name.value,
+                        m.name.value.replace('_', " ")
+                    )),
+                );
+            }
+            if out.contains(&m.name.value) {
                 self.error(
                     Diagnostic::new(
                         &code::duplicate_member,
-                        format!("`{}` is listed twice", m.value),
-                        m.span,
+                        format!("`{}` is listed twice", m.name.value),
+                        m.name.span,
                     )
                     .label("listed again here")
                     .help("remove the repetition"),
                 );
             } else {
-                out.push(m.value.clone());
+                out.push(m.name.value.clone());
+                labels.push(m.label.as_ref().map(|l| l.value.clone()));
             }
         }
         if out.len() > 64 {
@@ -336,6 +426,7 @@ impl<'a> Checker<'a> {
                 .help("split the fact into two facts"),
             );
             out.truncate(64);
+            labels.truncate(64);
         }
         out
     }
@@ -415,7 +506,8 @@ impl<'a> Checker<'a> {
     fn default_value(&mut self, fact: &ir::Fact, default: &ast::Value) -> Option<Value> {
         let value = expr::literal_value(&fact.ty, default);
         if let Some(v) = value.as_ref().filter(|v| !fact.in_range(v)) {
-            self.error(outside_range(fact, v, default.span(), "the default"));
+            let d = self.outside_range(fact, v, default.span(), "the default");
+            self.error(d);
             return None;
         }
         if value.is_none() {
@@ -853,9 +945,13 @@ impl<'a> Checker<'a> {
                     let reading = self.reading(r);
                     unit.readings.push(reading);
                 }
-                ast::Clause::Rule(clauses, span) => {
-                    let mut rule = self.unit(id, clauses, path);
-                    rule.span = *span;
+                ast::Clause::Rule(own) => {
+                    let mut rule = self.unit(id, &own.clauses, path);
+                    rule.span = own.span;
+                    if let Some(sentence) = &own.sentence {
+                        self.sentence(id, sentence);
+                        rule.sentence = Some(sentence.value.clone());
+                    }
                     self.pending[id.index()].rules.push(rule);
                 }
                 ast::Clause::Subsection(child) => {
@@ -928,9 +1024,48 @@ impl<'a> Checker<'a> {
                     .map(|p| p.value.to_lowercase())
                     .collect(),
                 meaning,
-                span: term.span,
+                span: self.ir_span(term.span),
             });
         }
+    }
+
+    /// Checks a rule's sentence against the statute text of its provision (`C024`): it
+    /// quotes the law, so it must be there, word for word.
+    fn sentence(&mut self, node: NodeId, sentence: &ast::Spanned<String>) {
+        let cite = &self.nodes[node.index()].cite;
+        let (Some(sub), Some(statute)) = (cite.subsection, self.statute.as_ref()) else {
+            return;
+        };
+        if statute.text.says(sub, &sentence.value) {
+            return;
+        }
+        let full = cite.full.clone();
+        let label = statute.text.get(sub).label.clone();
+        let related = Related {
+            source: statute.source.clone(),
+            message: format!("the text of {full} was searched"),
+            label: Some(crate::diagnostic::Label {
+                span: Span::new(label.start, label.end),
+                text: format!("{full} is here"),
+            }),
+        };
+        let (message, label) = if sentence.value.trim().is_empty() {
+            ("this rule's sentence is empty".to_string(), "empty")
+        } else {
+            (
+                format!("this rule's sentence is not in the text of `{full}`"),
+                "not found in the statute text",
+            )
+        };
+        self.error(
+            Diagnostic::new(&code::sentence_not_in_text, message, sentence.span)
+                .label(label)
+                .with_related(related)
+                .help(
+                    "quote the statute word for word (line breaks and runs of blanks aside), \
+                     or remove the sentence",
+                ),
+        );
     }
 
     /// Flattens deciding provisions into leaves: conditions, effect and obligations
@@ -1010,6 +1145,7 @@ impl<'a> Checker<'a> {
         let mut only_if = base.only_if;
         let mut obligations = base.obligations.clone();
         let readings = rule.map(|r| r.readings.clone()).unwrap_or_default();
+        let sentence = rule.and_then(|r| r.sentence.clone());
         if let Some(rule) = rule {
             conjuncts.extend(rule.conditions.iter().cloned());
             if rule.effect.is_some() {
@@ -1042,6 +1178,7 @@ impl<'a> Checker<'a> {
             overrides: Vec::new(),
             direct_overrides: Vec::new(),
             readings,
+            sentence,
         });
         Some(leaf)
     }
@@ -1073,6 +1210,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn push_expr(&mut self, e: Expr, span: Span) -> ExprId {
         let id = ExprId(self.exprs.len() as u32);
         self.exprs.push(e);
+        let span = self.ir_span(span);
         self.expr_spans.push(span);
         id
     }
@@ -1102,18 +1240,36 @@ impl<'a> Checker<'a> {
 
     // ------------------------------------------------------------------ finish
 
-    fn finish(self) -> Result<Policy, Vec<Diagnostic>> {
+    fn finish(self) -> Result<Policy, Vec<FileDiagnostics>> {
         if !self.diagnostics.is_empty() {
-            let mut d = self.diagnostics;
-            d.sort_by_key(|d| d.span().start);
-            return Err(d);
+            let mut files: Vec<FileDiagnostics> = Vec::new();
+            for file in 0..=self.siblings.len() {
+                let mut diagnostics: Vec<Diagnostic> = self
+                    .diagnostics
+                    .iter()
+                    .filter(|(at, _)| *at == file)
+                    .map(|(_, d)| d.clone())
+                    .collect();
+                if diagnostics.is_empty() {
+                    continue;
+                }
+                diagnostics.sort_by_key(|d| d.span().start);
+                files.push(FileDiagnostics {
+                    source: self.source_of(file).clone(),
+                    diagnostics,
+                });
+            }
+            return Err(files);
         }
         let Some(statute) = self.statute else {
-            return Err(vec![Diagnostic::new(
-                &code::header_field,
-                "the header names no statute text",
-                self.header_span,
-            )]);
+            return Err(vec![FileDiagnostics {
+                source: self.source.clone(),
+                diagnostics: vec![Diagnostic::new(
+                    &code::header_field,
+                    "the header names no statute text",
+                    self.header_span,
+                )],
+            }]);
         };
         let definitions = self.definitions.into_iter().flatten().collect();
         let mut thresholds = self.thresholds;
@@ -1128,6 +1284,7 @@ impl<'a> Checker<'a> {
             effective: self.effective,
             current_through: self.current_through,
             source: self.source.clone(),
+            siblings: self.siblings,
             statute,
             references: self.references,
             fact_groups: fact_groups(&self.facts),
@@ -1147,22 +1304,30 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// `C022`: a value written in the policy (a default, a test's given) outside the range its
-/// fact declares.
-pub(crate) fn outside_range(fact: &ir::Fact, value: &Value, at: Span, what: &str) -> Diagnostic {
-    let range = fact.bounds().join(" ");
-    Diagnostic::new(
-        &code::outside_range,
-        format!(
-            "`{}` lies outside the range of `{}` (`{range}`)",
-            fact.show(value),
-            fact.name
-        ),
-        at,
-    )
-    .label(format!("{what}, outside `{range}`"))
-    .with_label(fact.span, format!("declared `{range}` here"))
-    .help("give a value within the range, or widen the range in the vocabulary")
+impl Checker<'_> {
+    /// `C022`: a value written in the policy (a default, a test's given) outside the range
+    /// its fact declares.
+    pub(crate) fn outside_range(
+        &self,
+        fact: &ir::Fact,
+        value: &Value,
+        at: Span,
+        what: &str,
+    ) -> Diagnostic {
+        let range = fact.bounds().join(" ");
+        let d = Diagnostic::new(
+            &code::outside_range,
+            format!(
+                "`{}` lies outside the range of `{}` (`{range}`)",
+                fact.show(value),
+                fact.name
+            ),
+            at,
+        )
+        .label(format!("{what}, outside `{range}`"))
+        .help("give a value within the range, or widen the range in the vocabulary");
+        self.also_at(d, 0, fact.span, &format!("declared `{range}` here"))
+    }
 }
 
 /// `C018`: a subsection marked `not encoded` / `not available` a second time.

@@ -503,14 +503,25 @@ fn test(
     let mut failed = 0;
     let mut written: Vec<String> = Vec::new();
     let mut json = Vec::new();
-    let mut failures: Vec<(FileDiagnostics, Option<String>)> = Vec::new();
+    let mut failures: Vec<(Vec<FileDiagnostics>, Option<String>)> = Vec::new();
     for run in &runs {
         let policy = run.policy;
         if format != Format::Json {
-            let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
+            let tests = policy.tests_file().name();
+            if tests == policy.source.name() {
+                let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
+            } else {
+                let _ = writeln!(
+                    io.stdout,
+                    "{} ({}), tests in {tests}",
+                    policy.source.name(),
+                    policy.citation
+                );
+            }
         }
         for (result, _) in &run.results {
-            let (line, _) = policy.source.line_col(result.test.span.start as usize);
+            let (file, at) = policy.locate(result.test.span);
+            let (line, _) = file.line_col(at.start as usize);
             if result.passed() {
                 passed += 1;
             } else {
@@ -552,12 +563,7 @@ fn test(
         _ => {
             for (file, diff) in &failures {
                 let _ = writeln!(io.stdout);
-                emit_diagnostics(
-                    std::slice::from_ref(file),
-                    Format::Human,
-                    io.stdout,
-                    io.colour,
-                );
+                emit_diagnostics(file, Format::Human, io.stdout, io.colour);
                 if let Some(diff) = diff {
                     let _ = io.stdout.write_all(diff.as_bytes());
                 }
@@ -622,7 +628,7 @@ fn test_json(
         .collect();
     serde_json::json!({
         "policy": policy.citation,
-        "file": policy.source.name(),
+        "file": policy.locate(test.span).0.name(),
         "line": line,
         "test": test.name,
         "passed": result.passed(),
@@ -644,10 +650,10 @@ fn test_json(
     })
 }
 
-/// A failed policy test as a `T001` diagnostic at its expectation, with a label on each
-/// provision that decided and, in the help, expected and actual side by side (then the
-/// golden diff).
-fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileDiagnostics {
+/// A failed policy test as a `T001` diagnostic at its expectation (in the file the test is
+/// written in), with a label on each provision that decided and, in the help, expected and
+/// actual side by side (then the golden diff).
+fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> Vec<FileDiagnostics> {
     let mut d = Diagnostic::new(
         &code::test_failed,
         format!("test `{}` failed", result.test.name),
@@ -689,10 +695,7 @@ fn test_failure(policy: &crate::ir::Policy, result: &suite::TestResult) -> FileD
         "expected and actual:\n{}\n{hint}",
         suite::side_by_side(policy, result)
     ));
-    FileDiagnostics {
-        source: policy.source.clone(),
-        diagnostics: vec![d],
-    }
+    policy.file_diagnostics(vec![d])
 }
 
 fn explain_code(key: Option<&str>, io: &mut Io) -> ExitStatus {

@@ -59,6 +59,8 @@ pub struct ProvisionView {
     pub source: String,
     /// The statute sentence it encodes.
     pub statute: Option<String>,
+    /// For a `rule "…" { … }`: the sentence of the statute the rule quotes.
+    pub sentence: Option<String>,
     /// Its clauses and their values.
     pub conditions: Vec<ClauseValue>,
     /// Its `only if`, and its value.
@@ -301,6 +303,7 @@ fn provision_view(
         effect: effect.unwrap_or(l.effect),
         source: format!("{}:{line}", policy.source.name()),
         statute: policy.quote(&node.cite).map(str::to_string),
+        sentence: l.sentence.clone(),
         conditions: l
             .conjuncts
             .iter()
@@ -318,10 +321,10 @@ fn provision_view(
     }
 }
 
-/// A clause's source text on one line.
+/// A clause's source text on one line (a term's meaning, too, in whichever file the terms
+/// are written).
 pub fn clause_text(policy: &Policy, span: crate::source::Span) -> String {
     policy
-        .source
         .slice(span)
         .split_whitespace()
         .collect::<Vec<_>>()

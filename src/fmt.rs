@@ -18,7 +18,13 @@
 //!   no readings, no comments inside and fits, else as a block;
 //! - each `reading "…"` on a line of its own (after a definition's cite, too), its text on
 //!   the next line when the line would be too long;
+//! - enumeration members with labels (`investor_owned "an investor-owned utility"`) one
+//!   per line, each continuation line starting `| `;
+//! - `rule "sentence" {` on one line, however long the sentence (the statute's words);
 //! - strings re-escaped; numbers, labels and cites as written (`2.0`, `§ 710.4`).
+//!
+//! A policy's sibling files (`NAME.terms.juris`, `NAME.tests.juris`) are formatted the same
+//! way, item by item ([`format_sibling`]).
 //!
 //! Comments are not in the syntax tree (they are part of the grammar's silent
 //! `WHITESPACE`), so they are found in the text and woven back by position: a comment
@@ -29,6 +35,7 @@
 //! tree (compared through the comment-free form of both) and keep every comment, in
 //! order; otherwise the input is reported as an internal error and left alone.
 
+use crate::ast::{File, SiblingKind};
 use crate::diagnostic::{code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
@@ -41,19 +48,58 @@ pub use crate::syntax::trivia::comment_texts;
 /// The width lines are kept within, where the words allow.
 pub const WIDTH: usize = 100;
 
+/// What a text parses to: a policy file, or a sibling file of a policy.
+enum Parsed {
+    File(File),
+    Sibling(crate::ast::Sibling),
+}
+
+impl Parsed {
+    /// Parses `text` as a policy file (`kind` `None`) or as a sibling file of that kind.
+    fn parse(name: &str, text: &str, kind: Option<SiblingKind>) -> Result<Self, Vec<Diagnostic>> {
+        let source = SourceFile::new(name, text);
+        match kind {
+            None => crate::syntax::parse(&source).map(Parsed::File),
+            Some(kind) => crate::syntax::parse_sibling(&source, kind).map(Parsed::Sibling),
+        }
+    }
+
+    /// Prints it in the canonical layout; `bare` leaves out comments and blank lines.
+    fn print(&self, text: &str, bare: bool) -> String {
+        let mut printer = printer::Printer::new(text, bare);
+        match self {
+            Parsed::File(file) => printer.file(file),
+            Parsed::Sibling(sibling) => printer.sibling(sibling),
+        }
+        printer.finish()
+    }
+}
+
 /// Formats a policy text. Returns the syntax errors when it does not parse.
 pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
-    let source = SourceFile::new("<policy>", text);
-    let file = crate::syntax::parse(&source)?;
-    let mut printer = printer::Printer::new(text, false);
-    printer.file(&file);
-    let formatted = printer.finish();
-    verify(text, &file, &formatted)?;
+    format_as(text, None)
+}
+
+/// Formats the text of a policy's sibling file of kind `kind` (`NAME.terms.juris`,
+/// `NAME.tests.juris`). Returns the syntax errors when it does not parse.
+pub fn format_sibling(text: &str, kind: SiblingKind) -> Result<String, Vec<Diagnostic>> {
+    format_as(text, Some(kind))
+}
+
+fn format_as(text: &str, kind: Option<SiblingKind>) -> Result<String, Vec<Diagnostic>> {
+    let parsed = Parsed::parse("<policy>", text, kind)?;
+    let formatted = parsed.print(text, false);
+    verify(text, &parsed, &formatted, kind)?;
     Ok(formatted)
 }
 
-/// Checks that `formatted` says what `text` (parsed as `file`) says, with every comment.
-fn verify(text: &str, file: &crate::ast::File, formatted: &str) -> Result<(), Vec<Diagnostic>> {
+/// Checks that `formatted` says what `text` (parsed as `parsed`) says, with every comment.
+fn verify(
+    text: &str,
+    parsed: &Parsed,
+    formatted: &str,
+    kind: Option<SiblingKind>,
+) -> Result<(), Vec<Diagnostic>> {
     let internal = |what: &str| {
         vec![Diagnostic::new(
             &code::syntax_error,
@@ -61,9 +107,9 @@ fn verify(text: &str, file: &crate::ast::File, formatted: &str) -> Result<(), Ve
             Span::new(0, 0),
         )]
     };
-    let reparsed = crate::syntax::parse(&SourceFile::new("<formatted>", formatted))
-        .map_err(|_| internal("not parse again"))?;
-    if bare(text, file) != bare(formatted, &reparsed) {
+    let reparsed =
+        Parsed::parse("<formatted>", formatted, kind).map_err(|_| internal("not parse again"))?;
+    if parsed.print(text, true) != reparsed.print(formatted, true) {
         return Err(internal("change what the policy says"));
     }
     // The same comments (a header field's comments move with the field, so compare them
@@ -76,14 +122,6 @@ fn verify(text: &str, file: &crate::ast::File, formatted: &str) -> Result<(), Ve
         return Err(internal("lose comments"));
     }
     Ok(())
-}
-
-/// The layout without comments or blank lines: equal for two texts exactly when they
-/// parse to the same tree (header fields aside, whose order is fixed).
-fn bare(text: &str, file: &crate::ast::File) -> String {
-    let mut printer = printer::Printer::new(text, true);
-    printer.file(file);
-    printer.finish()
 }
 
 /// A string literal: `\`, `"` and newlines escaped.

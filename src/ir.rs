@@ -1,7 +1,8 @@
 //! The compiled evaluation tree: names resolved to ids, types checked, spans kept for
 //! explanations. Built once by the checker; immutable, `Send + Sync`.
 
-use crate::ast::{CompareOp, EffectKind, MarkerKind};
+use crate::ast::{CompareOp, EffectKind, MarkerKind, SiblingKind};
+use crate::diagnostic::{Diagnostic, FileDiagnostics, Label, Related};
 use crate::source::{SourceFile, Span};
 use crate::statute::{StatuteText, SubsectionId};
 use crate::value::Value;
@@ -294,11 +295,21 @@ pub struct Fact {
     pub default: Option<Value>,
     /// Its one-line meaning.
     pub meaning: String,
+    /// For an enumeration or a set, each member's label in plain words, if written, in the
+    /// order of the members.
+    pub labels: Vec<Option<String>>,
     /// Where it is declared.
     pub span: Span,
 }
 
 impl Fact {
+    /// The label in plain words of a member of this enumeration or set
+    /// (`investor_owned` → `an investor-owned utility`), if the vocabulary gives one.
+    pub fn member_label(&self, member: &str) -> Option<&str> {
+        let index = self.ty.members().iter().position(|m| m == member)?;
+        self.labels.get(index)?.as_deref()
+    }
+
     /// Whether a value lies within the fact's declared range (always, for a value that is
     /// not a number or a date).
     pub fn in_range(&self, value: &Value) -> bool {
@@ -520,6 +531,8 @@ pub struct Leaf {
     pub direct_overrides: Vec<NodeId>,
     /// For the leaf of a `rule { … }`: the readings written in the rule.
     pub readings: Vec<Reading>,
+    /// For the leaf of a `rule "…" { … }`: the sentence of the statute it encodes.
+    pub sentence: Option<String>,
 }
 
 impl Leaf {
@@ -573,8 +586,8 @@ pub struct Term {
 pub struct Test {
     /// Its name.
     pub name: String,
-    /// The facts it gives, in the order written; every other fact is unknown or takes
-    /// its default.
+    /// The facts it gives: the background's it does not give itself, then its own, each in
+    /// the order written; every other fact is unknown or takes its default.
     pub givens: Vec<(FactId, Value)>,
     /// The expected outcome.
     pub outcome: Outcome,
@@ -590,6 +603,22 @@ pub struct Test {
     pub span: Span,
     /// Where its expectation is written.
     pub expect_span: Span,
+}
+
+/// A sibling file a policy's terms or tests are written in (`NAME.terms.juris`,
+/// `NAME.tests.juris`).
+///
+/// The spans the IR keeps for what is written there (a term, its meaning's expressions, a
+/// test) are counted from `base`, past the policy file's own, so that a span says which
+/// file it is in; [`Policy::locate`] turns one back into the file and the span within it.
+#[derive(Clone, Debug)]
+pub struct Sibling {
+    /// Which part of the policy it holds.
+    pub kind: SiblingKind,
+    /// The file.
+    pub source: SourceFile,
+    /// Where its spans start among the policy's.
+    pub base: u32,
 }
 
 /// A statute text loaded beside a policy.
@@ -618,6 +647,8 @@ pub struct Policy {
     pub current_through: Option<String>,
     /// The policy file.
     pub source: SourceFile,
+    /// The sibling files its terms or tests are written in, if any, in order of `base`.
+    pub siblings: Vec<Sibling>,
     /// The statute text it encodes.
     pub statute: Statute,
     /// Other instruments it cites, with their texts.
@@ -662,6 +693,85 @@ impl Policy {
     /// An expression's span.
     pub fn expr_span(&self, id: ExprId) -> Span {
         self.expr_spans.get(id.index()).copied().unwrap_or_default()
+    }
+
+    /// The file a span of this policy's IR is in (the policy file or a sibling), and the
+    /// span within that file.
+    pub fn locate(&self, span: Span) -> (&SourceFile, Span) {
+        match self.siblings.iter().rev().find(|s| s.base <= span.start) {
+            Some(s) => (
+                &s.source,
+                Span {
+                    start: span.start - s.base,
+                    end: span.end.saturating_sub(s.base),
+                },
+            ),
+            None => (&self.source, span),
+        }
+    }
+
+    /// The file the tests are written in: the tests' sibling file, if the policy has one,
+    /// else the policy file.
+    pub fn tests_file(&self) -> &SourceFile {
+        self.siblings
+            .iter()
+            .find(|s| s.kind == SiblingKind::Tests)
+            .map_or(&self.source, |s| &s.source)
+    }
+
+    /// The text a span of this policy's IR covers, in whichever file it is.
+    pub fn slice(&self, span: Span) -> &str {
+        let (source, span) = self.locate(span);
+        source.slice(span)
+    }
+
+    /// Findings whose spans are this policy's IR spans, grouped by the file they point
+    /// into, the policy file first: each in the file of its primary label, its other
+    /// labels in that file kept, those in another file turned into notes on that file.
+    pub fn file_diagnostics(&self, diagnostics: Vec<Diagnostic>) -> Vec<FileDiagnostics> {
+        let mut files: Vec<FileDiagnostics> = Vec::new();
+        for mut d in diagnostics {
+            let (source, _) = self.locate(d.span());
+            let name = source.name().to_string();
+            let mut labels = Vec::with_capacity(d.labels.len());
+            for label in std::mem::take(&mut d.labels) {
+                let (other, span) = self.locate(label.span);
+                if other.name() == name {
+                    labels.push(Label { span, ..label });
+                } else {
+                    d.related.push(Related {
+                        source: other.clone(),
+                        message: format!("in `{}`", other.name()),
+                        label: Some(Label { span, ..label }),
+                    });
+                }
+            }
+            d.labels = labels;
+            match files.iter_mut().find(|f| f.source.name() == name) {
+                Some(file) => file.diagnostics.push(d),
+                None => files.push(FileDiagnostics {
+                    source: source.clone(),
+                    diagnostics: vec![d],
+                }),
+            }
+        }
+        files.sort_by_key(|f| self.file_rank(&f.source));
+        files
+    }
+
+    /// The place of a file among the policy's: the policy file, then its siblings.
+    fn file_rank(&self, source: &SourceFile) -> usize {
+        self.siblings
+            .iter()
+            .position(|s| s.source.name() == source.name())
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The label in plain words of a member of an enumeration or set fact, if the
+    /// vocabulary gives one (`utility.kind`, `investor_owned` → `an investor-owned
+    /// utility`).
+    pub fn member_label(&self, fact: FactId, member: &str) -> Option<&str> {
+        self.facts.get(fact.index())?.member_label(member)
     }
 
     /// A fact.

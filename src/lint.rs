@@ -184,17 +184,12 @@ pub fn lint_policies(policies: &[Arc<Policy>], options: &Options) -> Linted {
             }
         };
         let config = &configs[index].1;
-        let diagnostics = apply(
-            config,
-            &policy.source,
-            lint(policy, options),
-            &mut linted.allowed,
-        );
-        if !diagnostics.is_empty() {
-            linted.files.push(FileDiagnostics {
-                source: policy.source.clone(),
-                diagnostics,
-            });
+        // A test's finding is in the file the tests are written in.
+        for mut file in policy.file_diagnostics(lint(policy, options)) {
+            file.diagnostics = apply(config, &file.source, file.diagnostics, &mut linted.allowed);
+            if !file.diagnostics.is_empty() {
+                linted.files.push(file);
+            }
         }
     }
     linted

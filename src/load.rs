@@ -1,13 +1,41 @@
 //! Loading: files and folders of `.juris` policies → a checked, compiled [`Program`].
+//!
+//! A policy `NAME.juris` may keep its terms in `NAME.terms.juris` and its tests in
+//! `NAME.tests.juris` beside it: the loader reads those siblings with it when they are
+//! there. A sibling is part of its policy, never a policy of its own.
 
+use crate::ast::SiblingKind;
 use crate::diagnostic::{code, Diagnostic, FileDiagnostics};
 use crate::ir::{Policy, Program};
 use crate::source::{SourceFile, Span};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Finds the `.juris` files under the given paths (files as given, folders searched
-/// recursively, in sorted order). Unreadable paths are reported as `U001`.
+/// The kind of sibling file a path names (`NAME.terms.juris`, `NAME.tests.juris`), if it
+/// names one.
+pub fn sibling_kind(path: &Path) -> Option<SiblingKind> {
+    let name = path.file_name()?.to_str()?;
+    SiblingKind::ALL.into_iter().find(|kind| {
+        name.strip_suffix(&format!(".{}.juris", kind.infix()))
+            .is_some_and(|stem| !stem.is_empty())
+    })
+}
+
+/// The sibling file of kind `kind` of the policy file at `policy`: `NAME.terms.juris`
+/// beside `NAME.juris`.
+pub fn sibling_path(policy: &Path, kind: SiblingKind) -> PathBuf {
+    policy.with_extension(format!("{}.juris", kind.infix()))
+}
+
+/// The policy file a sibling file belongs to: `NAME.juris` for `NAME.terms.juris`.
+fn policy_of(sibling: &Path) -> PathBuf {
+    // `NAME.terms.juris` → `NAME.terms` → `NAME` → `NAME.juris`.
+    sibling.with_extension("").with_extension("juris")
+}
+
+/// Finds the `.juris` policy files under the given paths (files as given, folders searched
+/// recursively, in sorted order). A sibling file stands for its policy. Unreadable paths
+/// are reported as `U001`.
 pub fn find_policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<FileDiagnostics>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -15,7 +43,13 @@ pub fn find_policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<FileDiagnost
         if path.is_dir() {
             collect(path, &mut files);
         } else if path.is_file() {
-            files.push(path.clone());
+            let policy = match sibling_kind(path) {
+                Some(_) => policy_of(path),
+                None => path.clone(),
+            };
+            if !files.contains(&policy) {
+                files.push(policy);
+            }
         } else {
             errors.push(usage_error(
                 Diagnostic::new(
@@ -72,13 +106,14 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     for (p, is_dir) in paths {
         if is_dir {
             collect(&p, out);
-        } else if p.extension().is_some_and(|e| e == "juris") {
+        } else if p.extension().is_some_and(|e| e == "juris") && sibling_kind(&p).is_none() {
             out.push(p);
         }
     }
 }
 
-/// Parses, checks and compiles one policy source. `dir` is where its statute texts are.
+/// Parses, checks and compiles one policy source, without siblings. `dir` is where its
+/// statute texts are.
 pub fn compile_source(source: SourceFile, dir: &Path) -> Result<Policy, FileDiagnostics> {
     let read = |p: &Path| std::fs::read_to_string(p);
     compile_with(source, dir, &read)
@@ -90,36 +125,79 @@ pub fn compile_with(
     dir: &Path,
     read: crate::check::ReadText,
 ) -> Result<Policy, FileDiagnostics> {
-    let file = match crate::syntax::parse(&source) {
-        Ok(file) => file,
-        Err(diagnostics) => {
-            return Err(FileDiagnostics {
-                source,
-                diagnostics,
-            })
+    let shown = source.clone();
+    compile_parts(source, Vec::new(), dir, read).map_err(|files| {
+        // Without siblings, every diagnostic is in the one file.
+        let diagnostics = files.into_iter().flat_map(|f| f.diagnostics).collect();
+        FileDiagnostics {
+            source: shown,
+            diagnostics,
         }
-    };
-    crate::check::check(&source, &file, dir, read).map_err(|diagnostics| FileDiagnostics {
-        source,
-        diagnostics,
     })
 }
 
-/// Reads and compiles one policy file.
-pub fn compile_file(path: &Path) -> Result<Policy, FileDiagnostics> {
-    let name = display_path(path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        usage_error(
-            Diagnostic::new(
-                &code::unreadable_path,
-                format!("cannot read `{name}`: {e}"),
-                Span::default(),
-            )
-            .help("check the path and its permissions"),
-        )
-    })?;
+/// Parses, checks and compiles a policy source with its sibling sources (terms, tests),
+/// reading statute texts with `read`. On errors, returns them grouped by file.
+pub fn compile_parts(
+    source: SourceFile,
+    siblings: Vec<(SiblingKind, SourceFile)>,
+    dir: &Path,
+    read: crate::check::ReadText,
+) -> Result<Policy, Vec<FileDiagnostics>> {
+    let mut errors = Vec::new();
+    let file = crate::syntax::parse(&source).map_err(|diagnostics| FileDiagnostics {
+        source: source.clone(),
+        diagnostics,
+    });
+    let mut parsed = Vec::with_capacity(siblings.len());
+    for (kind, sibling) in siblings {
+        match crate::syntax::parse_sibling(&sibling, kind) {
+            Ok(items) => parsed.push((sibling, items)),
+            Err(diagnostics) => errors.push(FileDiagnostics {
+                source: sibling,
+                diagnostics,
+            }),
+        }
+    }
+    let file = match file {
+        Ok(file) if errors.is_empty() => file,
+        Ok(_) => return Err(errors),
+        Err(e) => {
+            errors.insert(0, e);
+            return Err(errors);
+        }
+    };
+    crate::check::check(&source, &file, &parsed, dir, read)
+}
+
+/// Reads and compiles one policy file, with its sibling files when they are beside it.
+pub fn compile_file(path: &Path) -> Result<Policy, Vec<FileDiagnostics>> {
+    let read_file = |path: &Path| {
+        let name = display_path(path);
+        std::fs::read_to_string(path)
+            .map(|text| SourceFile::new(name.clone(), text))
+            .map_err(|e| {
+                usage_error(
+                    Diagnostic::new(
+                        &code::unreadable_path,
+                        format!("cannot read `{name}`: {e}"),
+                        Span::default(),
+                    )
+                    .help("check the path and its permissions"),
+                )
+            })
+    };
+    let source = read_file(path).map_err(|e| vec![e])?;
+    let mut siblings = Vec::new();
+    for kind in SiblingKind::ALL {
+        let sibling = sibling_path(path, kind);
+        if sibling.is_file() {
+            siblings.push((kind, read_file(&sibling).map_err(|e| vec![e])?));
+        }
+    }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    compile_source(SourceFile::new(name, text), &dir)
+    let read = |p: &Path| std::fs::read_to_string(p);
+    compile_parts(source, siblings, &dir, &read)
 }
 
 /// Loads every policy under the paths into one program. Every file's diagnostics are
@@ -155,7 +233,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Program, Vec<FileDiagnostics>> {
                     policies.push(Arc::new(policy));
                 }
             }
-            Err(d) => errors.push(d),
+            Err(d) => errors.extend(d),
         }
     }
     if errors.is_empty() {

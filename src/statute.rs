@@ -219,6 +219,26 @@ impl StatuteText {
         collapse_whitespace(self.text.get(range).unwrap_or(""))
     }
 
+    /// Whether the subsection's text — its own and its subsections' — contains `words`
+    /// exactly, whitespace aside (runs of blanks and line breaks count as one space). An
+    /// empty `words` is contained nowhere.
+    pub fn says(&self, id: SubsectionId, words: &str) -> bool {
+        let words = collapse_whitespace(words);
+        if words.is_empty() {
+            return false;
+        }
+        let start = self.get(id).own_text.start;
+        let mut end = self.get(id).own_text.end;
+        let mut stack = self.get(id).children.clone();
+        while let Some(child) = stack.pop() {
+            let sub = self.get(child);
+            end = end.max(sub.own_text.end);
+            stack.extend(sub.children.iter().copied());
+        }
+        let text = self.text.get(start..end).unwrap_or("");
+        collapse_whitespace(text).contains(&words)
+    }
+
     /// The lead-in sentences of all ancestors followed by this one's own text, e.g. for (3)(a):
     /// "An electric company may not transfer to the Administrator: Social security numbers,"
     /// (empty for an id that does not belong to the text).

@@ -89,6 +89,53 @@ fn first_too_deep(text: &str) -> Option<usize> {
 /// Parses a policy file with the pest grammar. On syntax errors, returns every error found
 /// (parsing resumes at the next item after each).
 pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
+    let file = parse_as(source, Rule::file, Rule::recovery)?;
+    lower_file(file).map_err(|d| vec![d])
+}
+
+/// Parses a sibling file of a policy (`NAME.terms.juris`, `NAME.tests.juris`), which holds
+/// only the items of its kind. On syntax errors, returns every error found.
+pub fn parse_sibling(source: &SourceFile, kind: SiblingKind) -> Result<Sibling, Vec<Diagnostic>> {
+    let rule = match kind {
+        SiblingKind::Terms => Rule::terms_file,
+        SiblingKind::Tests => Rule::tests_file,
+    };
+    // Each rule takes any run of its items, so it resumes after an error too.
+    let pair = parse_as(source, rule, rule).map_err(|diagnostics| {
+        // Something of the policy file's in a sibling: say what the sibling holds.
+        let holds = match kind {
+            SiblingKind::Terms => "a terms file holds the policy's `terms { … }` block only",
+            SiblingKind::Tests => {
+                "a tests file holds the policy's `background { … }` and `test`s only"
+            }
+        };
+        diagnostics
+            .into_iter()
+            .map(|d| {
+                if d.message.contains("the end of the file,") {
+                    d.help(format!("{holds}; the rest stays in the policy file"))
+                } else {
+                    d
+                }
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut items = Vec::new();
+    for p in pair.into_inner() {
+        if let Some(item) = lower_item(p).map_err(|d| vec![d])? {
+            items.push(item);
+        }
+    }
+    Ok(Sibling { kind, items })
+}
+
+/// Parses `source` as `rule`; on syntax errors, resumes at each following item with
+/// `resume` to report every error.
+fn parse_as(
+    source: &SourceFile,
+    rule: Rule,
+    resume: Rule,
+) -> Result<Pair<'_, Rule>, Vec<Diagnostic>> {
     let text = source.text();
     raise_call_limit(text.len());
     if let Some(at) = first_too_deep(text) {
@@ -99,19 +146,19 @@ pub fn parse(source: &SourceFile) -> Result<File, Vec<Diagnostic>> {
     // its detail halfway.
     static DETAIL: std::sync::Once = std::sync::Once::new();
     DETAIL.call_once(|| pest::set_error_detail(true));
-    let parsed = Grammar::parse(Rule::file, text);
-    match parsed {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file) => lower_file(file).map_err(|d| vec![d]),
-            None => Err(vec![Diagnostic::new(
+    match Grammar::parse(rule, text) {
+        Ok(mut pairs) => pairs.next().ok_or_else(|| {
+            vec![Diagnostic::new(
                 &code::syntax_error,
                 "the file is empty",
                 Span::new(0, 0),
-            )]),
-        },
+            )]
+        }),
         Err(error) => {
-            let mut diagnostics = vec![expected::convert(&error, text, 0)];
-            recover(text, diagnostics[0].span().end as usize, &mut diagnostics);
+            let first = expected::convert(&error, text, 0);
+            let after = first.span().end as usize;
+            let mut diagnostics = vec![first];
+            recover(text, after, resume, &mut diagnostics);
             Err(diagnostics)
         }
     }
@@ -125,15 +172,16 @@ pub fn is_reserved(word: &str) -> bool {
     RESERVED.contains(&word)
 }
 
-/// Resumes parsing after an error at each following item start, collecting further errors.
-fn recover(text: &str, mut after: usize, diagnostics: &mut Vec<Diagnostic>) {
+/// Resumes parsing after an error at each following item start with `rule` (which takes
+/// any run of items), collecting further errors.
+fn recover(text: &str, mut after: usize, rule: Rule, diagnostics: &mut Vec<Diagnostic>) {
     const MAX_ERRORS: usize = 50;
     while diagnostics.len() < MAX_ERRORS {
         let Some(start) = next_item_start(text, after) else {
             return;
         };
         let rest = text.get(start..).unwrap_or("");
-        match Grammar::parse(Rule::recovery, rest) {
+        match Grammar::parse(rule, rest) {
             Ok(_) => return,
             Err(error) => {
                 let diagnostic = expected::convert(&error, rest, start);
@@ -147,7 +195,7 @@ fn recover(text: &str, mut after: usize, diagnostics: &mut Vec<Diagnostic>) {
 /// The byte offset of the next line after `offset` that starts (at column 0) with a
 /// keyword that opens an item.
 fn next_item_start(text: &str, offset: usize) -> Option<usize> {
-    const OPENERS: [&str; 7] = [
+    const OPENERS: [&str; 8] = [
         "provision",
         "define",
         "test",
@@ -155,6 +203,7 @@ fn next_item_start(text: &str, offset: usize) -> Option<usize> {
         "not available",
         "vocabulary",
         "terms",
+        "background",
     ];
     let first = trivia::line_end(text, offset) + 1;
     let opens_item = |pos: usize| {
@@ -242,19 +291,28 @@ fn lower_file(pair: Pair<Rule>) -> Lowered<File> {
     let mut header = None;
     let mut items = Vec::new();
     for p in pair.into_inner() {
-        match p.as_rule() {
-            Rule::header => header = Some(lower_header(p)?),
-            Rule::vocabulary => items.push(Item::Vocabulary(lower_vocabulary(p)?)),
-            Rule::terms => items.push(Item::Terms(lower_terms(p)?)),
-            Rule::definition => items.push(Item::Definition(lower_definition(p)?)),
-            Rule::provision => items.push(Item::Provision(lower_provision(p)?)),
-            Rule::marker => items.push(Item::Marker(lower_marker(p)?)),
-            Rule::test => items.push(Item::Test(lower_test(p)?)),
-            _ => {}
+        if p.as_rule() == Rule::header {
+            header = Some(lower_header(p)?);
+        } else if let Some(item) = lower_item(p)? {
+            items.push(item);
         }
     }
     let header = header.ok_or_else(|| malformed(at, "file"))?;
     Ok(File { header, items })
+}
+
+/// Lowers an `item`; `None` for what is not one (the end of input).
+fn lower_item(pair: Pair<Rule>) -> Lowered<Option<Item>> {
+    Ok(Some(match pair.as_rule() {
+        Rule::vocabulary => Item::Vocabulary(lower_vocabulary(pair)?),
+        Rule::terms => Item::Terms(lower_terms(pair)?),
+        Rule::definition => Item::Definition(lower_definition(pair)?),
+        Rule::provision => Item::Provision(lower_provision(pair)?),
+        Rule::marker => Item::Marker(lower_marker(pair)?),
+        Rule::background => Item::Background(lower_background(pair)?),
+        Rule::test => Item::Test(lower_test(pair)?),
+        _ => return Ok(None),
+    }))
 }
 
 fn lower_string(pair: Pair<Rule>) -> Spanned<String> {
@@ -451,7 +509,36 @@ fn lower_bound(pair: Pair<Rule>) -> Lowered<Bound> {
     }
 }
 
-fn lower_members(pair: Pair<Rule>) -> Lowered<Vec<Spanned<String>>> {
+/// Lowers an `enum_type`: its members, each with its label if written.
+fn lower_members(pair: Pair<Rule>) -> Lowered<Vec<Member>> {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::member)
+        .map(lower_member)
+        .collect()
+}
+
+/// Lowers a `member`: `investor_owned "an investor-owned utility"`.
+fn lower_member(pair: Pair<Rule>) -> Lowered<Member> {
+    let at = span(&pair);
+    let mut name = None;
+    let mut label = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::ident => name = Some(self::name(&p)?),
+            Rule::member_label => label = p.into_inner().next().map(lower_string),
+            _ => {}
+        }
+    }
+    let name = name.ok_or_else(|| malformed(at, "member"))?;
+    Ok(Member {
+        name,
+        label,
+        span: at,
+    })
+}
+
+/// Lowers the members of a `set_literal`.
+fn lower_set_members(pair: Pair<Rule>) -> Lowered<Vec<Spanned<String>>> {
     pair.into_inner()
         .filter(|p| p.as_rule() == Rule::ident)
         .map(|p| name(&p))
@@ -462,7 +549,7 @@ fn lower_members(pair: Pair<Rule>) -> Lowered<Vec<Spanned<String>>> {
 fn lower_value(pair: Pair<Rule>) -> Lowered<Value> {
     let at = span(&pair);
     match pair.as_rule() {
-        Rule::set_literal => Ok(Value::Set(lower_members(pair)?, at)),
+        Rule::set_literal => Ok(Value::Set(lower_set_members(pair)?, at)),
         Rule::literal => {
             let inner = pair
                 .into_inner()
@@ -704,12 +791,20 @@ fn lower_clause(pair: Pair<Rule>) -> Lowered<Clause> {
         Rule::reading => Ok(Clause::Reading(lower_reading(pair)?)),
         Rule::subsection => Ok(Clause::Subsection(lower_provision(pair)?)),
         Rule::own_rule => {
-            let clauses = pair
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::kw_rule)
-                .map(lower_clause)
-                .collect::<Lowered<Vec<_>>>()?;
-            Ok(Clause::Rule(clauses, at))
+            let mut sentence = None;
+            let mut clauses = Vec::new();
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::kw_rule => {}
+                    Rule::string => sentence = Some(lower_string(p)),
+                    _ => clauses.push(lower_clause(p)?),
+                }
+            }
+            Ok(Clause::Rule(OwnRule {
+                sentence,
+                clauses,
+                span: at,
+            }))
         }
         _ => Err(malformed(at, "clause")),
     }
@@ -770,6 +865,29 @@ fn lower_marker(pair: Pair<Rule>) -> Lowered<Marker> {
     }
 }
 
+/// Lowers a `given`: `customer.usage_amw = 0.3`.
+fn lower_given(pair: Pair<Rule>) -> Lowered<(Spanned<String>, Value)> {
+    let at = span(&pair);
+    let mut inner = pair.into_inner();
+    let fact = inner
+        .next()
+        .map(|q| name(&q))
+        .ok_or_else(|| malformed(at, "given"))??;
+    let value = inner.next().ok_or_else(|| malformed(at, "given"))?;
+    Ok((fact, lower_value(value)?))
+}
+
+/// Lowers a `background`: `background { fact = value … }`.
+fn lower_background(pair: Pair<Rule>) -> Lowered<Background> {
+    let at = span(&pair);
+    let given = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::given)
+        .map(lower_given)
+        .collect::<Lowered<Vec<_>>>()?;
+    Ok(Background { given, span: at })
+}
+
 fn lower_test(pair: Pair<Rule>) -> Lowered<Test> {
     let at = span(&pair);
     let mut name = None;
@@ -778,16 +896,7 @@ fn lower_test(pair: Pair<Rule>) -> Lowered<Test> {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::string => name = Some(lower_string(p)),
-            Rule::given => {
-                let g_at = span(&p);
-                let mut inner = p.into_inner();
-                let fact = inner
-                    .next()
-                    .map(|q| self::name(&q))
-                    .ok_or_else(|| malformed(g_at, "given"))??;
-                let value = inner.next().ok_or_else(|| malformed(g_at, "given"))?;
-                given.push((fact, lower_value(value)?));
-            }
+            Rule::given => given.push(lower_given(p)?),
             Rule::expectation => expect = Some(lower_expectation(p)?),
             _ => {}
         }

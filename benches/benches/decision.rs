@@ -257,9 +257,9 @@ fn load_phases(c: &mut Criterion) {
     let dir = oregon_policy();
     let read = |p: &std::path::Path| std::fs::read_to_string(p);
     group.bench_function("oregon_check", |b| {
-        b.iter(|| juris::check::check(&source, black_box(&file), &dir, &read).expect("checks"))
+        b.iter(|| juris::check::check(&source, black_box(&file), &[], &dir, &read).expect("checks"))
     });
-    let policy = juris::check::check(&source, &file, &dir, &read).expect("checks");
+    let policy = juris::check::check(&source, &file, &[], &dir, &read).expect("checks");
     group.bench_function("oregon_compile", |b| {
         b.iter(|| juris::eval::Compiled::new(black_box(&policy)))
     });

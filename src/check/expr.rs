@@ -58,12 +58,11 @@ impl Checker<'_> {
     fn type_error(&mut self, fact: FactId, message: String, at: Span, help: String) {
         let declared = &self.facts[fact.index()];
         let (decl_span, ty) = (declared.span, declared.ty.describe());
-        self.error(
-            Diagnostic::new(&code::type_mismatch, message, at)
-                .label("here")
-                .with_label(decl_span, format!("declared as {ty}"))
-                .help(help),
-        );
+        let d = Diagnostic::new(&code::type_mismatch, message, at)
+            .label("here")
+            .help(help);
+        let d = self.also_at(d, 0, decl_span, &format!("declared as {ty}"));
+        self.error(d);
     }
 
     /// Compiles a condition, checking names and types.
@@ -162,16 +161,15 @@ impl Checker<'_> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("`{name}` is {}", Type::Enum(members.to_vec()).describe()),
         };
-        self.error(
-            Diagnostic::new(
-                &code::unknown_member,
-                format!("`{value}` is not a value of `{name}`"),
-                at,
-            )
-            .label("not in the enumeration")
-            .with_label(decl, "declared here")
-            .help(help),
-        );
+        let d = Diagnostic::new(
+            &code::unknown_member,
+            format!("`{value}` is not a value of `{name}`"),
+            at,
+        )
+        .label("not in the enumeration")
+        .help(help);
+        let d = self.also_at(d, 0, decl, "declared here");
+        self.error(d);
     }
 
     fn lower_compare(

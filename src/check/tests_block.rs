@@ -1,16 +1,34 @@
 //! Policy tests: the facts a test gives are checked like any request's, with diagnostics
-//! pointing into the policy; its expected cites are checked against the statute text.
+//! pointing into the file the test is in; its expected cites are checked against the
+//! statute text. A `background` gives every test the same facts; a test's own given for a
+//! fact replaces the background's.
 
 use super::Checker;
 use crate::ast;
 use crate::diagnostic::{code, Diagnostic};
-use crate::ir::Outcome;
+use crate::ir::{FactId, Outcome};
+use crate::value::Value;
 
 impl Checker<'_> {
-    pub(super) fn test(&mut self, t: &ast::Test) {
-        let mut givens = Vec::with_capacity(t.given.len());
+    /// Checks the background (the first one: a second is `C023`, see `parts.rs`).
+    pub(super) fn background(&mut self, b: &ast::Background) {
+        if let Some(givens) = self.givens(&b.given, "given by the background") {
+            if self.background.is_empty() {
+                self.background = givens;
+            }
+        }
+    }
+
+    /// The facts a test or the background gives, checked like a request's; `None` when
+    /// one of them is not a fact or not a value of its fact (each reported).
+    fn givens(
+        &mut self,
+        given: &[(ast::Spanned<String>, ast::Value)],
+        what: &str,
+    ) -> Option<Vec<(FactId, Value)>> {
+        let mut givens = Vec::with_capacity(given.len());
         let mut ok = true;
-        for (fact, value) in &t.given {
+        for (fact, value) in given {
             let Some(&id) = self.fact_index.get(&fact.value) else {
                 self.unknown_name(&fact.value, fact.span);
                 ok = false;
@@ -19,7 +37,7 @@ impl Checker<'_> {
             let declared = &self.facts[id.index()];
             match super::expr::literal_value(&declared.ty, value) {
                 Some(v) if !declared.in_range(&v) => {
-                    let d = super::outside_range(declared, &v, value.span(), "given by this test");
+                    let d = self.outside_range(declared, &v, value.span(), what);
                     self.error(d);
                     ok = false;
                 }
@@ -40,20 +58,24 @@ impl Checker<'_> {
                     } else {
                         &code::type_mismatch
                     };
-                    self.error(
-                        Diagnostic::new(
-                            code,
-                            format!("`{}` must be {ty}", fact.value),
-                            value.span(),
-                        )
-                        .label("not a value of this fact")
-                        .with_label(decl, "declared here")
-                        .help(help),
-                    );
+                    let d = Diagnostic::new(
+                        code,
+                        format!("`{}` must be {ty}", fact.value),
+                        value.span(),
+                    )
+                    .label("not a value of this fact")
+                    .help(help);
+                    let d = self.also_at(d, 0, decl, "declared here");
+                    self.error(d);
                     ok = false;
                 }
             }
         }
+        ok.then_some(givens)
+    }
+
+    pub(super) fn test(&mut self, t: &ast::Test) {
+        let own = self.givens(&t.given, "given by this test");
         let outcome = match Outcome::parse(&t.expect.outcome.value) {
             Some(o) => o,
             None => return,
@@ -79,9 +101,9 @@ impl Checker<'_> {
             }
             depends_on = Some(list);
         }
-        if !ok {
+        let Some(own) = own else {
             return;
-        }
+        };
         if self.tests.iter().any(|x| x.name == t.name.value) {
             self.error(
                 Diagnostic::new(
@@ -93,6 +115,14 @@ impl Checker<'_> {
                 .help("give each test its own name"),
             );
         }
+        // The background's givens the test does not replace, then the test's own.
+        let mut givens: Vec<(FactId, Value)> = self
+            .background
+            .iter()
+            .filter(|(fact, _)| !own.iter().any(|(f, _)| f == fact))
+            .cloned()
+            .collect();
+        givens.extend(own);
         self.tests.push(crate::ir::Test {
             name: t.name.value.clone(),
             givens,
@@ -101,8 +131,8 @@ impl Checker<'_> {
             obligations,
             depends_on,
             explanation: t.expect.explanation.as_ref().map(|e| e.value.clone()),
-            span: t.span,
-            expect_span: t.expect.span,
+            span: self.ir_span(t.span),
+            expect_span: self.ir_span(t.expect.span),
         });
     }
 }

@@ -47,7 +47,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let (old, new) = match (compile(&args.old), compile(&args.new)) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
-            let files: Vec<_> = [old.err(), new.err()].into_iter().flatten().collect();
+            let files: Vec<_> = [old.err(), new.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
             emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
             return ExitStatus::Invalid;
         }
@@ -79,7 +83,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     }
 }
 
-fn compile(path: &Path) -> Result<Policy, crate::diagnostic::FileDiagnostics> {
+fn compile(path: &Path) -> Result<Policy, Vec<crate::diagnostic::FileDiagnostics>> {
     if !path.is_file() {
         let d = crate::diagnostic::Diagnostic::new(
             &crate::diagnostic::code::unreadable_path,
@@ -87,7 +91,7 @@ fn compile(path: &Path) -> Result<Policy, crate::diagnostic::FileDiagnostics> {
             crate::source::Span::default(),
         )
         .help("give the two versions as `.juris` files: `juris diff OLD.juris NEW.juris`");
-        return Err(load::usage_error(d));
+        return Err(vec![load::usage_error(d)]);
     }
     load::compile_file(path)
 }

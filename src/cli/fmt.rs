@@ -1,10 +1,12 @@
 //! `juris fmt`: rewrite policies in the canonical layout, or (`--check`) show the diff.
+//! A policy's sibling files (`NAME.terms.juris`, `NAME.tests.juris`) are formatted with it.
 //!
 //! Exit codes: 0 when every file is (or now is) formatted; 1 with `--check` when some file
 //! is not (its unified diff is on standard output, a patch `git apply` takes); 2 on an
 //! unreadable path or a file that does not parse (the syntax errors on standard error).
 
 use super::{default_paths, ExitStatus, Io, WIDTH};
+use crate::ast::SiblingKind;
 use crate::diagnostic::{code, render_human, Diagnostic, FileDiagnostics};
 use crate::load;
 use crate::source::{SourceFile, Span};
@@ -32,10 +34,22 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    // Each policy, then its sibling files that are there.
+    let files: Vec<(PathBuf, Option<SiblingKind>)> = files
+        .into_iter()
+        .flat_map(|policy| {
+            let siblings = SiblingKind::ALL
+                .into_iter()
+                .map(|kind| (load::sibling_path(&policy, kind), Some(kind)))
+                .filter(|(path, _)| path.is_file())
+                .collect::<Vec<_>>();
+            std::iter::once((policy, None)).chain(siblings)
+        })
+        .collect();
     let mut failed = false;
     let mut changed = Vec::new();
     let mut unchanged = 0usize;
-    for path in &files {
+    for (path, kind) in &files {
         let name = load::display_path(path);
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -45,7 +59,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
                 continue;
             }
         };
-        let formatted = match crate::fmt::format_source(&text) {
+        let formatted = match kind {
+            None => crate::fmt::format_source(&text),
+            Some(kind) => crate::fmt::format_sibling(&text, *kind),
+        };
+        let formatted = match formatted {
             Ok(formatted) => formatted,
             Err(diagnostics) => {
                 failed = true;

@@ -45,7 +45,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     for path in files {
         match load::compile_file(&path) {
             Ok(policy) => policies.push(Arc::new(policy)),
-            Err(diagnostics) => reported.push(diagnostics),
+            Err(diagnostics) => reported.extend(diagnostics),
         }
     }
     let linted = lint::lint_policies(&policies, &Options::default());

@@ -158,6 +158,30 @@ codes! {
          (`R006`).\n\n\
          Example:\n    customer.usage_amw: number >= 0 \"average megawatts\"\n    …\n    \
          test \"t\" { customer.usage_amw = -1  expect … }";
+    two_places = "C023" "two-places" Error
+        "a policy gives its terms or its tests in two places, or its tests two backgrounds"
+        "A policy's terms may stand in the policy file or in a sibling file `NAME.terms.juris` \
+         beside it, and its tests (with their `background`) in the policy file or in \
+         `NAME.tests.juris` — each in one place, so that a reader finds all of them where \
+         they look. The tests have at most one `background { … }`: two would leave unclear \
+         which givens every test starts from.\n\n\
+         Example: `widgets.juris` has a `terms { … }` block and `widgets.terms.juris` sits \
+         beside it. Move the block into the sibling file (or the sibling's terms into the \
+         policy file).";
+    sentence_not_in_text = "C024" "sentence-not-in-text" Error
+        "a rule's sentence is not in the statute text of its provision"
+        "`rule \"sentence\" { … }` quotes the sentence of the statute the rule encodes, and \
+         explanations show it as the law. It must therefore be there, word for word, in the \
+         text of the subsection the provision encodes (its own words or its subsections'); \
+         only line breaks and runs of blanks may differ. An empty sentence quotes nothing.\n\n\
+         Example:\n    provision (5) {\n      rule \"may be used solely for utility \
+         business\" { … }\n    }\nThe text of (5) says \"may be used by the electric company \
+         solely for utility business\": quote it as written.";
+    empty_label = "C025" "empty-label" Error
+        "an enumeration member's label says nothing"
+        "A member may carry a label in plain words (`investor_owned \"an investor-owned \
+         utility\"`), which answers show instead of the member's name. An empty label would \
+         show nothing: give the words, or remove the label.";
 
     // ------------------------------------------------------------------ requests
     unknown_key = "R001" "unknown-key" Error

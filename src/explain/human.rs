@@ -82,11 +82,13 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
             .chain(p.only_if.iter())
             .map(|c| (c.span, label_for(policy, request, c)))
             .collect();
+        // A rule that quotes its sentence shows that sentence as the law it encodes.
+        let law = p.sentence.as_ref().or(p.statute.as_ref());
         out.push_str(&draw(
             &policy.source,
             message,
             labels,
-            p.statute.as_ref().map(|s| format!("the law: {}", quote(s))),
+            law.map(|s| format!("the law: {}", quote(s))),
             style,
         ));
         if let Some((source, span, message)) = statute_note(policy, p) {

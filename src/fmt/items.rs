@@ -23,8 +23,19 @@ impl Printer<'_> {
     /// Prints a whole file.
     pub(super) fn file(&mut self, file: &File) {
         self.header(&file.header);
+        self.items(&file.items);
+        self.trailing_comments();
+    }
+
+    /// Prints a sibling file of a policy: its items, as in the policy file.
+    pub(super) fn sibling(&mut self, sibling: &Sibling) {
+        self.items(&sibling.items);
+        self.trailing_comments();
+    }
+
+    fn items(&mut self, items: &[Item]) {
         let mut previous: Option<&Item> = None;
-        for item in &file.items {
+        for item in items {
             // Items are separated by a blank line, but a run of one-line markers may stay
             // together as the author grouped it.
             let blank = match (previous, item) {
@@ -37,11 +48,11 @@ impl Printer<'_> {
                 Item::Definition(d) => self.definition(d, blank),
                 Item::Provision(p) => self.provision(p, blank),
                 Item::Marker(m) => self.marker(m, blank),
+                Item::Background(b) => self.background(b, blank),
                 Item::Test(t) => self.test(t, blank),
             }
             previous = Some(item);
         }
-        self.trailing_comments();
     }
 
     // ------------------------------------------------------------------------ names
@@ -232,20 +243,26 @@ impl Printer<'_> {
                 if matches!(fact.ty, FactType::Set(..)) {
                     self.push("set of ");
                 }
+                let members = members.map(Vec::as_slice).unwrap_or_default();
                 let items: Vec<Piece> = members
+                    .iter()
                     .map(|m| {
-                        m.iter()
-                            .map(|x| (x.value.clone(), start(x.span), end(x.span)))
-                            .collect()
+                        let text = match &m.label {
+                            Some(label) => format!("{} {}", m.name.value, quote(&label.value)),
+                            None => m.name.value.clone(),
+                        };
+                        (text, start(m.span), end(m.span))
                     })
-                    .unwrap_or_default();
+                    .collect();
                 let align = self.col.saturating_sub(2);
                 // The default stays on the line of the last member.
                 let tail = fact
                     .default
                     .as_ref()
                     .map_or(0, |d| 3 + width(&self.value(d)));
-                self.bars(&items, align, tail);
+                // Labelled members read as a list: one per line.
+                let one_per_line = members.iter().any(|m| m.label.is_some());
+                self.bars(&items, align, tail, one_per_line);
             }
         }
         for bound in &fact.bounds {
@@ -437,17 +454,30 @@ impl Printer<'_> {
                     );
                     self.subsection(p, indent, blank, one_line);
                 }
-                Clause::Rule(rule, span) => {
-                    let close = self.close_brace(end(*span));
-                    let open = self.find_brace(start(*span)).unwrap_or(close);
-                    self.leading(start(*span), open, indent, blank);
-                    self.write(indent, "rule");
-                    if self.open_block(Some(open), close, close + 1, rule.is_empty()) {
-                        self.clauses(rule, indent + INDENT);
-                        self.close_block(close, close + 1, indent + INDENT, indent, false);
-                    }
-                }
+                Clause::Rule(rule) => self.rule(rule, indent, blank),
             }
+        }
+    }
+
+    /// `rule "sentence" { … }`, its head on one line whatever its length: the sentence is
+    /// the statute's, which no line break may cut.
+    fn rule(&mut self, rule: &OwnRule, indent: usize, blank: Blank) {
+        let close = self.close_brace(end(rule.span));
+        let after = rule
+            .sentence
+            .as_ref()
+            .map_or(start(rule.span), |s| end(s.span));
+        let open = self.find_brace(after).unwrap_or(close);
+        self.leading(start(rule.span), open, indent, blank);
+        self.write(indent, "rule");
+        if let Some(sentence) = &rule.sentence {
+            self.push(" ");
+            self.push(&quote(&sentence.value));
+            self.reach(end(sentence.span));
+        }
+        if self.open_block(Some(open), close, close + 1, rule.clauses.is_empty()) {
+            self.clauses(&rule.clauses, indent + INDENT);
+            self.close_block(close, close + 1, indent + INDENT, indent, false);
         }
     }
 
@@ -557,7 +587,7 @@ impl Printer<'_> {
                 | Clause::Obligation(_)
                 | Clause::Reading(_)
                 | Clause::Subsection(_)
-                | Clause::Rule(..) => return None,
+                | Clause::Rule(_) => return None,
             }
         }
         Some(s)
@@ -619,15 +649,22 @@ impl Printer<'_> {
 
     // ------------------------------------------------------------------------ tests
 
-    fn test(&mut self, t: &Test, blank: Blank) {
-        let close = self.close_brace(end(t.span));
-        let open = self
-            .find_brace(self.trivia.string_end(end(t.name.span)))
-            .unwrap_or(close);
-        self.leading(start(t.span), open, 0, blank);
-        self.write(0, &format!("test {}", quote(&t.name.value)));
-        self.open_block(Some(open), close, close + 1, false);
-        for (i, (fact, value)) in t.given.iter().enumerate() {
+    /// `background { fact = value … }`: one given per line.
+    fn background(&mut self, b: &Background, blank: Blank) {
+        let close = self.close_brace(end(b.span));
+        let open = self.find_brace(start(b.span)).unwrap_or(close);
+        self.leading(start(b.span), open, 0, blank);
+        self.write(0, "background");
+        if !self.open_block(Some(open), close, close + 1, b.given.is_empty()) {
+            return;
+        }
+        self.givens(&b.given);
+        self.close_block(close, close + 1, INDENT, 0, false);
+    }
+
+    /// The givens of a test or of the background, one per line.
+    fn givens(&mut self, given: &[(Spanned<String>, Value)]) {
+        for (i, (fact, value)) in given.iter().enumerate() {
             let blank = if i == 0 { Blank::Never } else { Blank::Keep };
             self.leading(start(fact.span), end(value.span()), INDENT, blank);
             self.write(INDENT, &format!("{} = ", fact.value));
@@ -645,6 +682,17 @@ impl Printer<'_> {
             }
             self.reach(end(value.span()));
         }
+    }
+
+    fn test(&mut self, t: &Test, blank: Blank) {
+        let close = self.close_brace(end(t.span));
+        let open = self
+            .find_brace(self.trivia.string_end(end(t.name.span)))
+            .unwrap_or(close);
+        self.leading(start(t.span), open, 0, blank);
+        self.write(0, &format!("test {}", quote(&t.name.value)));
+        self.open_block(Some(open), close, close + 1, false);
+        self.givens(&t.given);
         let blank = if t.given.is_empty() {
             Blank::Never
         } else {

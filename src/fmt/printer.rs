@@ -408,14 +408,21 @@ impl<'s> Printer<'s> {
         }
     }
 
-    /// Writes `items` separated by ` | `, wrapping onto lines that start `| ` at `align`;
-    /// `tail` more columns must fit after the last one.
-    pub fn bars(&mut self, items: &[(String, usize, usize)], align: usize, tail: usize) {
+    /// Writes `items` separated by ` | `, wrapping onto lines that start `| ` at `align`
+    /// (each item after the first on a line of its own when `one_per_line`); `tail` more
+    /// columns must fit after the last one.
+    pub fn bars(
+        &mut self,
+        items: &[(String, usize, usize)],
+        align: usize,
+        tail: usize,
+        one_per_line: bool,
+    ) {
         for (i, (text, start, end)) in items.iter().enumerate() {
             if i > 0 {
                 let broke = self.gap(*start, align);
                 let need = width(text) + if i + 1 == items.len() { tail } else { 0 };
-                if broke || !self.fits(3 + need) {
+                if broke || one_per_line || !self.fits(3 + need) {
                     self.line(align, "| ");
                 } else {
                     self.push(" | ");

@@ -40,10 +40,11 @@ pub fn report(runs: &[PolicyRun]) -> Result<String, String> {
                 status
             };
             let mut case = TestCase::new(result.test.name.as_str(), status);
-            let (line, _) = policy.source.line_col(result.test.span.start as usize);
+            let (file, at) = policy.locate(result.test.span);
+            let (line, _) = file.line_col(at.start as usize);
             case.set_classname(policy.citation.as_str()).set_time(*time);
             case.extra
-                .insert(XmlString::new("file"), XmlString::new(policy.source.name()));
+                .insert(XmlString::new("file"), XmlString::new(file.name()));
             case.extra
                 .insert(XmlString::new("line"), XmlString::new(line.to_string()));
             suite.add_test_case(case);

@@ -4,7 +4,7 @@
 
 /// The reserved words, in the order the grammar's `reserved` rule lists them. None of them
 /// can be a name (nor the first segment of a dotted one).
-pub const RESERVED: [&str; 20] = [
+pub const RESERVED: [&str; 21] = [
     "and",
     "or",
     "not",
@@ -25,6 +25,7 @@ pub const RESERVED: [&str; 20] = [
     "expect",
     "contains",
     "only",
+    "background",
 ];
 
 /// Whether `c` may continue a name (the grammar's `ident_char`); a keyword must not be

@@ -247,7 +247,7 @@ fn a_decided_answer_says_what_would_change_it_as_the_explanation_does() {
     }
     assert!(
         memo.contains(
-            "- Permitted if the purpose is program administration (OAR 860-086-0030(6)(e) ["
+            "- Permitted if the purpose is administering efficiency and renewable energy programs (OAR 860-086-0030(6)(e) ["
         ),
         "{memo}"
     );

@@ -1,7 +1,8 @@
 //! Diagnostics, one fixture per scenario.
 //!
 //! - `fixtures/diagnostics/<CODE>-<what>.juris`: a policy that must produce `CODE`. It is
-//!   loaded (parsed and checked) as `juris check` loads it, lint aside; a line
+//!   loaded (parsed and checked) as `juris check` loads it, lint aside, with its sibling
+//!   files (`<CODE>-<what>.terms.juris`, `….tests.juris`) when they are beside it; a line
 //!   `// with: <path>` loads another policy beside it. When it checks clean, its own tests
 //!   are run as `juris test` runs them, and must fail (`T001`).
 //! - `fixtures/requests/<CODE>-<what>.json`: a request decided as `juris eval` decides it,
@@ -124,6 +125,10 @@ fn policy_fixtures() {
     let mut wrong = Vec::new();
     settings().bind(|| {
         insta::glob!("fixtures/diagnostics/*.juris", |path| {
+            // A sibling file is shown with its policy.
+            if juris::load::sibling_kind(path).is_some() {
+                return;
+            }
             let checked = check_policy_fixture(path);
             let code = code_of(path);
             let name = relative(path).to_string_lossy().into_owned();
@@ -145,7 +150,14 @@ fn policy_fixtures() {
                     .into_iter()
                     .map(|m| format!("{name}: {m}")),
             );
-            let input = std::fs::read_to_string(path).unwrap();
+            let mut input = std::fs::read_to_string(path).unwrap();
+            for kind in juris::ast::SiblingKind::ALL {
+                let sibling = juris::load::sibling_path(path, kind);
+                if let Ok(text) = std::fs::read_to_string(&sibling) {
+                    let shown = relative(&sibling).to_string_lossy().into_owned();
+                    input.push_str(&format!("\n── {shown} ──\n{}", crate::show_input(&text)));
+                }
+            }
             insta::assert_snapshot!(input_and_output(
                 &name,
                 &input,

@@ -6,7 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use juris::fmt::format_source;
+use juris::ast::SiblingKind;
+use juris::fmt::{format_sibling, format_source};
 use juris::ir::{FactId, Policy, Type};
 use juris::load::compile_source;
 use juris::request::Request;
@@ -121,8 +122,8 @@ fn summary(p: &Policy) -> Vec<String> {
     )];
     for f in &p.facts {
         out.push(format!(
-            "fact {} {:?} {:?} {:?} {:?}",
-            f.name, f.ty, f.range, f.default, f.meaning
+            "fact {} {:?} {:?} {:?} {:?} labels {:?}",
+            f.name, f.ty, f.range, f.default, f.meaning, f.labels
         ));
     }
     for d in &p.definitions {
@@ -160,12 +161,13 @@ fn summary(p: &Policy) -> Vec<String> {
         let readings: Vec<&str> = l.readings.iter().map(|r| r.text.as_str()).collect();
         out.push(format!(
             "leaf {} {:?} {} conjuncts, only if {}, obligations {:?}, overrides {overrides:?}, \
-             readings {readings:?}",
+             readings {readings:?}, sentence {:?}",
             p.node(l.node).cite.full,
             l.effect,
             l.conjuncts.len(),
             l.only_if.is_some(),
-            l.obligations
+            l.obligations,
+            l.sentence
         ));
     }
     for o in &p.obligations {
@@ -1019,8 +1021,38 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/fmt")
 }
 
-/// The shipped policies: (name, text, folder).
+/// The shipped policies: (name, text, folder). A policy's sibling files (its terms, its
+/// tests) follow its text, as they may stand after the provisions in the policy file, so
+/// that the properties reach the whole policy.
 fn shipped() -> Vec<(String, String, PathBuf)> {
+    shipped_files()
+        .into_iter()
+        .filter(|(name, _, _)| juris::load::sibling_kind(Path::new(name)).is_none())
+        .map(|(name, mut text, dir)| {
+            for kind in SiblingKind::ALL {
+                let sibling = juris::load::sibling_path(Path::new(&name), kind);
+                if let Ok(more) = std::fs::read_to_string(&sibling) {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+            }
+            (name, text, dir)
+        })
+        .collect()
+}
+
+/// The shipped policies' sibling files: (kind, name, text).
+fn shipped_siblings() -> Vec<(SiblingKind, String, String)> {
+    shipped_files()
+        .into_iter()
+        .filter_map(|(name, text, _)| {
+            juris::load::sibling_kind(Path::new(&name)).map(|kind| (kind, name, text))
+        })
+        .collect()
+}
+
+/// Every `.juris` file under `policies/`: (name, text, folder).
+fn shipped_files() -> Vec<(String, String, PathBuf)> {
     let mut out = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -1087,6 +1119,43 @@ proptest! {
         prop_assert_eq!(format(&reflowed), formatted, "reflowed:\n{}", reflowed);
         let commented = inject_comments(&text, &mut rng);
         check("commented", &commented, &fixtures(), &mut rng, 20, ordered);
+    }
+}
+
+/// The shipped sibling files are formatted, and formatting them again changes nothing.
+#[test]
+fn shipped_sibling_files_are_formatted() {
+    let siblings = shipped_siblings();
+    assert!(
+        siblings
+            .iter()
+            .any(|(kind, _, _)| *kind == SiblingKind::Terms)
+            && siblings
+                .iter()
+                .any(|(kind, _, _)| *kind == SiblingKind::Tests),
+        "the shipped policies keep their terms and tests beside them"
+    );
+    for (kind, name, text) in siblings {
+        let formatted = format_sibling(&text, kind).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        assert_eq!(formatted, text, "{name} is not formatted");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(12), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reflowed_and_commented_shipped_siblings_format_the_same(mut rng in random()) {
+        for (kind, name, text) in shipped_siblings() {
+            let reflowed = perturb(&text, &mut rng);
+            let formatted = format_sibling(&reflowed, kind).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+            prop_assert_eq!(&formatted, &text, "{} reflowed:\n{}", name, reflowed);
+            let commented = inject_comments(&text, &mut rng);
+            let once = format_sibling(&commented, kind).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+            let twice = format_sibling(&once, kind).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+            prop_assert_eq!(&twice, &once, "{} commented is not formatted idempotently", name);
+            prop_assert_eq!(comments(&once), comments(&commented), "{} loses comments", name);
+        }
     }
 }
 

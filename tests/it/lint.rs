@@ -16,7 +16,7 @@ fn lint_fixture(path: &Path) -> (juris::Policy, Vec<Diagnostic>) {
     let policy = load::compile_file(path).unwrap_or_else(|d| {
         panic!(
             "{}",
-            render_human(&[d], juris::diagnostic::Colour::Plain, 100)
+            render_human(&d, juris::diagnostic::Colour::Plain, 100)
         )
     });
     let findings = lint::lint(&policy, &Options::default());

@@ -14,6 +14,9 @@
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `contract`: `eval`, `batch` and `ask` write the same decision, byte for byte.
 //! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
+//! - `parts`: a policy's parts and where they stand: terms after the law or in
+//!   `NAME.terms.juris`, tests in `NAME.tests.juris` with a `background`, rule sentences,
+//!   member labels (fixtures under `fixtures/parts`).
 //! - `policies`: every shipped policy checks clean and passes its own tests.
 //! - `properties`: the parser and the checker never panic, whatever the input.
 //! - `semantics`: what decisions mean, on small policies written for it.
@@ -38,6 +41,7 @@ mod diagnostics;
 mod explanations;
 mod fmt;
 mod lint;
+mod parts;
 mod policies;
 mod properties;
 mod review;

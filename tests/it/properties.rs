@@ -17,9 +17,19 @@ use std::sync::OnceLock;
 const OREGON_DIR: &str = "policies/oregon";
 const OREGON: &str = "policies/oregon/oar-860-086-0030.juris";
 
+/// The Oregon policy with its terms and tests after the provisions (they may stand there as
+/// well as in its sibling files), so that a mutation reaches them and the tests run.
 fn oregon_text() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| std::fs::read_to_string(OREGON).expect("read the Oregon policy"))
+    TEXT.get_or_init(|| {
+        let mut text = std::fs::read_to_string(OREGON).expect("read the Oregon policy");
+        for kind in juris::ast::SiblingKind::ALL {
+            let sibling = juris::load::sibling_path(Path::new(OREGON), kind);
+            text.push('\n');
+            text.push_str(&std::fs::read_to_string(sibling).expect("read a sibling file"));
+        }
+        text
+    })
 }
 
 fn oregon_statute() -> &'static str {
@@ -317,9 +327,19 @@ fn assert_well_formed(file: &FileDiagnostics) {
     assert!(!rendered.is_empty());
 }
 
+/// Parses the text as a policy file and as each kind of sibling file.
 fn parse(text: &str) {
     let source = SourceFile::new("fuzz.juris", text);
-    let parsed = juris::syntax::parse(&source);
+    let parsed = juris::syntax::parse(&source).map(|_| ());
+    let siblings = juris::ast::SiblingKind::ALL
+        .map(|kind| juris::syntax::parse_sibling(&source, kind).map(|_| ()));
+    for parsed in std::iter::once(parsed).chain(siblings) {
+        parsed_well(&source, parsed);
+    }
+}
+
+fn parsed_well(source: &SourceFile, parsed: Result<(), Vec<juris::diagnostic::Diagnostic>>) {
+    let source = source.clone();
     if let Err(diagnostics) = parsed {
         assert!(!diagnostics.is_empty(), "a failed parse reports something");
         assert!(

@@ -174,9 +174,22 @@ fn clauses(out: &mut String, list: &[Clause], depth: usize, at: &dyn Fn(Span) ->
                 let _ = writeln!(out, "{indent}reading {:?} at {}", r.text.value, at(r.span));
             }
             Clause::Subsection(p) => provision(out, p, depth, at),
-            Clause::Rule(rule, span) => {
-                let _ = writeln!(out, "{indent}rule at {}", at(*span));
-                clauses(out, rule, depth + 1, at);
+            Clause::Rule(rule) => {
+                match &rule.sentence {
+                    Some(s) => {
+                        let _ = writeln!(
+                            out,
+                            "{indent}rule {:?} at {} (sentence at {})",
+                            s.value,
+                            at(rule.span),
+                            at(s.span)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "{indent}rule at {}", at(rule.span));
+                    }
+                }
+                clauses(out, &rule.clauses, depth + 1, at);
             }
             Clause::Condition(_) => {
                 let _ = writeln!(out, "{indent}condition");

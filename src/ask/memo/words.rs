@@ -30,15 +30,16 @@ pub fn outcome_verb(outcome: Outcome) -> &'static str {
     }
 }
 
-/// A member of an enumeration fact in words.
+/// A member of an enumeration fact in words: its label, else its name in words.
 pub fn member_words(policy: &Policy, fact: FactId, member: usize) -> String {
-    policy
-        .fact(fact)
-        .ty
-        .members()
-        .get(member)
-        .map(|m| m.replace('_', " "))
-        .unwrap_or_default()
+    let declared = policy.fact(fact);
+    let Some(name) = declared.ty.members().get(member) else {
+        return String::new();
+    };
+    match declared.member_label(name) {
+        Some(label) => label.to_string(),
+        None => name.replace('_', " "),
+    }
 }
 
 /// What a fact names, as the subject of "is": a meaning that is a short noun phrase
@@ -239,9 +240,20 @@ pub fn negate(clause: &str) -> String {
             out[i] = format!("{bare} not{}", &word[bare.len()..]);
             return out.join(" ");
         }
-        if let Some(base) = past_base(&lower) {
+        let after_adverb = words[i - 1].ends_with("ly");
+        if let Some(base) = past_base(&lower).filter(|_| !after_adverb) {
             let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
             out[i] = format!("did not {base}{}", &word[bare.len()..]);
+            return out.join(" ");
+        }
+        let auxiliary_later = words[i..]
+            .iter()
+            .any(|w| AUXILIARIES.contains(&w.to_lowercase().as_str()));
+        let after_determiner = DETERMINERS.contains(&words[i - 1].to_lowercase().as_str());
+        if let Some(base) = present_base(&lower).filter(|_| !auxiliary_later && !after_determiner)
+        {
+            let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            out[i] = format!("does not {base}{}", &word[bare.len()..]);
             return out.join(" ");
         }
     }
@@ -253,6 +265,33 @@ pub fn negate(clause: &str) -> String {
         return format!("no {rest}");
     }
     format!("not: {clause}")
+}
+
+/// Words after which an -s word is a noun, not a verb.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "our", "your", "of", "in", "to", "for",
+    "and", "or", "all", "some", "any", "this", "that", "these", "those", "by", "with", "on",
+];
+
+/// The base form of a verb in the third person present, if the word may be one:
+/// "covers" → "cover", "applies" → "apply", "reaches" → "reach".
+fn present_base(word: &str) -> Option<String> {
+    if word.len() < 4
+        || !word.ends_with('s')
+        || ["ss", "us", "is", "'s", "ics"].iter().any(|e| word.ends_with(e))
+        || !word.chars().all(|c| c.is_ascii_lowercase())
+    {
+        return None;
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        return Some(format!("{stem}y"));
+    }
+    for end in ["ches", "shes", "sses", "xes", "zes"] {
+        if word.ends_with(end) {
+            return Some(word[..word.len() - 2].to_string());
+        }
+    }
+    Some(word[..word.len() - 1].to_string())
 }
 
 /// The base form of a verb in the past tense, if the word is one.
@@ -329,7 +368,10 @@ mod tests {
             ("the customer gave written consent: to the transfer", "the customer did not give written consent: to the transfer"),
             ("an over 1 aMW customer authorized transfer of this item", "an over 1 aMW customer did not authorize transfer of this item"),
             ("the Administrator approved sharing with this subcontractor", "the Administrator did not approve sharing with this subcontractor"),
-            ("an Information Transfer Agreement governs the transfer", "no Information Transfer Agreement governs the transfer"),
+            ("an Information Transfer Agreement governs the transfer", "an Information Transfer Agreement does not govern the transfer"),
+            ("the aggregate data covers enough similarly situated customers", "the aggregate data does not cover enough similarly situated customers"),
+            ("the customer records are kept", "the customer records are not kept"),
+            ("the rule applies to the data", "the rule does not apply to the data"),
             ("the customer's request is in writing", "the customer's request is not in writing"),
             ("providing the data is feasible", "providing the data is not feasible"),
             ("the customer used the service", "the customer did not use the service"),
