@@ -99,49 +99,80 @@ struct Match {
     spelled: Vec<(String, String)>,
     /// The articles the phrase starts with (`the Administrator`), shown with its words.
     lead: usize,
+    /// A negator stands inside the phrase (`the Commission has not approved`).
+    negated: bool,
 }
 
-/// Matches a policy's terms against the question's content words: longest first, no
-/// overlaps, a word equal to a term's word by its key or a misspelling of it. Returns the
-/// matches in question order.
-fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
-    let mut taken = vec![false; ws.len()];
-    let mut found = Vec::new();
-    for (phrase, term, lead) in phrases(policy) {
-        let n = phrase.len();
-        if n > ws.len() {
-            continue;
+/// Aligns a phrase with the question's words from `start`: each phrase word equal by key
+/// (or, when `fuzzy`, a misspelling of it); between phrase words the question may have
+/// auxiliaries and negators. Returns the match, or `None`.
+fn align(ws: &[Token], start: usize, phrase: &[Token], fuzzy: bool) -> Option<Match> {
+    let mut i = start;
+    let mut spelled = Vec::new();
+    let mut negated = false;
+    for (n, p) in phrase.iter().enumerate() {
+        if n > 0 {
+            while ws.get(i).is_some_and(|w| w.key != p.key && english::is_auxiliary(w)) {
+                negated |= english::is_negator(&ws[i]);
+                i += 1;
+            }
         }
-        // Exact keys first, then misspellings, so a misspelling never takes a place an
-        // exact match would have.
+        let w = ws.get(i)?;
+        if w.key != p.key {
+            if fuzzy && english::misspelling(w, p) {
+                spelled.push((w.raw.clone(), p.raw.clone()));
+            } else {
+                return None;
+            }
+        }
+        i += 1;
+    }
+    Some(Match {
+        term: 0,
+        first: start,
+        last: i - 1,
+        spelled,
+        lead: 0,
+        negated,
+    })
+}
+
+/// Matches a policy's terms against the question's content words: longest phrase first,
+/// exact keys before misspellings, no overlaps; of phrases of one length, the one further
+/// right (English compounds put their head last: `give customer names` is about customer
+/// names). Returns the matches in question order.
+fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
+    let mut candidates = Vec::new();
+    for (phrase, term, lead) in phrases(policy) {
         for fuzzy in [false, true] {
-            for start in 0..=ws.len() - n {
-                if taken[start..start + n].iter().any(|t| *t) {
-                    continue;
-                }
-                let mut spelled = Vec::new();
-                let ok = ws[start..start + n].iter().zip(&phrase).all(|(w, p)| {
-                    if w.key == p.key {
-                        true
-                    } else if fuzzy && english::misspelling(w, p) {
-                        spelled.push((w.raw.clone(), p.raw.clone()));
-                        true
-                    } else {
-                        false
+            for start in 0..ws.len() {
+                if let Some(mut m) = align(ws, start, &phrase, fuzzy) {
+                    if fuzzy && m.spelled.is_empty() {
+                        continue;
                     }
-                });
-                if ok && (fuzzy || spelled.is_empty()) {
-                    taken[start..start + n].iter_mut().for_each(|t| *t = true);
-                    found.push(Match {
-                        term,
-                        first: start,
-                        last: start + n - 1,
-                        spelled,
-                        lead,
-                    });
+                    m.term = term;
+                    m.lead = lead;
+                    candidates.push((phrase.len(), fuzzy, m));
                 }
             }
         }
+    }
+    candidates.sort_by_key(|(n, fuzzy, m)| {
+        (
+            std::cmp::Reverse(*n),
+            *fuzzy,
+            std::cmp::Reverse(m.first),
+            std::cmp::Reverse(m.lead),
+        )
+    });
+    let mut taken = vec![false; ws.len()];
+    let mut found = Vec::new();
+    for (_, _, m) in candidates {
+        if taken[m.first..=m.last].iter().any(|t| *t) {
+            continue;
+        }
+        taken[m.first..=m.last].iter_mut().for_each(|t| *t = true);
+        found.push(m);
     }
     found.sort_by_key(|m| m.first);
     found
@@ -252,12 +283,9 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
     // A receiving verb in the present (`can the Administrator get … from X`) makes X the
     // one who gives, and so who acts; in the past (`information it got from X`) it says
     // where the data came from.
-    let receiving = ws.iter().any(|t| {
-        t.clause == clause
-            && english::RECEIVING.contains(&t.key.as_str())
-            && !t.raw.ends_with("ed")
-            && !matches!(t.raw.as_str(), "got" | "gotten" | "bought")
-    });
+    let receiving = ws
+        .iter()
+        .any(|t| t.clause == clause && english::is_receiving(t) && !english::is_past(t));
     if ws[m.last].possessive && in_clause(m.last + 1).is_some() {
         return Role::Qualifier;
     }
@@ -268,7 +296,7 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
                 "from" | "by" => {
                     return if receiving { Role::Actor } else { Role::Source };
                 }
-                k if english::GIVING.contains(&k) => return Role::Recipient,
+                _ if english::is_giving(prev) => return Role::Recipient,
                 _ => {}
             }
         }
@@ -276,13 +304,10 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
     // X receives / gets …: X is the recipient.
     for next in [m.last + 1, m.last + 2] {
         if let Some(t) = in_clause(next) {
-            if english::RECEIVING.contains(&t.key.as_str()) {
+            if english::is_receiving(t) && !english::is_past(t) {
                 return Role::Recipient;
             }
-            if english::GIVING.contains(&t.key.as_str())
-                && (t.raw.ends_with("ed") || matches!(t.raw.as_str(), "gave" | "sent" | "sold"))
-                && next == m.last + 1
-            {
+            if english::is_giving(t) && english::is_past(t) && next == m.last + 1 {
                 // … data the utility supplied: where the data came from.
                 return Role::Source;
             }
@@ -427,6 +452,11 @@ fn negated(ws: &[Token], used: &[bool], m: &Match) -> bool {
     false
 }
 
+/// The verbs of handing data over that a policy's terms are looked up by when the
+/// question's own verb is not a term (`pass on`, `report`): the action is what the policy
+/// calls one of these.
+const FAMILY: &[&str] = &["give", "share", "send", "provide", "transfer", "disclose"];
+
 /// A frame: a giving verb with the party it gives to (`share … with the Administrator`,
 /// `give the Administrator …`, `the Administrator receives … from`), matched as the
 /// policy's phrase `<verb> to <party>` when it has one.
@@ -436,9 +466,15 @@ fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
         .map(|t| t.key.as_str())
         .skip_while(|k| matches!(*k, "to" | "with"))
         .collect();
-    for v in [verb.key.as_str(), "give", "share", "send", "provid"] {
+    let verbs = [verb.key.clone()]
+        .into_iter()
+        .chain(FAMILY.iter().map(|v| english::key(v)));
+    for v in verbs {
         for prep in ["to", "with"] {
-            let want: Vec<&str> = [v, prep].into_iter().chain(party.iter().copied()).collect();
+            let want: Vec<&str> = [v.as_str(), prep]
+                .into_iter()
+                .chain(party.iter().copied())
+                .collect();
             for (i, t) in policy.terms.iter().enumerate() {
                 if t.meaning.is_none() {
                     continue;
@@ -469,7 +505,8 @@ fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
 /// text speaks to is refused as out of scope, with why.
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
     let all = english::tokens(question);
-    let ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
+    let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
+    english::join_particles(&mut ws);
     let mut placed: Vec<(&Arc<Policy>, Vec<Match>)> = Vec::new();
     for policy in engine.policies() {
         let found = matches(policy, &ws);
@@ -576,13 +613,48 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         if !(recipient_term || role == Role::Recipient) {
             continue;
         }
+        // The party's verb: the nearest giving or receiving verb before it in its clause
+        // (or after it: `the Administrator receives …`), not one inside a phrase that says
+        // more than the action (`notice before the transfer`), and with no other action
+        // between them (`send a notice before the transfer to X`: X is the transfer's).
         let clause = ws[m.first].clause;
-        let verb = (0..ws.len()).find(|&i| {
+        let sets_more = |i: usize| {
+            found.iter().any(|o| {
+                o.first <= i
+                    && i <= o.last
+                    && policy
+                        .terms
+                        .get(o.term)
+                        .and_then(|t| t.meaning)
+                        .is_some_and(|e| {
+                            crate::explain::facts_in(&policy, e)
+                                .iter()
+                                .any(|f| policy.fact(*f).name != "action")
+                        })
+            })
+        };
+        let is_verb = |i: usize| {
             ws[i].clause == clause
-                && (english::GIVING.contains(&ws[i].key.as_str())
-                    || english::RECEIVING.contains(&ws[i].key.as_str()))
-        });
-        if let Some(v) = verb {
+                && (english::is_giving(&ws[i]) || english::is_receiving(&ws[i]))
+                && !sets_more(i)
+        };
+        let verb = (0..m.first)
+            .rev()
+            .take_while(|&i| ws[i].clause == clause)
+            .find(|&i| is_verb(i))
+            .or_else(|| (m.last + 1..ws.len()).find(|&i| is_verb(i)));
+        let action_between = |v: usize| {
+            found.iter().any(|o| {
+                o.first > v
+                    && o.last < m.first
+                    && policy
+                        .terms
+                        .get(o.term)
+                        .and_then(|t| t.meaning)
+                        .is_some_and(|e| sets_fact(&policy, e, "action"))
+            })
+        };
+        if let Some(v) = verb.filter(|&v| !action_between(v)) {
             if let Some(t) = frame(&policy, &ws[v], &ws[m.first..=m.last]) {
                 if let Some(e) = policy.terms.get(t).and_then(|t| t.meaning) {
                     framed.push(mi);
@@ -658,7 +730,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
         let is_action = sets_fact(&policy, e, "action");
-        if !is_action && negated(&ws, &used, m) {
+        if !is_action && (m.negated || negated(&ws, &used, m)) {
             if let Some(alt) = negated_term(&policy, m.term) {
                 mention(&policy, alt, &mut first_mention);
                 apply(&policy, &mut request, alt);

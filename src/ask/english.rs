@@ -107,6 +107,30 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("anonymised", "anonymized"),
     ("anonymise", "anonymize"),
     ("de-identified", "deidentified"),
+    ("approval", "approve"),
+    ("approvals", "approve"),
+    ("written", "write"),
+    ("wrote", "write"),
+    ("power", "electric"),
+    ("city-owned", "municipal"),
+    ("town-owned", "municipal"),
+    ("municipally-owned", "municipal"),
+    ("municipally", "municipal"),
+];
+
+/// Abbreviations read as the words they stand for, in questions and terms alike, so that a
+/// question's `SSN` meets a term's `social security number` and the other way round.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("ssn", "social security number"),
+    ("ssns", "social security numbers"),
+    ("amw", "average megawatts"),
+    ("iou", "investor owned utility"),
+    ("ious", "investor owned utilities"),
+    ("pud", "peoples utility district"),
+    ("puds", "peoples utility districts"),
+    ("kwh", "kilowatt hours"),
+    ("nda", "non disclosure agreement"),
+    ("dob", "date of birth"),
 ];
 
 /// The key a word is compared by: spelling and abbreviation folded, then a light stemmer
@@ -246,6 +270,22 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize, clause: &mut
             .trim_end_matches("'s")
             .trim_end_matches('\'')
             .to_string();
+        if let Some((_, words)) = ABBREVIATIONS.iter().find(|(a, _)| *a == bare) {
+            // Every word of the expansion spans the abbreviation as written.
+            let n = words.split(' ').count();
+            for (i, w) in words.split(' ').enumerate() {
+                out.push(Token {
+                    key: key(w),
+                    determiner: false,
+                    raw: w.to_string(),
+                    start: start + offset,
+                    end: start + offset + p.len(),
+                    possessive: possessive && i + 1 == n,
+                    clause: *clause,
+                });
+            }
+            continue;
+        }
         out.push(Token {
             key: key(&bare),
             determiner: DETERMINERS.contains(&bare.as_str()),
@@ -285,14 +325,105 @@ pub fn is_negator(t: &Token) -> bool {
 
 /// Verbs of handing data over: `X gives data to Y`.
 pub const GIVING: &[&str] = &[
-    "give", "send", "pass", "hand", "provid", "shar", "supply", "transfer", "transmit", "forward",
-    "deliver", "report", "disclos", "releas", "sell", "turn",
+    "give",
+    "send",
+    "pass",
+    "hand",
+    "provide",
+    "share",
+    "supply",
+    "transfer",
+    "transmit",
+    "forward",
+    "deliver",
+    "report",
+    "disclose",
+    "release",
+    "sell",
+    "turn",
+    "furnish",
+    "distribute",
+    "disseminate",
+    "leak",
 ];
 
 /// Verbs of receiving data: `Y receives data from X` is `X gives data to Y`.
 pub const RECEIVING: &[&str] = &[
-    "receiv", "get", "obtain", "buy", "purchas", "acquir", "access", "collect", "request",
+    "receive", "get", "obtain", "buy", "purchase", "acquire", "access", "collect", "request",
+    "gather",
 ];
+
+/// Whether a word is one of `verbs` (compared by key).
+fn is_verb_of(t: &Token, verbs: &[&str]) -> bool {
+    verbs.iter().any(|v| key(v) == t.key)
+}
+
+/// Whether a word is a verb of handing data over (give, send, pass on, share …).
+pub fn is_giving(t: &Token) -> bool {
+    is_verb_of(t, GIVING)
+}
+
+/// Whether a word is a verb of receiving data (receive, get, obtain, buy …).
+pub fn is_receiving(t: &Token) -> bool {
+    is_verb_of(t, RECEIVING)
+}
+
+/// Whether a verb is written in the past (`supplied`, `gave`, `got`): a clause with it
+/// usually says where something came from rather than what is asked.
+pub fn is_past(t: &Token) -> bool {
+    t.raw.ends_with("ed")
+        || matches!(
+            t.raw.as_str(),
+            "gave" | "given" | "sent" | "sold" | "got" | "gotten" | "bought" | "made" | "told"
+        )
+}
+
+/// Verbs whose particle may stand after their object (`hand the data over`, `make the
+/// data public`): the particle is moved back beside its verb before terms are matched.
+const PARTICLES: &[(&str, &str)] = &[
+    ("hand", "over"),
+    ("pass", "on"),
+    ("pass", "along"),
+    ("turn", "over"),
+    ("send", "over"),
+    ("give", "out"),
+    ("give", "away"),
+    ("make", "public"),
+    ("make", "available"),
+];
+
+/// Moves a particle separated from its verb back beside it (`hand the data over to X` is
+/// read `hand over the data to X`), within the verb's clause and a few words.
+pub fn join_particles(ws: &mut Vec<Token>) {
+    let mut i = 0;
+    while i < ws.len() {
+        for (verb, particle) in PARTICLES {
+            if ws[i].key != key(verb) || ws.get(i + 1).is_some_and(|t| t.raw == *particle) {
+                continue;
+            }
+            let clause = ws[i].clause;
+            let found = (i + 2..ws.len().min(i + 6))
+                .take_while(|&j| ws[j].clause == clause && !is_giving(&ws[j]))
+                .find(|&j| ws[j].raw == *particle);
+            if let Some(j) = found {
+                let t = ws.remove(j);
+                ws.insert(i + 1, t);
+                break;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Words that may stand inside a phrase of a term without breaking it: auxiliaries and
+/// negators (`the Commission has not approved` is `Commission approval`, negated).
+pub fn is_auxiliary(t: &Token) -> bool {
+    matches!(
+        t.raw.as_str(),
+        "has" | "have" | "had" | "was" | "were" | "been" | "is" | "are" | "be" | "did" | "does"
+            | "already" | "also" | "ever" | "yet" | "actually"
+    ) || is_negator(t)
+}
 
 /// Other sectors a question may name, read when followed by a word for a provider.
 pub const SECTORS: &[(&str, &str)] = &[
