@@ -495,6 +495,69 @@ fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
     None
 }
 
+/// The verb that hands data over when no term names the action: a giving verb, or a
+/// receiving verb in the present with a `from` after it in its clause (`buy … from X`).
+fn giving_verb(ws: &[Token], used: &[bool]) -> Option<usize> {
+    (0..ws.len()).find(|&i| {
+        let t = &ws[i];
+        !used[i]
+            && !english::is_past(t)
+            && (english::is_giving(t)
+                || (english::is_receiving(t)
+                    && ws[i + 1..]
+                        .iter()
+                        .take_while(|w| w.clause == t.clause)
+                        .any(|w| w.raw == "from")))
+    })
+}
+
+/// The members of the action that the policy's words for handing data over mean
+/// ([`FAMILY`]: give, share, send …), as a mask.
+fn family_actions(policy: &Policy, action: FactId) -> u64 {
+    let keys: Vec<String> = FAMILY.iter().map(|v| english::key(v)).collect();
+    let mut mask = 0;
+    for term in &policy.terms {
+        let Some(e) = term.meaning else { continue };
+        let Expr::Member { fact, mask: m } = policy.expr(e) else {
+            continue;
+        };
+        if *fact != action {
+            continue;
+        }
+        let single = term.phrases.iter().any(|p| {
+            let ts: Vec<Token> = english::tokens(p)
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .collect();
+            matches!(ts.as_slice(), [t] if keys.contains(&t.key))
+        });
+        if single {
+            mask |= m;
+        }
+    }
+    mask
+}
+
+/// Of the members `mask` allows for `fact`, those under which the policy addresses the
+/// request at all (its decision is not `not_addressed` in every case); all of them when
+/// none is.
+fn addressed(policy: &Policy, request: &Request, fact: FactId, mask: u64) -> u64 {
+    let members = policy.fact(fact).ty.members().len();
+    let mut keep = 0;
+    for i in (0..members).filter(|i| mask & (1u64 << i) != 0) {
+        let mut r = request.clone();
+        r.assume(fact, Value::Enum(i as u8));
+        if eval::decide(policy, &r).outcome != Outcome::NotAddressed {
+            keep |= 1u64 << i;
+        }
+    }
+    if keep == 0 {
+        mask
+    } else {
+        keep
+    }
+}
+
 /// Reads a question: places it in a jurisdiction by the words naming a policy, then maps
 /// the policy's terms to a partial request through the English layer ([`english`]): word
 /// forms and misspellings, negation scoped to its clause, and the role each party plays
@@ -671,7 +734,6 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
     }
-    let mut has_receiving_actor = false;
     for (mi, m) in found.iter().enumerate() {
         let Some(t) = policy.terms.get(m.term) else {
             continue;
@@ -695,12 +757,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         if let Some(member) = sets_member(&policy, e, "actor") {
             let role = role_of(&ws, m);
             let means = match role {
-                Role::Actor => {
-                    if ws[m.first.saturating_sub(1)].key == "from" {
-                        has_receiving_actor = true;
-                    }
-                    None
-                }
+                Role::Actor => None,
                 Role::Recipient => Some(
                     set_member(&policy, &mut request, "recipient", &member)
                         .map(|s| format!("{s} (the party receiving the data, not who acts)"))
@@ -770,32 +827,88 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         apply(&policy, &mut request, e);
         understood.push(Understood { words, means });
     }
-    // A receiving verb whose `from` names who acts: the action is giving.
+    // No term names the action: the question's verb of handing data over (`pass on`,
+    // `report`), or of receiving it from someone (`buy … from X`: X hands it over), is
+    // read as whatever the policy calls giving, sharing, sending … .
     let action = policy.fact_id("action");
     let has = |request: &Request, id: Option<FactId>| {
         id.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some())
     };
-    if !has(&request, action) && has_receiving_actor {
-        if let Some((words, e)) = ws
-            .iter()
-            .find(|t| english::RECEIVING.contains(&t.key.as_str()))
-            .and_then(|t| {
-                let give = policy
-                    .terms
-                    .iter()
-                    .find(|term| term.phrases.iter().any(|p| english::key(p) == "give"))?;
-                Some((t.raw.clone(), give.meaning?))
-            })
-        {
-            mention(&policy, e, &mut first_mention);
-            apply(&policy, &mut request, e);
-            understood.push(Understood {
-                words: format!("{words} … from"),
-                means: format!(
-                    "{} (receiving from the one who acts)",
-                    crate::explain::clause_text(&policy, policy.expr_span(e))
-                ),
-            });
+    let mut pruned: Vec<FactId> = Vec::new();
+    if let (Some(id), false) = (action, has(&request, action)) {
+        if let Some(v) = giving_verb(&ws, &used) {
+            let mask = family_actions(&policy, id);
+            if mask != 0 {
+                used[v] = true;
+                request.restrict(id, mask);
+                pruned.push(id);
+                if !first_mention.contains(&id) {
+                    first_mention.push(id);
+                }
+                let words = if english::is_receiving(&ws[v]) {
+                    format!("{} … from", ws[v].raw)
+                } else {
+                    ws[v].raw.clone()
+                };
+                understood.push(Understood {
+                    words,
+                    means: String::new(),
+                });
+            }
+        }
+    }
+    // A party the question does not name (who acts, to whom) is read as the ones the law
+    // addresses here: an unnamed actor of `share … with the Administrator` is the one the
+    // rule speaks to, not every actor of the vocabulary.
+    for name in ["actor", "recipient"] {
+        if let Some(id) = policy.fact_id(name) {
+            if !has(&request, Some(id)) && policy.fact(id).ty.members().len() > 1 {
+                pruned.push(id);
+            }
+        }
+    }
+    for id in pruned {
+        let fact = policy.fact(id);
+        let members = fact.ty.members().len();
+        let all = if members >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << members) - 1
+        };
+        let mask = request.restriction(id).unwrap_or(all);
+        let keep = addressed(&policy, &request, id, mask);
+        let named = request.restriction(id).is_some();
+        if keep == mask && !named {
+            continue;
+        }
+        if keep.count_ones() == 1 {
+            request.assume(id, Value::Enum(keep.trailing_zeros() as u8));
+        } else {
+            request.restrict(id, keep);
+        }
+        let list: Vec<&str> = (0..members)
+            .filter(|i| keep & (1u64 << i) != 0)
+            .filter_map(|i| fact.ty.members().get(i).map(String::as_str))
+            .collect();
+        let means = if list.len() == 1 {
+            format!("{} is {}", fact.name, list.join(""))
+        } else {
+            format!("{} is one of [{}]", fact.name, list.join(", "))
+        };
+        let why = if keep == mask {
+            "a verb of handing data over"
+        } else if named {
+            "a verb of handing data over, read as the law addresses it here"
+        } else {
+            "not named; read as the law addresses it here"
+        };
+        let means = format!("{means} ({why})");
+        match understood.iter_mut().find(|u| u.means.is_empty()) {
+            Some(u) if named => u.means = means,
+            _ => understood.push(Understood {
+                words: format!("({} not named)", fact.name.replace('_', " ")),
+                means,
+            }),
         }
     }
     let mut assumed = Vec::new();
