@@ -80,6 +80,9 @@ fn phrases(policy: &Policy) -> Vec<(Vec<Token>, usize, usize)> {
             let lead = all.iter().take_while(|t| t.determiner).count();
             let ts: Vec<Token> = all.into_iter().filter(|t| !t.determiner).collect();
             if !ts.is_empty() {
+                for v in english::variants(&ts) {
+                    out.push((v, i, lead));
+                }
                 out.push((ts, i, lead));
             }
         }
@@ -141,7 +144,7 @@ fn align(ws: &[Token], start: usize, phrase: &[Token], fuzzy: bool) -> Option<Ma
 /// exact keys before misspellings, no overlaps; of phrases of one length, the one further
 /// right (English compounds put their head last: `give customer names` is about customer
 /// names). Returns the matches in question order.
-fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
+fn matches(policy: &Policy, ws: &[Token], blocked: &[bool]) -> Vec<Match> {
     let mut candidates = Vec::new();
     for (phrase, term, lead) in phrases(policy) {
         for fuzzy in [false, true] {
@@ -165,7 +168,8 @@ fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
             std::cmp::Reverse(m.lead),
         )
     });
-    let mut taken = vec![false; ws.len()];
+    let mut taken = blocked.to_vec();
+    taken.resize(ws.len(), false);
     let mut found = Vec::new();
     for (_, _, m) in candidates {
         if taken[m.first..=m.last].iter().any(|t| *t) {
@@ -261,6 +265,88 @@ fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Optio
         }
     }
     None
+}
+
+/// A clause that restates a boolean fact's own description in the vocabulary (`a customer
+/// … asked that their information not be shared with third parties`): every content word
+/// of the description, in its order, within one clause, with at most two other words.
+#[derive(Clone, Debug)]
+struct Restated {
+    fact: FactId,
+    /// The first and last word of the restatement.
+    first: usize,
+    last: usize,
+    /// The words it reads (the description's words and the negators among them).
+    words: Vec<usize>,
+    /// More negators than the description has: the fact is denied.
+    denied: bool,
+    /// The restatement is its whole clause, whose words then say nothing else (its verb
+    /// is not the question's action).
+    whole_clause: bool,
+}
+
+/// The clauses of a question that restate a boolean fact's description.
+fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
+    let content = |t: &Token| !STOPWORDS.contains(&t.raw.as_str()) && !english::is_auxiliary(t);
+    let mut out = Vec::new();
+    for (f, fact) in policy.facts.iter().enumerate() {
+        if !matches!(fact.ty, Type::Bool) {
+            continue;
+        }
+        let label: Vec<Token> = english::tokens(&fact.meaning)
+            .into_iter()
+            .filter(|t| !t.determiner)
+            .collect();
+        let keys: Vec<&Token> = label.iter().filter(|t| content(t)).collect();
+        let Some((head, rest)) = keys.split_first() else {
+            continue;
+        };
+        if keys.len() < 4 {
+            continue;
+        }
+        let label_negators = label.iter().filter(|t| english::is_negator(t)).count();
+        for start in (0..ws.len()).filter(|&i| ws[i].key == head.key) {
+            let clause = ws[start].clause;
+            let mut at = vec![start];
+            for k in rest {
+                let from = at.last().map_or(start, |i| i + 1);
+                match (from..ws.len())
+                    .take_while(|&i| ws[i].clause == clause)
+                    .find(|&i| ws[i].key == k.key)
+                {
+                    Some(i) => at.push(i),
+                    None => break,
+                }
+            }
+            if at.len() != keys.len() {
+                continue;
+            }
+            let last = at.last().copied().unwrap_or(start);
+            let others = (start..=last)
+                .filter(|i| !at.contains(i) && content(&ws[*i]))
+                .count();
+            if others > 2 {
+                continue;
+            }
+            let negators: Vec<usize> = (start..=last)
+                .filter(|&i| english::is_negator(&ws[i]))
+                .collect();
+            let whole_clause = (0..ws.len())
+                .filter(|&i| ws[i].clause == clause && !(start..=last).contains(&i))
+                .all(|i| !content(&ws[i]));
+            at.extend(&negators);
+            out.push(Restated {
+                fact: FactId(f as u32),
+                first: start,
+                last,
+                words: at,
+                denied: negators.len().saturating_sub(label_negators) % 2 == 1,
+                whole_clause,
+            });
+            break;
+        }
+    }
+    out
 }
 
 /// The role a party named in the question plays in it.
@@ -570,9 +656,17 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     let all = english::tokens(question);
     let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
     english::join_particles(&mut ws);
-    let mut placed: Vec<(&Arc<Policy>, Vec<Match>)> = Vec::new();
+    english::rephrase_employment(&mut ws);
+    let mut placed: Vec<(&Arc<Policy>, Vec<Match>, Vec<Restated>)> = Vec::new();
     for policy in engine.policies() {
-        let found = matches(policy, &ws);
+        let restated = restated(policy, &ws);
+        let mut blocked = vec![false; ws.len()];
+        for r in restated.iter().filter(|r| r.whole_clause) {
+            for &i in &r.words {
+                blocked[i] = true;
+            }
+        }
+        let found = matches(policy, &ws, &blocked);
         let names_policy = found.iter().any(|m| {
             policy
                 .terms
@@ -580,7 +674,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 .is_some_and(|t| t.meaning.is_none())
         });
         if names_policy {
-            placed.push((policy, found));
+            placed.push((policy, found, restated));
         }
     }
     let examples: Vec<String> = engine
@@ -589,7 +683,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         .map(|p| example_question(p))
         .collect();
     let only = match placed.as_slice() {
-        [(p, _)] => Some(p.as_ref()),
+        [(p, _, _)] => Some(p.as_ref()),
         _ => None,
     };
     if placed.len() <= 1 {
@@ -602,7 +696,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             });
         }
     }
-    let [(policy, found)] = placed.as_slice() else {
+    let [(policy, found, restated)] = placed.as_slice() else {
         let missing = if placed.is_empty() {
             vec!["a jurisdiction (name the state or the instrument)".to_string()]
         } else {
@@ -610,7 +704,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 "one jurisdiction: the question names several ({})",
                 placed
                     .iter()
-                    .map(|(p, _)| p.jurisdiction.as_str())
+                    .map(|(p, _, _)| p.jurisdiction.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )]
@@ -658,6 +752,25 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
     };
+    // A clause restating a fact's own description.
+    for r in restated {
+        for &i in &r.words {
+            used[i] = true;
+        }
+        request.assume(r.fact, Value::Bool(!r.denied));
+        if !first_mention.contains(&r.fact) {
+            first_mention.push(r.fact);
+        }
+        let name = &policy.fact(r.fact).name;
+        understood.push(Understood {
+            words: question[ws[r.first].start..ws[r.last].end].to_string(),
+            means: if r.denied {
+                format!("not {name} (the vocabulary's own words)")
+            } else {
+                format!("{name} (the vocabulary's own words)")
+            },
+        });
+    }
     // Frames first: a giving or receiving verb with the party it gives to.
     let mut framed: Vec<usize> = Vec::new();
     let mut later: Vec<(String, String, ExprId)> = Vec::new();

@@ -415,6 +415,64 @@ pub fn join_particles(ws: &mut Vec<Token>) {
     }
 }
 
+/// Participles that, before `for` or `by`, say whose a party is: `a contractor working for
+/// the Administrator` is `a contractor of the Administrator`.
+const EMPLOYED: &[&str] = &[
+    "working",
+    "works",
+    "employed",
+    "hired",
+    "retained",
+    "engaged",
+    "contracted",
+];
+
+/// Reads `X working for Y` (employed by, hired by …) as `X of Y`, the form terms use.
+pub fn rephrase_employment(ws: &mut Vec<Token>) {
+    let mut i = 1;
+    while i + 1 < ws.len() {
+        if EMPLOYED.contains(&ws[i].raw.as_str())
+            && matches!(ws[i + 1].raw.as_str(), "for" | "by")
+            && ws[i].clause == ws[i + 1].clause
+        {
+            // `who works for`, `that works for`: the relative word goes too.
+            let from = if matches!(ws[i - 1].raw.as_str(), "who" | "that") && i >= 2 {
+                i - 1
+            } else {
+                i
+            };
+            let of = Token {
+                raw: "of".to_string(),
+                key: "of".to_string(),
+                start: ws[from].start,
+                end: ws[i + 1].end,
+                possessive: false,
+                clause: ws[i].clause,
+                determiner: false,
+            };
+            ws.splice(from..=i + 1, [of]);
+            i = from + 1;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Other ways of writing a term's phrase: `written consent` is also `consent in writing`
+/// (`consented in writing`).
+pub fn variants(phrase: &[Token]) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    if let [w, x] = phrase {
+        if w.key == key("written") {
+            let mut inside = w.clone();
+            inside.raw = "in".to_string();
+            inside.key = "in".to_string();
+            out.push(vec![x.clone(), inside, w.clone()]);
+        }
+    }
+    out
+}
+
 /// Words that may stand inside a phrase of a term without breaking it: auxiliaries and
 /// negators (`the Commission has not approved` is `Commission approval`, negated).
 pub fn is_auxiliary(t: &Token) -> bool {
