@@ -349,6 +349,68 @@ fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
     out
 }
 
+/// Verbs of asking someone to do or not do something.
+const REQUESTING: &[&str] = &["ask", "request", "tell", "instruct", "demand", "direct"];
+
+/// The clauses that ask that data not be handed over: a verb of asking, then a negator,
+/// then a verb of handing over (`asked us not to share`, `requested that it not be sent`).
+fn refusals(ws: &[Token]) -> Vec<u32> {
+    let asking = |t: &Token| REQUESTING.iter().any(|r| english::key(r) == t.key);
+    let mut out = Vec::new();
+    for (i, t) in ws.iter().enumerate() {
+        if !asking(t) || out.contains(&t.clause) {
+            continue;
+        }
+        let rest: Vec<&Token> = ws[i + 1..]
+            .iter()
+            .take_while(|w| w.clause == t.clause)
+            .collect();
+        if let Some(n) = rest.iter().position(|w| english::is_negator(w)) {
+            if rest[n + 1..].iter().any(|w| english::is_giving(w)) {
+                out.push(t.clause);
+            }
+        }
+    }
+    out
+}
+
+/// The boolean fact whose description is a request not to hand data over, told apart by
+/// the parties the refusal names (`with third parties`): the one fact whose description
+/// has every word of theirs, or the only such fact.
+fn refusal_fact(policy: &Policy, parties: &[String]) -> Option<FactId> {
+    let asking = |t: &Token| REQUESTING.iter().any(|r| english::key(r) == t.key);
+    let candidates: Vec<(FactId, Vec<String>)> = policy
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.ty, Type::Bool))
+        .filter_map(|(i, f)| {
+            let ts = english::tokens(&f.meaning);
+            let a = ts.iter().position(asking)?;
+            let n = ts[a..].iter().position(english::is_negator)? + a;
+            ts[n..].iter().any(english::is_giving).then(|| {
+                (
+                    FactId(i as u32),
+                    ts.iter().map(|t| t.key.clone()).collect(),
+                )
+            })
+        })
+        .collect();
+    let named: Vec<&String> = parties
+        .iter()
+        .filter(|k| !STOPWORDS.contains(&k.as_str()))
+        .collect();
+    let fitting: Vec<FactId> = candidates
+        .iter()
+        .filter(|(_, keys)| named.iter().all(|k| keys.contains(k)))
+        .map(|(id, _)| *id)
+        .collect();
+    match fitting.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// The role a party named in the question plays in it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Role {
@@ -771,13 +833,70 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             },
         });
     }
-    // Frames first: a giving or receiving verb with the party it gives to.
+    // A refusal (`the customer asked us not to share it with third parties`): neither
+    // consent nor the question's action; the parties and verbs in it say whose request it
+    // is, and the vocabulary's fact for such a request is set when the words tell which.
     let mut framed: Vec<usize> = Vec::new();
+    for clause in refusals(&ws) {
+        if restated
+            .iter()
+            .any(|r| r.whole_clause && ws[r.first].clause == clause)
+        {
+            continue;
+        }
+        let mut parties: Vec<String> = Vec::new();
+        for (mi, m) in found.iter().enumerate() {
+            let Some(e) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
+                continue;
+            };
+            if ws[m.first].clause != clause {
+                continue;
+            }
+            if sets_fact(&policy, e, "recipient") || sets_member(&policy, e, "actor").is_some()
+            {
+                parties.extend(ws[m.first..=m.last].iter().map(|t| t.key.clone()));
+                framed.push(mi);
+            } else if sets_fact(&policy, e, "action") {
+                framed.push(mi);
+            }
+        }
+        let span: Vec<usize> = (0..ws.len()).filter(|&i| ws[i].clause == clause).collect();
+        let (Some(&first), Some(&last)) = (span.first(), span.last()) else {
+            continue;
+        };
+        for &i in &span {
+            used[i] = true;
+        }
+        let words = question[ws[first].start..ws[last].end].to_string();
+        match refusal_fact(&policy, &parties) {
+            Some(id) => {
+                request.assume(id, Value::Bool(true));
+                if !first_mention.contains(&id) {
+                    first_mention.push(id);
+                }
+                understood.push(Understood {
+                    words,
+                    means: format!(
+                        "{} (a request not to hand the data over: a refusal, not consent)",
+                        policy.fact(id).name
+                    ),
+                });
+            }
+            None => understood.push(Understood {
+                words,
+                means: "a request not to hand the data over: a refusal, not consent (no fact of the vocabulary is set by these words alone)".to_string(),
+            }),
+        }
+    }
+    // Frames first: a giving or receiving verb with the party it gives to.
     let mut later: Vec<(String, String, ExprId)> = Vec::new();
     for (mi, m) in found.iter().enumerate() {
         let Some(meaning) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
             continue;
         };
+        if framed.contains(&mi) {
+            continue;
+        }
         let actor = sets_member(&policy, meaning, "actor");
         let recipient_term =
             sets_fact(&policy, meaning, "recipient") && !sets_fact(&policy, meaning, "action");

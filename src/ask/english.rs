@@ -111,6 +111,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("approvals", "approve"),
     ("written", "write"),
     ("wrote", "write"),
+    ("told", "tell"),
     ("power", "electric"),
     ("city-owned", "municipal"),
     ("town-owned", "municipal"),
