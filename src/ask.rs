@@ -153,6 +153,19 @@ fn matches(policy: &Policy, ws: &[Token], blocked: &[bool]) -> Vec<Match> {
                     if fuzzy && m.spelled.is_empty() {
                         continue;
                     }
+                    // A verb with the party it gives to (`give customers`) whose party runs
+                    // on into a noun (`give customer names`) names no party.
+                    if phrase.len() >= 2
+                        && english::is_giving(&phrase[0])
+                        && !STOPWORDS.contains(&phrase[1].raw.as_str())
+                        && ws.get(m.last + 1).is_some_and(|t| {
+                            t.clause == ws[m.last].clause
+                                && !t.after_determiner
+                                && !STOPWORDS.contains(&t.raw.as_str())
+                        })
+                    {
+                        continue;
+                    }
                     m.term = term;
                     m.lead = lead;
                     candidates.push((phrase.len(), fuzzy, m));
@@ -437,16 +450,21 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
     if ws[m.last].possessive && in_clause(m.last + 1).is_some() {
         return Role::Qualifier;
     }
-    if m.first > 0 {
-        if let Some(prev) = in_clause(m.first - 1) {
-            match prev.key.as_str() {
-                "to" | "with" | "toward" => return Role::Recipient,
-                "from" | "by" => {
-                    return if receiving { Role::Actor } else { Role::Source };
-                }
-                _ if english::is_giving(prev) => return Role::Recipient,
-                _ => {}
+    let prev = m.first.checked_sub(1).and_then(in_clause);
+    if prev.is_some_and(|p| matches!(p.key.as_str(), "to" | "with" | "toward")) {
+        return Role::Recipient;
+    }
+    // Data X supplied, Administrator-provided data: where the data came from.
+    if in_clause(m.last + 1).is_some_and(|t| english::is_giving(t) && english::is_past(t)) {
+        return Role::Source;
+    }
+    if let Some(prev) = prev {
+        match prev.key.as_str() {
+            "from" | "by" => {
+                return if receiving { Role::Actor } else { Role::Source };
             }
+            _ if english::is_giving(prev) => return Role::Recipient,
+            _ => {}
         }
     }
     // X receives / gets …: X is the recipient.
@@ -454,10 +472,6 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
         if let Some(t) = in_clause(next) {
             if english::is_receiving(t) && !english::is_past(t) {
                 return Role::Recipient;
-            }
-            if english::is_giving(t) && english::is_past(t) && next == m.last + 1 {
-                // … data the utility supplied: where the data came from.
-                return Role::Source;
             }
             if !matches!(
                 t.raw.as_str(),

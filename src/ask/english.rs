@@ -30,6 +30,9 @@ pub struct Token {
     pub clause: u32,
     /// An article or possessive determiner, left out of comparisons.
     pub determiner: bool,
+    /// The word before it is an article or possessive determiner (`give the customer
+    /// names` has two noun phrases, `give customer names` one).
+    pub after_determiner: bool,
 }
 
 const DETERMINERS: &[&str] = &[
@@ -119,6 +122,54 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("municipally", "municipal"),
 ];
 
+/// Phrases read as others, in questions and terms alike: everyday names for a party the
+/// law calls a third party.
+const PHRASES: &[(&str, &str)] = &[
+    ("data broker", "third party"),
+    ("data brokers", "third parties"),
+    ("marketing company", "third party"),
+    ("marketing companies", "third parties"),
+    ("marketing firm", "third party"),
+    ("marketing firms", "third parties"),
+    ("outside company", "third party"),
+    ("outside companies", "third parties"),
+];
+
+/// Replaces the phrases of [`PHRASES`] by what they are read as; each new word spans the
+/// phrase as written.
+fn rephrase(out: &mut Vec<Token>) {
+    for (from, to) in PHRASES {
+        let keys: Vec<String> = from.split(' ').map(key).collect();
+        let mut i = 0;
+        while i + keys.len() <= out.len() {
+            let window = &out[i..i + keys.len()];
+            if window.iter().zip(&keys).all(|(t, k)| t.key == *k)
+                && window.iter().all(|t| t.clause == window[0].clause)
+            {
+                let (start, end) = (window[0].start, window[window.len() - 1].end);
+                let first = window[0].clone();
+                let possessive = window[window.len() - 1].possessive;
+                let words: Vec<Token> = to
+                    .split(' ')
+                    .map(|w| Token {
+                        raw: w.to_string(),
+                        key: key(w),
+                        start,
+                        end,
+                        possessive,
+                        ..first.clone()
+                    })
+                    .collect();
+                let n = words.len();
+                out.splice(i..i + keys.len(), words);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Abbreviations read as the words they stand for, in questions and terms alike, so that a
 /// question's `SSN` meets a term's `social security number` and the other way round.
 const ABBREVIATIONS: &[(&str, &str)] = &[
@@ -179,18 +230,23 @@ fn stem(word: &str) -> String {
     w
 }
 
-/// Whether a question's word is a misspelling of a term's word: both at least six letters,
-/// same first letter, one edit apart (two from ten letters on), and the question's word not
-/// an English word of its own near a term's.
+/// Whether a question's word is a misspelling of a term's word: same first letter, one edit
+/// apart from six letters on (two from ten), two letters swapped at five, and the question's
+/// word not an English word of its own near a term's.
 pub fn misspelling(question: &Token, term: &Token) -> bool {
     let (q, t) = (question.raw.as_str(), term.raw.as_str());
-    if q.len() < 6 || t.len() < 6 || q == t || NOT_TYPOS.contains(&q) {
+    if q.len() < 5 || t.len() < 5 || q == t || NOT_TYPOS.contains(&q) {
         return false;
     }
     if !q.chars().all(char::is_alphabetic) || q.chars().next() != t.chars().next() {
         return false;
     }
     let d = strsim::damerau_levenshtein(q, t);
+    if q.len() == 5 || t.len() == 5 {
+        // A five-letter word only by two letters swapped (`thrid`): one edit of any kind
+        // turns too many short words into one another.
+        return d == 1 && q.len() == t.len() && strsim::hamming(q, t) == Ok(2);
+    }
     d == 1 || (d == 2 && q.len() >= 10 && t.len() >= 10)
 }
 
@@ -229,6 +285,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
     if let Some(s) = start {
         flush(&mut out, s, text.len(), &mut clause, &mut last_end);
     }
+    rephrase(&mut out);
     out
 }
 
@@ -278,6 +335,7 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize, clause: &mut
                 out.push(Token {
                     key: key(w),
                     determiner: false,
+                    after_determiner: out.last().is_some_and(|t: &Token| t.determiner),
                     raw: w.to_string(),
                     start: start + offset,
                     end: start + offset + p.len(),
@@ -290,6 +348,7 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize, clause: &mut
         out.push(Token {
             key: key(&bare),
             determiner: DETERMINERS.contains(&bare.as_str()),
+            after_determiner: out.last().is_some_and(|t| t.determiner),
             raw: bare,
             start: start + offset,
             end: start + offset + p.len(),
@@ -450,6 +509,7 @@ pub fn rephrase_employment(ws: &mut Vec<Token>) {
                 possessive: false,
                 clause: ws[i].clause,
                 determiner: false,
+                after_determiner: false,
             };
             ws.splice(from..=i + 1, [of]);
             i = from + 1;
