@@ -115,7 +115,10 @@ fn align(ws: &[Token], start: usize, phrase: &[Token], fuzzy: bool) -> Option<Ma
     let mut negated = false;
     for (n, p) in phrase.iter().enumerate() {
         if n > 0 {
-            while ws.get(i).is_some_and(|w| w.key != p.key && english::is_auxiliary(w)) {
+            while ws
+                .get(i)
+                .is_some_and(|w| w.key != p.key && english::is_auxiliary(w))
+            {
                 negated |= english::is_negator(&ws[i]);
                 i += 1;
             }
@@ -401,12 +404,10 @@ fn refusal_fact(policy: &Policy, parties: &[String]) -> Option<FactId> {
             let ts = english::tokens(&f.meaning);
             let a = ts.iter().position(asking)?;
             let n = ts[a..].iter().position(english::is_negator)? + a;
-            ts[n..].iter().any(english::is_giving).then(|| {
-                (
-                    FactId(i as u32),
-                    ts.iter().map(|t| t.key.clone()).collect(),
-                )
-            })
+            ts[n..]
+                .iter()
+                .any(english::is_giving)
+                .then(|| (FactId(i as u32), ts.iter().map(|t| t.key.clone()).collect()))
         })
         .collect();
     let named: Vec<&String> = parties
@@ -866,8 +867,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             if ws[m.first].clause != clause {
                 continue;
             }
-            if sets_fact(&policy, e, "recipient") || sets_member(&policy, e, "actor").is_some()
-            {
+            if sets_fact(&policy, e, "recipient") || sets_member(&policy, e, "actor").is_some() {
                 parties.extend(ws[m.first..=m.last].iter().map(|t| t.key.clone()));
                 framed.push(mi);
             } else if sets_fact(&policy, e, "action") {

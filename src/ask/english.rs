@@ -539,8 +539,22 @@ pub fn variants(phrase: &[Token]) -> Vec<Vec<Token>> {
 pub fn is_auxiliary(t: &Token) -> bool {
     matches!(
         t.raw.as_str(),
-        "has" | "have" | "had" | "was" | "were" | "been" | "is" | "are" | "be" | "did" | "does"
-            | "already" | "also" | "ever" | "yet" | "actually"
+        "has"
+            | "have"
+            | "had"
+            | "was"
+            | "were"
+            | "been"
+            | "is"
+            | "are"
+            | "be"
+            | "did"
+            | "does"
+            | "already"
+            | "also"
+            | "ever"
+            | "yet"
+            | "actually"
     ) || is_negator(t)
 }
 
