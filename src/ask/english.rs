@@ -1,17 +1,22 @@
 //! The English layer `juris ask` reads questions with: deterministic, no network, no model.
 //!
 //! - Words: split on spaces and hyphens (`smart-meter` is `smart meter`), compared by a
-//!   key that folds word forms (`transfers`, `transferred`, `transferring` → `transfer`),
-//!   British spellings (`licence`, `utilise`) and common abbreviations (`info`, `ID`).
-//! - Spelling: a longer word one edit away from a term's word (two for long words) is read
-//!   as that word, and the reading says so.
+//!   key that folds word forms (`transfers`, `transferred`, `transferring` → `transfer`;
+//!   `approval`, `approved` → `approve`), British spellings (`licence`, `utilise`) and
+//!   abbreviations, which stand for their words in questions and terms alike (`SSN` is
+//!   `social security number`, `IOU` is `investor owned utility`, `aMW` is `average
+//!   megawatts`), as do everyday names of a party (`data broker` is `third party`).
+//! - Spelling: a longer word one edit away from a term's word (two for long words; two
+//!   letters swapped at five letters) is read as that word, and the reading says so.
 //! - Articles and possessive determiners are left out of the comparison (`to the
-//!   Administrator` is `to Administrator`).
+//!   Administrator` is `to Administrator`); auxiliaries and negators may stand inside a
+//!   term's phrase (`the Commission has not approved`).
 //! - Clauses: punctuation and subordinating words end a clause; negation reaches only the
 //!   first term after it in its clause.
 //! - Verbs with direction: giving verbs (give, send, pass on, hand over, provide, share …)
 //!   and receiving verbs (receive, get, obtain, buy …), whose subject is the recipient and
-//!   whose `from` phrase names the one who gives.
+//!   whose `from` phrase names the one who gives; a particle left after the object returns
+//!   to its verb (`hand the data over`), and `X working for Y` is `X of Y`.
 
 /// A word of a question or a term phrase.
 #[derive(Clone, Debug)]
@@ -715,6 +720,69 @@ mod tests {
             assert_eq!(key(a), key(b), "{a} {b}");
         }
         assert_ne!(key("need"), key("ne"));
+    }
+
+    #[test]
+    fn abbreviations_and_everyday_phrases_read_as_the_law_writes_them() {
+        let keys = |text: &str| -> Vec<String> {
+            tokens(text)
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .map(|t| t.key)
+                .collect()
+        };
+        assert_eq!(keys("SSNs"), keys("social security numbers"));
+        assert_eq!(keys("an IOU"), keys("an investor-owned utility"));
+        assert_eq!(keys("1 aMW"), keys("1 average megawatts"));
+        assert_eq!(keys("a data broker"), keys("a third party"));
+        assert_eq!(
+            keys("the Commission's approval"),
+            keys("the Commission approved")
+        );
+        assert_eq!(keys("a city-owned utility"), keys("a municipal utility"));
+        // Every word of an expansion spans the abbreviation as written.
+        let t = tokens("an SSN");
+        assert!(t[1..].iter().all(|w| (w.start, w.end) == (3, 6)));
+    }
+
+    #[test]
+    fn verbs_have_direction_and_particles_rejoin() {
+        let t = tokens("give gave sharing receives bought");
+        assert!(is_giving(&t[0]) && is_giving(&t[1]) && is_giving(&t[2]));
+        assert!(is_receiving(&t[3]) && is_receiving(&t[4]));
+        assert!(is_past(&t[1]) && is_past(&t[4]) && !is_past(&t[0]));
+        let mut ws: Vec<Token> =
+            tokens("hand the data over to a contractor working for the Administrator")
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .collect();
+        join_particles(&mut ws);
+        rephrase_employment(&mut ws);
+        let raws: Vec<&str> = ws.iter().map(|t| t.raw.as_str()).collect();
+        assert_eq!(
+            raws,
+            [
+                "hand",
+                "over",
+                "data",
+                "to",
+                "contractor",
+                "of",
+                "administrator"
+            ]
+        );
+    }
+
+    #[test]
+    fn misspellings_by_edit_distance_on_longer_words() {
+        let w = |s: &str| tokens(s).remove(0);
+        assert!(misspelling(&w("utilty"), &w("utility")));
+        assert!(misspelling(&w("thrid"), &w("third")));
+        // Five letters: only two letters swapped; short words never.
+        assert!(!misspelling(&w("thirs"), &w("third")));
+        assert!(!misspelling(&w("ues"), &w("use")));
+        // An English word of its own is not a misspelling of a term's word.
+        assert!(!misspelling(&w("contract"), &w("contact")));
     }
 
     #[test]
