@@ -425,6 +425,175 @@ fn refusal_fact(policy: &Policy, parties: &[String]) -> Option<FactId> {
     }
 }
 
+/// How a number in a question compares (`more than 1 aMW`, `at least 2`, `under 0.5`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Comparison {
+    Equal,
+    Above,
+    AtLeast,
+    Below,
+    AtMost,
+}
+
+/// A number with a unit that the description of one number fact uses (`more than 1 aMW`:
+/// the customer's usage in average megawatts).
+#[derive(Clone, Debug)]
+struct Quantity {
+    fact: FactId,
+    first: usize,
+    last: usize,
+    comparison: Comparison,
+    number: f64,
+}
+
+/// The quantities of a question.
+fn quantities(policy: &Policy, ws: &[Token]) -> Vec<Quantity> {
+    let term_words: Vec<String> = policy
+        .terms
+        .iter()
+        .flat_map(|t| t.phrases.iter())
+        .flat_map(|p| english::tokens(p))
+        .map(|t| t.key)
+        .collect();
+    let mut out = Vec::new();
+    for (i, t) in ws.iter().enumerate() {
+        let Ok(number) = t.raw.parse::<f64>() else {
+            continue;
+        };
+        // The unit: the words after the number that one number fact's description has.
+        let mut best: Option<(usize, FactId)> = None;
+        let mut tie = false;
+        for (f, fact) in policy.facts.iter().enumerate() {
+            if !matches!(fact.ty, Type::Number) {
+                continue;
+            }
+            let keys: Vec<String> = english::tokens(&fact.meaning)
+                .into_iter()
+                .map(|t| t.key)
+                .collect();
+            // The longest run of the words after the number that the description has,
+            // word for word; one word alone only if no term uses it (`2 customers` is
+            // not a usage).
+            let after: Vec<&Token> = ws[i + 1..]
+                .iter()
+                .take(3)
+                .take_while(|w| w.clause == t.clause && !STOPWORDS.contains(&w.raw.as_str()))
+                .collect();
+            let n = (1..=after.len())
+                .rev()
+                .find(|&n| {
+                    keys.windows(n)
+                        .any(|k| k.iter().zip(&after[..n]).all(|(k, w)| *k == w.key))
+                })
+                .unwrap_or(0);
+            let n = if n == 1 && term_words.contains(&after[0].key) {
+                0
+            } else {
+                n
+            };
+            match best {
+                _ if n == 0 => {}
+                Some((m, _)) if m > n => {}
+                Some((m, _)) if m == n => tie = true,
+                _ => {
+                    best = Some((n, FactId(f as u32)));
+                    tie = false;
+                }
+            }
+        }
+        let (Some((unit, fact)), false) = (best, tie) else {
+            continue;
+        };
+        let raw = |j: Option<usize>| j.and_then(|j| ws.get(j)).map_or("", |w| w.raw.as_str());
+        let (before2, before1) = (raw(i.checked_sub(2)), raw(i.checked_sub(1)));
+        let (after1, after2) = (raw(Some(i + unit + 1)), raw(Some(i + unit + 2)));
+        let (comparison, first) = match (before2, before1) {
+            ("more" | "greater" | "higher", "than") => (Comparison::Above, i - 2),
+            (_, "over" | "above" | "exceeding" | "exceeds") => (Comparison::Above, i - 1),
+            ("at", "least") => (Comparison::AtLeast, i - 2),
+            ("less" | "fewer" | "lower", "than") => (Comparison::Below, i - 2),
+            (_, "under" | "below") => (Comparison::Below, i - 1),
+            ("at", "most") => (Comparison::AtMost, i - 2),
+            _ => (Comparison::Equal, i),
+        };
+        let mut last = i + unit;
+        let comparison = match (comparison, after1, after2) {
+            (Comparison::Equal, "or", "more" | "greater" | "above" | "higher") => {
+                last += 2;
+                Comparison::AtLeast
+            }
+            (Comparison::Equal, "or", "less" | "fewer" | "below" | "lower") => {
+                last += 2;
+                Comparison::AtMost
+            }
+            (c, _, _) => c,
+        };
+        out.push(Quantity {
+            fact,
+            first,
+            last,
+            comparison,
+            number,
+        });
+    }
+    out
+}
+
+/// Verbs a quantity follows (`uses 2 aMW`): part of the quantity, not an action.
+const QUANTITY_VERBS: &[&str] = &["use", "uses", "using", "consume", "consumes", "draws"];
+
+/// Whether `x` is a value the quantity's words allow.
+fn allows(q: &Quantity, x: f64) -> bool {
+    match q.comparison {
+        Comparison::Equal => x == q.number,
+        Comparison::Above => x > q.number,
+        Comparison::AtLeast => x >= q.number,
+        Comparison::Below => x < q.number,
+        Comparison::AtMost => x <= q.number,
+    }
+}
+
+/// A value for a quantity that decides the question as every value its words allow does:
+/// one value from each region of the policy's thresholds that the words reach (the
+/// evaluator's own regions), all deciding alike; or `None`.
+fn value_for(policy: &Policy, request: &Request, q: &Quantity) -> Option<f64> {
+    let declared = policy.fact(q.fact);
+    if q.comparison == Comparison::Equal {
+        return declared.range.contains(q.number).then_some(q.number);
+    }
+    let step = [1.0, 0.5, 0.1, 0.01];
+    let mut values: Vec<f64> = Vec::new();
+    for r in eval::fact_regions(policy, q.fact) {
+        let Value::Number(v) = r.value else { continue };
+        // The region's own value, or one near the number inside the region.
+        let near = step
+            .iter()
+            .flat_map(|d| [q.number, q.number + d, q.number - d])
+            .find(|x| r.contains(*x) && allows(q, *x) && declared.range.contains(*x));
+        match (allows(q, v), near) {
+            (true, _) => values.push(if r.contains(q.number) && allows(q, q.number) {
+                q.number
+            } else {
+                v
+            }),
+            (false, Some(x)) => values.push(x),
+            (false, None) => {}
+        }
+    }
+    let decide = |x: f64| {
+        let mut r = request.clone();
+        r.assume(q.fact, Value::Number(x));
+        let d = eval::decide(policy, &r);
+        (d.outcome, d.cites, d.depends_on)
+    };
+    let first = *values.first()?;
+    let expected = decide(first);
+    values[1..]
+        .iter()
+        .all(|x| decide(*x) == expected)
+        .then_some(first)
+}
+
 /// The role a party named in the question plays in it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Role {
@@ -734,13 +903,25 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
     english::join_particles(&mut ws);
     english::rephrase_employment(&mut ws);
-    let mut placed: Vec<(&Arc<Policy>, Vec<Match>, Vec<Restated>)> = Vec::new();
+    type Placed<'e> = (&'e Arc<Policy>, Vec<Match>, Vec<Restated>, Vec<Quantity>);
+    let mut placed: Vec<Placed> = Vec::new();
     for policy in engine.policies() {
         let restated = restated(policy, &ws);
         let mut blocked = vec![false; ws.len()];
         for r in restated.iter().filter(|r| r.whole_clause) {
             for &i in &r.words {
                 blocked[i] = true;
+            }
+        }
+        // A quantity's words, and its verb (`uses more than 1 aMW`), say nothing else.
+        let quantities = quantities(policy, &ws);
+        for q in &quantities {
+            let verb = q
+                .first
+                .checked_sub(1)
+                .filter(|&v| QUANTITY_VERBS.iter().any(|w| english::key(w) == ws[v].key));
+            for b in &mut blocked[verb.unwrap_or(q.first)..=q.last] {
+                *b = true;
             }
         }
         let found = matches(policy, &ws, &blocked);
@@ -751,7 +932,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 .is_some_and(|t| t.meaning.is_none())
         });
         if names_policy {
-            placed.push((policy, found, restated));
+            placed.push((policy, found, restated, quantities));
         }
     }
     let examples: Vec<String> = engine
@@ -760,7 +941,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         .map(|p| example_question(p))
         .collect();
     let only = match placed.as_slice() {
-        [(p, _, _)] => Some(p.as_ref()),
+        [(p, ..)] => Some(p.as_ref()),
         _ => None,
     };
     if placed.len() <= 1 {
@@ -773,7 +954,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             });
         }
     }
-    let [(policy, found, restated)] = placed.as_slice() else {
+    let [(policy, found, restated, quantities)] = placed.as_slice() else {
         let missing = if placed.is_empty() {
             vec!["a jurisdiction (name the state or the instrument)".to_string()]
         } else {
@@ -781,7 +962,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 "one jurisdiction: the question names several ({})",
                 placed
                     .iter()
-                    .map(|(p, _, _)| p.jurisdiction.as_str())
+                    .map(|(p, ..)| p.jurisdiction.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )]
@@ -829,6 +1010,16 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
     };
+    // Quantities (`more than 1 aMW`) are read once the rest is known (below).
+    for q in quantities {
+        let verb = q
+            .first
+            .checked_sub(1)
+            .filter(|&v| QUANTITY_VERBS.iter().any(|w| english::key(w) == ws[v].key));
+        for u in &mut used[verb.unwrap_or(q.first)..=q.last] {
+            *u = true;
+        }
+    }
     // A clause restating a fact's own description.
     for r in restated {
         for &i in &r.words {
@@ -1156,6 +1347,38 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 means,
             }),
         }
+    }
+    for q in quantities {
+        let name = &policy.fact(q.fact).name;
+        let op = match q.comparison {
+            Comparison::Equal => "=",
+            Comparison::Above => ">",
+            Comparison::AtLeast => ">=",
+            Comparison::Below => "<",
+            Comparison::AtMost => "<=",
+        };
+        let n = crate::value::format_number(q.number);
+        let value = value_for(&policy, &request, q);
+        let means = match value {
+            Some(v) if q.comparison == Comparison::Equal => {
+                format!("{name} = {}", crate::value::format_number(v))
+            }
+            Some(v) => format!(
+                "{name} {op} {n} (taken as {}: every such value is decided alike)",
+                crate::value::format_number(v)
+            ),
+            None => format!("{name} {op} {n} (left open: the law tells such values apart)"),
+        };
+        if let Some(v) = value {
+            request.assume(q.fact, Value::Number(v));
+            if !first_mention.contains(&q.fact) {
+                first_mention.push(q.fact);
+            }
+        }
+        understood.push(Understood {
+            words: question[ws[q.first].start..ws[q.last].end].to_string(),
+            means,
+        });
     }
     let mut assumed = Vec::new();
     for (i, fact) in policy.facts.iter().enumerate() {
