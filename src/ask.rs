@@ -1039,6 +1039,37 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             },
         });
     }
+    // The one who hands the data over (`get … from a third party`) is a party the
+    // vocabulary knows only as a recipient: the law says what its actors may do, not what
+    // that party may do, so the question is not decided under a rule about someone else.
+    for m in found {
+        let Some(e) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
+            continue;
+        };
+        let from = m
+            .first
+            .checked_sub(1)
+            .is_some_and(|i| ws[i].raw == "from" && ws[i].clause == ws[m.first].clause);
+        let receiving = ws[..m.first].iter().any(|t| {
+            t.clause == ws[m.first].clause && english::is_receiving(t) && !english::is_past(t)
+        });
+        if from
+            && receiving
+            && sets_fact(&policy, e, "recipient")
+            && sets_member(&policy, e, "actor").is_none()
+        {
+            return Err(Unplaced {
+                missing: vec!["a question the encoded law addresses".to_string()],
+                understood: understood.clone(),
+                examples,
+                out_of_scope: Some(format!(
+                    "the data would come from “{}”, whom the {} names only as one receiving customer information: it says what the parties it regulates may do, not what such a party may do",
+                    text_of(m.first, m.last, m.lead),
+                    policy.title
+                )),
+            });
+        }
+    }
     // A refusal (`the customer asked us not to share it with third parties`): neither
     // consent nor the question's action; the parties and verbs in it say whose request it
     // is, and the vocabulary's fact for such a request is set when the words tell which.

@@ -16,7 +16,7 @@ struct Question {
     why: String,
 }
 
-/// The pass rate required (111 of 114 are answered as expected; 40 of 101 before the
+/// The pass rate required (112 of 115 are answered as expected; 40 of 101 before the
 /// English layer). Raise it as `ask` improves; never lower it.
 const FLOOR: f64 = 0.95;
 
@@ -125,7 +125,8 @@ fn questions_as_people_write_them() {
 }
 
 /// A question outside the encoded law is answered as such, naming what was recognised:
-/// another jurisdiction, another sector, an excluded entity, a topic with no encoded text.
+/// another jurisdiction, another sector, an excluded entity, a topic with no encoded text,
+/// data handed over by a party the law does not regulate.
 #[test]
 fn out_of_scope_answers_say_why() {
     let engine = juris::Engine::load(&["policies"]).unwrap();
@@ -135,6 +136,7 @@ fn out_of_scope_answers_say_why() {
         "In Oklahoma, can a water utility share customer usage data with a third party?",
         "Can a people's utility district in Oregon share customer names with the Administrator?",
         "What penalties apply in Oregon if the electric company transfers social security numbers to the Administrator?",
+        "Can the Administrator get customer names from a third party in Oregon?",
     ] {
         let unplaced = juris::ask::interpret(&engine, q).unwrap_err();
         out.push_str(&format!(
