@@ -227,7 +227,7 @@ fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Optio
             )
         })
         .collect();
-    let Some(policy) = placed else {
+    if placed.is_none() {
         let named: Vec<&str> = english::STATES
             .iter()
             .copied()
@@ -240,12 +240,18 @@ fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Optio
                 })
             })
             .collect();
-        return named.first().map(|s| {
-            format!(
+        if let Some(s) = named.first() {
+            return Some(format!(
                 "the question names {s}, and no law of {s} is encoded (the encoded law: {})",
                 covered.join("; ")
-            )
-        });
+            ));
+        }
+    }
+    // What the answer calls the law: the instrument the question is placed in, or, for a
+    // question that names none, all of the encoded law.
+    let law = match placed {
+        Some(policy) => format!("the {}", policy.title),
+        None => format!("the encoded law ({})", covered.join("; ")),
     };
     for (sector, name) in english::SECTORS {
         if let Some(i) = has(sector) {
@@ -255,21 +261,29 @@ fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Optio
                 .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
             {
                 return Some(format!(
-                    "the question is about a {name} provider (“{}”), and the {} governs electric service only",
+                    "the question is about a {name} provider (“{}”), and {law} governs electric service only",
                     ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
-                    policy.title
                 ));
             }
         }
     }
     for (word, topic) in english::TOPICS {
         if ws.iter().any(|t| t.raw == *word) {
-            return Some(format!(
-                "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",
-                policy.title
-            ));
+            return Some(match placed {
+                Some(policy) => format!(
+                    "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",
+                    policy.title
+                ),
+                None => format!(
+                    "the question asks about {topic}, and no encoded text speaks to {topic} (the encoded law: {})",
+                    covered.join("; ")
+                ),
+            });
         }
     }
+    let Some(policy) = placed else {
+        return None;
+    };
     for (jurisdiction, entities, reason) in english::EXCLUDED {
         if policy.jurisdiction == *jurisdiction {
             if let Some(e) = entities.iter().find(|e| has(e).is_some()) {
@@ -890,6 +904,15 @@ fn addressed(policy: &Policy, request: &Request, fact: FactId, mask: u64) -> u64
     }
 }
 
+/// The question's text from byte `start` to `end` (either way round: a particle moved back
+/// beside its verb may stand before the words it followed).
+fn words_between(question: &str, start: usize, end: usize) -> String {
+    question
+        .get(start.min(end)..start.max(end))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Reads a question: places it in a jurisdiction by the words naming a policy, then maps
 /// the policy's terms to a partial request through the English layer ([`english`]): word
 /// forms and misspellings, negation scoped to its clause, and the role each party plays
@@ -1001,7 +1024,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
             start = all[j].start;
         }
-        question[start..ws[last].end].to_string()
+        words_between(question, start, ws[last].end)
     };
     let mention = |policy: &Policy, e: ExprId, first_mention: &mut Vec<FactId>| {
         for f in crate::explain::facts_in(policy, e) {
@@ -1031,7 +1054,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         }
         let name = &policy.fact(r.fact).name;
         understood.push(Understood {
-            words: question[ws[r.first].start..ws[r.last].end].to_string(),
+            words: words_between(question, ws[r.first].start, ws[r.last].end),
             means: if r.denied {
                 format!("not {name} (the vocabulary's own words)")
             } else {
@@ -1103,7 +1126,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         for &i in &span {
             used[i] = true;
         }
-        let words = question[ws[first].start..ws[last].end].to_string();
+        let words = words_between(question, ws[first].start, ws[last].end);
         match refusal_fact(&policy, &parties) {
             Some(id) => {
                 request.assume(id, Value::Bool(true));
@@ -1407,7 +1430,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
         understood.push(Understood {
-            words: question[ws[q.first].start..ws[q.last].end].to_string(),
+            words: words_between(question, ws[q.first].start, ws[q.last].end),
             means,
         });
     }
