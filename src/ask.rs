@@ -281,9 +281,7 @@ fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Optio
             });
         }
     }
-    let Some(policy) = placed else {
-        return None;
-    };
+    let policy = placed?;
     for (jurisdiction, entities, reason) in english::EXCLUDED {
         if policy.jurisdiction == *jurisdiction {
             if let Some(e) = entities.iter().find(|e| has(e).is_some()) {
