@@ -191,7 +191,10 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 ];
 
 /// The key a word is compared by: spelling and abbreviation folded, then a light stemmer
-/// (plural and verb endings, a final `e`, a doubled final consonant).
+/// (plural and verb endings, a final `e`, a doubled final consonant). A full Snowball
+/// stemmer is not used: it folds words the policies' terms keep apart (`utility` and
+/// `utilize`, `providers` and `provide`, `customer` and `custom`) and still leaves
+/// `written`/`writing` and `SSNs`/`SSN` apart, which the folds here join.
 pub fn key(word: &str) -> String {
     let lower = word.to_lowercase();
     let lower = lower.trim_end_matches("'s").trim_end_matches('\'');
