@@ -385,12 +385,18 @@ fn words_between(question: &str, start: usize, end: usize) -> String {
 
 /// Reads a question: places it in a jurisdiction by the words naming a policy, then maps
 /// the policy's terms to a partial request through the English layer ([`english`]): word
-/// forms and misspellings, negation scoped to its clause, and the role each party plays
-/// (who acts, who receives, where the data came from). Every default of the vocabulary is
-/// left unknown (a question is open: the answer says what it depends on), except facts
-/// whose enumeration has a single member, which are set (and reported as assumed). A
-/// question about another jurisdiction, sector, an excluded entity or a topic no encoded
-/// text speaks to is refused as out of scope, with why.
+/// forms, abbreviations and misspellings, negation scoped to its clause, and the role each
+/// party plays (who acts, who receives, where the data came from). A clause restating a
+/// fact's description sets that fact; a refusal (`asked us not to share`) is neither
+/// consent nor the action; a quantity (`more than 1 aMW`) is a value when every value it
+/// allows decides alike. A verb of handing data over that no term names is read as what
+/// the policy calls giving; an ambiguous action and an unnamed actor or recipient are
+/// kept to the members the law addresses, and the reading says so. Every default of the
+/// vocabulary is left unknown (a question is open: the answer says what it depends on),
+/// except facts whose enumeration has a single member, which are set (and reported as
+/// assumed). A question about another jurisdiction, sector, an excluded entity, a topic no
+/// encoded text speaks to, or data handed over by a party the law does not regulate is
+/// answered as out of scope, with why.
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
     let all = english::tokens(question);
     let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
