@@ -407,7 +407,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     for policy in engine.policies() {
         let restated = restated(policy, &ws);
         let mut blocked = vec![false; ws.len()];
-        for r in restated.iter().filter(|r| r.whole_clause) {
+        for r in restated.iter().filter(|r| r.blocks) {
             for &i in &r.words {
                 blocked[i] = true;
             }
@@ -524,9 +524,9 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         understood.push(Understood {
             words: words_between(question, ws[r.first].start, ws[r.last].end),
             means: if r.denied {
-                format!("not {name} (the vocabulary's own words)")
+                format!("not {name} (as the vocabulary describes it)")
             } else {
-                format!("{name} (the vocabulary's own words)")
+                format!("{name} (as the vocabulary describes it)")
             },
         });
     }
@@ -568,7 +568,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     for clause in refusals(&ws) {
         if restated
             .iter()
-            .any(|r| r.whole_clause && ws[r.first].clause == clause)
+            .any(|r| r.blocks && ws[r.first].clause == clause)
         {
             continue;
         }

@@ -19,13 +19,21 @@ pub(super) struct Restated {
     pub(super) words: Vec<usize>,
     /// More negators than the description has: the fact is denied.
     pub(super) denied: bool,
-    /// The restatement is its whole clause, whose words then say nothing else (its verb
-    /// is not the question's action).
-    pub(super) whole_clause: bool,
+    /// Its words say nothing else: the restatement is its whole clause (its verb is not
+    /// the question's action), or a noun phrase (`the Administrator's approval`).
+    pub(super) blocks: bool,
+}
+
+/// The clauses of a question that restate a boolean fact's description, and the noun
+/// phrases that name what it says (see [`nominalized`]).
+pub(super) fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
+    let mut out = described(policy, ws);
+    out.extend(nominalized(policy, ws));
+    out
 }
 
 /// The clauses of a question that restate a boolean fact's description.
-pub(super) fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
+fn described(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
     let content = |t: &Token| !STOPWORDS.contains(&t.raw.as_str()) && !english::is_auxiliary(t);
     let mut out = Vec::new();
     for (f, fact) in policy.facts.iter().enumerate() {
@@ -70,7 +78,7 @@ pub(super) fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
             let negators: Vec<usize> = (start..=last)
                 .filter(|&i| english::is_negator(&ws[i]))
                 .collect();
-            let whole_clause = (0..ws.len())
+            let blocks = (0..ws.len())
                 .filter(|&i| ws[i].clause == clause && !(start..=last).contains(&i))
                 .all(|i| !content(&ws[i]));
             at.extend(&negators);
@@ -80,9 +88,78 @@ pub(super) fn restated(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
                 last,
                 words: at,
                 denied: negators.len().saturating_sub(label_negators) % 2 == 1,
-                whole_clause,
+                blocks,
             });
             break;
+        }
+    }
+    out
+}
+
+/// The subject and verb of a boolean fact's description of the form `<subject> <verb in the
+/// past> …` (`the Administrator approved sharing with this subcontractor`), as keys.
+fn head(description: &str) -> Option<(String, String)> {
+    let ts: Vec<Token> = english::tokens(description)
+        .into_iter()
+        .filter(|t| !t.determiner)
+        .collect();
+    let [x, v, ..] = ts.as_slice() else {
+        return None;
+    };
+    (english::is_past(v) && !STOPWORDS.contains(&x.raw.as_str()) && !x.possessive)
+        .then(|| (x.key.clone(), v.key.clone()))
+}
+
+/// Noun phrases naming what a description of the form `X <verb>ed …` says: `X's <noun>`
+/// and `<noun> of X` (or `by`, `from`), the noun of the verb's own key (`the Administrator's
+/// approval`, `approval of the Administrator` for `the Administrator approved …`); a
+/// negator just before (`without the Administrator's approval`) denies it.
+fn nominalized(policy: &Policy, ws: &[Token]) -> Vec<Restated> {
+    let heads: Vec<(FactId, String, String)> = policy
+        .facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.ty, Type::Bool))
+        .filter_map(|(i, f)| head(&f.meaning).map(|(x, v)| (FactId(i as u32), x, v)))
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..ws.len() {
+        let same = |j: usize| ws.get(j).filter(|t| t.clause == ws[i].clause);
+        // `X's N` or `N of X`: the subject's index, the phrase's last word, the noun.
+        let mut forms = Vec::new();
+        if let Some(n) = same(i + 1) {
+            if ws[i].possessive {
+                forms.push((i, i + 1, n));
+            }
+        }
+        if let (Some(of), Some(_)) = (same(i + 1), same(i + 2)) {
+            if matches!(of.raw.as_str(), "of" | "by" | "from") {
+                forms.push((i + 2, i + 2, &ws[i]));
+            }
+        }
+        for (x, last, noun) in forms {
+            if english::is_past(noun) {
+                continue;
+            }
+            let found: Vec<FactId> = heads
+                .iter()
+                .filter(|(_, hx, hv)| *hx == ws[x].key && *hv == noun.key)
+                .map(|(f, ..)| *f)
+                .collect();
+            let [fact] = found.as_slice() else { continue };
+            let negator = (i.saturating_sub(2)..i)
+                .rev()
+                .find(|&j| ws[j].clause == ws[i].clause && english::is_negator(&ws[j]));
+            let mut words: Vec<usize> = (i..=last).collect();
+            words.extend(negator);
+            out.push(Restated {
+                fact: *fact,
+                first: negator.unwrap_or(i),
+                last,
+                words,
+                denied: negator.is_some(),
+                blocks: true,
+            });
         }
     }
     out

@@ -16,7 +16,7 @@ struct Question {
     why: String,
 }
 
-/// The pass rate required (114 of 117 are answered as expected; 40 of 101 before the
+/// The pass rate required (115 of 117 are answered as expected; 40 of 101 before the
 /// English layer). Raise it as `ask` improves; never lower it.
 const FLOOR: f64 = 0.95;
 
