@@ -10,10 +10,18 @@ use crate::request::Request;
 use crate::value::Value;
 use std::sync::Arc;
 
+mod clauses;
 pub mod english;
+mod matching;
 pub mod memo;
+mod quantity;
+mod scope;
 
+use clauses::{refusal_fact, refusals, restated, Restated};
 use english::Token;
+use matching::{matches, Match};
+use quantity::{quantities, value_for, Comparison, Quantity};
+use scope::out_of_scope;
 
 /// A phrase of the question the matcher understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,168 +78,6 @@ const STOPWORDS: &[&str] = &[
     "about", "from", "by", "at", "as", "under", "so",
 ];
 
-/// The phrases of a policy's terms, as their content tokens, with the term index; longer
-/// phrases first.
-fn phrases(policy: &Policy) -> Vec<(Vec<Token>, usize, usize)> {
-    let mut out = Vec::new();
-    for (i, term) in policy.terms.iter().enumerate() {
-        for phrase in &term.phrases {
-            let all = english::tokens(phrase);
-            let lead = all.iter().take_while(|t| t.determiner).count();
-            let ts: Vec<Token> = all.into_iter().filter(|t| !t.determiner).collect();
-            if !ts.is_empty() {
-                out.push((ts, i, lead));
-            }
-        }
-    }
-    // Longer phrases first; of equal ones, the one written with its article.
-    out.sort_by_key(|(phrase, _, lead)| std::cmp::Reverse((phrase.len(), *lead)));
-    out
-}
-
-/// A term found in the question: the term, its first and last content word (indices into
-/// the content words), and the misspellings read as the term's words.
-#[derive(Clone, Debug)]
-struct Match {
-    term: usize,
-    first: usize,
-    last: usize,
-    spelled: Vec<(String, String)>,
-    /// The articles the phrase starts with (`the Administrator`), shown with its words.
-    lead: usize,
-}
-
-/// Matches a policy's terms against the question's content words: longest first, no
-/// overlaps, a word equal to a term's word by its key or a misspelling of it. Returns the
-/// matches in question order.
-fn matches(policy: &Policy, ws: &[Token]) -> Vec<Match> {
-    let mut taken = vec![false; ws.len()];
-    let mut found = Vec::new();
-    for (phrase, term, lead) in phrases(policy) {
-        let n = phrase.len();
-        if n > ws.len() {
-            continue;
-        }
-        // Exact keys first, then misspellings, so a misspelling never takes a place an
-        // exact match would have.
-        for fuzzy in [false, true] {
-            for start in 0..=ws.len() - n {
-                if taken[start..start + n].iter().any(|t| *t) {
-                    continue;
-                }
-                let mut spelled = Vec::new();
-                let ok = ws[start..start + n].iter().zip(&phrase).all(|(w, p)| {
-                    if w.key == p.key {
-                        true
-                    } else if fuzzy && english::misspelling(w, p) {
-                        spelled.push((w.raw.clone(), p.raw.clone()));
-                        true
-                    } else {
-                        false
-                    }
-                });
-                if ok && (fuzzy || spelled.is_empty()) {
-                    taken[start..start + n].iter_mut().for_each(|t| *t = true);
-                    found.push(Match {
-                        term,
-                        first: start,
-                        last: start + n - 1,
-                        spelled,
-                        lead,
-                    });
-                }
-            }
-        }
-    }
-    found.sort_by_key(|m| m.first);
-    found
-}
-
-/// Why a question lies outside the encoded law, if it does: another jurisdiction named
-/// when no loaded policy is, another sector, an entity the instrument excludes, a topic no
-/// encoded text speaks to.
-fn out_of_scope(engine: &Engine, placed: Option<&Policy>, ws: &[Token]) -> Option<String> {
-    let keys: Vec<&str> = ws.iter().map(|t| t.key.as_str()).collect();
-    let has = |phrase: &str| -> Option<usize> {
-        let p: Vec<String> = english::tokens(phrase)
-            .into_iter()
-            .filter(|t| !t.determiner)
-            .map(|t| t.key)
-            .collect();
-        if p.is_empty() {
-            return None;
-        }
-        (0..keys.len().saturating_sub(p.len().saturating_sub(1)))
-            .find(|&i| i + p.len() <= keys.len() && keys[i..i + p.len()] == p[..])
-    };
-    let covered: Vec<String> = engine
-        .policies()
-        .iter()
-        .map(|p| {
-            format!(
-                "{}, {} ({})",
-                p.title,
-                p.citation.trim_end_matches(" §"),
-                p.jurisdiction
-            )
-        })
-        .collect();
-    let Some(policy) = placed else {
-        let named: Vec<&str> = english::STATES
-            .iter()
-            .copied()
-            .filter(|s| has(s).is_some())
-            .filter(|s| {
-                !engine.policies().iter().any(|p| {
-                    p.terms.iter().any(|t| {
-                        t.meaning.is_none() && t.phrases.iter().any(|ph| ph.eq_ignore_ascii_case(s))
-                    })
-                })
-            })
-            .collect();
-        return named.first().map(|s| {
-            format!(
-                "the question names {s}, and no law of {s} is encoded (the encoded law: {})",
-                covered.join("; ")
-            )
-        });
-    };
-    for (sector, name) in english::SECTORS {
-        if let Some(i) = has(sector) {
-            let n = sector.split(' ').count();
-            if ws
-                .get(i + n)
-                .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
-            {
-                return Some(format!(
-                    "the question is about a {name} provider (“{}”), and the {} governs electric service only",
-                    ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
-                    policy.title
-                ));
-            }
-        }
-    }
-    for (word, topic) in english::TOPICS {
-        if ws.iter().any(|t| t.raw == *word) {
-            return Some(format!(
-                "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",
-                policy.title
-            ));
-        }
-    }
-    for (jurisdiction, entities, reason) in english::EXCLUDED {
-        if policy.jurisdiction == *jurisdiction {
-            if let Some(e) = entities.iter().find(|e| has(e).is_some()) {
-                return Some(format!(
-                    "the question is about a {e}, which the {} does not reach: {reason}",
-                    policy.title
-                ));
-            }
-        }
-    }
-    None
-}
-
 /// The role a party named in the question plays in it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Role {
@@ -252,39 +98,34 @@ fn role_of(ws: &[Token], m: &Match) -> Role {
     // A receiving verb in the present (`can the Administrator get … from X`) makes X the
     // one who gives, and so who acts; in the past (`information it got from X`) it says
     // where the data came from.
-    let receiving = ws.iter().any(|t| {
-        t.clause == clause
-            && english::RECEIVING.contains(&t.key.as_str())
-            && !t.raw.ends_with("ed")
-            && !matches!(t.raw.as_str(), "got" | "gotten" | "bought")
-    });
+    let receiving = ws
+        .iter()
+        .any(|t| t.clause == clause && english::is_receiving(t) && !english::is_past(t));
     if ws[m.last].possessive && in_clause(m.last + 1).is_some() {
         return Role::Qualifier;
     }
-    if m.first > 0 {
-        if let Some(prev) = in_clause(m.first - 1) {
-            match prev.key.as_str() {
-                "to" | "with" | "toward" => return Role::Recipient,
-                "from" | "by" => {
-                    return if receiving { Role::Actor } else { Role::Source };
-                }
-                k if english::GIVING.contains(&k) => return Role::Recipient,
-                _ => {}
+    let prev = m.first.checked_sub(1).and_then(in_clause);
+    if prev.is_some_and(|p| matches!(p.key.as_str(), "to" | "with" | "toward")) {
+        return Role::Recipient;
+    }
+    // Data X supplied, Administrator-provided data: where the data came from.
+    if in_clause(m.last + 1).is_some_and(|t| english::is_giving(t) && english::is_past(t)) {
+        return Role::Source;
+    }
+    if let Some(prev) = prev {
+        match prev.key.as_str() {
+            "from" | "by" => {
+                return if receiving { Role::Actor } else { Role::Source };
             }
+            _ if english::is_giving(prev) => return Role::Recipient,
+            _ => {}
         }
     }
     // X receives / gets …: X is the recipient.
     for next in [m.last + 1, m.last + 2] {
         if let Some(t) = in_clause(next) {
-            if english::RECEIVING.contains(&t.key.as_str()) {
+            if english::is_receiving(t) && !english::is_past(t) {
                 return Role::Recipient;
-            }
-            if english::GIVING.contains(&t.key.as_str())
-                && (t.raw.ends_with("ed") || matches!(t.raw.as_str(), "gave" | "sent" | "sold"))
-                && next == m.last + 1
-            {
-                // … data the utility supplied: where the data came from.
-                return Role::Source;
             }
             if !matches!(
                 t.raw.as_str(),
@@ -427,6 +268,11 @@ fn negated(ws: &[Token], used: &[bool], m: &Match) -> bool {
     false
 }
 
+/// The verbs of handing data over that a policy's terms are looked up by when the
+/// question's own verb is not a term (`pass on`, `report`): the action is what the policy
+/// calls one of these.
+const FAMILY: &[&str] = &["give", "share", "send", "provide", "transfer", "disclose"];
+
 /// A frame: a giving verb with the party it gives to (`share … with the Administrator`,
 /// `give the Administrator …`, `the Administrator receives … from`), matched as the
 /// policy's phrase `<verb> to <party>` when it has one.
@@ -436,9 +282,15 @@ fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
         .map(|t| t.key.as_str())
         .skip_while(|k| matches!(*k, "to" | "with"))
         .collect();
-    for v in [verb.key.as_str(), "give", "share", "send", "provid"] {
+    let verbs = [verb.key.clone()]
+        .into_iter()
+        .chain(FAMILY.iter().map(|v| english::key(v)));
+    for v in verbs {
         for prep in ["to", "with"] {
-            let want: Vec<&str> = [v, prep].into_iter().chain(party.iter().copied()).collect();
+            let want: Vec<&str> = [v.as_str(), prep]
+                .into_iter()
+                .chain(party.iter().copied())
+                .collect();
             for (i, t) in policy.terms.iter().enumerate() {
                 if t.meaning.is_none() {
                     continue;
@@ -459,20 +311,115 @@ fn frame(policy: &Policy, verb: &Token, party: &[Token]) -> Option<usize> {
     None
 }
 
+/// The verb that hands data over when no term names the action: a giving verb, or a
+/// receiving verb in the present with a `from` after it in its clause (`buy … from X`).
+fn giving_verb(ws: &[Token], used: &[bool]) -> Option<usize> {
+    (0..ws.len()).find(|&i| {
+        let t = &ws[i];
+        !used[i]
+            && !english::is_past(t)
+            && (english::is_giving(t)
+                || (english::is_receiving(t)
+                    && ws[i + 1..]
+                        .iter()
+                        .take_while(|w| w.clause == t.clause)
+                        .any(|w| w.raw == "from")))
+    })
+}
+
+/// The members of the action that the policy's words for handing data over mean
+/// ([`FAMILY`]: give, share, send …), as a mask.
+fn family_actions(policy: &Policy, action: FactId) -> u64 {
+    let keys: Vec<String> = FAMILY.iter().map(|v| english::key(v)).collect();
+    let mut mask = 0;
+    for term in &policy.terms {
+        let Some(e) = term.meaning else { continue };
+        let Expr::Member { fact, mask: m } = policy.expr(e) else {
+            continue;
+        };
+        if *fact != action {
+            continue;
+        }
+        let single = term.phrases.iter().any(|p| {
+            let ts: Vec<Token> = english::tokens(p)
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .collect();
+            matches!(ts.as_slice(), [t] if keys.contains(&t.key))
+        });
+        if single {
+            mask |= m;
+        }
+    }
+    mask
+}
+
+/// Of the members `mask` allows for `fact`, those under which the policy addresses the
+/// request at all (its decision is not `not_addressed` in every case); all of them when
+/// none is.
+fn addressed(policy: &Policy, request: &Request, fact: FactId, mask: u64) -> u64 {
+    let members = policy.fact(fact).ty.members().len();
+    let mut keep = 0;
+    for i in (0..members).filter(|i| mask & (1u64 << i) != 0) {
+        let mut r = request.clone();
+        r.assume(fact, Value::Enum(i as u8));
+        if eval::decide(policy, &r).outcome != Outcome::NotAddressed {
+            keep |= 1u64 << i;
+        }
+    }
+    if keep == 0 {
+        mask
+    } else {
+        keep
+    }
+}
+
+/// The question's text from byte `start` to `end` (either way round: a particle moved back
+/// beside its verb may stand before the words it followed).
+fn words_between(question: &str, start: usize, end: usize) -> String {
+    question
+        .get(start.min(end)..start.max(end))
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Reads a question: places it in a jurisdiction by the words naming a policy, then maps
 /// the policy's terms to a partial request through the English layer ([`english`]): word
-/// forms and misspellings, negation scoped to its clause, and the role each party plays
-/// (who acts, who receives, where the data came from). Every default of the vocabulary is
-/// left unknown (a question is open: the answer says what it depends on), except facts
-/// whose enumeration has a single member, which are set (and reported as assumed). A
-/// question about another jurisdiction, sector, an excluded entity or a topic no encoded
-/// text speaks to is refused as out of scope, with why.
+/// forms, abbreviations and misspellings, negation scoped to its clause, and the role each
+/// party plays (who acts, who receives, where the data came from). A clause restating a
+/// fact's description sets that fact; a refusal (`asked us not to share`) is neither
+/// consent nor the action; a quantity (`more than 1 aMW`) is a value when every value it
+/// allows decides alike. A verb of handing data over that no term names is read as what
+/// the policy calls giving; an ambiguous action and an unnamed actor or recipient are
+/// kept to the members the law addresses, and the reading says so. Every default of the
+/// vocabulary is left unknown (a question is open: the answer says what it depends on),
+/// except facts whose enumeration has a single member, which are set (and reported as
+/// assumed). A question about another jurisdiction, sector, an excluded entity, a topic no
+/// encoded text speaks to, or data handed over by a party the law does not regulate is
+/// answered as out of scope, with why.
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
     let all = english::tokens(question);
-    let ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
-    let mut placed: Vec<(&Arc<Policy>, Vec<Match>)> = Vec::new();
+    let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
+    english::join_particles(&mut ws);
+    english::rephrase_employment(&mut ws);
+    type Placed<'e> = (&'e Arc<Policy>, Vec<Match>, Vec<Restated>, Vec<Quantity>);
+    let mut placed: Vec<Placed> = Vec::new();
     for policy in engine.policies() {
-        let found = matches(policy, &ws);
+        let restated = restated(policy, &ws);
+        let mut blocked = vec![false; ws.len()];
+        for r in restated.iter().filter(|r| r.blocks) {
+            for &i in &r.words {
+                blocked[i] = true;
+            }
+        }
+        // A quantity's words, and its verb (`uses more than 1 aMW`), say nothing else.
+        let quantities = quantities(policy, &ws);
+        for q in &quantities {
+            for b in &mut blocked[q.start(&ws)..=q.last] {
+                *b = true;
+            }
+        }
+        let found = matches(policy, &ws, &blocked);
         let names_policy = found.iter().any(|m| {
             policy
                 .terms
@@ -480,7 +427,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 .is_some_and(|t| t.meaning.is_none())
         });
         if names_policy {
-            placed.push((policy, found));
+            placed.push((policy, found, restated, quantities));
         }
     }
     let examples: Vec<String> = engine
@@ -489,7 +436,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         .map(|p| example_question(p))
         .collect();
     let only = match placed.as_slice() {
-        [(p, _)] => Some(p.as_ref()),
+        [(p, ..)] => Some(p.as_ref()),
         _ => None,
     };
     if placed.len() <= 1 {
@@ -502,7 +449,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             });
         }
     }
-    let [(policy, found)] = placed.as_slice() else {
+    let [(policy, found, restated, quantities)] = placed.as_slice() else {
         let missing = if placed.is_empty() {
             vec!["a jurisdiction (name the state or the instrument)".to_string()]
         } else {
@@ -510,7 +457,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 "one jurisdiction: the question names several ({})",
                 placed
                     .iter()
-                    .map(|(p, _)| p.jurisdiction.as_str())
+                    .map(|(p, ..)| p.jurisdiction.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )]
@@ -549,7 +496,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
             start = all[j].start;
         }
-        question[start..ws[last].end].to_string()
+        words_between(question, start, ws[last].end)
     };
     let mention = |policy: &Policy, e: ExprId, first_mention: &mut Vec<FactId>| {
         for f in crate::explain::facts_in(policy, e) {
@@ -558,13 +505,125 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
     };
-    // Frames first: a giving or receiving verb with the party it gives to.
+    // Quantities (`more than 1 aMW`) are read once the rest is known (below).
+    for q in quantities {
+        for u in &mut used[q.start(&ws)..=q.last] {
+            *u = true;
+        }
+    }
+    // A clause restating a fact's own description.
+    for r in restated {
+        for &i in &r.words {
+            used[i] = true;
+        }
+        request.assume(r.fact, Value::Bool(!r.denied));
+        if !first_mention.contains(&r.fact) {
+            first_mention.push(r.fact);
+        }
+        let name = &policy.fact(r.fact).name;
+        understood.push(Understood {
+            words: words_between(question, ws[r.first].start, ws[r.last].end),
+            means: if r.denied {
+                format!("not {name} (as the vocabulary describes it)")
+            } else {
+                format!("{name} (as the vocabulary describes it)")
+            },
+        });
+    }
+    // The one who hands the data over (`get … from a third party`) is a party the
+    // vocabulary knows only as a recipient: the law says what its actors may do, not what
+    // that party may do, so the question is not decided under a rule about someone else.
+    for m in found {
+        let Some(e) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
+            continue;
+        };
+        let from = m
+            .first
+            .checked_sub(1)
+            .is_some_and(|i| ws[i].raw == "from" && ws[i].clause == ws[m.first].clause);
+        let receiving = ws[..m.first].iter().any(|t| {
+            t.clause == ws[m.first].clause && english::is_receiving(t) && !english::is_past(t)
+        });
+        if from
+            && receiving
+            && sets_fact(&policy, e, "recipient")
+            && sets_member(&policy, e, "actor").is_none()
+        {
+            return Err(Unplaced {
+                missing: vec!["a question the encoded law addresses".to_string()],
+                understood: understood.clone(),
+                examples,
+                out_of_scope: Some(format!(
+                    "the data would come from “{}”, whom the {} names only as one receiving customer information: it says what the parties it regulates may do, not what such a party may do",
+                    text_of(m.first, m.last, m.lead),
+                    policy.title
+                )),
+            });
+        }
+    }
+    // A refusal (`the customer asked us not to share it with third parties`): neither
+    // consent nor the question's action; the parties and verbs in it say whose request it
+    // is, and the vocabulary's fact for such a request is set when the words tell which.
     let mut framed: Vec<usize> = Vec::new();
+    for clause in refusals(&ws) {
+        if restated
+            .iter()
+            .any(|r| r.blocks && ws[r.first].clause == clause)
+        {
+            continue;
+        }
+        let mut parties: Vec<String> = Vec::new();
+        for (mi, m) in found.iter().enumerate() {
+            let Some(e) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
+                continue;
+            };
+            if ws[m.first].clause != clause {
+                continue;
+            }
+            if sets_fact(&policy, e, "recipient") || sets_member(&policy, e, "actor").is_some() {
+                parties.extend(ws[m.first..=m.last].iter().map(|t| t.key.clone()));
+                framed.push(mi);
+            } else if sets_fact(&policy, e, "action") {
+                framed.push(mi);
+            }
+        }
+        let span: Vec<usize> = (0..ws.len()).filter(|&i| ws[i].clause == clause).collect();
+        let (Some(&first), Some(&last)) = (span.first(), span.last()) else {
+            continue;
+        };
+        for &i in &span {
+            used[i] = true;
+        }
+        let words = words_between(question, ws[first].start, ws[last].end);
+        match refusal_fact(&policy, &parties) {
+            Some(id) => {
+                request.assume(id, Value::Bool(true));
+                if !first_mention.contains(&id) {
+                    first_mention.push(id);
+                }
+                understood.push(Understood {
+                    words,
+                    means: format!(
+                        "{} (a request not to hand the data over: a refusal, not consent)",
+                        policy.fact(id).name
+                    ),
+                });
+            }
+            None => understood.push(Understood {
+                words,
+                means: "a request not to hand the data over: a refusal, not consent (no fact of the vocabulary is set by these words alone)".to_string(),
+            }),
+        }
+    }
+    // Frames first: a giving or receiving verb with the party it gives to.
     let mut later: Vec<(String, String, ExprId)> = Vec::new();
     for (mi, m) in found.iter().enumerate() {
         let Some(meaning) = policy.terms.get(m.term).and_then(|t| t.meaning) else {
             continue;
         };
+        if framed.contains(&mi) {
+            continue;
+        }
         let actor = sets_member(&policy, meaning, "actor");
         let recipient_term =
             sets_fact(&policy, meaning, "recipient") && !sets_fact(&policy, meaning, "action");
@@ -576,13 +635,48 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         if !(recipient_term || role == Role::Recipient) {
             continue;
         }
+        // The party's verb: the nearest giving or receiving verb before it in its clause
+        // (or after it: `the Administrator receives …`), not one inside a phrase that says
+        // more than the action (`notice before the transfer`), and with no other action
+        // between them (`send a notice before the transfer to X`: X is the transfer's).
         let clause = ws[m.first].clause;
-        let verb = (0..ws.len()).find(|&i| {
+        let sets_more = |i: usize| {
+            found.iter().any(|o| {
+                o.first <= i
+                    && i <= o.last
+                    && policy
+                        .terms
+                        .get(o.term)
+                        .and_then(|t| t.meaning)
+                        .is_some_and(|e| {
+                            crate::explain::facts_in(&policy, e)
+                                .iter()
+                                .any(|f| policy.fact(*f).name != "action")
+                        })
+            })
+        };
+        let is_verb = |i: usize| {
             ws[i].clause == clause
-                && (english::GIVING.contains(&ws[i].key.as_str())
-                    || english::RECEIVING.contains(&ws[i].key.as_str()))
-        });
-        if let Some(v) = verb {
+                && (english::is_giving(&ws[i]) || english::is_receiving(&ws[i]))
+                && !sets_more(i)
+        };
+        let verb = (0..m.first)
+            .rev()
+            .take_while(|&i| ws[i].clause == clause)
+            .find(|&i| is_verb(i))
+            .or_else(|| (m.last + 1..ws.len()).find(|&i| is_verb(i)));
+        let action_between = |v: usize| {
+            found.iter().any(|o| {
+                o.first > v
+                    && o.last < m.first
+                    && policy
+                        .terms
+                        .get(o.term)
+                        .and_then(|t| t.meaning)
+                        .is_some_and(|e| sets_fact(&policy, e, "action"))
+            })
+        };
+        if let Some(v) = verb.filter(|&v| !action_between(v)) {
             if let Some(t) = frame(&policy, &ws[v], &ws[m.first..=m.last]) {
                 if let Some(e) = policy.terms.get(t).and_then(|t| t.meaning) {
                     framed.push(mi);
@@ -599,7 +693,6 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
     }
-    let mut has_receiving_actor = false;
     for (mi, m) in found.iter().enumerate() {
         let Some(t) = policy.terms.get(m.term) else {
             continue;
@@ -623,12 +716,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         if let Some(member) = sets_member(&policy, e, "actor") {
             let role = role_of(&ws, m);
             let means = match role {
-                Role::Actor => {
-                    if ws[m.first.saturating_sub(1)].key == "from" {
-                        has_receiving_actor = true;
-                    }
-                    None
-                }
+                Role::Actor => None,
                 Role::Recipient => Some(
                     set_member(&policy, &mut request, "recipient", &member)
                         .map(|s| format!("{s} (the party receiving the data, not who acts)"))
@@ -658,7 +746,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
             }
         }
         let is_action = sets_fact(&policy, e, "action");
-        if !is_action && negated(&ws, &used, m) {
+        if !is_action && (m.negated || negated(&ws, &used, m)) {
             if let Some(alt) = negated_term(&policy, m.term) {
                 mention(&policy, alt, &mut first_mention);
                 apply(&policy, &mut request, alt);
@@ -698,33 +786,115 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
         apply(&policy, &mut request, e);
         understood.push(Understood { words, means });
     }
-    // A receiving verb whose `from` names who acts: the action is giving.
+    // No term names the action: the question's verb of handing data over (`pass on`,
+    // `report`), or of receiving it from someone (`buy … from X`: X hands it over), is
+    // read as whatever the policy calls giving, sharing, sending … .
     let action = policy.fact_id("action");
     let has = |request: &Request, id: Option<FactId>| {
         id.is_none_or(|a| request.get(a).is_some() || request.restriction(a).is_some())
     };
-    if !has(&request, action) && has_receiving_actor {
-        if let Some((words, e)) = ws
-            .iter()
-            .find(|t| english::RECEIVING.contains(&t.key.as_str()))
-            .and_then(|t| {
-                let give = policy
-                    .terms
-                    .iter()
-                    .find(|term| term.phrases.iter().any(|p| english::key(p) == "give"))?;
-                Some((t.raw.clone(), give.meaning?))
-            })
-        {
-            mention(&policy, e, &mut first_mention);
-            apply(&policy, &mut request, e);
-            understood.push(Understood {
-                words: format!("{words} … from"),
-                means: format!(
-                    "{} (receiving from the one who acts)",
-                    crate::explain::clause_text(&policy, policy.expr_span(e))
-                ),
-            });
+    let mut pruned: Vec<FactId> = Vec::new();
+    if let (Some(id), false) = (action, has(&request, action)) {
+        if let Some(v) = giving_verb(&ws, &used) {
+            let mask = family_actions(&policy, id);
+            if mask != 0 {
+                used[v] = true;
+                request.restrict(id, mask);
+                pruned.push(id);
+                if !first_mention.contains(&id) {
+                    first_mention.push(id);
+                }
+                let words = if english::is_receiving(&ws[v]) {
+                    format!("{} … from", ws[v].raw)
+                } else {
+                    ws[v].raw.clone()
+                };
+                understood.push(Understood {
+                    words,
+                    means: String::new(),
+                });
+            }
         }
+    }
+    // A party the question does not name (who acts, to whom) is read as the ones the law
+    // addresses here: an unnamed actor of `share … with the Administrator` is the one the
+    // rule speaks to, not every actor of the vocabulary.
+    for name in ["actor", "recipient"] {
+        if let Some(id) = policy.fact_id(name) {
+            if !has(&request, Some(id)) && policy.fact(id).ty.members().len() > 1 {
+                pruned.push(id);
+            }
+        }
+    }
+    for id in pruned {
+        let fact = policy.fact(id);
+        let members = fact.ty.members().len();
+        let all = if members >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << members) - 1
+        };
+        let mask = request.restriction(id).unwrap_or(all);
+        let keep = addressed(&policy, &request, id, mask);
+        let named = request.restriction(id).is_some();
+        if keep == mask && !named {
+            continue;
+        }
+        if keep.count_ones() == 1 {
+            request.assume(id, Value::Enum(keep.trailing_zeros() as u8));
+        } else {
+            request.restrict(id, keep);
+        }
+        let list: Vec<&str> = (0..members)
+            .filter(|i| keep & (1u64 << i) != 0)
+            .filter_map(|i| fact.ty.members().get(i).map(String::as_str))
+            .collect();
+        let means = if list.len() == 1 {
+            format!("{} is {}", fact.name, list.join(""))
+        } else {
+            format!("{} is one of [{}]", fact.name, list.join(", "))
+        };
+        let why = if keep == mask {
+            "a verb of handing data over"
+        } else if named {
+            "a verb of handing data over, read as the law addresses it here"
+        } else {
+            "not named; read as the law addresses it here"
+        };
+        let means = format!("{means} ({why})");
+        match understood.iter_mut().find(|u| u.means.is_empty()) {
+            Some(u) if named => u.means = means,
+            _ => understood.push(Understood {
+                words: format!("({} not named)", fact.name.replace('_', " ")),
+                means,
+            }),
+        }
+    }
+    for q in quantities {
+        let name = &policy.fact(q.fact).name;
+        let op = q.comparison.symbol();
+        let n = crate::value::format_number(q.number);
+        let value = value_for(&policy, &request, q);
+        let means = match value {
+            Some(v) if q.comparison == Comparison::Equal => {
+                format!("{name} = {}", crate::value::format_number(v))
+            }
+            Some(v) => format!(
+                "{name} {op} {n} (taken as {}: every such value is decided alike)",
+                crate::value::format_number(v)
+            ),
+            None => format!("{name} {op} {n} (left open: the law tells such values apart)"),
+        };
+        if let Some(v) = value {
+            request.assume(q.fact, Value::Number(v));
+            if !first_mention.contains(&q.fact) {
+                first_mention.push(q.fact);
+            }
+        }
+        understood.push(Understood {
+            words: words_between(question, ws[q.first].start, ws[q.last].end),
+            means,
+        });
     }
     let mut assumed = Vec::new();
     for (i, fact) in policy.facts.iter().enumerate() {

@@ -1,17 +1,22 @@
 //! The English layer `juris ask` reads questions with: deterministic, no network, no model.
 //!
 //! - Words: split on spaces and hyphens (`smart-meter` is `smart meter`), compared by a
-//!   key that folds word forms (`transfers`, `transferred`, `transferring` → `transfer`),
-//!   British spellings (`licence`, `utilise`) and common abbreviations (`info`, `ID`).
-//! - Spelling: a longer word one edit away from a term's word (two for long words) is read
-//!   as that word, and the reading says so.
+//!   key that folds word forms (`transfers`, `transferred`, `transferring` → `transfer`;
+//!   `approval`, `approved` → `approve`), British spellings (`licence`, `utilise`) and
+//!   abbreviations, which stand for their words in questions and terms alike (`SSN` is
+//!   `social security number`, `IOU` is `investor owned utility`, `aMW` is `average
+//!   megawatts`), as do everyday names of a party (`data broker` is `third party`).
+//! - Spelling: a longer word one edit away from a term's word (two for long words; two
+//!   letters swapped at five letters) is read as that word, and the reading says so.
 //! - Articles and possessive determiners are left out of the comparison (`to the
-//!   Administrator` is `to Administrator`).
+//!   Administrator` is `to Administrator`); auxiliaries and negators may stand inside a
+//!   term's phrase (`the Commission has not approved`).
 //! - Clauses: punctuation and subordinating words end a clause; negation reaches only the
 //!   first term after it in its clause.
 //! - Verbs with direction: giving verbs (give, send, pass on, hand over, provide, share …)
 //!   and receiving verbs (receive, get, obtain, buy …), whose subject is the recipient and
-//!   whose `from` phrase names the one who gives.
+//!   whose `from` phrase names the one who gives; a particle left after the object returns
+//!   to its verb (`hand the data over`), and `X working for Y` is `X of Y`.
 
 /// A word of a question or a term phrase.
 #[derive(Clone, Debug)]
@@ -30,6 +35,9 @@ pub struct Token {
     pub clause: u32,
     /// An article or possessive determiner, left out of comparisons.
     pub determiner: bool,
+    /// The word before it is an article or possessive determiner (`give the customer
+    /// names` has two noun phrases, `give customer names` one).
+    pub after_determiner: bool,
 }
 
 const DETERMINERS: &[&str] = &[
@@ -107,10 +115,86 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("anonymised", "anonymized"),
     ("anonymise", "anonymize"),
     ("de-identified", "deidentified"),
+    ("approval", "approve"),
+    ("approvals", "approve"),
+    ("written", "write"),
+    ("wrote", "write"),
+    ("told", "tell"),
+    ("power", "electric"),
+    ("city-owned", "municipal"),
+    ("town-owned", "municipal"),
+    ("municipally-owned", "municipal"),
+    ("municipally", "municipal"),
+];
+
+/// Phrases read as others, in questions and terms alike: everyday names for a party the
+/// law calls a third party.
+const PHRASES: &[(&str, &str)] = &[
+    ("data broker", "third party"),
+    ("data brokers", "third parties"),
+    ("marketing company", "third party"),
+    ("marketing companies", "third parties"),
+    ("marketing firm", "third party"),
+    ("marketing firms", "third parties"),
+    ("outside company", "third party"),
+    ("outside companies", "third parties"),
+];
+
+/// Replaces the phrases of [`PHRASES`] by what they are read as; each new word spans the
+/// phrase as written.
+fn rephrase(out: &mut Vec<Token>) {
+    for (from, to) in PHRASES {
+        let keys: Vec<String> = from.split(' ').map(key).collect();
+        let mut i = 0;
+        while i + keys.len() <= out.len() {
+            let window = &out[i..i + keys.len()];
+            if window.iter().zip(&keys).all(|(t, k)| t.key == *k)
+                && window.iter().all(|t| t.clause == window[0].clause)
+            {
+                let (start, end) = (window[0].start, window[window.len() - 1].end);
+                let first = window[0].clone();
+                let possessive = window[window.len() - 1].possessive;
+                let words: Vec<Token> = to
+                    .split(' ')
+                    .map(|w| Token {
+                        raw: w.to_string(),
+                        key: key(w),
+                        start,
+                        end,
+                        possessive,
+                        ..first.clone()
+                    })
+                    .collect();
+                let n = words.len();
+                out.splice(i..i + keys.len(), words);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Abbreviations read as the words they stand for, in questions and terms alike, so that a
+/// question's `SSN` meets a term's `social security number` and the other way round.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("ssn", "social security number"),
+    ("ssns", "social security numbers"),
+    ("amw", "average megawatts"),
+    ("iou", "investor owned utility"),
+    ("ious", "investor owned utilities"),
+    ("pud", "peoples utility district"),
+    ("puds", "peoples utility districts"),
+    ("kwh", "kilowatt hours"),
+    ("nda", "non disclosure agreement"),
+    ("dob", "date of birth"),
 ];
 
 /// The key a word is compared by: spelling and abbreviation folded, then a light stemmer
-/// (plural and verb endings, a final `e`, a doubled final consonant).
+/// (plural and verb endings, a final `e`, a doubled final consonant). A full Snowball
+/// stemmer is not used: it folds words the policies' terms keep apart (`utility` and
+/// `utilize`, `providers` and `provide`, `customer` and `custom`) and still leaves
+/// `written`/`writing` and `SSNs`/`SSN` apart, which the folds here join.
 pub fn key(word: &str) -> String {
     let lower = word.to_lowercase();
     let lower = lower.trim_end_matches("'s").trim_end_matches('\'');
@@ -154,18 +238,23 @@ fn stem(word: &str) -> String {
     w
 }
 
-/// Whether a question's word is a misspelling of a term's word: both at least six letters,
-/// same first letter, one edit apart (two from ten letters on), and the question's word not
-/// an English word of its own near a term's.
+/// Whether a question's word is a misspelling of a term's word: same first letter, one edit
+/// apart from six letters on (two from ten), two letters swapped at five, and the question's
+/// word not an English word of its own near a term's.
 pub fn misspelling(question: &Token, term: &Token) -> bool {
     let (q, t) = (question.raw.as_str(), term.raw.as_str());
-    if q.len() < 6 || t.len() < 6 || q == t || NOT_TYPOS.contains(&q) {
+    if q.len() < 5 || t.len() < 5 || q == t || NOT_TYPOS.contains(&q) {
         return false;
     }
     if !q.chars().all(char::is_alphabetic) || q.chars().next() != t.chars().next() {
         return false;
     }
     let d = strsim::damerau_levenshtein(q, t);
+    if q.len() == 5 || t.len() == 5 {
+        // A five-letter word only by two letters swapped (`thrid`): one edit of any kind
+        // turns too many short words into one another.
+        return d == 1 && q.len() == t.len() && strsim::hamming(q, t) == Ok(2);
+    }
     d == 1 || (d == 2 && q.len() >= 10 && t.len() >= 10)
 }
 
@@ -204,6 +293,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
     if let Some(s) = start {
         flush(&mut out, s, text.len(), &mut clause, &mut last_end);
     }
+    rephrase(&mut out);
     out
 }
 
@@ -246,9 +336,27 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize, clause: &mut
             .trim_end_matches("'s")
             .trim_end_matches('\'')
             .to_string();
+        if let Some((_, words)) = ABBREVIATIONS.iter().find(|(a, _)| *a == bare) {
+            // Every word of the expansion spans the abbreviation as written.
+            let n = words.split(' ').count();
+            for (i, w) in words.split(' ').enumerate() {
+                out.push(Token {
+                    key: key(w),
+                    determiner: false,
+                    after_determiner: out.last().is_some_and(|t: &Token| t.determiner),
+                    raw: w.to_string(),
+                    start: start + offset,
+                    end: start + offset + p.len(),
+                    possessive: possessive && i + 1 == n,
+                    clause: *clause,
+                });
+            }
+            continue;
+        }
         out.push(Token {
             key: key(&bare),
             determiner: DETERMINERS.contains(&bare.as_str()),
+            after_determiner: out.last().is_some_and(|t| t.determiner),
             raw: bare,
             start: start + offset,
             end: start + offset + p.len(),
@@ -285,14 +393,178 @@ pub fn is_negator(t: &Token) -> bool {
 
 /// Verbs of handing data over: `X gives data to Y`.
 pub const GIVING: &[&str] = &[
-    "give", "send", "pass", "hand", "provid", "shar", "supply", "transfer", "transmit", "forward",
-    "deliver", "report", "disclos", "releas", "sell", "turn",
+    "give",
+    "send",
+    "pass",
+    "hand",
+    "provide",
+    "share",
+    "supply",
+    "transfer",
+    "transmit",
+    "forward",
+    "deliver",
+    "report",
+    "disclose",
+    "release",
+    "sell",
+    "turn",
+    "furnish",
+    "distribute",
+    "disseminate",
+    "leak",
 ];
 
 /// Verbs of receiving data: `Y receives data from X` is `X gives data to Y`.
 pub const RECEIVING: &[&str] = &[
-    "receiv", "get", "obtain", "buy", "purchas", "acquir", "access", "collect", "request",
+    "receive", "get", "obtain", "buy", "purchase", "acquire", "access", "collect", "request",
+    "gather",
 ];
+
+/// Whether a word is one of `verbs` (compared by key).
+fn is_verb_of(t: &Token, verbs: &[&str]) -> bool {
+    verbs.iter().any(|v| key(v) == t.key)
+}
+
+/// Whether a word is a verb of handing data over (give, send, pass on, share …).
+pub fn is_giving(t: &Token) -> bool {
+    is_verb_of(t, GIVING)
+}
+
+/// Whether a word is a verb of receiving data (receive, get, obtain, buy …).
+pub fn is_receiving(t: &Token) -> bool {
+    is_verb_of(t, RECEIVING)
+}
+
+/// Whether a verb is written in the past (`supplied`, `gave`, `got`): a clause with it
+/// usually says where something came from rather than what is asked.
+pub fn is_past(t: &Token) -> bool {
+    t.raw.ends_with("ed")
+        || matches!(
+            t.raw.as_str(),
+            "gave" | "given" | "sent" | "sold" | "got" | "gotten" | "bought" | "made" | "told"
+        )
+}
+
+/// Verbs whose particle may stand after their object (`hand the data over`, `make the
+/// data public`): the particle is moved back beside its verb before terms are matched.
+const PARTICLES: &[(&str, &str)] = &[
+    ("hand", "over"),
+    ("pass", "on"),
+    ("pass", "along"),
+    ("turn", "over"),
+    ("send", "over"),
+    ("give", "out"),
+    ("give", "away"),
+    ("make", "public"),
+    ("make", "available"),
+];
+
+/// Moves a particle separated from its verb back beside it (`hand the data over to X` is
+/// read `hand over the data to X`), within the verb's clause and a few words.
+pub fn join_particles(ws: &mut Vec<Token>) {
+    let mut i = 0;
+    while i < ws.len() {
+        for (verb, particle) in PARTICLES {
+            if ws[i].key != key(verb) || ws.get(i + 1).is_some_and(|t| t.raw == *particle) {
+                continue;
+            }
+            let clause = ws[i].clause;
+            let found = (i + 2..ws.len().min(i + 6))
+                .take_while(|&j| ws[j].clause == clause && !is_giving(&ws[j]))
+                .find(|&j| ws[j].raw == *particle);
+            if let Some(j) = found {
+                let t = ws.remove(j);
+                ws.insert(i + 1, t);
+                break;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Participles that, before `for` or `by`, say whose a party is: `a contractor working for
+/// the Administrator` is `a contractor of the Administrator`.
+const EMPLOYED: &[&str] = &[
+    "working",
+    "works",
+    "employed",
+    "hired",
+    "retained",
+    "engaged",
+    "contracted",
+];
+
+/// Reads `X working for Y` (employed by, hired by …) as `X of Y`, the form terms use.
+pub fn rephrase_employment(ws: &mut Vec<Token>) {
+    let mut i = 1;
+    while i + 1 < ws.len() {
+        if EMPLOYED.contains(&ws[i].raw.as_str())
+            && matches!(ws[i + 1].raw.as_str(), "for" | "by")
+            && ws[i].clause == ws[i + 1].clause
+        {
+            // `who works for`, `that works for`: the relative word goes too.
+            let from = if matches!(ws[i - 1].raw.as_str(), "who" | "that") && i >= 2 {
+                i - 1
+            } else {
+                i
+            };
+            let of = Token {
+                raw: "of".to_string(),
+                key: "of".to_string(),
+                start: ws[from].start,
+                end: ws[i + 1].end,
+                possessive: false,
+                clause: ws[i].clause,
+                determiner: false,
+                after_determiner: false,
+            };
+            ws.splice(from..=i + 1, [of]);
+            i = from + 1;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Other ways of writing a term's phrase: `written consent` is also `consent in writing`
+/// (`consented in writing`).
+pub fn variants(phrase: &[Token]) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    if let [w, x] = phrase {
+        if w.key == key("written") {
+            let mut inside = w.clone();
+            inside.raw = "in".to_string();
+            inside.key = "in".to_string();
+            out.push(vec![x.clone(), inside, w.clone()]);
+        }
+    }
+    out
+}
+
+/// Words that may stand inside a phrase of a term without breaking it: auxiliaries and
+/// negators (`the Commission has not approved` is `Commission approval`, negated).
+pub fn is_auxiliary(t: &Token) -> bool {
+    matches!(
+        t.raw.as_str(),
+        "has"
+            | "have"
+            | "had"
+            | "was"
+            | "were"
+            | "been"
+            | "is"
+            | "are"
+            | "be"
+            | "did"
+            | "does"
+            | "already"
+            | "also"
+            | "ever"
+            | "yet"
+            | "actually"
+    ) || is_negator(t)
+}
 
 /// Other sectors a question may name, read when followed by a word for a provider.
 pub const SECTORS: &[(&str, &str)] = &[
@@ -451,6 +723,69 @@ mod tests {
             assert_eq!(key(a), key(b), "{a} {b}");
         }
         assert_ne!(key("need"), key("ne"));
+    }
+
+    #[test]
+    fn abbreviations_and_everyday_phrases_read_as_the_law_writes_them() {
+        let keys = |text: &str| -> Vec<String> {
+            tokens(text)
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .map(|t| t.key)
+                .collect()
+        };
+        assert_eq!(keys("SSNs"), keys("social security numbers"));
+        assert_eq!(keys("an IOU"), keys("an investor-owned utility"));
+        assert_eq!(keys("1 aMW"), keys("1 average megawatts"));
+        assert_eq!(keys("a data broker"), keys("a third party"));
+        assert_eq!(
+            keys("the Commission's approval"),
+            keys("the Commission approved")
+        );
+        assert_eq!(keys("a city-owned utility"), keys("a municipal utility"));
+        // Every word of an expansion spans the abbreviation as written.
+        let t = tokens("an SSN");
+        assert!(t[1..].iter().all(|w| (w.start, w.end) == (3, 6)));
+    }
+
+    #[test]
+    fn verbs_have_direction_and_particles_rejoin() {
+        let t = tokens("give gave sharing receives bought");
+        assert!(is_giving(&t[0]) && is_giving(&t[1]) && is_giving(&t[2]));
+        assert!(is_receiving(&t[3]) && is_receiving(&t[4]));
+        assert!(is_past(&t[1]) && is_past(&t[4]) && !is_past(&t[0]));
+        let mut ws: Vec<Token> =
+            tokens("hand the data over to a contractor working for the Administrator")
+                .into_iter()
+                .filter(|t| !t.determiner)
+                .collect();
+        join_particles(&mut ws);
+        rephrase_employment(&mut ws);
+        let raws: Vec<&str> = ws.iter().map(|t| t.raw.as_str()).collect();
+        assert_eq!(
+            raws,
+            [
+                "hand",
+                "over",
+                "data",
+                "to",
+                "contractor",
+                "of",
+                "administrator"
+            ]
+        );
+    }
+
+    #[test]
+    fn misspellings_by_edit_distance_on_longer_words() {
+        let w = |s: &str| tokens(s).remove(0);
+        assert!(misspelling(&w("utilty"), &w("utility")));
+        assert!(misspelling(&w("thrid"), &w("third")));
+        // Five letters: only two letters swapped; short words never.
+        assert!(!misspelling(&w("thirs"), &w("third")));
+        assert!(!misspelling(&w("ues"), &w("use")));
+        // An English word of its own is not a misspelling of a term's word.
+        assert!(!misspelling(&w("contract"), &w("contact")));
     }
 
     #[test]

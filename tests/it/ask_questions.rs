@@ -16,9 +16,9 @@ struct Question {
     why: String,
 }
 
-/// The pass rate reached (80 of 101, before the English layer 40 of 101); the issue's
-/// target is 95 %. Raise it as `ask` improves; never lower it.
-const FLOOR: f64 = 0.79;
+/// The pass rate required (115 of 117 are answered as expected; 40 of 101 before the
+/// English layer). Raise it as `ask` improves; never lower it.
+const FLOOR: f64 = 0.95;
 
 /// Every cite of an answer: its own and each case's.
 fn cites_of(answer: &serde_json::Value) -> BTreeSet<String> {
@@ -89,13 +89,13 @@ fn questions_as_people_write_them() {
                 q.why
             ));
         }
+        // A permission where the statutes give none is the worst answer `ask` can give:
+        // whatever else the question expects (prohibited, undetermined, not addressed, out
+        // of scope, a conflict), `permitted` or `required` is a failure of the test.
         let permits = got == "permitted" || got == "required";
-        if permits
-            && matches!(
-                q.decision.as_str(),
-                "prohibited" | "not_addressed" | "undetermined"
-            )
-        {
+        let expects_permission =
+            !q.out_of_scope && matches!(q.decision.as_str(), "permitted" | "required");
+        if permits && !expects_permission {
             false_permissions.push(format!(
                 "- {:?}: {got}, expected {}",
                 q.question, q.decision
@@ -125,7 +125,8 @@ fn questions_as_people_write_them() {
 }
 
 /// A question outside the encoded law is answered as such, naming what was recognised:
-/// another jurisdiction, another sector, an excluded entity, a topic with no encoded text.
+/// another jurisdiction, another sector, an excluded entity, a topic with no encoded text,
+/// data handed over by a party the law does not regulate.
 #[test]
 fn out_of_scope_answers_say_why() {
     let engine = juris::Engine::load(&["policies"]).unwrap();
@@ -135,6 +136,7 @@ fn out_of_scope_answers_say_why() {
         "In Oklahoma, can a water utility share customer usage data with a third party?",
         "Can a people's utility district in Oregon share customer names with the Administrator?",
         "What penalties apply in Oregon if the electric company transfers social security numbers to the Administrator?",
+        "Can the Administrator get customer names from a third party in Oregon?",
     ] {
         let unplaced = juris::ask::interpret(&engine, q).unwrap_err();
         out.push_str(&format!(

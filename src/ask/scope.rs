@@ -1,0 +1,108 @@
+//! Questions outside the encoded law: another jurisdiction, another sector, an entity the
+//! instrument excludes, a topic no encoded text speaks to. Each is answered with why, never
+//! decided under another rule.
+
+use super::english::{self, Token};
+use crate::engine::Engine;
+use crate::ir::Policy;
+
+/// Why a question lies outside the encoded law, if it does: another jurisdiction named
+/// when no loaded policy is, another sector, an entity the instrument excludes, a topic no
+/// encoded text speaks to.
+pub(super) fn out_of_scope(
+    engine: &Engine,
+    placed: Option<&Policy>,
+    ws: &[Token],
+) -> Option<String> {
+    let keys: Vec<&str> = ws.iter().map(|t| t.key.as_str()).collect();
+    let has = |phrase: &str| -> Option<usize> {
+        let p: Vec<String> = english::tokens(phrase)
+            .into_iter()
+            .filter(|t| !t.determiner)
+            .map(|t| t.key)
+            .collect();
+        if p.is_empty() {
+            return None;
+        }
+        (0..keys.len().saturating_sub(p.len().saturating_sub(1)))
+            .find(|&i| i + p.len() <= keys.len() && keys[i..i + p.len()] == p[..])
+    };
+    let covered: Vec<String> = engine
+        .policies()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}, {} ({})",
+                p.title,
+                p.citation.trim_end_matches(" §"),
+                p.jurisdiction
+            )
+        })
+        .collect();
+    if placed.is_none() {
+        let named: Vec<&str> = english::STATES
+            .iter()
+            .copied()
+            .filter(|s| has(s).is_some())
+            .filter(|s| {
+                !engine.policies().iter().any(|p| {
+                    p.terms.iter().any(|t| {
+                        t.meaning.is_none() && t.phrases.iter().any(|ph| ph.eq_ignore_ascii_case(s))
+                    })
+                })
+            })
+            .collect();
+        if let Some(s) = named.first() {
+            return Some(format!(
+                "the question names {s}, and no law of {s} is encoded (the encoded law: {})",
+                covered.join("; ")
+            ));
+        }
+    }
+    // What the answer calls the law: the instrument the question is placed in, or, for a
+    // question that names none, all of the encoded law.
+    let law = match placed {
+        Some(policy) => format!("the {}", policy.title),
+        None => format!("the encoded law ({})", covered.join("; ")),
+    };
+    for (sector, name) in english::SECTORS {
+        if let Some(i) = has(sector) {
+            let n = sector.split(' ').count();
+            if ws
+                .get(i + n)
+                .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
+            {
+                return Some(format!(
+                    "the question is about a {name} provider (“{}”), and {law} governs electric service only",
+                    ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
+                ));
+            }
+        }
+    }
+    for (word, topic) in english::TOPICS {
+        if ws.iter().any(|t| t.raw == *word) {
+            return Some(match placed {
+                Some(policy) => format!(
+                    "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",
+                    policy.title
+                ),
+                None => format!(
+                    "the question asks about {topic}, and no encoded text speaks to {topic} (the encoded law: {})",
+                    covered.join("; ")
+                ),
+            });
+        }
+    }
+    let policy = placed?;
+    for (jurisdiction, entities, reason) in english::EXCLUDED {
+        if policy.jurisdiction == *jurisdiction {
+            if let Some(e) = entities.iter().find(|e| has(e).is_some()) {
+                return Some(format!(
+                    "the question is about a {e}, which the {} does not reach: {reason}",
+                    policy.title
+                ));
+            }
+        }
+    }
+    None
+}
