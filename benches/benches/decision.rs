@@ -17,6 +17,8 @@
 //!   statute text + compile, of the reduced policy and of the full Oregon one).
 //! * `scale`: Juris's load + check + compile of generated policies of 100,
 //!   1,000 and 10,000 provisions (their memory: `benches/scale_memory.rs`).
+//! * `ask`: `juris ask` on four questions, the policies loaded once, and the largest
+//!   end to end with the load.
 //!
 //! Juris rows: `juris` is the reduced six-rule policy written in Juris
 //! (`policies/transfer.juris`), `juris_oregon` the full encoding of the rule
@@ -280,6 +282,52 @@ fn scale(c: &mut Criterion) {
     group.finish();
 }
 
+/// Questions `juris ask` answers, from a decided one to the largest case split.
+const QUESTIONS: [(&str, &str); 4] = [
+    (
+        "ssn",
+        "May the electric company transfer a customer's social security number to the Administrator in Oregon?",
+    ),
+    ("ok_marketing", "Can I use customer data for marketing in Oklahoma?"),
+    (
+        "meter_number",
+        "May an Oregon electric company transfer a customer's meter number to the Administrator?",
+    ),
+    (
+        "usage_history",
+        "May the electric company transfer the usage history of a 2 aMW customer who has not opted in to the Administrator in Oregon?",
+    ),
+];
+
+/// A question answered as `juris ask` answers it: read, decided, the memo written.
+fn answer(engine: &juris::Engine, question: &str) -> String {
+    let interpretation = juris::ask::interpret(engine, question).expect("the question is read");
+    let decision = juris::ask::decide(&interpretation);
+    juris::ask::memo::render(&interpretation, &decision, juris::ask::memo::Options::PLAIN)
+}
+
+/// `juris ask`: each question with the shipped policies loaded once (`answer_*`), and the
+/// largest end to end, the policies loaded too (`end_to_end_*`; process start aside).
+fn ask(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ask");
+    group.sample_size(20);
+    let policies = oregon_policy().join("..");
+    let engine = juris::Engine::load(&[&policies]).expect("the shipped policies load");
+    for (name, question) in QUESTIONS {
+        group.bench_function(format!("answer_{name}"), |b| {
+            b.iter(|| answer(&engine, black_box(question)))
+        });
+    }
+    let (name, largest) = QUESTIONS[QUESTIONS.len() - 1];
+    group.bench_function(format!("end_to_end_{name}"), |b| {
+        b.iter(|| {
+            let engine = juris::Engine::load(&[&policies]).expect("the shipped policies load");
+            answer(&engine, black_box(largest))
+        })
+    });
+    group.finish();
+}
+
 /// Sanity check before timing anything: a decision per engine on one
 /// request, so a broken adapter fails fast instead of being measured.
 fn smoke(_: &mut Criterion) {
@@ -309,6 +357,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = smoke, evaluate, end_to_end, build_request, load, load_phases, scale
+    targets = smoke, evaluate, end_to_end, build_request, load, load_phases, scale, ask
 }
 criterion_main!(benches);
