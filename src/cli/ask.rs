@@ -2,9 +2,11 @@
 
 use super::{format_of, pretty, ExitStatus, Format, Io};
 use crate::ask::{self, memo};
+use crate::diagnostic::{code, Colour, Diagnostic, FileDiagnostics};
 use crate::engine::Engine;
 use crate::eval::Outcome;
 use crate::ir::Type;
+use crate::source::{SourceFile, Span};
 use crate::value::Value;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -72,18 +74,18 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Ok;
         }
         Err(unplaced) => {
-            let _ = writeln!(
-                io.stderr,
-                "error: cannot answer this question: it lacks {}",
-                unplaced.missing.join(", and ")
+            let source = SourceFile::new("question", args.question.clone());
+            let _ = io.stderr.write_all(
+                crate::diagnostic::render_human(
+                    &[FileDiagnostics {
+                        diagnostics: vec![unplaced_diagnostic(&args.question, &unplaced)],
+                        source,
+                    }],
+                    Colour::Plain,
+                    super::WIDTH,
+                )
+                .as_bytes(),
             );
-            for u in &unplaced.understood {
-                let _ = writeln!(io.stderr, "  understood: “{}” → {}", u.words, u.means);
-            }
-            let _ = writeln!(io.stderr, "help: questions it can answer look like:");
-            for e in &unplaced.examples {
-                let _ = writeln!(io.stderr, "  juris ask \"{e}\"");
-            }
             return ExitStatus::Invalid;
         }
     };
@@ -205,4 +207,60 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     };
     let _ = io.stdout.write_all(text.as_bytes());
     ExitStatus::Ok
+}
+
+/// A question that cannot be placed, as a diagnostic on the question's text: what it lacks,
+/// a label on each phrase understood, and questions each loaded policy answers.
+fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
+    let message = format!(
+        "cannot answer this question: it lacks {}",
+        unplaced.missing.join(", and ")
+    );
+    let lower = question.to_lowercase();
+    let found: Vec<(Span, String)> = unplaced
+        .understood
+        .iter()
+        .filter_map(|u| {
+            let at = lower.find(&u.words.to_lowercase())?;
+            Some((
+                Span::new(at, at + u.words.len()),
+                format!("→ {}", short_means(&u.means)),
+            ))
+        })
+        .collect();
+    let mut d = match found.split_first() {
+        Some(((span, text), rest)) => {
+            let mut d = Diagnostic::new(&code::unplaced_question, message, *span).label(text);
+            for (span, text) in rest {
+                d = d.with_label(*span, text);
+            }
+            d
+        }
+        None => Diagnostic::new(
+            &code::unplaced_question,
+            message,
+            Span::new(0, question.len().max(1)),
+        )
+        .label("not placed in any loaded policy"),
+    };
+    let examples: Vec<String> = unplaced
+        .examples
+        .iter()
+        .map(|e| format!("juris ask \"{e}\""))
+        .collect();
+    d = d.help(format!(
+        "questions it can answer look like: {}",
+        examples.join("; ")
+    ));
+    d
+}
+
+/// A phrase's meaning short enough for a label: a long list of members is counted.
+fn short_means(means: &str) -> String {
+    match means.split_once(" is one of [") {
+        Some((fact, list)) if means.len() > 60 => {
+            format!("{fact} is one of {} values", list.split(", ").count())
+        }
+        _ => means.to_string(),
+    }
 }

@@ -212,6 +212,16 @@ codes! {
          the wrong type, never decided: a negative usage is not a small one. The message names \
          the key and the range.";
 
+    // ------------------------------------------------------------------ questions
+    unplaced_question = "Q001" "unplaced-question" Error
+        "`juris ask` cannot place the question: it names no jurisdiction or no act"
+        "A question is read into a request: the policy (a state, an instrument, or words only \
+         one policy knows), what is done with the information, and what the words say of the \
+         rest. When the jurisdiction or the act cannot be told, nothing is decided: the labels \
+         show what was understood, and the help gives questions each loaded policy answers. \
+         A question about something the encoded law does not cover (another sector, another \
+         state, an unencoded topic) is not refused: it is answered as not addressed, with why.";
+
     // ------------------------------------------------------------------ usage
     unreadable_path = "U001" "unreadable-path" Error
         "a path given on the command line cannot be read"

@@ -48,7 +48,7 @@ fn every_code_is_documented() {
             code.summary
         );
         let shape = code.code.len() == 4
-            && code.code.starts_with(['S', 'C', 'R', 'U', 'T', 'L'])
+            && code.code.starts_with(['S', 'C', 'R', 'Q', 'U', 'T', 'L'])
             && code.code[1..].chars().all(|c| c.is_ascii_digit());
         assert!(shape, "{}: a code is a letter and three digits", code.code);
         assert!(
@@ -99,7 +99,7 @@ fn lookup_finds_every_code_by_code_and_by_name() {
 
 /// Codes exercised by the command line rather than by a fixture file: each has a test here
 /// that produces it.
-const BY_CLI: [&str; 2] = ["U001", "U002"];
+const BY_CLI: [&str; 3] = ["U001", "U002", "Q001"];
 
 /// Lint findings (`L…`) come from `juris lint`, whose own tests exercise them.
 fn is_lint(code: &str) -> bool {
@@ -163,4 +163,19 @@ fn t001_test_failed_from_the_cli() {
     );
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("T001::test-failed"), "{}", out.stdout);
+}
+
+#[test]
+fn q001_unplaced_question_from_the_cli() {
+    let out = run_cli(&["ask", "What about customer data in Oregon?"], "");
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("Q001::unplaced-question"),
+        "{}",
+        out.stderr
+    );
+    assert!(out
+        .stderr
+        .contains("help: questions it can answer look like"));
 }

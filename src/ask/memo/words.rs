@@ -250,8 +250,7 @@ pub fn negate(clause: &str) -> String {
             .iter()
             .any(|w| AUXILIARIES.contains(&w.to_lowercase().as_str()));
         let after_determiner = DETERMINERS.contains(&words[i - 1].to_lowercase().as_str());
-        if let Some(base) = present_base(&lower).filter(|_| !auxiliary_later && !after_determiner)
-        {
+        if let Some(base) = present_base(&lower).filter(|_| !auxiliary_later && !after_determiner) {
             let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
             out[i] = format!("does not {base}{}", &word[bare.len()..]);
             return out.join(" ");
@@ -269,8 +268,8 @@ pub fn negate(clause: &str) -> String {
 
 /// Words after which an -s word is a noun, not a verb.
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "its", "their", "his", "her", "our", "your", "of", "in", "to", "for",
-    "and", "or", "all", "some", "any", "this", "that", "these", "those", "by", "with", "on",
+    "the", "a", "an", "its", "their", "his", "her", "our", "your", "of", "in", "to", "for", "and",
+    "or", "all", "some", "any", "this", "that", "these", "those", "by", "with", "on",
 ];
 
 /// The base form of a verb in the third person present, if the word may be one:
@@ -278,7 +277,9 @@ const DETERMINERS: &[&str] = &[
 fn present_base(word: &str) -> Option<String> {
     if word.len() < 4
         || !word.ends_with('s')
-        || ["ss", "us", "is", "'s", "ics"].iter().any(|e| word.ends_with(e))
+        || ["ss", "us", "is", "'s", "ics"]
+            .iter()
+            .any(|e| word.ends_with(e))
         || !word.chars().all(|c| c.is_ascii_lowercase())
     {
         return None;
