@@ -322,14 +322,16 @@ impl Fact {
 
     /// The declared bounds, as the vocabulary writes them: `[">= 0", "<= 100"]`.
     pub fn bounds(&self) -> Vec<String> {
-        let date = matches!(self.ty, Type::Date);
-        self.range.bounds(|x| {
-            if date {
-                crate::value::format_date(x as i32)
-            } else {
-                crate::value::format_number(x)
-            }
-        })
+        self.range.bounds(|x| self.show_bound(x))
+    }
+
+    /// A bound or threshold of this number or date fact as written: `1.5`, `2024-01-01`.
+    pub fn show_bound(&self, x: f64) -> String {
+        if matches!(self.ty, Type::Date) {
+            crate::value::format_date(x as i32)
+        } else {
+            crate::value::format_number(x)
+        }
     }
 
     /// A value of this fact, written as a request would write it.

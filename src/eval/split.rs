@@ -4,7 +4,7 @@ use super::compile::{Compiled, SplitKind};
 use super::{Decision, Outcome};
 use crate::ir::{DefId, FactId, LeafId, Policy, Range, Type};
 use crate::request::{Origin, Request};
-use crate::value::{format_date, format_number, Value};
+use crate::value::Value;
 use std::sync::Arc;
 
 /// How many evaluations one decision may spend on case splits. Past it, the decision is
@@ -75,13 +75,7 @@ impl CaseValue {
     /// The value in words: `ssn`, `one of a, b`, `>= 1`, `>= 1 and < 2`.
     pub fn describe(&self, policy: &Policy, fact: FactId) -> String {
         let declared = policy.fact(fact);
-        let show = |x: f64| {
-            if matches!(declared.ty, Type::Date) {
-                format_date(x as i32)
-            } else {
-                format_number(x)
-            }
-        };
+        let show = |x: f64| declared.show_bound(x);
         match self {
             CaseValue::Value(v) => declared.show(v),
             CaseValue::Members(mask) => {

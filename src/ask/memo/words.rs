@@ -4,7 +4,7 @@
 
 use crate::eval::{CaseValue, Outcome};
 use crate::ir::{FactId, Policy, Type};
-use crate::value::{format_date, format_number, Value};
+use crate::value::Value;
 
 /// An outcome in words.
 pub fn outcome_words(outcome: Outcome) -> &'static str {
@@ -102,13 +102,7 @@ pub fn condition_words(policy: &Policy, fact: FactId, value: &CaseValue) -> Stri
 /// A value of a fact in words: members by their labels, ranges by their bounds.
 pub fn value_words(policy: &Policy, fact: FactId, value: &CaseValue) -> String {
     let declared = policy.fact(fact);
-    let show = |x: f64| {
-        if matches!(declared.ty, Type::Date) {
-            format_date(x as i32)
-        } else {
-            format_number(x)
-        }
-    };
+    let show = |x: f64| declared.show_bound(x);
     match value {
         CaseValue::Value(Value::Enum(i)) => member_words(policy, fact, usize::from(*i)),
         CaseValue::Value(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
