@@ -29,6 +29,7 @@ mod coverage;
 mod diff;
 mod fmt;
 mod lint;
+mod new;
 
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,6 +99,8 @@ pub enum Command {
     Batch(batch::Args),
     /// Answer a question in plain words, like a lawyer's memo.
     Ask(ask::Args),
+    /// Begin a policy from its statute text: every subsection marked `not encoded "to do"`.
+    New(new::Args),
 }
 
 /// Parses the command line and runs it.
@@ -212,6 +215,7 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
         Command::Diff(args) => diff::run(args, io),
         Command::Batch(args) => batch::run(args, io),
         Command::Ask(args) => ask::run(args, io),
+        Command::New(args) => new::run(args, io),
     }
 }
 

@@ -231,12 +231,16 @@ impl miette::Diagnostic for Rendered<'_> {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
+    // A diagnostic about the command line (an empty source) shows no snippet box.
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.named)
+        (!self.source.text().is_empty()).then_some(&self.named as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let len = self.source.text().len();
+        if len == 0 {
+            return None;
+        }
         Some(Box::new(self.diagnostic.labels.iter().enumerate().map(
             move |(i, l)| {
                 let span = clamp(l.span, len);

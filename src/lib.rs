@@ -42,6 +42,7 @@ pub mod lint;
 pub mod load;
 pub mod report;
 pub mod request;
+pub mod scaffold;
 pub mod source;
 pub mod statute;
 pub mod suite;

@@ -103,8 +103,14 @@ pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> E
             }
             let n = program.policies.len();
             let policies = if n == 1 { "policy" } else { "policies" };
-            if errors == 0 {
+            if errors == 0 && warnings == 0 {
                 let _ = writeln!(io.stdout, "{n} {policies} checked clean");
+            } else if errors == 0 {
+                let _ = writeln!(
+                    io.stdout,
+                    "{n} {policies} checked: no errors, {}",
+                    plural(warnings, "lint warning", "lint warnings")
+                );
             } else {
                 let _ = writeln!(
                     io.stdout,

@@ -226,6 +226,13 @@ codes! {
     unreadable_path = "U001" "unreadable-path" Error
         "a path given on the command line cannot be read"
         "The path does not exist or cannot be read. Paths default to `policies/`.";
+    cannot_scaffold = "U003" "cannot-scaffold" Error
+        "`juris new` cannot begin a policy from the statute text"
+        "`juris new --from STATUTE.txt --jurisdiction XX` writes `NAME.juris`, \
+         `NAME.terms.juris` and `NAME.tests.juris` beside a copy of the text. It needs a text \
+         with numbered subsections (each label at the start of a line), a citation (the text's \
+         `CITATION:` header line, or `--citation`), a jurisdiction code of letters, and files \
+         that do not exist yet: it never overwrites.";
     no_policies = "U002" "no-policies" Error
         "no `.juris` policy was found under the given paths"
         "Give a `.juris` file or a folder that holds some.";

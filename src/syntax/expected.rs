@@ -146,7 +146,7 @@ fn help_for(words: &[String]) -> String {
     } else if any("a type") {
         "types are `bool`, `number`, `date`, `text`, `a | b | c` or `set of a | b`".to_string()
     } else {
-        "see the language reference in the README".to_string()
+        "see docs/language.md for the syntax of each construct".to_string()
     }
 }
 

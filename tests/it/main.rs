@@ -25,6 +25,7 @@
 //! - `ask_questions`: `juris ask` on questions as people write them, under
 //!   `fixtures/ask/questions.json`; reports the pass rate and every miss.
 //! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
+//! - `tutorial`: `docs/tutorial.md` run step by step; `juris new` on both shipped texts.
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
@@ -47,6 +48,7 @@ mod properties;
 mod review;
 mod semantics;
 mod syntax;
+mod tutorial;
 
 use std::path::{Path, PathBuf};
 
