@@ -46,34 +46,66 @@ pub enum Format {
     Markdown,
 }
 
+/// The formats of a command that writes for people or as JSON.
+pub(crate) const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
+
+/// The formats of findings (`check`, `lint`).
+pub(crate) const FINDINGS: &[Format] =
+    &[Format::Human, Format::Json, Format::Sarif, Format::Github];
+
+/// The formats of `ask`.
+pub(crate) const MEMO: &[Format] = &[Format::Human, Format::Markdown, Format::Json];
+
+/// A `--format` parser that takes (and `--help` lists) only the formats a command writes.
+pub(crate) fn formats(
+    allowed: &'static [Format],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    let values: Vec<clap::builder::PossibleValue> = allowed
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .collect();
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(values).map(move |name: String| {
+        // The parser admits only these names; the first format stands for none.
+        allowed
+            .iter()
+            .copied()
+            .find(|f| {
+                f.to_possible_value()
+                    .is_some_and(|v| v.matches(&name, true))
+            })
+            .unwrap_or(allowed[0])
+    })
+}
+
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Parse and check policies: names, types, cites against the statute text, exceptions.
     Check {
-        /// Policy files or folders (default: `policies/`).
+        /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
         paths: Vec<PathBuf>,
         /// Output format (default: human).
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = formats(FINDINGS))]
         format: Option<Format>,
     },
     /// Decide a request and explain the decision.
     Eval {
-        /// Policy files or folders (default: `policies/`).
+        /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
         paths: Vec<PathBuf>,
         /// The request: a JSON file, or `-` for standard input.
         #[arg(long, short)]
         request: String,
         /// Output format (default: human).
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = formats(HUMAN_JSON))]
         format: Option<Format>,
     },
     /// Run the tests written in the policies.
     Test {
-        /// Policy files or folders (default: `policies/`).
+        /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
         paths: Vec<PathBuf>,
         /// Output format (default: human).
-        #[arg(long, value_enum)]
+        #[arg(long, value_parser = formats(HUMAN_JSON))]
         format: Option<Format>,
         /// Rewrite the golden explanation files that are missing or differ, and say which.
         #[arg(long)]
@@ -247,9 +279,11 @@ pub(crate) fn wrap<S: AsRef<str>>(
     out
 }
 
+/// The paths given, else where policies are looked for by default
+/// ([`crate::config::default_policy_paths`]).
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() {
-        vec![PathBuf::from("policies")]
+        crate::config::default_policy_paths()
     } else {
         paths
     }
@@ -307,7 +341,7 @@ fn is_usage(files: &[FileDiagnostics]) -> bool {
 }
 
 fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus {
-    let format = match format_of(format, io, lint::FORMATS) {
+    let format = match format_of(format, io, FINDINGS) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -330,7 +364,7 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
 }
 
 fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> ExitStatus {
-    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+    let format = match format_of(format, io, HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -470,7 +504,7 @@ fn test(
     junit: Option<PathBuf>,
     io: &mut Io,
 ) -> ExitStatus {
-    let format = match format_of(format, io, &[Format::Human, Format::Json]) {
+    let format = match format_of(format, io, HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
     };

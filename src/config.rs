@@ -8,6 +8,8 @@
 //!
 //! [lint.reasons]
 //! L004 = "requests carry the account number for audit logs"
+//!
+//! policies = ["law/oregon", "law/oklahoma"]   # where commands look when given no path
 //! ```
 //!
 //! Rules are named by code or by name. Each allowed rule should carry a reason (`L008`
@@ -62,6 +64,9 @@ pub struct Config {
     pub source: Option<SourceFile>,
     /// The `[lint]` table.
     pub lint: LintConfig,
+    /// `policies = [...]`: where commands look when given no path, as written (relative
+    /// to the file's folder).
+    pub policies: Vec<String>,
 }
 
 /// The `juris.toml` that applies to a policy file: the nearest in its folder or a folder
@@ -77,6 +82,33 @@ pub fn find_for(policy_file: &Path) -> Option<PathBuf> {
     }
     let here = PathBuf::from(FILE_NAME);
     here.is_file().then_some(here)
+}
+
+/// The nearest `juris.toml` in `dir` or a folder above it.
+pub fn find_above(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(dir).ok();
+    let start = absolute.as_deref().unwrap_or(dir);
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Where commands look for policies when given no path: `JURIS_POLICIES` (paths separated
+/// as the system separates `PATH`), else the `policies` of the `juris.toml` nearest the
+/// current folder (relative to that file), else `policies/`.
+pub fn default_policy_paths() -> Vec<PathBuf> {
+    if let Some(value) = std::env::var_os("JURIS_POLICIES").filter(|v| !v.is_empty()) {
+        return std::env::split_paths(&value).collect();
+    }
+    if let Some(file) = find_above(Path::new(".")) {
+        let (config, _) = load(&file);
+        if !config.policies.is_empty() {
+            let dir = file.parent().unwrap_or(Path::new("."));
+            return config.policies.iter().map(|p| dir.join(p)).collect();
+        }
+    }
+    vec![PathBuf::from("policies")]
 }
 
 /// Reads and parses a `juris.toml`. Problems are diagnostics in that file; a file that
@@ -109,6 +141,8 @@ pub fn load(path: &Path) -> (Config, Option<FileDiagnostics>) {
 struct RawFile {
     #[serde(default)]
     lint: Option<RawLint>,
+    #[serde(default)]
+    policies: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -139,11 +173,13 @@ pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
                 Config {
                     source: Some(source.clone()),
                     lint: LintConfig::default(),
+                    policies: Vec::new(),
                 },
                 vec![d],
             );
         }
     };
+    let policies = raw.policies;
     let raw = raw.lint.unwrap_or_default();
     let mut diagnostics = Vec::new();
     let mut reasons: Vec<(&'static Code, String)> = Vec::new();
@@ -207,6 +243,7 @@ pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
         Config {
             source: Some(source.clone()),
             lint,
+            policies,
         },
         diagnostics,
     )

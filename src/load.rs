@@ -57,7 +57,11 @@ pub fn find_policies(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<FileDiagnost
                     format!("`{}` does not exist", path.display()),
                     Span::default(),
                 )
-                .help("paths default to `policies/`; give a `.juris` file or a folder"),
+                .help(
+                    "give a `.juris` file or a folder; without one, commands look in \
+                     `JURIS_POLICIES`, then the `policies = [...]` of the nearest juris.toml, \
+                     then `policies/`",
+                ),
             ));
         }
     }

@@ -19,32 +19,24 @@ pub struct Args {
     /// Ask, one at a time, for the facts that still change the answer, then answer.
     #[arg(long, short)]
     pub interactive: bool,
-    /// Policy files or folders (default: `policies/`).
+    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     #[arg(long = "policies", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Add how the question was read to the memo (the JSON answer always has it).
     #[arg(long)]
     pub explain_reading: bool,
     /// Output format: human (the default), markdown, or json.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::formats(super::MEMO))]
     pub format: Option<Format>,
 }
 
 /// Runs `juris ask`.
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(
-        args.format,
-        io,
-        &[Format::Human, Format::Markdown, Format::Json],
-    ) {
+    let format = match format_of(args.format, io, super::MEMO) {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        args.paths
-    };
+    let paths = super::default_paths(args.paths);
     let engine = match Engine::load(&paths) {
         Ok(e) => e,
         Err(files) => {

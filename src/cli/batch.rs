@@ -16,7 +16,7 @@ use std::time::Instant;
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = CONTRACT)]
 pub struct Args {
-    /// Policy files or folders (default: `policies/`).
+    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
     /// The requests: a JSON Lines file (one request object per line), or `-` for standard
     /// input.

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = RULE)]
 pub struct Args {
-    /// Policy files or folders (default: `policies/`).
+    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
     /// Output format (default: human).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::formats(super::HUMAN_JSON))]
     pub format: Option<Format>,
     /// Fail (exit 1) when a policy encodes or marks less than this percent of its statute's
     /// subsections.
@@ -56,7 +56,7 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 /// Runs `juris coverage`: exit 0, or 1 when a policy is below `--min` or `--min-tests`,
 /// or 2 when the policies do not load.
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
+    let format = match format_of(args.format, io, super::HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
     };

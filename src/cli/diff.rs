@@ -18,7 +18,7 @@ pub struct Args {
     /// The new version: a `.juris` file (its statute text is found beside it).
     pub new: PathBuf,
     /// Output format (default: human).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::formats(super::HUMAN_JSON))]
     pub format: Option<Format>,
     /// The most requests to evaluate; past it the diff stops and says it was truncated.
     #[arg(long, value_name = "N", default_value_t = diff::DEFAULT_LIMIT)]
@@ -40,7 +40,7 @@ enumeration before any difference was found (\"no difference\" is then not prove
 /// request is decided differently, 2 on errors (and when the enumeration was cut short
 /// before finding any difference: "no difference" is then not known).
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(args.format, io, &[Format::Human, Format::Json]) {
+    let format = match format_of(args.format, io, super::HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
     };

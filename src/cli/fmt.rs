@@ -15,7 +15,7 @@ use std::path::PathBuf;
 /// The arguments of `juris fmt`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy files or folders (default: `policies/`).
+    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
     /// Change no file: show the diff of each file that is not formatted, and exit 1 if any.
     #[arg(long)]

@@ -12,22 +12,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The formats `lint` and `check` write.
-pub(super) const FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Sarif, Format::Github];
 
 /// The arguments of `juris lint`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Policy files or folders (default: `policies/`).
+    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
     /// Output format (default: human).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::formats(super::FINDINGS))]
     pub format: Option<Format>,
 }
 
 /// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
 /// not check clean is one), 2 on usage errors and unusable `juris.toml` files.
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(args.format, io, FORMATS) {
+    let format = match format_of(args.format, io, super::FINDINGS) {
         Ok(f) => f,
         Err(code) => return code,
     };

@@ -472,20 +472,20 @@ fn eval_with_a_broken_policy() {
 
 #[test]
 fn eval_sarif_is_not_supported() {
-    let out = snapshot(
-        "eval_sarif",
-        &[
-            "eval",
-            "policies/oregon",
-            "--request",
-            "-",
-            "--format",
-            "sarif",
-        ],
-        &example_1().to_string(),
-        2,
-    );
-    assert_eq!(out.stdout, "");
+    let err = Cli::try_parse_from([
+        "juris",
+        "eval",
+        "policies/oregon",
+        "--request",
+        "-",
+        "--format",
+        "sarif",
+    ])
+    .unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    let text = err.to_string();
+    assert!(text.contains("[possible values: human, json]"), "{text}");
+    settings().bind(|| insta::assert_snapshot!("eval_sarif", text));
 }
 
 // ---------------------------------------------------------------------------- test
@@ -663,4 +663,55 @@ fn hostile_nesting_does_not_crash() {
         "`juris check` crashed on:\n{}",
         crashed.join("\n")
     );
+}
+
+/// Given no path, a command looks in `JURIS_POLICIES`, then the `policies` of the nearest
+/// `juris.toml`, then `policies/`, and says so when it finds nothing (the binary, run in
+/// a folder of its own, so that the environment is its own).
+#[test]
+fn where_policies_are_looked_for() {
+    let dir = std::env::temp_dir().join(format!("juris-where-{}", std::process::id()));
+    let nested = dir.join("a/b");
+    std::fs::create_dir_all(&nested).unwrap();
+    let juris = |cwd: &std::path::Path, env: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_juris"));
+        command
+            .arg("check")
+            .current_dir(cwd)
+            .env_remove("JURIS_POLICIES");
+        if let Some(path) = env {
+            command.env("JURIS_POLICIES", path);
+        }
+        let out = command.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Nothing names any: `policies/` is not there, and the help says where it looked.
+    let (code, stdout, stderr) = juris(&nested, None);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("JURIS_POLICIES") && stderr.contains("juris.toml"),
+        "{stderr}"
+    );
+    // The nearest juris.toml, in a folder above, names them relative to itself.
+    let oregon = crate::root().join("policies/oregon");
+    std::fs::write(
+        dir.join("juris.toml"),
+        format!("policies = [{:?}]\n", oregon.to_string_lossy()),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = juris(&nested, None);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("OAR 860-086-0030"), "{stdout}");
+    assert!(!stdout.contains("17 O.S."), "{stdout}");
+    // The variable comes first.
+    let oklahoma = crate::root().join("policies/oklahoma");
+    let (code, stdout, stderr) = juris(&nested, Some(&oklahoma));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("17 O.S."), "{stdout}");
+    assert!(!stdout.contains("OAR 860-086-0030"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
