@@ -11,7 +11,6 @@ use crate::load;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-
 /// The arguments of `juris lint`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
