@@ -111,6 +111,7 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         .collect();
     let mut near_misses = Vec::new();
     let mut near_misses_left_out = 0;
+    let mut candidates: Vec<(usize, LeafId, crate::source::Span)> = Vec::new();
     // The request with only its given enumeration values, made once if needed.
     let mut given_members: Option<Request> = None;
     if matches!(
@@ -155,17 +156,26 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
             if eval::eval_expr(policy, members, conjunct.expr) == Tri::False {
                 continue;
             }
-            if near_misses.len() >= MAX_NEAR_MISSES {
-                near_misses_left_out += 1;
-                continue;
-            }
-            let clause = ClauseValue {
-                text: clause_text(policy, conjunct.span),
-                value: Tri::False,
-                span: conjunct.span,
-            };
-            near_misses.push((view(leaf, None), clause));
+            let reads = policy.facts_in(conjunct.expr).len();
+            candidates.push((reads, leaf, conjunct.span));
         }
+    }
+    // A provision that one change of circumstances makes decide (a counterfactual cites
+    // it) comes first, then the clause that reads the fewest facts.
+    let counterfactuals = counterfactuals_of(policy, decision, request);
+    let turned = |leaf: LeafId| counterfactuals.found.iter().any(|c| c.cites.contains(&leaf));
+    candidates.sort_by_key(|&(reads, leaf, _)| (!turned(leaf), reads, leaf));
+    for (_, leaf, span) in candidates {
+        if near_misses.len() >= MAX_NEAR_MISSES {
+            near_misses_left_out += 1;
+            continue;
+        }
+        let clause = ClauseValue {
+            text: clause_text(policy, span),
+            value: Tri::False,
+            span,
+        };
+        near_misses.push((view(leaf, None), clause));
     }
     let mut facts: Vec<(FactId, Origin)> = Vec::new();
     for p in &deciding {
@@ -194,7 +204,7 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
         near_misses_left_out,
         facts,
         given,
-        counterfactuals: counterfactuals_of(policy, decision, request),
+        counterfactuals,
     }
 }
 
