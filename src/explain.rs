@@ -163,7 +163,12 @@ pub fn explain(policy: &Policy, decision: &Decision, request: &Request) -> Expla
     // A provision that one change of circumstances makes decide (a counterfactual cites
     // it) comes first, then the clause that reads the fewest facts.
     let counterfactuals = counterfactuals_of(policy, decision, request);
-    let turned = |leaf: LeafId| counterfactuals.found.iter().any(|c| c.cites.contains(&leaf));
+    let turned = |leaf: LeafId| {
+        counterfactuals
+            .found
+            .iter()
+            .any(|c| c.cites.contains(&leaf))
+    };
     candidates.sort_by_key(|&(reads, leaf, _)| (!turned(leaf), reads, leaf));
     for (_, leaf, span) in candidates {
         if near_misses.len() >= MAX_NEAR_MISSES {

@@ -4,6 +4,7 @@
 
 use crate::cli::run_cli;
 use crate::root;
+use juris::statute::StatuteText;
 
 /// A command line split as a shell would for the tutorial's commands: words, and double
 /// quotes around words with spaces.
@@ -179,4 +180,90 @@ fn new_policies_from_both_shipped_texts() {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The example of `docs/statute-text.md`: the text's subsections are the cites the page
+/// lists, as the reader finds them.
+#[test]
+fn the_statute_text_page_is_true() {
+    let page = std::fs::read_to_string(root().join("docs/statute-text.md")).unwrap();
+    let blocks: Vec<&str> = page
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.strip_prefix('\n').unwrap_or(b))
+        .collect();
+    let text = StatuteText::parse(blocks[0]);
+    let found: Vec<String> = text
+        .iter()
+        .map(|(_, s)| StatuteText::display_path(&s.path))
+        .collect();
+    let listed: Vec<&str> = blocks[1].split_whitespace().collect();
+    assert_eq!(found, listed);
+}
+
+/// Every `docs/….md` that a message, the README or a page names exists, and every
+/// relative link between the pages leads to one.
+#[test]
+fn documentation_links_lead_somewhere() {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut dirs = vec![root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.push((
+                    path.display().to_string(),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    for page in std::fs::read_dir(root().join("docs")).unwrap().flatten() {
+        let path = page.path();
+        texts.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        ));
+    }
+    texts.push((
+        "README.md".into(),
+        std::fs::read_to_string(root().join("README.md")).unwrap(),
+    ));
+    let mut missing = Vec::new();
+    let mut named = 0;
+    for (file, text) in &texts {
+        for (at, _) in text.match_indices("docs/") {
+            let name: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'))
+                .collect();
+            let name = name.trim_end_matches('.');
+            if name.ends_with(".md") {
+                named += 1;
+                if !root().join(name).is_file() {
+                    missing.push(format!("{file} names {name}"));
+                }
+            }
+        }
+        if file.contains("docs") {
+            for (at, _) in text.match_indices("](") {
+                let target: String = text[at + 2..].chars().take_while(|c| *c != ')').collect();
+                if target.ends_with(".md") && !target.contains("://") {
+                    named += 1;
+                    if !root().join("docs").join(&target).is_file() {
+                        missing.push(format!("{file} links {target}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(named > 10, "the scan finds the links ({named})");
+    assert!(
+        missing.is_empty(),
+        "links to nothing:\n{}",
+        missing.join("\n")
+    );
 }
