@@ -331,7 +331,7 @@ impl Compiled {
     /// Decides into `out`, filling `trace` (emptied, one slot per leaf) if given, and
     /// leaves it in `out.trace`.
     fn decide_with(&self, request: &Request, out: &mut Decision, mut trace: Option<Trace>) {
-        if !self.decide_known(request, out, trace.as_mut(), None) {
+        if !self.decide_known(request, out, trace.as_mut()) {
             let mut scratch = request.clone();
             let mut budget = split::BUDGET;
             let d = split::decide_split(self, &mut scratch, &mut budget);

@@ -292,7 +292,7 @@ impl Search<'_> {
         self.budget -= 1;
         if self
             .compiled
-            .decide_known(&self.scratch, &mut self.known, None, None)
+            .decide_known(&self.scratch, &mut self.known, None)
         {
             let outcome = self.known.outcome;
             let other = outcome != self.current && seen.is_none_or(|first| first == outcome);

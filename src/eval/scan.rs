@@ -129,15 +129,11 @@ impl Compiled {
     ///
     /// With a trace, every leaf is evaluated (the trace holds them all) and the trace is
     /// filled; its buffers must be `leaves` long, all `False` / `None`, `overridden` empty.
-    ///
-    /// With `forced`, one definition is held at a value (the leaves that read it use their
-    /// conditions compiled so): only the outcome is meaningful then.
     pub(super) fn decide_known(
         &self,
         request: &Request,
         out: &mut Decision,
         mut trace: Option<&mut Trace>,
-        forced: Option<&Forced>,
     ) -> bool {
         let mut applicable: SmallVec<[(LeafId, EffectKind); 16]> = SmallVec::new();
         let mut trues: SmallVec<[LeafId; 16]> = SmallVec::new();
@@ -148,11 +144,7 @@ impl Compiled {
             let Some(leaf) = self.leaves.get(l.index()) else {
                 continue;
             };
-            let (cond, only_if_op) =
-                match forced.and_then(|f| f.leaves.iter().find(|(fl, _, _)| *fl == l)) {
-                    Some(&(_, cond, only_if)) => (cond, only_if),
-                    None => (entry.cond, leaf.only_if),
-                };
+            let (cond, only_if_op) = (entry.cond, leaf.only_if);
             let applies = self.eval(request, cond);
             if applies == Tri::False {
                 continue;
@@ -200,21 +192,7 @@ impl Compiled {
         if unknown {
             return false;
         }
-        // Scope comes first: an applicable `out of scope` provision puts the question
-        // outside the instrument, whatever else applies.
-        let scoped = applicable.iter().any(|(_, e)| *e == EffectKind::OutOfScope);
-        if scoped {
-            applicable.retain(|(_, e)| *e == EffectKind::OutOfScope);
-        }
-        let mut winners: SmallVec<[(LeafId, EffectKind); 8]> = SmallVec::new();
-        for &(l, e) in &applicable {
-            if !applicable
-                .iter()
-                .any(|&(o, _)| o != l && self.overrides(o, l))
-            {
-                winners.push((l, e));
-            }
-        }
+        let winners = self.winners(&applicable);
         let outcome = outcome_of(winners.iter().map(|(_, e)| *e));
         out.outcome = outcome;
         out.cites.clear();
@@ -227,28 +205,108 @@ impl Compiled {
         out.definitions.clear();
         out.depends_on.clear();
         out.cases.clear();
-        if forced.is_none() {
-            self.decisive_definitions(request, outcome, &winners, out);
+        self.decisive_definitions(request, outcome, &applicable, &winners, out);
+        self.obligations_into(request, outcome, &winners, &mut out.obligations)
+    }
+
+    /// The applicable leaves that decide: an applicable `out of scope` provision first puts
+    /// the question outside the instrument, whatever else applies; then every leaf no other
+    /// applicable leaf overrides.
+    fn winners(&self, applicable: &[(LeafId, EffectKind)]) -> SmallVec<[(LeafId, EffectKind); 8]> {
+        let scoped = applicable.iter().any(|(_, e)| *e == EffectKind::OutOfScope);
+        let considered = |e: EffectKind| !scoped || e == EffectKind::OutOfScope;
+        let mut winners = SmallVec::new();
+        for &(l, e) in applicable.iter().filter(|(_, e)| considered(*e)) {
+            if !applicable
+                .iter()
+                .filter(|(_, e)| considered(*e))
+                .any(|&(o, _)| o != l && self.overrides(o, l))
+            {
+                winners.push((l, e));
+            }
         }
-        if outcome.allows() || outcome == Outcome::Prohibited {
-            for &(l, effect) in &winners {
-                let Some(leaf) = self.leaves.get(l.index()) else {
-                    continue;
-                };
-                // Duties come with what the provision decides, not with its opposite.
-                if effect != leaf.effect {
-                    continue;
-                }
-                for (o, when) in self.obligations_of(leaf) {
-                    match when.map_or(Tri::True, |when| self.eval(request, when)) {
-                        Tri::True => out.obligations.push(o),
-                        Tri::False => {}
-                        Tri::Unknown => return false,
-                    }
+        winners
+    }
+
+    /// The obligations of the deciding leaves whose conditions hold, into `out`; false
+    /// when one's condition is unknown (the decision then splits on it).
+    fn obligations_into(
+        &self,
+        request: &Request,
+        outcome: Outcome,
+        winners: &[(LeafId, EffectKind)],
+        out: &mut Vec<u32>,
+    ) -> bool {
+        if !(outcome.allows() || outcome == Outcome::Prohibited) {
+            return true;
+        }
+        for &(l, effect) in winners {
+            let Some(leaf) = self.leaves.get(l.index()) else {
+                continue;
+            };
+            // Duties come with what the provision decides, not with its opposite.
+            if effect != leaf.effect {
+                continue;
+            }
+            for (o, when) in self.obligations_of(leaf) {
+                match when.map_or(Tri::True, |when| self.eval(request, when)) {
+                    Tri::True => out.push(o),
+                    Tri::False => {}
+                    Tri::Unknown => return false,
                 }
             }
         }
         true
+    }
+
+    /// The outcome were a definition held otherwise (`forced`): the leaves that read it
+    /// evaluated again, the others as `applicable` found them; `None` when that decision
+    /// is not known (a condition or an obligation unknown), as a decision from scratch
+    /// would find it.
+    fn forced_outcome(
+        &self,
+        request: &Request,
+        applicable: &[(LeafId, EffectKind)],
+        forced: &Forced,
+        scratch: &mut Vec<u32>,
+    ) -> Option<Outcome> {
+        let rewritten = |l: &LeafId| {
+            forced
+                .leaves
+                .binary_search_by_key(l, |&(fl, _, _)| fl)
+                .is_ok()
+        };
+        let mut changed: SmallVec<[(LeafId, EffectKind); 16]> = applicable
+            .iter()
+            .copied()
+            .filter(|(l, _)| !rewritten(l))
+            .collect();
+        for entry in self.select(request) {
+            let Ok(at) = forced
+                .leaves
+                .binary_search_by_key(&entry.leaf, |&(fl, _, _)| fl)
+            else {
+                continue;
+            };
+            let (l, cond, only_if_op) = *forced.leaves.get(at)?;
+            let leaf = self.leaves.get(l.index())?;
+            match self.eval(request, cond) {
+                Tri::False => continue,
+                Tri::Unknown => return None,
+                Tri::True => {}
+            }
+            let only_if = only_if_op.map(|op| self.eval(request, op));
+            match super::effective(leaf.effect, only_if) {
+                Effective::Is(effect) => changed.push((l, effect)),
+                Effective::Absent => {}
+                Effective::Unknown => return None,
+            }
+        }
+        let winners = self.winners(&changed);
+        let outcome = outcome_of(winners.iter().map(|(_, e)| *e));
+        scratch.clear();
+        self.obligations_into(request, outcome, &winners, scratch)
+            .then_some(outcome)
     }
 
     /// The definitions whose value decided, into `out.definitions`: for each deciding leaf,
@@ -260,9 +318,11 @@ impl Compiled {
         &self,
         request: &Request,
         outcome: Outcome,
+        applicable: &[(LeafId, EffectKind)],
         winners: &[(LeafId, EffectKind)],
         out: &mut Decision,
     ) {
+        let mut scratch = Vec::new();
         for &(l, effect) in winners {
             let Some(leaf) = self.leaves.get(l.index()) else {
                 continue;
@@ -288,11 +348,8 @@ impl Compiled {
                 else {
                     continue;
                 };
-                let mut other = Decision::default();
-                if self.decide_known(request, &mut other, None, Some(forced))
-                    && other.outcome != outcome
-                    && other.outcome != Outcome::NotAddressed
-                {
+                let other = self.forced_outcome(request, applicable, forced, &mut scratch);
+                if other.is_some_and(|o| o != outcome && o != Outcome::NotAddressed) {
                     out.definitions.push(c.def);
                 }
             }

@@ -119,7 +119,7 @@ pub(super) fn decide_split(
 ) -> Decision {
     *budget = budget.saturating_sub(1);
     let mut known = Decision::default();
-    if compiled.decide_known(request, &mut known, None, None) {
+    if compiled.decide_known(request, &mut known, None) {
         return known;
     }
     let Some(fact) = compiled.first_unknown_fact(request) else {

@@ -559,7 +559,7 @@ provision (4) { when action is share and signed and limited permitted overrides 
     let compiled = Compiled::new(&policy);
     let mut known = crate::eval::Decision::default();
     assert!(
-        !compiled.decide_known(&changed, &mut known, None, None),
+        !compiled.decide_known(&changed, &mut known, None),
         "the changed request needs its cases"
     );
     let found = counterfactuals(&policy, &r, BUDGET);
