@@ -22,7 +22,7 @@ use crate::engine::Engine;
 use crate::eval::{Compiled, Decision, Outcome};
 use crate::ir::Policy;
 use crate::request::locate::Point;
-use crate::request::{Document, Request, RequestError};
+use crate::request::{Document, Limits, Request, RequestError};
 use rayon::prelude::*;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -48,6 +48,8 @@ pub struct Options {
     pub chunk_lines: usize,
     /// Worker threads (`None`: one per core).
     pub threads: Option<usize>,
+    /// The limits each line is read within (the size limit is per line).
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -56,6 +58,7 @@ impl Default for Options {
             detail: Detail::Decision,
             chunk_lines: 4096,
             threads: None,
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -149,7 +152,8 @@ pub fn run<R: Read + Send>(
             .ok(),
         None => None,
     };
-    let decoder = Decoder::new(engine, options.detail);
+    let mut decoder = Decoder::new(engine, options.detail);
+    decoder.limits = options.limits;
     let chunk_lines = options.chunk_lines.max(1);
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
@@ -253,6 +257,8 @@ fn read_chunks<R: Read>(
 pub struct Decoder<'e> {
     engine: &'e Engine,
     detail: Detail,
+    /// The limits each line is read within.
+    pub limits: Limits,
     policies: Vec<PolicyCodec<'e>>,
 }
 
@@ -287,6 +293,7 @@ impl<'e> Decoder<'e> {
         Decoder {
             engine,
             detail,
+            limits: Limits::DEFAULT,
             policies,
         }
     }
@@ -294,7 +301,7 @@ impl<'e> Decoder<'e> {
     /// Fresh buffers for one worker.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            document: Document::default(),
+            document: Document::with_limits(self.limits),
             key: String::new(),
             requests: self.policies.iter().map(|p| p.blank.clone()).collect(),
             decision: Decision::default(),
@@ -350,12 +357,7 @@ impl<'e> Decoder<'e> {
             return Err(vec![invalid_json("the line is empty")]);
         }
         let document = &mut scratch.document;
-        document.read_slice(line).map_err(|e| {
-            vec![invalid_json(&format!(
-                "the line is not valid JSON: {}",
-                json_reason(&e)
-            ))]
-        })?;
+        document.read_slice(line).map_err(|e| vec![e])?;
         let policy = self
             .engine
             .policy_for_document(document)
@@ -385,16 +387,9 @@ fn invalid_json(message: &str) -> RequestError {
         code: &code::invalid_json,
         key: String::new(),
         points_at: Point::Value,
+        at: None,
         message: message.to_string(),
         help: Some("each line is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`".to_string()),
-    }
-}
-
-fn json_reason(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
-        None => s,
     }
 }
 
@@ -405,7 +400,9 @@ fn write_error(out: &mut Vec<u8>, number: u64, line: &[u8], errors: &[RequestErr
     let mut located: Vec<(usize, &RequestError)> = errors
         .iter()
         .map(|e| {
-            let at = if e.key.is_empty() {
+            let at = if let Some(at) = e.at {
+                at.start as usize
+            } else if e.key.is_empty() {
                 0
             } else {
                 crate::request::locate::locate(&text, &e.key, e.points_at)
@@ -507,7 +504,12 @@ mod tests {
                         assert_eq!(scratch.requests[which], request, "{line}")
                     }
                     (Err(errors), Some(Err(slow))) => assert_eq!(errors, slow, "{line}"),
-                    (Err(errors), None) => assert_eq!(errors[0].code.code, "R004", "{line}"),
+                    (Err(errors), None) => {
+                        assert!(["R004", "R011"].contains(&errors[0].code.code), "{line}")
+                    }
+                    // A key given twice: a `serde_json::Value` keeps the last, the reader
+                    // refuses it.
+                    (Err(errors), Some(Ok(_))) => assert_eq!(errors[0].code.code, "R007", "{line}"),
                     (decoded, slow) => panic!("{line}: {decoded:?} against {slow:?}"),
                 }
             }
