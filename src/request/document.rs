@@ -222,11 +222,17 @@ impl Document {
         if let Some(failure) = self.failure.take() {
             return match failure {
                 Failure::Duplicate(key, first, second) => {
-                    let second = second.unwrap_or(here);
-                    let at = match first {
-                        Some(first) => format!("at {} and at {}", show(first), show(second)),
-                        None => format!("the second time at {}", show(second)),
+                    // A key written with escapes is not placed: then only where its object
+                    // ends is known.
+                    let at = match (first, second) {
+                        (Some(a), Some(b)) => format!("at {} and at {}", show(a), show(b)),
+                        (Some(a), None) => {
+                            format!("at {} and again before {}", show(a), show(here))
+                        }
+                        (None, Some(b)) => format!("the second time at {}", show(b)),
+                        (None, None) => format!("in the object that ends at {}", show(here)),
                     };
+                    let second = second.unwrap_or(here);
                     error(
                         &code::duplicate_key,
                         key.clone(),
