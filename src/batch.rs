@@ -503,6 +503,11 @@ mod tests {
                     (Ok(which), Some(Ok(request))) => {
                         assert_eq!(scratch.requests[which], request, "{line}")
                     }
+                    // A fact named flat and nested: refused alike, the reader placing it.
+                    (Err(errors), Some(Err(slow))) if errors[0].code.code == "R007" => {
+                        assert_eq!(slow[0].code, errors[0].code, "{line}");
+                        assert_eq!(slow[0].key, errors[0].key, "{line}");
+                    }
                     (Err(errors), Some(Err(slow))) => assert_eq!(errors, slow, "{line}"),
                     (Err(errors), None) => {
                         assert!(["R004", "R011"].contains(&errors[0].code.code), "{line}")
