@@ -199,8 +199,10 @@ codes! {
         "Enumerations are closed; a value outside the list is refused with the list of \
          allowed values and the closest spelling.";
     invalid_json = "R004" "invalid-json" Error
-        "the request is not a JSON object"
-        "A request is one JSON object (one per line for `juris batch`).";
+        "the request is not valid JSON, not UTF-8, or not a JSON object"
+        "A request is one JSON object in UTF-8 (one per line for `juris batch`). The message \
+         says what the reader could not read and where (`line:column`, and the byte offset of \
+         a byte that is not UTF-8), and names the key it was reading.";
     unknown_jurisdiction = "R005" "unknown-jurisdiction" Error
         "no loaded policy has the request's jurisdiction, or the request names none"
         "The request's `jurisdiction` selects the policy among those loaded. It may be \
