@@ -156,7 +156,7 @@ impl Document {
                     "the request is larger than the limit of {}",
                     show_bytes(self.limits.max_bytes)
                 ),
-                "a request holds a few facts; nothing of it was read".to_string(),
+                "a request holds a few facts; it was refused before it was parsed (`--max-request-bytes` raises the limit)".to_string(),
                 Some(Span::new(0, 1)),
             ));
         }
