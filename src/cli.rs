@@ -458,6 +458,7 @@ pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnost
             .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
     };
     let label = match (error.at, error.points_at) {
+        (Some(_), _) if error.code == &code::duplicate_key => "given again here",
         (Some(_), _) => "here",
         (None, Point::Key) => "not in the vocabulary",
         (None, Point::Value) => "this value",

@@ -86,8 +86,9 @@ pub struct Document {
 /// Why the reader stopped reading (serde_json's own errors aside).
 #[derive(Clone, Debug)]
 enum Failure {
-    /// A key given twice in one object: the key, and where each is (when known).
-    Duplicate(String, Option<u32>, Option<u32>),
+    /// A key given twice in one object: the key, where each is (when known), and how long
+    /// the second is as written.
+    Duplicate(String, Option<u32>, Option<u32>, usize),
     /// Nesting deeper than the limit, under this key.
     Deep(String),
     /// A string over the limit: the key it is at, whether it is the key itself, its
@@ -221,7 +222,7 @@ impl Document {
         let span = |at: u32| Some(Span::new(at as usize, at as usize + 1));
         if let Some(failure) = self.failure.take() {
             return match failure {
-                Failure::Duplicate(key, first, second) => {
+                Failure::Duplicate(key, first, second, written) => {
                     // A key written with escapes is not placed: then only where its object
                     // ends is known.
                     let at = match (first, second) {
@@ -232,13 +233,16 @@ impl Document {
                         (None, Some(b)) => format!("the second time at {}", show(b)),
                         (None, None) => format!("in the object that ends at {}", show(here)),
                     };
-                    let second = second.unwrap_or(here);
+                    let place = match second {
+                        Some(b) => Some(Span::new(b as usize, b as usize + written)),
+                        None => span(here),
+                    };
                     error(
                         &code::duplicate_key,
                         key.clone(),
                         format!("`{}` is given twice, {at}", excerpt(&key)),
                         "give each key once: Juris never picks one of two values".to_string(),
-                        span(second),
+                        place,
                     )
                 }
                 Failure::Deep(key) => error(
@@ -358,8 +362,8 @@ impl Document {
         let Some(&[first, second]) = twice else {
             return Ok(());
         };
-        let (key, a) = &leaves[first];
-        let (_, b) = &leaves[second];
+        let (key, a, _) = &leaves[first];
+        let (_, b, written) = &leaves[second];
         let bytes = bytes.unwrap_or(&[]);
         let at = |n: u32| (n != NOWHERE && !bytes.is_empty()).then(|| position(bytes, n as usize));
         let place = match (at(*a), at(*b)) {
@@ -374,12 +378,14 @@ impl Document {
             "give each fact once, either as `\"customer.x\"` or inside `\"customer\": {…}`: \
              Juris never picks one of two values"
                 .to_string(),
-            (*b != NOWHERE && !bytes.is_empty()).then(|| Span::new(*b as usize, *b as usize + 1)),
+            (*b != NOWHERE && !bytes.is_empty())
+                .then(|| Span::new(*b as usize, *b as usize + written)),
         ))
     }
 
-    /// Every member that is not an object, as its dotted key and where its key is.
-    fn leaves(&self, node: Node, prefix: &mut String, out: &mut Vec<(String, u32)>) {
+    /// Every member that is not an object, as its dotted key, where its key is and how long
+    /// it is as written.
+    fn leaves(&self, node: Node, prefix: &mut String, out: &mut Vec<(String, u32, usize)>) {
         let Node::Object(start, end) = node else {
             return;
         };
@@ -395,7 +401,7 @@ impl Document {
             prefix.push_str(self.str(m.key.0, m.key.1));
             match self.nodes.get(m.value as usize) {
                 Some(&value @ Node::Object(..)) => self.leaves(value, prefix, out),
-                _ => out.push((prefix.clone(), m.at)),
+                _ => out.push((prefix.clone(), m.at, (m.key.1 - m.key.0) as usize + 2)),
             }
             prefix.truncate(at);
         }
@@ -694,7 +700,8 @@ impl Document {
             dotted.push('.');
         }
         dotted.push_str(key(j));
-        self.failure = Some(Failure::Duplicate(dotted, known(a), known(b)));
+        let written = key(j).len() + 2;
+        self.failure = Some(Failure::Duplicate(dotted, known(a), known(b), written));
         Err(E::custom("a key given twice"))
     }
 }
