@@ -126,9 +126,12 @@ pub fn run() -> ExitCode {
         &mut Io {
             stdout: &mut stdout,
             stderr: &mut stderr,
-            stdin: &mut || {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map(|_| s)
+            stdin: &mut |most| {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .take(most)
+                    .read_to_end(&mut bytes)
+                    .map(|_| bytes)
             },
             terminal: std::io::stdin().is_terminal(),
             colour: Colour::for_output(std::io::stdout().is_terminal()),
@@ -168,8 +171,8 @@ pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     /// Standard error.
     pub stderr: &'a mut dyn Write,
-    /// Reads all of standard input.
-    pub stdin: &'a mut dyn FnMut() -> std::io::Result<String>,
+    /// Reads standard input, at most this many bytes (`u64::MAX`: all of it).
+    pub stdin: &'a mut dyn FnMut(u64) -> std::io::Result<Vec<u8>>,
     /// Whether standard input is a terminal (`ask --interactive` reads answers line by line).
     pub terminal: bool,
     /// Colour for output to people ([`Colour::for_output`]).
@@ -373,9 +376,13 @@ fn eval(
             return ExitStatus::Invalid;
         }
     };
+    // Read no further than one byte over the size limit: a huge request is refused unread.
+    let most = u64::try_from(limits.max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
     let (name, bytes) = if request == "-" {
-        match (io.stdin)() {
-            Ok(t) => ("<stdin>".to_string(), t.into_bytes()),
+        match (io.stdin)(most) {
+            Ok(bytes) => ("<stdin>".to_string(), bytes),
             Err(e) => {
                 return usage(
                     io,
@@ -384,13 +391,9 @@ fn eval(
             }
         }
     } else {
-        // Read no further than one byte over the limit: a huge file is refused unread.
         let read = std::fs::File::open(request).and_then(|file| {
             let mut bytes = Vec::new();
-            let most = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX);
-            file.take(most.saturating_add(1))
-                .read_to_end(&mut bytes)
-                .map(|_| bytes)
+            file.take(most).read_to_end(&mut bytes).map(|_| bytes)
         });
         match read {
             Ok(t) => (load::display_path(std::path::Path::new(request)), t),

@@ -94,9 +94,10 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         let mut lines: Box<dyn Iterator<Item = String>> = if io.terminal {
             Box::new(std::io::stdin().lock().lines().map_while(Result::ok))
         } else {
-            match (io.stdin)() {
-                Ok(text) => Box::new(
-                    text.lines()
+            match (io.stdin)(u64::MAX) {
+                Ok(bytes) => Box::new(
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
                         .map(str::to_string)
                         .collect::<Vec<_>>()
                         .into_iter(),
