@@ -437,8 +437,8 @@ impl Document {
             })
     }
 
-    /// The value of an object's member, if it has one under this key (the last, if given
-    /// twice).
+    /// The value of an object's member, if it has one under this key (a key given twice is
+    /// refused as it is read).
     pub fn get(&self, object: Node, key: &str) -> Option<Node> {
         let Node::Object(start, end) = object else {
             return None;
