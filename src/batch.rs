@@ -158,7 +158,8 @@ pub fn run<R: Read + Send>(
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<Result<Chunk, std::io::Error>>(1);
-        scope.spawn(move || read_chunks(input, chunk_lines, &send));
+        let most = options.limits.max_bytes;
+        scope.spawn(move || read_chunks(input, chunk_lines, most, &send));
         let mut bytes = 0u64;
         for chunk in receive {
             let chunk = chunk.map_err(BatchError::Read)?;
@@ -205,12 +206,16 @@ fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary)> {
 }
 
 /// Reads the input into chunks and sends them on; stops at the end, on an error (sent on),
-/// or when the receiver is gone.
+/// or when the receiver is gone. A line over `most` bytes is kept only to one byte over (it
+/// is refused as too large) and the rest of it is skipped unkept, so a huge line costs no
+/// memory.
 fn read_chunks<R: Read>(
     input: R,
     chunk_lines: usize,
+    most: usize,
     send: &mpsc::SyncSender<Result<Chunk, std::io::Error>>,
 ) {
+    let keep = u64::try_from(most).unwrap_or(u64::MAX).saturating_add(1);
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut next = 1u64;
     loop {
@@ -221,9 +226,15 @@ fn read_chunks<R: Read>(
         };
         while chunk.lines.len() < chunk_lines && chunk.data.len() < CHUNK_BYTES {
             let start = chunk.data.len();
-            match reader.read_until(b'\n', &mut chunk.data) {
+            match (&mut reader).take(keep).read_until(b'\n', &mut chunk.data) {
                 Ok(0) => break,
                 Ok(_) => {
+                    if chunk.data.last() != Some(&b'\n') && chunk.data.len() - start > most {
+                        if let Err(e) = skip_line(&mut reader) {
+                            let _ = send.send(Err(e));
+                            return;
+                        }
+                    }
                     if chunk.data.last() == Some(&b'\n') {
                         chunk.data.pop();
                         if chunk.data.last() == Some(&b'\r') {
@@ -246,6 +257,30 @@ fn read_chunks<R: Read>(
         let full = chunk.lines.len() == chunk_lines || chunk.data.len() >= CHUNK_BYTES;
         if send.send(Ok(chunk)).is_err() || !full {
             return;
+        }
+    }
+}
+
+/// Skips the rest of a line, its line break included.
+fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buffer.len();
+                reader.consume(n);
+            }
         }
     }
 }

@@ -216,3 +216,36 @@ fn raised_limits_let_a_request_through() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// A line over the size limit in `juris batch` is refused and the lines after it are read
+/// as they come (the rest of the long line is skipped, not kept).
+#[test]
+fn batch_reads_on_after_a_huge_line() {
+    let good = r#"{"jurisdiction": "OR", "actor": "administrator", "action": "use", "purpose": "program_administration"}"#;
+    let input = format!(
+        "{good}\n{{\"jurisdiction\": \"OR\", \"data\": \"{}\"}}\n{good}\n",
+        "a".repeat(3 << 20)
+    );
+    let (code, stdout, _) = batch(
+        &["policies/oregon".into(), "--input".into(), "-".into()],
+        input.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with(r#"{"decision":"permitted""#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(r#""line":2"#) && lines[1].contains(r#""code":"R008""#),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(r#"{"decision":"permitted""#),
+        "{}",
+        lines[2]
+    );
+}
