@@ -22,7 +22,7 @@ use crate::engine::Engine;
 use crate::eval::{Compiled, Decision, Outcome};
 use crate::ir::Policy;
 use crate::request::locate::Point;
-use crate::request::{Document, Request, RequestError};
+use crate::request::{Document, Limits, Request, RequestError};
 use rayon::prelude::*;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -48,6 +48,8 @@ pub struct Options {
     pub chunk_lines: usize,
     /// Worker threads (`None`: one per core).
     pub threads: Option<usize>,
+    /// The limits each line is read within (the size limit is per line).
+    pub limits: Limits,
 }
 
 impl Default for Options {
@@ -56,6 +58,7 @@ impl Default for Options {
             detail: Detail::Decision,
             chunk_lines: 4096,
             threads: None,
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -149,12 +152,14 @@ pub fn run<R: Read + Send>(
             .ok(),
         None => None,
     };
-    let decoder = Decoder::new(engine, options.detail);
+    let mut decoder = Decoder::new(engine, options.detail);
+    decoder.limits = options.limits;
     let chunk_lines = options.chunk_lines.max(1);
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<Result<Chunk, std::io::Error>>(1);
-        scope.spawn(move || read_chunks(input, chunk_lines, &send));
+        let most = options.limits.max_bytes;
+        scope.spawn(move || read_chunks(input, chunk_lines, most, &send));
         let mut bytes = 0u64;
         for chunk in receive {
             let chunk = chunk.map_err(BatchError::Read)?;
@@ -201,12 +206,16 @@ fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary)> {
 }
 
 /// Reads the input into chunks and sends them on; stops at the end, on an error (sent on),
-/// or when the receiver is gone.
+/// or when the receiver is gone. A line over `most` bytes is kept only to one byte over (it
+/// is refused as too large) and the rest of it is skipped unkept, so a huge line costs no
+/// memory.
 fn read_chunks<R: Read>(
     input: R,
     chunk_lines: usize,
+    most: usize,
     send: &mpsc::SyncSender<Result<Chunk, std::io::Error>>,
 ) {
+    let keep = u64::try_from(most).unwrap_or(u64::MAX).saturating_add(1);
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut next = 1u64;
     loop {
@@ -217,9 +226,15 @@ fn read_chunks<R: Read>(
         };
         while chunk.lines.len() < chunk_lines && chunk.data.len() < CHUNK_BYTES {
             let start = chunk.data.len();
-            match reader.read_until(b'\n', &mut chunk.data) {
+            match (&mut reader).take(keep).read_until(b'\n', &mut chunk.data) {
                 Ok(0) => break,
                 Ok(_) => {
+                    if chunk.data.last() != Some(&b'\n') && chunk.data.len() - start > most {
+                        if let Err(e) = skip_line(&mut reader) {
+                            let _ = send.send(Err(e));
+                            return;
+                        }
+                    }
                     if chunk.data.last() == Some(&b'\n') {
                         chunk.data.pop();
                         if chunk.data.last() == Some(&b'\r') {
@@ -246,6 +261,30 @@ fn read_chunks<R: Read>(
     }
 }
 
+/// Skips the rest of a line, its line break included.
+fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buffer.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
 // ------------------------------------------------------------------ one line
 
 /// Decodes, decides and writes lines (the decision through [`crate::explain::DecisionJson`]);
@@ -253,6 +292,8 @@ fn read_chunks<R: Read>(
 pub struct Decoder<'e> {
     engine: &'e Engine,
     detail: Detail,
+    /// The limits each line is read within.
+    pub limits: Limits,
     policies: Vec<PolicyCodec<'e>>,
 }
 
@@ -287,6 +328,7 @@ impl<'e> Decoder<'e> {
         Decoder {
             engine,
             detail,
+            limits: Limits::DEFAULT,
             policies,
         }
     }
@@ -294,7 +336,7 @@ impl<'e> Decoder<'e> {
     /// Fresh buffers for one worker.
     pub fn scratch(&self) -> Scratch {
         Scratch {
-            document: Document::default(),
+            document: Document::with_limits(self.limits),
             key: String::new(),
             requests: self.policies.iter().map(|p| p.blank.clone()).collect(),
             decision: Decision::default(),
@@ -350,12 +392,7 @@ impl<'e> Decoder<'e> {
             return Err(vec![invalid_json("the line is empty")]);
         }
         let document = &mut scratch.document;
-        document.read_slice(line).map_err(|e| {
-            vec![invalid_json(&format!(
-                "the line is not valid JSON: {}",
-                json_reason(&e)
-            ))]
-        })?;
+        document.read_slice(line).map_err(|e| vec![e])?;
         let policy = self
             .engine
             .policy_for_document(document)
@@ -385,16 +422,9 @@ fn invalid_json(message: &str) -> RequestError {
         code: &code::invalid_json,
         key: String::new(),
         points_at: Point::Value,
+        at: None,
         message: message.to_string(),
         help: Some("each line is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`".to_string()),
-    }
-}
-
-fn json_reason(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
-        None => s,
     }
 }
 
@@ -405,7 +435,9 @@ fn write_error(out: &mut Vec<u8>, number: u64, line: &[u8], errors: &[RequestErr
     let mut located: Vec<(usize, &RequestError)> = errors
         .iter()
         .map(|e| {
-            let at = if e.key.is_empty() {
+            let at = if let Some(at) = e.at {
+                at.start as usize
+            } else if e.key.is_empty() {
                 0
             } else {
                 crate::request::locate::locate(&text, &e.key, e.points_at)
@@ -506,8 +538,18 @@ mod tests {
                     (Ok(which), Some(Ok(request))) => {
                         assert_eq!(scratch.requests[which], request, "{line}")
                     }
+                    // A fact named flat and nested: refused alike, the reader placing it.
+                    (Err(errors), Some(Err(slow))) if errors[0].code.code == "R007" => {
+                        assert_eq!(slow[0].code, errors[0].code, "{line}");
+                        assert_eq!(slow[0].key, errors[0].key, "{line}");
+                    }
                     (Err(errors), Some(Err(slow))) => assert_eq!(errors, slow, "{line}"),
-                    (Err(errors), None) => assert_eq!(errors[0].code.code, "R004", "{line}"),
+                    (Err(errors), None) => {
+                        assert!(["R004", "R011"].contains(&errors[0].code.code), "{line}")
+                    }
+                    // A key given twice: a `serde_json::Value` keeps the last, the reader
+                    // refuses it.
+                    (Err(errors), Some(Ok(_))) => assert_eq!(errors[0].code.code, "R007", "{line}"),
                     (decoded, slow) => panic!("{line}: {decoded:?} against {slow:?}"),
                 }
             }

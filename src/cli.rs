@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::explain;
 use crate::load;
 use crate::request::locate::{locate, Point};
-use crate::request::RequestError;
+use crate::request::{Limits, RequestError};
 use crate::source::{SourceFile, Span};
 use crate::suite;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -99,6 +99,9 @@ pub enum Command {
         /// Output format (default: human).
         #[arg(long, value_parser = formats(HUMAN_JSON))]
         format: Option<Format>,
+        /// Limits the request is read within.
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Run the tests written in the policies.
     Test {
@@ -158,9 +161,12 @@ pub fn run() -> ExitCode {
         &mut Io {
             stdout: &mut stdout,
             stderr: &mut stderr,
-            stdin: &mut || {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map(|_| s)
+            stdin: &mut |most| {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .take(most)
+                    .read_to_end(&mut bytes)
+                    .map(|_| bytes)
             },
             terminal: std::io::stdin().is_terminal(),
             colour: Colour::for_output(std::io::stdout().is_terminal()),
@@ -169,14 +175,39 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The limits a request is read within (`juris eval`, and each line of `juris batch`).
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct LimitArgs {
+    /// The most bytes a request (a line, for `batch`) may have.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_bytes)]
+    pub max_request_bytes: usize,
+    /// The deepest objects and arrays of a request may nest.
+    #[arg(long, value_name = "LEVELS", default_value_t = Limits::DEFAULT.max_depth)]
+    pub max_depth: usize,
+    /// The most bytes a key or string value of a request may have.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_string)]
+    pub max_string_bytes: usize,
+}
+
+impl LimitArgs {
+    /// The limits these flags set.
+    pub fn limits(self) -> Limits {
+        Limits {
+            max_bytes: self.max_request_bytes,
+            max_depth: self.max_depth,
+            max_string: self.max_string_bytes,
+        }
+    }
+}
+
 /// Where a command reads and writes; tests pass buffers.
 pub struct Io<'a> {
     /// Standard output.
     pub stdout: &'a mut dyn Write,
     /// Standard error.
     pub stderr: &'a mut dyn Write,
-    /// Reads all of standard input.
-    pub stdin: &'a mut dyn FnMut() -> std::io::Result<String>,
+    /// Reads standard input, at most this many bytes (`u64::MAX`: all of it).
+    pub stdin: &'a mut dyn FnMut(u64) -> std::io::Result<Vec<u8>>,
     /// Whether standard input is a terminal (`ask --interactive` reads answers line by line).
     pub terminal: bool,
     /// Colour for output to people ([`Colour::for_output`]).
@@ -233,7 +264,8 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
             paths,
             request,
             format,
-        } => eval(paths, &request, format, io),
+            limits,
+        } => eval(paths, &request, format, limits.limits(), io),
         Command::Test {
             paths,
             format,
@@ -363,7 +395,13 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
     }
 }
 
-fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io) -> ExitStatus {
+fn eval(
+    paths: Vec<PathBuf>,
+    request: &str,
+    format: Option<Format>,
+    limits: Limits,
+    io: &mut Io,
+) -> ExitStatus {
     let format = match format_of(format, io, HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
@@ -376,9 +414,13 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
             return ExitStatus::Invalid;
         }
     };
-    let (name, text) = if request == "-" {
-        match (io.stdin)() {
-            Ok(t) => ("<stdin>".to_string(), t),
+    // Read no further than one byte over the size limit: a huge request is refused unread.
+    let most = u64::try_from(limits.max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let (name, bytes) = if request == "-" {
+        match (io.stdin)(most) {
+            Ok(bytes) => ("<stdin>".to_string(), bytes),
             Err(e) => {
                 return usage(
                     io,
@@ -387,7 +429,11 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
             }
         }
     } else {
-        match std::fs::read_to_string(request) {
+        let read = std::fs::File::open(request).and_then(|file| {
+            let mut bytes = Vec::new();
+            file.take(most).read_to_end(&mut bytes).map(|_| bytes)
+        });
+        match read {
             Ok(t) => (load::display_path(std::path::Path::new(request)), t),
             Err(e) => {
                 let d = Diagnostic::new(
@@ -406,21 +452,10 @@ fn eval(paths: Vec<PathBuf>, request: &str, format: Option<Format>, io: &mut Io)
             }
         }
     };
-    let source = SourceFile::new(name, text);
-    let json: serde_json::Value = match serde_json::from_str(source.text()) {
-        Ok(v) => v,
-        Err(e) => {
-            let offset = offset_of(source.text(), e.line(), e.column());
-            let d = Diagnostic::new(&code::invalid_json, format!("the request is not valid JSON: {}", json_reason(&e)), Span::new(offset, offset + 1))
-                .label("here")
-                .help("a request is one JSON object, e.g. `{\"jurisdiction\": \"OR\", \"actor\": \"electric_company\"}`");
-            emit_request_errors(&source, vec![d], io);
-            return ExitStatus::Invalid;
-        }
-    };
-    let (policy, request) = match engine.request_from_json(&json) {
+    let (policy, request) = match engine.request_from_slice(&bytes, limits) {
         Ok(ok) => ok,
         Err(errors) => {
+            let source = SourceFile::new(name, String::from_utf8_lossy(&bytes).into_owned());
             let diagnostics = errors
                 .iter()
                 .map(|e| request_diagnostic(&source, e))
@@ -453,16 +488,21 @@ fn usage(io: &mut Io, message: &str) -> ExitStatus {
 
 /// A request error as a diagnostic pointing into the request text.
 pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnostic {
-    let span = if error.key.is_empty() {
+    let span = if let Some(at) = error.at {
+        let end = (at.end as usize).min(source.text().len());
+        Span::new((at.start as usize).min(end), end)
+    } else if error.key.is_empty() {
         Span::new(0, source.text().len().min(1))
     } else {
         locate(source.text(), &error.key, error.points_at)
             .or_else(|| locate(source.text(), &error.key, Point::Key))
             .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
     };
-    let label = match error.points_at {
-        Point::Key => "not in the vocabulary",
-        Point::Value => "this value",
+    let label = match (error.at, error.points_at) {
+        (Some(_), _) if error.code == &code::duplicate_key => "given again here",
+        (Some(_), _) => "here",
+        (None, Point::Key) => "not in the vocabulary",
+        (None, Point::Value) => "this value",
     };
     Diagnostic::new(error.code, error.message.clone(), span)
         .label(label)
@@ -471,30 +511,68 @@ pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnost
 
 fn emit_request_errors(source: &SourceFile, mut diagnostics: Vec<Diagnostic>, io: &mut Io) {
     diagnostics.sort_by_key(|d| d.span().start);
-    let file = FileDiagnostics {
-        source: source.clone(),
-        diagnostics,
-    };
-    emit_diagnostics(&[file], Format::Human, io.stderr, Colour::Plain);
-}
-
-fn json_reason(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return (offset + column.saturating_sub(1)).min(text.len());
+    let mut files = Vec::new();
+    let mut whole = Vec::new();
+    for d in diagnostics {
+        match clipped(source, &d) {
+            Some(file) => files.push(file),
+            None => whole.push(d),
         }
-        offset += l.len();
     }
-    text.len().saturating_sub(1)
+    if !whole.is_empty() {
+        files.insert(
+            0,
+            FileDiagnostics {
+                source: source.clone(),
+                diagnostics: whole,
+            },
+        );
+    }
+    emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
+}
+
+/// The most bytes of a request's line a diagnostic shows: a longer line is shown as an
+/// excerpt around the label, so that a huge request never floods the output.
+const SHOWN_LINE: usize = 160;
+
+/// A diagnostic on a line longer than [`SHOWN_LINE`], with its file cut to an excerpt of
+/// that line (at the same line number); `None` when the line is short enough to show.
+fn clipped(source: &SourceFile, d: &Diagnostic) -> Option<FileDiagnostics> {
+    let text = source.text();
+    let at = (d.span().start as usize).min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text.get(at..)?.find('\n').map_or(text.len(), |i| at + i);
+    if line_end - line_start <= SHOWN_LINE {
+        return None;
+    }
+    let mut from = at.saturating_sub(SHOWN_LINE / 3).max(line_start);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (from + SHOWN_LINE).min(line_end);
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let (line, _) = source.line_col(at);
+    let mut excerpt = "\n".repeat(line - 1);
+    if from > line_start {
+        excerpt.push('…');
+    }
+    let shift = excerpt.len();
+    excerpt.push_str(text.get(from..to)?);
+    if to < line_end {
+        excerpt.push('…');
+    }
+    let mut d = d.clone();
+    for label in &mut d.labels {
+        let start = (label.span.start as usize).clamp(from, to) - from + shift;
+        let end = (label.span.end as usize).clamp(from, to) - from + shift;
+        label.span = Span::new(start, end.max(start + 1).min(shift + to - from));
+    }
+    Some(FileDiagnostics {
+        source: SourceFile::new(source.name(), excerpt),
+        diagnostics: vec![d],
+    })
 }
 
 fn test(

@@ -73,7 +73,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: code.severity,
-            message: message.into(),
+            message: escape_invisible(&message.into()).into_owned(),
             labels: vec![Label {
                 span,
                 text: String::new(),
@@ -86,7 +86,7 @@ impl Diagnostic {
     /// Sets the primary label's text.
     pub fn label(mut self, text: impl Into<String>) -> Self {
         if let Some(first) = self.labels.first_mut() {
-            first.text = text.into();
+            first.text = escape_invisible(&text.into()).into_owned();
         }
         self
     }
@@ -95,21 +95,21 @@ impl Diagnostic {
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
-            text: text.into(),
+            text: escape_invisible(&text.into()).into_owned(),
         });
         self
     }
 
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(escape_invisible(&help.into()).into_owned());
         self
     }
 
     /// Sets the help line if there is one.
     pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        if help.is_some() {
-            self.help = help;
+        if let Some(help) = help {
+            self.help = Some(escape_invisible(&help).into_owned());
         }
         self
     }
@@ -142,6 +142,72 @@ impl FileDiagnostics {
             .iter()
             .any(|d| d.severity == Severity::Error)
     }
+}
+
+/// Whether a character is invisible or reorders text when shown: a control character, a
+/// format character (zero-width spaces and joiners, the byte order mark, soft hyphen) or a
+/// bidirectional control.
+pub fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
+}
+
+/// Text as a diagnostic shows it: every invisible or bidirectional character
+/// ([`is_invisible`]) written as `\u{200b}`, so that what is echoed reads as what was given.
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The most characters of a key or value a message quotes.
+pub const EXCERPT: usize = 40;
+
+/// A key or value of a request as a message quotes it: escaped ([`escape_invisible`], a line
+/// break too), and at most [`EXCERPT`] characters, then `…`.
+pub fn excerpt(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == EXCERPT {
+            out.push('…');
+            break;
+        }
+        if is_invisible(c) || c == '\n' || c == '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A "did you mean" suggestion: the closest candidate, if close enough.

@@ -124,7 +124,7 @@ impl Engine {
     /// The policy a JSON request addresses: by its `jurisdiction`, or the only one loaded.
     pub fn policy_for_json(&self, json: &serde_json::Value) -> Result<&Arc<Policy>, RequestError> {
         let mut document = Document::default();
-        document.read_value(json);
+        document.read_value(json)?;
         self.policy_for_document(&document)
     }
 
@@ -149,7 +149,11 @@ impl Engine {
                         code: &code::unknown_jurisdiction,
                         key: "jurisdiction".to_string(),
                         points_at: Point::Value,
-                        message: format!("no loaded policy has jurisdiction `{j}`"),
+                        at: None,
+                        message: format!(
+                            "no loaded policy has jurisdiction `{}`",
+                            crate::diagnostic::excerpt(j)
+                        ),
                         help: Some(format!("the loaded policies are for {}", known.join(", "))),
                     }
                 })
@@ -158,6 +162,7 @@ impl Engine {
                 code: &code::wrong_type,
                 key: "jurisdiction".to_string(),
                 points_at: Point::Value,
+                at: None,
                 message: "`jurisdiction` must be a string".to_string(),
                 help: Some("write e.g. `\"jurisdiction\": \"OR\"`".to_string()),
             }),
@@ -166,6 +171,7 @@ impl Engine {
                 code: &code::unknown_jurisdiction,
                 key: String::new(),
                 points_at: Point::Value,
+                at: None,
                 message: "the request names no `jurisdiction` and several policies are loaded"
                     .to_string(),
                 help: Some(format!(
@@ -186,10 +192,30 @@ impl Engine {
         json: &serde_json::Value,
     ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
         let mut document = Document::default();
-        document.read_value(json);
-        let policy = self.policy_for_document(&document).map_err(|e| vec![e])?;
+        document.read_value(json).map_err(|e| vec![e])?;
+        self.request_from_document(&document)
+    }
+
+    /// Reads and validates a JSON request from its bytes, within the limits
+    /// ([`crate::request::Limits`]): the one decoder of `juris eval` and `juris batch`. A key
+    /// given twice, which a `serde_json::Value` would have already dropped, is refused.
+    pub fn request_from_slice(
+        &self,
+        bytes: &[u8],
+        limits: crate::request::Limits,
+    ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
+        let mut document = Document::with_limits(limits);
+        document.read_slice(bytes).map_err(|e| vec![e])?;
+        self.request_from_document(&document)
+    }
+
+    fn request_from_document(
+        &self,
+        document: &Document,
+    ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {
+        let policy = self.policy_for_document(document).map_err(|e| vec![e])?;
         let mut request = Request::empty(policy);
-        request.fill_from(policy, &document, &mut String::new())?;
+        request.fill_from(policy, document, &mut String::new())?;
         Ok((policy, request))
     }
 

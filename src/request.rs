@@ -4,7 +4,7 @@
 //! type, a value outside an enumeration or outside a number's declared range) is refused
 //! with [`RequestError`]s; it never reaches the evaluator. The evaluator sees only [`Request`]: one slot per fact.
 
-use crate::diagnostic::{code, did_you_mean, Code};
+use crate::diagnostic::{code, did_you_mean, excerpt, Code};
 use crate::ir::{member_index, FactId, Policy, Type};
 use crate::value::{parse_date, Value};
 use locate::Point;
@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub mod document;
 pub mod locate;
 
-pub use document::{Document, Node};
+pub use document::{Document, Limits, Node};
 
 /// Where a fact's value comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +96,8 @@ pub struct RequestError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// Where in the request text, when the reader knows (otherwise the key is looked for).
+    pub at: Option<crate::source::Span>,
 }
 
 /// A value given for a fact, before it is checked against the fact's type.
@@ -288,6 +290,7 @@ impl Request {
                 code: &code::unknown_key,
                 key: format!("#{}", fact.0),
                 points_at: Point::Key,
+                at: None,
                 message: format!(
                     "fact #{} is not in the vocabulary of {}",
                     fact.0, policy.citation
@@ -367,7 +370,7 @@ impl Request {
         json: &serde_json::Value,
     ) -> Result<Request, Vec<RequestError>> {
         let mut document = Document::default();
-        document.read_value(json);
+        document.read_value(json).map_err(|e| vec![e])?;
         let mut request = Request::empty(policy);
         request.fill_from(policy, &document, &mut String::new())?;
         Ok(request)
@@ -397,9 +400,10 @@ impl Request {
                         code: &code::unknown_jurisdiction,
                         key: name.to_string(),
                         points_at: Point::Value,
+                        at: None,
                         message: format!(
                             "this request names jurisdiction {}, but the policy is for `{}`",
-                            document.to_value(value),
+                            excerpt(&document.to_value(value).to_string()),
                             policy.jurisdiction
                         ),
                         help: Some(format!(
@@ -487,6 +491,7 @@ pub(crate) fn not_an_object() -> RequestError {
         code: &code::invalid_json,
         key: String::new(),
         points_at: Point::Value,
+        at: None,
         message: "the request is not a JSON object".to_string(),
         help: Some("a request looks like `{\"jurisdiction\": \"OR\", \"actor\": …}`".into()),
     }
@@ -505,7 +510,12 @@ fn unknown_key(policy: &Policy, key: &str) -> RequestError {
         code: &code::unknown_key,
         key: key.to_string(),
         points_at: Point::Key,
-        message: format!("`{key}` is not in the vocabulary of {}", policy.citation),
+        at: None,
+        message: format!(
+            "`{}` is not in the vocabulary of {}",
+            excerpt(key),
+            policy.citation
+        ),
         help: Some(match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
@@ -541,7 +551,8 @@ fn wrong_type_at(policy: &Policy, key: &str, found: &str) -> RequestError {
         code: &code::wrong_type,
         key: key.to_string(),
         points_at: Point::Value,
-        message: format!("`{key}` must be {expected}, found {found}"),
+        at: None,
+        message: format!("`{}` must be {expected}, found {found}", excerpt(key)),
         help: Some(example_for(policy, key)),
     }
 }
@@ -586,6 +597,7 @@ fn out_of_range(policy: &Policy, fact: &crate::ir::Fact, value: &Value) -> Reque
         code: &code::out_of_range,
         key: fact.name.clone(),
         points_at: Point::Value,
+        at: None,
         message: format!(
             "`{}` must be {} {}, found {shown}",
             fact.name,
@@ -628,7 +640,7 @@ fn convert_type(
     let found = |input: &Input| match input {
         Input::Bool(b) => format!("`{b}`"),
         Input::Number(n) => format!("`{}`", crate::value::format_number(*n)),
-        Input::Str(s) => format!("`\"{s}\"`"),
+        Input::Str(s) => format!("`\"{}\"`", excerpt(s)),
         Input::List(_) => "an array".to_string(),
     };
     match (&declared.ty, input) {
@@ -697,7 +709,8 @@ fn unknown_value(key: &str, value: &str, members: &[String]) -> RequestError {
         code: &code::unknown_value,
         key: key.to_string(),
         points_at: Point::Value,
-        message: format!("`{value}` is not a value of `{key}`"),
+        at: None,
+        message: format!("`{}` is not a value of `{key}`", excerpt(value)),
         help: Some(match suggestion {
             Some(s) => format!("did you mean `{s}`? `{key}` is {list}"),
             None => format!("`{key}` is {list}"),

@@ -86,9 +86,10 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         let mut lines: Box<dyn Iterator<Item = String>> = if io.terminal {
             Box::new(std::io::stdin().lock().lines().map_while(Result::ok))
         } else {
-            match (io.stdin)() {
-                Ok(text) => Box::new(
-                    text.lines()
+            match (io.stdin)(u64::MAX) {
+                Ok(bytes) => Box::new(
+                    String::from_utf8_lossy(&bytes)
+                        .lines()
                         .map(str::to_string)
                         .collect::<Vec<_>>()
                         .into_iter(),
@@ -157,14 +158,27 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
                 }
                 (None, _) if answer.is_empty() || answer == "?" => skipped.push(fact),
                 // Checked like a request's number: finite and within the fact's range.
-                (None, Type::Number) => match answer.parse::<f64>() {
-                    Ok(n) => {
+                // Written as JSON writes a number: `nan`, `inf` and `infinity`, which Rust
+                // would read, are not numbers.
+                (None, Type::Number) => match answer
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|_| is_written_number(&answer))
+                {
+                    Some(n) => {
                         if let Err(e) = interpretation.request.set_number(&policy, fact, n) {
                             let _ = writeln!(io.stdout, "  {}: left unknown", e.message);
                             skipped.push(fact);
                         }
                     }
-                    Err(_) => skipped.push(fact),
+                    None => {
+                        let _ = writeln!(
+                            io.stdout,
+                            "  `{}` is not a number: left unknown",
+                            crate::diagnostic::excerpt(&answer)
+                        );
+                        skipped.push(fact);
+                    }
                 },
                 (None, _) => {
                     let _ = writeln!(io.stdout, "  not one of the answers: left unknown");
@@ -255,4 +269,14 @@ fn short_means(means: &str) -> String {
         }
         _ => means.to_string(),
     }
+}
+
+/// Whether an answer is written as a number is (`0.3`, `-2`, `1e3`), not as a word Rust
+/// also reads as one (`nan`, `inf`, `infinity`).
+fn is_written_number(answer: &str) -> bool {
+    let digits = answer.trim_start_matches(['-', '+']);
+    digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
 }

@@ -33,6 +33,9 @@ pub struct Args {
     /// size).
     #[arg(long, value_name = "N", default_value_t = 4096, hide = true)]
     pub chunk_lines: usize,
+    /// Limits each line is read within.
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 const CONTRACT: &str = "\
@@ -62,6 +65,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         },
         chunk_lines: args.chunk_lines,
         threads: args.jobs,
+        limits: args.limits.limits(),
     };
     let file = if args.input == "-" {
         None

@@ -199,8 +199,10 @@ codes! {
         "Enumerations are closed; a value outside the list is refused with the list of \
          allowed values and the closest spelling.";
     invalid_json = "R004" "invalid-json" Error
-        "the request is not a JSON object"
-        "A request is one JSON object (one per line for `juris batch`).";
+        "the request is not valid JSON, not UTF-8, or not a JSON object"
+        "A request is one JSON object in UTF-8 (one per line for `juris batch`). The message \
+         says what the reader could not read and where (`line:column`, and the byte offset of \
+         a byte that is not UTF-8), and names the key it was reading.";
     unknown_jurisdiction = "R005" "unknown-jurisdiction" Error
         "no loaded policy has the request's jurisdiction, or the request names none"
         "The request's `jurisdiction` selects the policy among those loaded. It may be \
@@ -211,6 +213,31 @@ codes! {
          (`customer.usage_amw: number >= 0`). A value outside them is refused like a value of \
          the wrong type, never decided: a negative usage is not a small one. The message names \
          the key and the range.";
+    duplicate_key = "R007" "duplicate-key" Error
+        "a request gives one key twice"
+        "A key given twice, in one object (`{\"data\": \"ssn\", \"data\": \"tax_id\"}`) or once \
+         flat and once nested (`\"customer.usage_amw\"` and `\"customer\": {\"usage_amw\": …}`), \
+         is refused: JSON readers disagree on which value wins, and Juris never picks one. The \
+         message names the key and where each is (`line:column`).";
+    request_too_large = "R008" "request-too-large" Error
+        "a request (or a `juris batch` line) is larger than the limit"
+        "A request is refused before it is parsed when it is larger than the limit (1 MiB \
+         by default; `--max-request-bytes` on `juris eval` and `juris batch`). Real requests \
+         are a few hundred bytes; a huge one is a mistake or an attack.";
+    too_deep = "R009" "too-deep" Error
+        "a request nests objects or arrays deeper than the limit"
+        "Objects and arrays may nest at most 32 levels (the request's object is the first). \
+         Facts nest a level or two; the limit keeps hostile input from exhausting the reader. \
+         The message names the key and the position.";
+    string_too_long = "R010" "string-too-long" Error
+        "a request key or string value is longer than the limit"
+        "Keys and string values (members, dates, texts) may be at most 4 KiB. The message \
+         names the key, the length and the position, and quotes only the first characters.";
+    unrepresentable_number = "R011" "unrepresentable-number" Error
+        "a request number is outside what a 64-bit float holds, or is `NaN` or `Infinity`"
+        "Numbers are read as 64-bit floats: `1e400` or a 400-digit number has no such value, \
+         and `NaN`, `Infinity` and `-Infinity` are not JSON. Each is refused, naming the key, \
+         never rounded to infinity or read as unknown.";
 
     // ------------------------------------------------------------------ questions
     unplaced_question = "Q001" "unplaced-question" Error

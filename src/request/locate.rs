@@ -47,6 +47,17 @@ pub fn locate(text: &str, path: &str, at: Point) -> Option<Span> {
                 let start = i;
                 let end = string_end(bytes, i);
                 let raw = text.get(start + 1..end.saturating_sub(1)).unwrap_or("");
+                // A key written with escapes (`"usage\u200b_amw"`) is compared as read.
+                let unescaped;
+                let raw = if raw.contains('\\') {
+                    unescaped = text
+                        .get(start..end)
+                        .and_then(|quoted| serde_json::from_str::<String>(quoted).ok())
+                        .unwrap_or_else(|| raw.to_string());
+                    unescaped.as_str()
+                } else {
+                    raw
+                };
                 // A string followed by ':' is a key.
                 let mut j = end;
                 while j < bytes.len() && bytes[j].is_ascii_whitespace() {
@@ -142,6 +153,9 @@ mod tests {
         assert_eq!(&text[value.range()], "\"x\"");
         assert_eq!(locate(text, "customer.missing", Point::Key), None);
         assert_eq!(locate("{\"a\\\"b\": 1", "a", Point::Key), None);
+        let escaped = r#"{"customer": {"usage\u200b_amw": 1}}"#;
+        let key = locate(escaped, "customer.usage\u{200b}_amw", Point::Key).expect("found");
+        assert_eq!(&escaped[key.range()], r#""usage\u200b_amw""#);
         assert_eq!(locate("", "a", Point::Key), None);
     }
 }

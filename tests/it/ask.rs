@@ -197,6 +197,29 @@ fn interactive_refuses_a_number_outside_the_range() {
     assert!(stdout.contains("Yes, and it is required."), "{stdout}");
 }
 
+/// `nan`, `inf` and `infinity` answered interactively are not numbers (Rust would read
+/// them): the fact is left unknown with a message, as a request's `NaN` is refused.
+#[test]
+fn interactive_refuses_nan_and_infinity() {
+    let question = "May a seller give the warranty to the buyer under Widget Records?";
+    for answer in ["nan", "inf", "infinity", "-inf", "NaN", "1e400"] {
+        let (code, stdout, _) = ask(
+            &[
+                "--policies",
+                READINGS,
+                "--interactive",
+                "--format",
+                "human",
+                question,
+            ],
+            &format!("{answer}\n"),
+        );
+        assert_eq!(code, 0, "{answer}");
+        assert!(stdout.contains("left unknown"), "{answer}: {stdout}");
+        assert!(stdout.contains("WHEN IT DEPENDS"), "{answer}: {stdout}");
+    }
+}
+
 /// The lines of a section: those after its heading up to the next blank line.
 fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
     text.lines()

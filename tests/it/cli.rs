@@ -21,8 +21,11 @@ pub fn run_cli<S: AsRef<str>>(args: &[S], stdin: &str) -> CliOutput {
     let argv = std::iter::once("juris").chain(args.iter().map(AsRef::as_ref));
     let cli = Cli::try_parse_from(argv).expect("the arguments parse");
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let stdin = stdin.to_string();
-    let mut read = move || Ok(stdin.clone());
+    let stdin = stdin.as_bytes().to_vec();
+    let mut read = move |most: u64| {
+        let most = usize::try_from(most).unwrap_or(usize::MAX);
+        Ok(stdin[..stdin.len().min(most)].to_vec())
+    };
     let code = run_command(
         cli.command,
         &mut Io {

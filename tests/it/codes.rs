@@ -99,7 +99,7 @@ fn lookup_finds_every_code_by_code_and_by_name() {
 
 /// Codes exercised by the command line rather than by a fixture file: each has a test here
 /// that produces it.
-const BY_CLI: [&str; 4] = ["U001", "U002", "U003", "Q001"];
+const BY_CLI: [&str; 5] = ["U001", "U002", "U003", "Q001", "R008"];
 
 /// Lint findings (`L…`) come from `juris lint`, whose own tests exercise them.
 fn is_lint(code: &str) -> bool {
@@ -133,6 +133,31 @@ fn u001_unreadable_path_from_the_cli() {
         "{}",
         out.stderr
     );
+}
+
+/// A request over the size limit (a fixture would have to be 1 MiB; see also
+/// `hostile::a_50_mb_request_is_refused_with_little_output`).
+#[test]
+fn r008_request_too_large_from_the_cli() {
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "-",
+            "--max-request-bytes",
+            "16",
+        ],
+        r#"{"jurisdiction": "OR"}"#,
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("R008::request-too-large"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("limit of 16 bytes"), "{}", out.stderr);
 }
 
 #[test]

@@ -41,6 +41,7 @@ mod coverage_diff;
 mod diagnostics;
 mod explanations;
 mod fmt;
+mod hostile;
 mod lint;
 mod parts;
 mod policies;

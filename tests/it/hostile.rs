@@ -1,0 +1,251 @@
+//! Hostile and huge requests: every case of the corpus in `fixtures/requests/hostile` (see
+//! its `manifest.tsv` and `generate.py`) is refused by `juris eval` (exit 2, its code and
+//! key on stderr, nothing on stdout) and by `juris batch` (an error record with its code);
+//! a 50 MB request is refused with little output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::cli::run_cli;
+use crate::{fixture, relative};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// One case of the manifest.
+struct Case {
+    file: String,
+    code: String,
+    /// The key as the diagnostic shows it (`None`: the request as a whole).
+    key: Option<String>,
+    flags: Vec<String>,
+}
+
+fn manifest() -> Vec<Case> {
+    let dir = fixture("requests/hostile");
+    let text = std::fs::read_to_string(dir.join("manifest.tsv")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut fields = l.split('\t');
+            let mut next = || fields.next().unwrap_or("").to_string();
+            let (file, code, key, flags) = (next(), next(), next(), next());
+            Case {
+                file,
+                code,
+                key: (key != "-").then_some(key),
+                flags: flags.split_whitespace().map(String::from).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Runs `juris batch ARGS` on `input` as standard input: exit code, stdout, stderr.
+fn batch(args: &[String], input: &[u8]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
+        .arg("batch")
+        .args(args)
+        .current_dir(crate::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("juris runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("juris finishes");
+    writer.join().expect("written").expect("written");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_hostile_request_is_refused_with_its_code_and_key() {
+    let cases = manifest();
+    assert!(cases.len() >= 50, "the corpus has {} cases", cases.len());
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let path = relative(&fixture("requests/hostile").join(&case.file));
+        let path = path.to_string_lossy().into_owned();
+        let mut args: Vec<String> = [
+            "eval",
+            "policies/oregon",
+            "--request",
+            &path,
+            "--format",
+            "json",
+        ]
+        .map(String::from)
+        .to_vec();
+        args.extend(case.flags.iter().cloned());
+        let out = run_cli(&args, "");
+        let mut why = Vec::new();
+        if out.code != 2 {
+            why.push(format!("eval exits {}, not 2", out.code));
+        }
+        if !out.stdout.is_empty() {
+            why.push("eval wrote to stdout".to_string());
+        }
+        if !out.stderr.contains(&format!("{}::", case.code)) {
+            why.push(format!("eval does not report {}", case.code));
+        }
+        if let Some(key) = &case.key {
+            if !out.stderr.contains(key.as_str()) {
+                why.push(format!("eval does not name `{key}`"));
+            }
+        }
+        let mut args = vec!["policies/oregon".to_string(), "--input".into(), "-".into()];
+        args.extend(case.flags.iter().cloned());
+        let bytes = std::fs::read(fixture("requests/hostile").join(&case.file)).unwrap();
+        let (code, stdout, _) = batch(&args, &bytes);
+        let record: Option<serde_json::Value> = serde_json::from_str(stdout.trim()).ok();
+        let got = record
+            .as_ref()
+            .and_then(|r| r["error"]["code"].as_str())
+            .unwrap_or("no error record");
+        if code != 1 || got != case.code || stdout.lines().count() != 1 {
+            why.push(format!("batch exits {code} with {got}: {}", stdout.trim()));
+        }
+        if !why.is_empty() {
+            wrong.push(format!("{}: {}\n{}", case.file, why.join("; "), out.stderr));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases mismatch:\n\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n\n")
+    );
+}
+
+/// 50 MB of request, generated here: refused unread (R008) with a short report, by `eval`
+/// from standard input and by `batch` as one line.
+#[test]
+fn a_50_mb_request_is_refused_with_little_output() {
+    let huge = format!(
+        "{{\"jurisdiction\": \"OR\", \"data\": \"{}\"}}",
+        "a".repeat(50 << 20)
+    );
+    let out = run_cli(&["eval", "policies/oregon", "--request", "-"], &huge);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains("R008::request-too-large"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 MiB (1048576 bytes)"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.len() + out.stderr.len() < 4096,
+        "{} bytes printed",
+        out.stderr.len()
+    );
+    let (code, stdout, stderr) = batch(
+        &["policies/oregon".into(), "--input".into(), "-".into()],
+        huge.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"code\":\"R008\""), "{stdout}");
+    assert!(
+        stdout.len() + stderr.len() < 4096,
+        "{} bytes printed",
+        stdout.len() + stderr.len()
+    );
+}
+
+/// A request of 1 MiB or less in one long line, with an error at its end: the report quotes
+/// an excerpt of the line, not the line.
+#[test]
+fn an_error_in_a_long_line_quotes_an_excerpt() {
+    let long = format!(
+        "{{\"jurisdiction\": \"OR\",{} \"data\": \"ssm\"}}",
+        " ".repeat(500_000)
+    );
+    let out = run_cli(&["eval", "policies/oregon", "--request", "-"], &long);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("R003::unknown-value"),
+        "{}",
+        &out.stderr[..400.min(out.stderr.len())]
+    );
+    let report_longest_line = out.stderr.lines().map(str::len).max().unwrap_or(0);
+    assert!(
+        report_longest_line < 400,
+        "a line of {report_longest_line} bytes"
+    );
+}
+
+/// The limits are flags: a request within raised limits is decided.
+#[test]
+fn raised_limits_let_a_request_through() {
+    let request = r#"{"jurisdiction": "OR", "actor": "administrator", "action": "use", "purpose": "program_administration"}"#;
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "-",
+            "--max-request-bytes",
+            "64",
+        ],
+        request,
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("R008"), "{}", out.stderr);
+    let out = run_cli(
+        &[
+            "eval",
+            "policies/oregon",
+            "--request",
+            "-",
+            "--max-request-bytes",
+            "200",
+            "--max-depth",
+            "1",
+            "--max-string-bytes",
+            "30",
+        ],
+        request,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// A line over the size limit in `juris batch` is refused and the lines after it are read
+/// as they come (the rest of the long line is skipped, not kept).
+#[test]
+fn batch_reads_on_after_a_huge_line() {
+    let good = r#"{"jurisdiction": "OR", "actor": "administrator", "action": "use", "purpose": "program_administration"}"#;
+    let input = format!(
+        "{good}\n{{\"jurisdiction\": \"OR\", \"data\": \"{}\"}}\n{good}\n",
+        "a".repeat(3 << 20)
+    );
+    let (code, stdout, _) = batch(
+        &["policies/oregon".into(), "--input".into(), "-".into()],
+        input.as_bytes(),
+    );
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with(r#"{"decision":"permitted""#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(r#""line":2"#) && lines[1].contains(r#""code":"R008""#),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(r#"{"decision":"permitted""#),
+        "{}",
+        lines[2]
+    );
+}
