@@ -53,9 +53,10 @@ codes! {
     parser_limit = "S002" "parser-limit" Error
         "the policy is nested too deeply or is too large to parse safely"
         "Juris limits the work the parser may do on one file, in proportion to its size, and \
-         how deeply a condition may nest (256 levels), so that hostile or broken input cannot \
-         hang it or exhaust its stack. Real policies stay far below both limits; reduce the \
-         nesting of parentheses, or split the condition into definitions.";
+         how deeply a condition may nest (256 levels) and how deeply `{ … }` blocks may nest (64 \
+         levels), so that hostile or broken input cannot hang it or exhaust its stack. Real \
+         policies stay far below these limits; reduce the nesting of parentheses, split the \
+         condition into definitions, or write deep subsections as sibling provisions.";
     invalid_literal = "S003" "invalid-literal" Error
         "a number or date is written in the right shape but is not a valid value"
         "Dates are `YYYY-MM-DD` calendar dates (`2012-02-30` does not exist); numbers must be \
