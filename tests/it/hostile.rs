@@ -74,3 +74,109 @@ fn blocks_nested_under_the_limit_load() {
         "{codes:?}"
     );
 }
+
+/// `define d1 = d2 cites (4)`, …, `define d{n} = x`, and a provision reading `d1`.
+/// With `cycle`, the last reads `d1` instead of `x`.
+fn chain(n: usize, cycle: bool) -> String {
+    let mut body = String::new();
+    for i in 1..n {
+        body.push_str(&format!("define d{i} = d{} cites (4)\n", i + 1));
+    }
+    let last = if cycle { "d1" } else { "x" };
+    body.push_str(&format!(
+        "define d{n} = {last} cites (4)\nprovision (4) {{\n  when d1\n  permitted\n}}\n"
+    ));
+    policy(&body)
+}
+
+#[test]
+fn a_chain_of_65000_definitions_is_refused_at_its_deepest_point() {
+    let result = compile(&chain(65_000, false));
+    assert_eq!(codes(&result), ["C026"]);
+    let Err(file) = result else { unreachable!() };
+    // d1 … d64744 are too deep; the one reported reads d64745, which is 256 deep.
+    assert!(file.diagnostics[0]
+        .message
+        .starts_with("`d64744` nests more than 256"));
+}
+
+#[test]
+fn a_chain_of_definitions_under_the_limit_loads() {
+    assert!(compile(&chain(200, false)).is_ok());
+}
+
+#[test]
+fn a_cycle_of_65000_definitions_is_one_cycle() {
+    assert_eq!(codes(&compile(&chain(65_000, true))), ["C011"]);
+}
+
+/// `n` provisions, each overriding the one before; with `cycle`, the first overrides the
+/// last. The statute text has `n` subsections.
+fn exceptions(n: usize, cycle: bool) -> Result<Policy, FileDiagnostics> {
+    let mut statute = String::from("1-1 Widget Records\n\n");
+    let mut body = String::new();
+    for i in 1..=n {
+        statute.push_str(&format!("({i}) Subsection {i}.\n\n"));
+        let before = if i > 1 { i - 1 } else { n };
+        let overrides = if i > 1 || cycle {
+            format!("  overrides ({before})\n")
+        } else {
+            String::new()
+        };
+        body.push_str(&format!(
+            "provision ({i}) {{\n  when x\n  permitted\n{overrides}}}\n"
+        ));
+    }
+    let read = move |_: &Path| Ok(statute.clone());
+    compile_with(
+        SourceFile::new("hostile.juris", policy(&body)),
+        Path::new("."),
+        &read,
+    )
+}
+
+#[test]
+fn a_chain_of_9000_exceptions_loads() {
+    assert!(exceptions(9_000, false).is_ok());
+}
+
+#[test]
+fn a_cycle_of_9000_exceptions_is_one_cycle() {
+    assert_eq!(codes(&exceptions(9_000, true)), ["C007"]);
+}
+
+/// `define d1 = d2 and d2 cites (4)`, …, `define d{n} = x`: each definition reads the next
+/// twice, so that expanding `d1` would visit 2ⁿ parts.
+fn doubling(n: usize) -> String {
+    let mut body = String::new();
+    for i in 1..n {
+        body.push_str(&format!("define d{i} = d{0} and d{0} cites (4)\n", i + 1));
+    }
+    body.push_str(&format!(
+        "define d{n} = x cites (4)\nprovision (4) {{\n  when d1\n  permitted\n}}\n"
+    ));
+    policy(&body)
+}
+
+#[test]
+fn definitions_that_double_30_times_are_refused_where_they_grow_too_large() {
+    let result = compile(&doubling(30));
+    assert_eq!(codes(&result), ["C026"]);
+    let Err(file) = result else { unreachable!() };
+    assert!(file.diagnostics[0]
+        .message
+        .starts_with("`d11` reads its definitions"));
+}
+
+#[test]
+fn definitions_that_double_18_times_load_and_decide() {
+    let policy = compile(&doubling(18)).unwrap_or_else(|d| panic!("{:?}", d.diagnostics));
+    let engine = juris::Engine::from_program(juris::ir::Program {
+        policies: vec![std::sync::Arc::new(policy)],
+    });
+    let (policy, request) = engine
+        .request_from_json(&serde_json::json!({"jurisdiction": "WR", "x": true}))
+        .unwrap();
+    let decided = engine.decide_explained(policy, &request);
+    assert_eq!(decided.outcome, juris::Outcome::Permitted);
+}
