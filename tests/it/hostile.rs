@@ -180,3 +180,27 @@ fn definitions_that_double_18_times_load_and_decide() {
     let decided = engine.decide_explained(policy, &request);
     assert_eq!(decided.outcome, juris::Outcome::Permitted);
 }
+
+/// One provision, `when x`, with `n` clauses `unless x`: it can never apply.
+fn many_exceptions(n: usize) -> String {
+    policy(&format!(
+        "provision (4) {{\n  when x\n{}  permitted\n}}\n",
+        "  unless x\n".repeat(n)
+    ))
+}
+
+#[test]
+fn a_provision_with_50000_unless_clauses_is_linted_to_its_cause() {
+    let policy =
+        compile(&many_exceptions(50_000)).unwrap_or_else(|d| panic!("{:?}", d.diagnostics));
+    let found = juris::lint::lint(&policy, &juris::lint::Options::default());
+    let codes: Vec<&str> = found.iter().map(|d| d.code.code).collect();
+    assert!(codes.contains(&"L002"), "{codes:?}");
+    // The cause is `when x` and one `unless x`, not 50,000 conditions.
+    let unreachable = found.iter().find(|d| d.code.code == "L002").unwrap();
+    assert!(
+        unreachable.message.contains("can never apply"),
+        "{}",
+        unreachable.message
+    );
+}
