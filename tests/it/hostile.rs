@@ -204,3 +204,29 @@ fn a_provision_with_50000_unless_clauses_is_linted_to_its_cause() {
         unreachable.message
     );
 }
+
+#[test]
+fn the_explanation_of_a_provision_with_50000_conditions_labels_the_first() {
+    let text = policy(&format!(
+        "provision (4) {{\n  when x\n{}  permitted\n}}\n",
+        "  unless not x\n".repeat(50_000)
+    ));
+    let policy = compile(&text).unwrap_or_else(|d| panic!("{:?}", d.diagnostics));
+    let engine = juris::Engine::from_program(juris::ir::Program {
+        policies: vec![std::sync::Arc::new(policy)],
+    });
+    let (policy, request) = engine
+        .request_from_json(&serde_json::json!({"jurisdiction": "WR", "x": true}))
+        .unwrap();
+    let decided = engine.decide_explained(policy, &request);
+    assert_eq!(decided.outcome, juris::Outcome::Permitted);
+    let style = juris::explain::human::Style {
+        colour: juris::diagnostic::Colour::Plain,
+        width: 100,
+    };
+    let shown = juris::explain::human::render(policy, &decided, &request, style);
+    assert!(
+        shown.contains("… and 49937 more conditions of WR 1-1(4), not labelled"),
+        "{shown}"
+    );
+}
