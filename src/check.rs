@@ -126,6 +126,12 @@ struct Unit {
     span: Span,
 }
 
+/// How many parts evaluating one definition may visit, each definition it reads counted as
+/// often as it is read: the compiled code shares definitions, but an evaluation visits a
+/// shared one each time it is read (`define d1 = d2 and d2`, `define d2 = d3 and d3`, …
+/// doubles at every link). Real definitions visit tens of parts.
+const MAX_DEFINITION_SIZE: u64 = 1 << 20;
+
 pub(crate) struct Checker<'a> {
     source: &'a SourceFile,
     /// The sibling files, with where their IR spans start.
@@ -596,70 +602,169 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports definitions that read themselves (`C011`), each cycle once, and definitions
+    /// that nest deeper than [`crate::syntax::MAX_NESTING`] levels counting through the
+    /// definitions they read, or read them more than [`MAX_DEFINITION_SIZE`] times over
+    /// (`C026`); both are cut off so that nothing later loops or
+    /// recurses without bound.
     fn definition_cycles(&mut self) {
-        let n = self.definitions.len();
-        let mut state = vec![0u8; n];
-        for start in 0..n {
-            if state[start] == 0 {
-                let mut path = Vec::new();
-                if let Some(cycle) = self.def_dfs(DefId(start as u32), &mut state, &mut path) {
-                    let names: Vec<String> = cycle
-                        .iter()
-                        .filter_map(|d| self.definitions.get(d.index()).and_then(Option::as_ref))
-                        .map(|d| format!("`{}`", d.name))
-                        .collect();
-                    let at = cycle
-                        .first()
-                        .and_then(|d| self.definitions.get(d.index()).and_then(Option::as_ref))
-                        .map(|d| d.span)
-                        .unwrap_or_default();
-                    self.error(
-                        Diagnostic::new(
-                            &code::definition_cycle,
-                            format!(
-                                "definitions refer to each other in a cycle: {}",
-                                names.join(" → ")
-                            ),
-                            at,
-                        )
-                        .label("this definition depends on itself")
-                        .help("a definition must bottom out in facts of the vocabulary"),
-                    );
-                    // Break the cycle so evaluation of anything else cannot loop.
-                    for d in cycle {
-                        if let Some(Some(def)) = self.definitions.get_mut(d.index()) {
-                            def.expr = ExprId(u32::MAX);
-                        }
-                    }
+        struct Defs<'c, 'a> {
+            checker: &'c Checker<'a>,
+            cycles: Vec<Vec<DefId>>,
+            /// Each definition's depth, once done: its condition's nesting through the
+            /// definitions it reads.
+            depth: Vec<usize>,
+            /// Each definition's size, once done: the parts an evaluation may visit, each
+            /// definition counted as often as it is read.
+            size: Vec<u64>,
+        }
+        impl crate::graph::Visit<()> for Defs<'_, '_> {
+            fn cycle(&mut self, path: &[usize], (): ()) {
+                self.cycles
+                    .push(path.iter().map(|&d| DefId(d as u32)).collect());
+            }
+            fn done(&mut self, node: usize) {
+                if let Some(Some(def)) = self.checker.definitions.get(node) {
+                    self.depth[node] = self.checker.expr_depth(def.expr, &self.depth);
+                    self.size[node] = self.checker.expr_size(def.expr, &self.size);
                 }
+            }
+        }
+        let n = self.definitions.len();
+        let mut defs = Defs {
+            checker: self,
+            cycles: Vec::new(),
+            depth: vec![0; n],
+            size: vec![0; n],
+        };
+        let edges = |d: usize| {
+            let mut refs = Vec::new();
+            if let Some(Some(def)) = self.definitions.get(d) {
+                self.def_refs(def.expr, &mut refs);
+            }
+            refs.into_iter().map(|r| (r.index(), ())).collect()
+        };
+        crate::graph::depth_first(n, edges, &mut defs);
+        let Defs {
+            cycles,
+            depth,
+            size,
+            ..
+        } = defs;
+        let name = |c: &Self, d: DefId| {
+            c.definitions
+                .get(d.index())
+                .and_then(Option::as_ref)
+                .map(|d| (format!("`{}`", d.name), d.span))
+        };
+        let mut cut = Vec::new();
+        let mut in_cycle = vec![false; n];
+        for cycle in cycles {
+            for d in &cycle {
+                in_cycle[d.index()] = true;
+            }
+            let names: Vec<String> = cycle
+                .iter()
+                .filter_map(|&d| name(self, d))
+                .map(|n| n.0)
+                .collect();
+            let at = cycle
+                .first()
+                .and_then(|&d| name(self, d))
+                .map(|n| n.1)
+                .unwrap_or_default();
+            self.error(
+                Diagnostic::new(
+                    &code::definition_cycle,
+                    format!(
+                        "definitions refer to each other in a cycle: {}",
+                        names.join(" → ")
+                    ),
+                    at,
+                )
+                .label("this definition depends on itself")
+                .help("a definition must bottom out in facts of the vocabulary"),
+            );
+            cut.extend(cycle);
+        }
+        // The deepest point of each too deep chain is reported: a too deep definition none
+        // of whose own definitions is too deep.
+        let limit = crate::syntax::MAX_NESTING;
+        let too_large = |d: usize| {
+            depth.get(d).is_some_and(|&x| x > limit)
+                || size.get(d).is_some_and(|&x| x > MAX_DEFINITION_SIZE)
+        };
+        for d in 0..n {
+            if !too_large(d) {
+                continue;
+            }
+            cut.push(DefId(d as u32));
+            if in_cycle[d] {
+                continue;
+            }
+            let mut refs = Vec::new();
+            if let Some(Some(def)) = self.definitions.get(d) {
+                self.def_refs(def.expr, &mut refs);
+            }
+            if refs.iter().any(|r| too_large(r.index())) {
+                continue;
+            }
+            let Some((shown, at)) = name(self, DefId(d as u32)) else {
+                continue;
+            };
+            let (message, label) = if depth[d] > limit {
+                (
+                    format!("{shown} nests more than {limit} levels deep, counting the definitions it reads"),
+                    "too deep here",
+                )
+            } else {
+                (
+                    format!("{shown} reads its definitions more than {MAX_DEFINITION_SIZE} times over, counting each time one is read"),
+                    "too large here",
+                )
+            };
+            self.error(
+                Diagnostic::new(&code::definitions_too_large, message, at)
+                    .label(label)
+                    .help("definitions this deep or this often repeated cannot be evaluated safely; read the facts more directly"),
+            );
+        }
+        // Cut them off, so that evaluation of anything else cannot loop or recurse unbounded.
+        for d in cut {
+            if let Some(Some(def)) = self.definitions.get_mut(d.index()) {
+                def.expr = ExprId(u32::MAX);
             }
         }
     }
 
-    fn def_dfs(&self, def: DefId, state: &mut [u8], path: &mut Vec<DefId>) -> Option<Vec<DefId>> {
-        state[def.index()] = 1;
-        path.push(def);
-        let mut refs = Vec::new();
-        if let Some(Some(d)) = self.definitions.get(def.index()) {
-            self.def_refs(d.expr, &mut refs);
+    /// How many parts evaluating a condition may visit, each definition it reads counted as
+    /// its `size` (saturating).
+    fn expr_size(&self, id: ExprId, size: &[u64]) -> u64 {
+        match self.exprs.get(id.index()) {
+            Some(Expr::Def(d)) => size.get(d.index()).copied().unwrap_or(0).saturating_add(1),
+            Some(Expr::Not(e)) => self.expr_size(*e, size).saturating_add(1),
+            Some(Expr::And(es)) | Some(Expr::Or(es)) => es
+                .iter()
+                .fold(1u64, |sum, e| sum.saturating_add(self.expr_size(*e, size))),
+            _ => 1,
         }
-        for r in refs {
-            match state.get(r.index()) {
-                Some(1) => {
-                    let from = path.iter().position(|&p| p == r).unwrap_or(0);
-                    return Some(path[from..].to_vec());
-                }
-                Some(0) => {
-                    if let Some(c) = self.def_dfs(r, state, path) {
-                        return Some(c);
-                    }
-                }
-                _ => {}
+    }
+
+    /// How deeply a condition nests, counting each definition it reads as one level more
+    /// than that definition's `depth`.
+    fn expr_depth(&self, id: ExprId, depth: &[usize]) -> usize {
+        match self.exprs.get(id.index()) {
+            Some(Expr::Def(d)) => 1 + depth.get(d.index()).copied().unwrap_or(0),
+            Some(Expr::Not(e)) => 1 + self.expr_depth(*e, depth),
+            Some(Expr::And(es)) | Some(Expr::Or(es)) => {
+                1 + es
+                    .iter()
+                    .map(|e| self.expr_depth(*e, depth))
+                    .max()
+                    .unwrap_or(0)
             }
+            _ => 1,
         }
-        path.pop();
-        state[def.index()] = 2;
-        None
     }
 
     fn def_refs(&self, id: ExprId, out: &mut Vec<DefId>) {

@@ -192,15 +192,34 @@ pub struct Trace {
 
 /// Evaluates a condition in three-valued logic.
 pub fn eval_expr(policy: &Policy, request: &Request, id: ExprId) -> Tri {
+    eval_with(policy, request, id, &mut std::collections::HashMap::new())
+}
+
+/// [`eval_expr`], each definition evaluated once: a definition read many times (or a chain
+/// of definitions that each read the next twice) costs its size once.
+fn eval_with(
+    policy: &Policy,
+    request: &Request,
+    id: ExprId,
+    defs: &mut std::collections::HashMap<DefId, Tri>,
+) -> Tri {
+    let eval_expr = |e: ExprId, defs: &mut std::collections::HashMap<DefId, Tri>| {
+        eval_with(policy, request, e, defs)
+    };
     match policy.expr(id) {
         Expr::Const(b) => Tri::from_bool(*b),
         Expr::Bool(f) => match request.get(*f) {
             Some(Value::Bool(b)) => Tri::from_bool(*b),
             _ => Tri::Unknown,
         },
-        Expr::Def(d) => match policy.definitions.get(d.index()) {
-            Some(def) => eval_expr(policy, request, def.expr),
-            None => Tri::False,
+        Expr::Def(d) => match (defs.get(d), policy.definitions.get(d.index())) {
+            (Some(&value), _) => value,
+            (None, Some(def)) => {
+                let value = eval_expr(def.expr, defs);
+                defs.insert(*d, value);
+                value
+            }
+            (None, None) => Tri::False,
         },
         Expr::Member { fact, mask } => match request.get(*fact) {
             Some(Value::Enum(i)) => Tri::from_bool(mask & (1u64 << i) != 0),
@@ -222,11 +241,11 @@ pub fn eval_expr(policy: &Policy, request: &Request, id: ExprId) -> Tri {
             Some(Value::Set(bits)) => Tri::from_bool(bits & (1u64 << member) != 0),
             _ => Tri::Unknown,
         },
-        Expr::Not(e) => eval_expr(policy, request, *e).not(),
+        Expr::Not(e) => eval_expr(*e, defs).not(),
         Expr::And(es) => {
             let mut out = Tri::True;
             for e in es {
-                match eval_expr(policy, request, *e) {
+                match eval_expr(*e, defs) {
                     Tri::False => return Tri::False,
                     Tri::Unknown => out = Tri::Unknown,
                     Tri::True => {}
@@ -237,7 +256,7 @@ pub fn eval_expr(policy: &Policy, request: &Request, id: ExprId) -> Tri {
         Expr::Or(es) => {
             let mut out = Tri::False;
             for e in es {
-                match eval_expr(policy, request, *e) {
+                match eval_expr(*e, defs) {
                     Tri::True => return Tri::True,
                     Tri::Unknown => out = Tri::Unknown,
                     Tri::False => {}

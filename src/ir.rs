@@ -808,53 +808,47 @@ impl Policy {
     /// The facts a condition reads (through definitions too), each once, in order.
     pub fn facts_in(&self, e: ExprId) -> Vec<FactId> {
         let mut out = Vec::new();
-        self.collect_facts(e, &mut out, 0);
+        self.walk(e, |expr| {
+            if let Some(f) = expr.fact() {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        });
         out
-    }
-
-    fn collect_facts(&self, e: ExprId, out: &mut Vec<FactId>, depth: usize) {
-        if depth > 64 {
-            return;
-        }
-        let expr = self.expr(e);
-        if let Some(f) = expr.fact() {
-            if !out.contains(&f) {
-                out.push(f);
-            }
-        }
-        match expr {
-            Expr::Def(d) => {
-                if let Some(def) = self.definitions.get(d.index()) {
-                    self.collect_facts(def.expr, out, depth + 1);
-                }
-            }
-            Expr::Not(x) => self.collect_facts(*x, out, depth + 1),
-            Expr::And(xs) | Expr::Or(xs) => {
-                for x in xs {
-                    self.collect_facts(*x, out, depth + 1);
-                }
-            }
-            _ => {}
-        }
     }
 
     /// The definitions a condition reads, directly or through other definitions, each once,
     /// appended to `out`.
     pub fn definitions_read(&self, e: ExprId, out: &mut Vec<DefId>) {
-        match self.expr(e) {
-            Expr::Def(d) if !out.contains(d) => {
-                out.push(*d);
-                if let Some(def) = self.definitions.get(d.index()) {
-                    self.definitions_read(def.expr, out);
+        self.walk(e, |expr| {
+            if let Expr::Def(d) = expr {
+                if !out.contains(d) {
+                    out.push(*d);
                 }
             }
-            Expr::Not(x) => self.definitions_read(*x, out),
-            Expr::And(xs) | Expr::Or(xs) => {
-                for x in xs {
-                    self.definitions_read(*x, out);
+        });
+    }
+
+    /// Calls `visit` on each part of a condition in source order, opening each definition
+    /// it reads once (however often it is read, so that definitions that read each other
+    /// twice over cost their size once). Iterative: a long chain cannot exhaust the stack.
+    fn walk<'p>(&'p self, e: ExprId, mut visit: impl FnMut(&'p Expr)) {
+        let mut opened = std::collections::HashSet::new();
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            let expr = self.expr(e);
+            visit(expr);
+            match expr {
+                Expr::Def(d) if opened.insert(*d) => {
+                    if let Some(def) = self.definitions.get(d.index()) {
+                        stack.push(def.expr);
+                    }
                 }
+                Expr::Not(x) => stack.push(*x),
+                Expr::And(xs) | Expr::Or(xs) => stack.extend(xs.iter().rev()),
+                _ => {}
             }
-            _ => {}
         }
     }
 

@@ -37,6 +37,7 @@ mod engine;
 pub mod eval;
 pub mod explain;
 pub mod fmt;
+mod graph;
 pub mod ir;
 pub mod lint;
 pub mod load;

@@ -59,6 +59,11 @@ fn raise_call_limit(len: usize) {
 /// evaluator recurse that deep: each recurses once per level.
 pub(crate) const MAX_NESTING: usize = 256;
 
+/// How deeply `{ … }` blocks may nest (a provision's subsections within subsections, a
+/// test's blocks), refused (`S002`) before the parser and every later stage recurse once per
+/// level. Statutes nest four or five levels; the policy's own blocks add one or two.
+pub(crate) const MAX_BLOCK_NESTING: usize = 64;
+
 /// The `S002` for a condition nested deeper than [`MAX_NESTING`].
 pub(crate) fn too_deep(at: Span) -> Diagnostic {
     Diagnostic::new(
@@ -70,16 +75,36 @@ pub(crate) fn too_deep(at: Span) -> Diagnostic {
     .help("split the condition into definitions or subsections")
 }
 
-/// The first `(` or `[` nested more than [`MAX_NESTING`] deep, outside strings and comments.
-fn first_too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
+/// The `S002` for a block nested deeper than [`MAX_BLOCK_NESTING`].
+fn block_too_deep(at: Span) -> Diagnostic {
+    Diagnostic::new(
+        &code::parser_limit,
+        format!("this block nests more than {MAX_BLOCK_NESTING} levels deep"),
+        at,
+    )
+    .label("too deep here")
+    .help("subsections nest as the statute's do; write deeper levels as sibling provisions")
+}
+
+/// The `S002` for the first `(` or `[` nested more than [`MAX_NESTING`] deep, or `{` nested
+/// more than [`MAX_BLOCK_NESTING`] deep, outside strings and comments.
+fn first_too_deep(text: &str) -> Option<Diagnostic> {
+    let (mut brackets, mut blocks) = (0usize, 0usize);
     trivia::pieces(text, 0).find_map(|piece| match piece {
         Piece::Code(at, b'(' | b'[') => {
-            depth += 1;
-            (depth > MAX_NESTING).then_some(at)
+            brackets += 1;
+            (brackets > MAX_NESTING).then(|| too_deep(Span::new(at, at + 1)))
         }
         Piece::Code(_, b')' | b']') => {
-            depth = depth.saturating_sub(1);
+            brackets = brackets.saturating_sub(1);
+            None
+        }
+        Piece::Code(at, b'{') => {
+            blocks += 1;
+            (blocks > MAX_BLOCK_NESTING).then(|| block_too_deep(Span::new(at, at + 1)))
+        }
+        Piece::Code(_, b'}') => {
+            blocks = blocks.saturating_sub(1);
             None
         }
         _ => None,
@@ -138,8 +163,8 @@ fn parse_as(
 ) -> Result<Pair<'_, Rule>, Vec<Diagnostic>> {
     let text = source.text();
     raise_call_limit(text.len());
-    if let Some(at) = first_too_deep(text) {
-        return Err(vec![too_deep(Span::new(at, at + 1))]);
+    if let Some(diagnostic) = first_too_deep(text) {
+        return Err(vec![diagnostic]);
     }
     // pest tracks every parse attempt for "expected …" in words. The setting is one for the
     // whole process and is set once, never toggled: a parse on another thread cannot lose

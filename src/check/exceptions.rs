@@ -106,74 +106,77 @@ impl Checker<'_> {
                 up = self.nodes[n.index()].parent;
             }
         }
-        // Cycle check (depth-first, iterative), then transitive closure as merged ranges.
-        let n = self.leaves.len();
-        let mut state = vec![0u8; n];
-        let mut closure: Vec<Option<Vec<(u32, u32)>>> = vec![None; n];
-        let mut reported = false;
-        for start in 0..n {
-            if state[start] != 0 {
-                continue;
+        // Every cycle, reported at the `overrides` that closes it; otherwise the transitive
+        // closure as merged ranges, each leaf's once every leaf it overrides is done.
+        struct Closure<'d> {
+            direct: &'d [Vec<(u32, u32)>],
+            closure: Vec<Option<Vec<(u32, u32)>>>,
+            /// Each cycle: the leaf whose `overrides` closes it, which of them, the leaf it
+            /// reaches.
+            cycles: Vec<(usize, usize, usize)>,
+        }
+        impl crate::graph::Visit<usize> for Closure<'_> {
+            fn cycle(&mut self, path: &[usize], which: usize) {
+                let (Some(&to), Some(&from)) = (path.first(), path.last()) else {
+                    return;
+                };
+                // One report per `overrides`, however many leaves of it are on cycles.
+                if !self.cycles.iter().any(|&(f, w, _)| (f, w) == (from, which)) {
+                    self.cycles.push((from, which, to));
+                }
             }
-            // Stack of (leaf, next target index to visit, next leaf within that range).
-            let mut stack: Vec<(usize, usize, u32)> = vec![(start, 0, u32::MAX)];
-            state[start] = 1;
-            while let Some(&mut (leaf, ref mut ti, ref mut next)) = stack.last_mut() {
-                let targets = &direct[leaf];
-                if *ti >= targets.len() {
-                    // Done: closure = direct ∪ closures of every target leaf.
-                    let mut all: Vec<(u32, u32)> = targets.clone();
-                    for &(a, b) in targets {
-                        for t in a..b {
-                            if let Some(Some(c)) = closure.get(t as usize) {
-                                all.extend(c.iter().copied());
-                            }
+            fn done(&mut self, leaf: usize) {
+                let targets = &self.direct[leaf];
+                let mut all: Vec<(u32, u32)> = targets.clone();
+                for &(a, b) in targets {
+                    for t in a..b {
+                        if let Some(Some(c)) = self.closure.get(t as usize) {
+                            all.extend(c.iter().copied());
                         }
                     }
-                    closure[leaf] = Some(merge(all));
-                    state[leaf] = 2;
-                    stack.pop();
-                    continue;
                 }
-                let (a, b) = targets[*ti];
-                if *next == u32::MAX {
-                    *next = a;
-                }
-                if *next >= b {
-                    *ti += 1;
-                    *next = u32::MAX;
-                    continue;
-                }
-                let t = *next as usize;
-                *next += 1;
-                match state[t] {
-                    0 => {
-                        state[t] = 1;
-                        stack.push((t, 0, u32::MAX));
-                    }
-                    1 if !reported => {
-                        reported = true;
-                        let at = edge_span[leaf].get(*ti).copied().unwrap_or_default();
-                        let from = self.nodes[self.leaves[leaf].node.index()].cite.full.clone();
-                        let to = self.nodes[self.leaves[t].node.index()].cite.full.clone();
-                        let other = self.nodes[self.leaves[t].node.index()].label_span;
-                        let message = if leaf == t {
-                            format!("`{from}` overrides itself")
-                        } else {
-                            format!("`{from}` and `{to}` override each other, directly or through other provisions")
-                        };
-                        self.error(
-                            Diagnostic::new(&code::exception_cycle, message, at)
-                                .label("this exception closes the cycle")
-                                .with_label(other, "overridden provision")
-                                .help(
-                                    "exceptions must form an order; remove one of the `overrides`",
-                                ),
-                        );
-                    }
-                    _ => {}
-                }
+                self.closure[leaf] = Some(merge(all));
             }
+        }
+        let n = self.leaves.len();
+        let edges = |leaf: usize| {
+            direct[leaf]
+                .iter()
+                .enumerate()
+                .flat_map(|(which, &(a, b))| (a..b).map(move |t| (t as usize, which)))
+                .collect()
+        };
+        let mut search = Closure {
+            direct: &direct,
+            closure: vec![None; n],
+            cycles: Vec::new(),
+        };
+        crate::graph::depth_first(n, edges, &mut search);
+        let Closure {
+            mut closure,
+            mut cycles,
+            ..
+        } = search;
+        cycles.sort_by_key(|&(leaf, which, _)| edge_span[leaf].get(which).map(|s| s.start));
+        let reported = !cycles.is_empty();
+        for (leaf, which, t) in cycles {
+            let at = edge_span[leaf].get(which).copied().unwrap_or_default();
+            let from = self.nodes[self.leaves[leaf].node.index()].cite.full.clone();
+            let to = self.nodes[self.leaves[t].node.index()].cite.full.clone();
+            let other = self.nodes[self.leaves[t].node.index()].label_span;
+            let message = if leaf == t {
+                format!("`{from}` overrides itself")
+            } else {
+                format!(
+                    "`{from}` and `{to}` override each other, directly or through other provisions"
+                )
+            };
+            self.error(
+                Diagnostic::new(&code::exception_cycle, message, at)
+                    .label("this exception closes the cycle")
+                    .with_label(other, "overridden provision")
+                    .help("exceptions must form an order; remove one of the `overrides`"),
+            );
         }
         if reported {
             return;

@@ -53,9 +53,10 @@ codes! {
     parser_limit = "S002" "parser-limit" Error
         "the policy is nested too deeply or is too large to parse safely"
         "Juris limits the work the parser may do on one file, in proportion to its size, and \
-         how deeply a condition may nest (256 levels), so that hostile or broken input cannot \
-         hang it or exhaust its stack. Real policies stay far below both limits; reduce the \
-         nesting of parentheses, or split the condition into definitions.";
+         how deeply a condition may nest (256 levels) and how deeply `{ … }` blocks may nest (64 \
+         levels), so that hostile or broken input cannot hang it or exhaust its stack. Real \
+         policies stay far below these limits; reduce the nesting of parentheses, split the \
+         condition into definitions, or write deep subsections as sibling provisions.";
     invalid_literal = "S003" "invalid-literal" Error
         "a number or date is written in the right shape but is not a valid value"
         "Dates are `YYYY-MM-DD` calendar dates (`2012-02-30` does not exist); numbers must be \
@@ -182,6 +183,17 @@ codes! {
         "A member may carry a label in plain words (`investor_owned \"an investor-owned \
          utility\"`), which answers show instead of the member's name. An empty label would \
          show nothing: give the words, or remove the label.";
+    definitions_too_large = "C026" "definitions-too-large" Error
+        "a definition nests too deeply or repeats its definitions too often"
+        "A condition may nest 256 levels deep, and a definition that reads another counts \
+         as one level more than the one it reads. A chain of definitions longer than that \
+         (`define d1 = d2`, `define d2 = d3`, …) is generated, not written, and evaluating it \
+         would recurse once per link; it is refused at its deepest point. Likewise a \
+         definition whose evaluation visits more than 1,048,576 parts, each definition it \
+         reads counted as often as it is read (`define d1 = d2 and d2`, `define d2 = d3 and \
+         d3`, … doubles at every link).\n\nExample:\n    \
+         define d1 = d2 cites (4)\n    define d2 = d3 cites (4)\n    …\n    define d300 = \
+         buyer.consented cites (4)";
 
     // ------------------------------------------------------------------ requests
     unknown_key = "R001" "unknown-key" Error

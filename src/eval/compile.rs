@@ -12,10 +12,11 @@ use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy, Type};
 use crate::request::Request;
 use crate::value::Value;
 use smallvec::SmallVec;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// An operation of the flat expression code: an index into [`Compiled::ops`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) struct OpId(pub(super) u32);
 
 impl OpId {
@@ -149,6 +150,7 @@ impl Compiled {
             memo: vec![None; policy.exprs.len()],
             def_memo: vec![None; policy.definitions.len()],
             forced: None,
+            shared: HashSet::new(),
         };
         let mut leaves = Vec::with_capacity(policy.leaves.len());
         let mut decisive = Vec::new();
@@ -277,7 +279,7 @@ impl Compiled {
             children: Vec::new(),
             lists: Vec::new(),
         };
-        compiled.build_dispatch(policy);
+        compiled.build_dispatch(policy, b.shared);
         compiled
     }
 
@@ -339,7 +341,7 @@ impl Compiled {
 
     // -------------------------------------------------------------- the dispatch tree
 
-    fn build_dispatch(&mut self, policy: &Policy) {
+    fn build_dispatch(&mut self, policy: &Policy, shared: HashSet<OpId>) {
         let members: Vec<u32> = policy
             .facts
             .iter()
@@ -348,12 +350,14 @@ impl Compiled {
                 _ => 0,
             })
             .collect();
-        // What each leaf's condition requires of each enumeration fact.
+        // What each leaf's condition requires of each enumeration fact (definitions are
+        // shared operations: each is weighed once).
+        let mut memo = HashMap::new();
         let constraints: Vec<Vec<(FactId, u64)>> = self
             .leaves
             .iter()
             .map(|leaf| {
-                let mut c = self.requires(leaf.cond, true, 0);
+                let mut c = self.requires(leaf.cond, true, 0, &mut memo);
                 c.retain(|(f, _)| members.get(f.index()).is_some_and(|m| *m > 0));
                 for (f, mask) in &mut c {
                     *mask &= full(members.get(f.index()).copied().unwrap_or(0));
@@ -379,6 +383,8 @@ impl Compiled {
             ops: std::mem::take(&mut self.ops),
             kids: std::mem::take(&mut self.kids),
             true_op: None,
+            specialised: HashMap::new(),
+            shared,
             nodes: Vec::new(),
             children: Vec::new(),
             lists: Vec::new(),
@@ -394,19 +400,28 @@ impl Compiled {
     /// What an expression requires of enumeration facts: when `positive`, a fact whose
     /// known value lies outside the mask makes the expression false; otherwise, true.
     /// Sorted by fact.
-    fn requires(&self, op: OpId, positive: bool, depth: usize) -> Vec<(FactId, u64)> {
+    fn requires(
+        &self,
+        op: OpId,
+        positive: bool,
+        depth: usize,
+        memo: &mut HashMap<(OpId, bool), Vec<(FactId, u64)>>,
+    ) -> Vec<(FactId, u64)> {
         if depth > 64 {
             return Vec::new();
         }
-        match self.ops.get(op.index()) {
+        if let Some(done) = memo.get(&(op, positive)) {
+            return done.clone();
+        }
+        let out = match self.ops.get(op.index()) {
             Some(Op::Member(f, mask)) => vec![(*f, if positive { *mask } else { !*mask })],
-            Some(Op::Not(x)) => self.requires(*x, !positive, depth + 1),
+            Some(Op::Not(x)) => self.requires(*x, !positive, depth + 1, memo),
             Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
                 let is_and = matches!(self.ops.get(op.index()), Some(Op::And(..)));
                 let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
                 let parts: Vec<Vec<(FactId, u64)>> = kids
                     .iter()
-                    .map(|k| self.requires(*k, positive, depth + 1))
+                    .map(|k| self.requires(*k, positive, depth + 1, memo))
                     .collect();
                 // A false child makes `and` false (any child's requirement suffices); `or`
                 // is false only when every child is (a requirement every child shares).
@@ -417,7 +432,9 @@ impl Compiled {
                 }
             }
             _ => Vec::new(),
-        }
+        };
+        memo.insert((op, positive), out.clone());
+        out
     }
 }
 
@@ -473,6 +490,10 @@ struct Tree<'a> {
     kids: Vec<OpId>,
     /// The one `true` operation specialised conditions share, once made.
     true_op: Option<OpId>,
+    /// Each operation specialised to the current path, once (definitions are shared).
+    specialised: HashMap<OpId, Spec>,
+    /// Definitions' values and what they specialise to, never spliced (see `Builder`).
+    shared: HashSet<OpId>,
     nodes: Vec<Node>,
     children: Vec<u32>,
     lists: Vec<Entry>,
@@ -484,6 +505,7 @@ const SMALL: usize = 4;
 const MAX_DEPTH: usize = 6;
 
 /// A condition specialised to a dispatch path: decided, or still to evaluate.
+#[derive(Clone, Copy)]
 enum Spec {
     Const(bool),
     Op(OpId),
@@ -555,6 +577,7 @@ impl Tree<'_> {
         }
         for (bucket, set) in groups {
             path.push((fact, set));
+            self.specialised.clear();
             let mut specialised = Vec::with_capacity(bucket.len());
             for e in entries
                 .iter()
@@ -578,6 +601,7 @@ impl Tree<'_> {
             }
             let child = self.build(specialised, path);
             path.pop();
+            self.specialised.clear();
             for m in 0..members {
                 if set & (1u64 << m) != 0 {
                     if let Some(slot) = self.children.get_mut((base + m) as usize) {
@@ -631,6 +655,20 @@ impl Tree<'_> {
         if depth > 64 || self.ops.len() >= self.op_limit {
             return Spec::Op(op);
         }
+        if let Some(&done) = self.specialised.get(&op) {
+            return done;
+        }
+        let spec = self.specialise_once(op, path, depth);
+        if let Spec::Op(y) = spec {
+            if self.shared.contains(&op) {
+                self.shared.insert(y);
+            }
+        }
+        self.specialised.insert(op, spec);
+        spec
+    }
+
+    fn specialise_once(&mut self, op: OpId, path: &[(FactId, u64)], depth: usize) -> Spec {
         // What specialising needs of the operation, copied out (no `Arc` clone, no borrow).
         let shape = match self.ops.get(op.index()) {
             Some(Op::Const(b)) => Shape::Const(*b),
@@ -680,6 +718,7 @@ impl Tree<'_> {
                         let mut flat = Vec::with_capacity(kept.len());
                         for k in kept {
                             match self.ops.get(k.index()) {
+                                _ if self.shared.contains(&k) => flat.push(k),
                                 Some(Op::And(s, e)) if is_and => flat.extend_from_slice(
                                     self.kids.get(*s as usize..*e as usize).unwrap_or(&[]),
                                 ),
@@ -728,6 +767,10 @@ struct Builder<'p> {
     def_memo: Vec<Option<OpId>>,
     /// A definition compiled as a constant (for [`Forced`]).
     forced: Option<(DefId, bool)>,
+    /// The operations that are definitions' values: shared, so never spliced into an
+    /// enclosing `and` / `or` (a definition read twice would be copied twice, and a chain of
+    /// definitions that each read the next twice would double at every link).
+    shared: HashSet<OpId>,
 }
 
 impl Builder<'_> {
@@ -736,6 +779,7 @@ impl Builder<'_> {
         match self.policy.definitions.get(d.index()) {
             Some(def) => {
                 let op = self.expr(def.expr);
+                self.shared.insert(op);
                 if let Some(slot) = self.def_memo.get_mut(d.index()) {
                     *slot = Some(op);
                 }
@@ -755,6 +799,7 @@ impl Builder<'_> {
         let mut flat = Vec::with_capacity(parts.len());
         for p in parts {
             match self.ops.get(p.index()) {
+                _ if self.shared.contains(&p) => flat.push(p),
                 Some(Op::And(s, e)) if and => {
                     flat.extend_from_slice(&self.kids[*s as usize..*e as usize])
                 }
@@ -790,6 +835,7 @@ impl Builder<'_> {
                     Some(done) => done,
                     None => {
                         let op = self.expr(def.expr);
+                        self.shared.insert(op);
                         if let Some(slot) = self.def_memo.get_mut(d.index()) {
                             *slot = Some(op);
                         }

@@ -76,10 +76,14 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
                 .map(|t| format!(" — {t}"))
                 .unwrap_or_default()
         );
+        // A generated provision may have thousands of conditions: the first are labelled,
+        // the rest counted (each label costs a pass over the file to draw).
+        let conditions = p.conditions.len() + usize::from(p.only_if.is_some());
         let labels = p
             .conditions
             .iter()
             .chain(p.only_if.iter())
+            .take(MAX_LABELS)
             .map(|c| (c.span, label_for(policy, request, c)))
             .collect();
         // A rule that quotes its sentence shows that sentence as the law it encodes.
@@ -91,6 +95,13 @@ pub fn render(policy: &Policy, decision: &Decision, request: &Request, style: St
             law.map(|s| format!("the law: {}", quote(s))),
             style,
         ));
+        if conditions > MAX_LABELS {
+            out.push_str(&format!(
+                "  … and {} more conditions of {}, not labelled\n",
+                conditions - MAX_LABELS,
+                p.cite
+            ));
+        }
         if let Some((source, span, message)) = statute_note(policy, p) {
             let label = "the subsection this provision encodes".to_string();
             out.push_str(&draw(&source, message, vec![(span, label)], None, style));
@@ -298,6 +309,9 @@ fn render_cases(out: &mut String, policy: &Policy, decision: &Decision) {
 fn quote(text: &str) -> String {
     format!("“{text}”")
 }
+
+/// How many conditions of one provision an explanation labels.
+const MAX_LABELS: usize = 64;
 
 /// The label on a clause: its value and the values of the facts it reads. An `unless C`
 /// clause holds when its exception C does not apply: the label says whether C applies.

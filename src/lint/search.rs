@@ -253,7 +253,8 @@ struct Flat {
 /// cycles; this only bounds the work).
 const MAX_DEPTH: usize = 64;
 
-/// Splits a condition into the parts that must all hold.
+/// Splits a condition into the parts that must all hold, each once (a definition read
+/// twice is opened once).
 fn flatten(policy: &Policy, e: ExprId, out: &mut Vec<ExprId>, depth: usize) {
     if depth > MAX_DEPTH {
         out.push(e);
@@ -265,8 +266,13 @@ fn flatten(policy: &Policy, e: ExprId, out: &mut Vec<ExprId>, depth: usize) {
                 flatten(policy, p, out, depth + 1);
             }
         }
+        Expr::Def(_) if out.contains(&e) => {}
         Expr::Def(d) => match policy.definitions.get(d.index()) {
-            Some(def) => flatten(policy, def.expr, out, depth + 1),
+            Some(def) => {
+                // Marked as opened; the definition's own parts follow it.
+                out.push(e);
+                flatten(policy, def.expr, out, depth + 1);
+            }
             None => out.push(e),
         },
         _ => out.push(e),

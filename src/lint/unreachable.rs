@@ -41,21 +41,29 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Drops items one at a time while `fails` still holds without them: what is left is a
-/// smallest set (no item can be dropped) for which it fails.
+/// Drops items while `fails` still holds without them: what is left is a smallest set (no
+/// item can be dropped) for which it fails. Items are dropped in halves, then quarters, …,
+/// then one at a time, so that a small cause among many conditions (a provision with
+/// thousands of `unless` clauses) is found in a few searches, not one per condition.
 fn minimize<T: Copy>(items: &[T], fails: impl Fn(&[T]) -> bool) -> Vec<T> {
     let mut keep = items.to_vec();
-    let mut i = 0;
-    while i < keep.len() {
-        let mut trial = keep.clone();
-        trial.remove(i);
-        if fails(&trial) {
-            keep = trial;
-        } else {
-            i += 1;
+    let mut chunk = keep.len().div_ceil(2).max(1);
+    loop {
+        let mut i = 0;
+        while i < keep.len() {
+            let end = (i + chunk).min(keep.len());
+            let trial: Vec<T> = keep[..i].iter().chain(&keep[end..]).copied().collect();
+            if fails(&trial) {
+                keep = trial;
+            } else {
+                i = end;
+            }
         }
+        if chunk == 1 {
+            return keep;
+        }
+        chunk = chunk.div_ceil(2);
     }
-    keep
 }
 
 fn never_applies(cx: &Context, leaf: LeafId) -> Diagnostic {

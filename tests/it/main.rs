@@ -11,6 +11,8 @@
 //!   the shipped policies and on generated ones.
 //! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
 //!   request contract's worked examples field by field.
+//! - `hostile`: policies of hostile structure (deep blocks, doubling or long chains of
+//!   definitions, many exceptions) load or are refused, generated in memory.
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `contract`: `eval`, `batch` and `ask` write the same decision, byte for byte.
 //! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
@@ -42,6 +44,7 @@ mod diagnostics;
 mod explanations;
 mod fmt;
 mod hostile;
+mod hostile_policies;
 mod lint;
 mod parts;
 mod policies;
