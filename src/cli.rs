@@ -30,6 +30,8 @@ mod diff;
 mod fmt;
 mod lint;
 
+pub use ask::unplaced_diagnostic;
+
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -9,6 +9,9 @@
 //! - `codes`: every diagnostic code is documented and exercised.
 //! - `fmt`: `juris fmt`, its layout (snapshots of `fixtures/fmt`) and its properties on
 //!   the shipped policies and on generated ones.
+//! - `fuzz`: fuzz targets (bolero) for the parser, the checker, the request reader, the
+//!   evaluators against each other, `fmt` and `ask`; each replays its corpus under
+//!   `__fuzz__/<target>/corpus` and a few hundred generated inputs.
 //! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
 //!   request contract's worked examples field by field.
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
@@ -40,6 +43,7 @@ mod coverage_diff;
 mod diagnostics;
 mod explanations;
 mod fmt;
+mod fuzz;
 mod lint;
 mod parts;
 mod policies;
