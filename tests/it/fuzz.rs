@@ -66,18 +66,14 @@ const MAX_SEED: usize = 4 * 1024;
 fn parser() {
     bolero::check!(name = "parser")
         .with_iterations(ITERATIONS)
-        .for_each(|bytes| each_text("parser", bytes, |text| on_cli_stack(text, parse)));
+        .for_each(parse_text);
 }
 
 #[test]
 fn checker() {
     bolero::check!(name = "checker")
         .with_iterations(ITERATIONS / 2)
-        .for_each(|bytes| {
-            each_text("checker", bytes, |text| {
-                on_cli_stack(text, compile_in_memory)
-            })
-        });
+        .for_each(check_text);
 }
 
 #[test]
@@ -98,7 +94,7 @@ fn decide() {
 fn fmt() {
     bolero::check!(name = "fmt")
         .with_iterations(ITERATIONS / 2)
-        .for_each(|bytes| each_text("fmt", bytes, |text| on_cli_stack(text, format_alike)));
+        .for_each(format_text);
 }
 
 #[test]
@@ -106,7 +102,38 @@ fn ask() {
     bolero::check!(name = "ask")
         .with_iterations(ITERATIONS_ASK)
         .with_max_len(MAX_QUESTION)
-        .for_each(|bytes| each_text("ask", bytes, ask_anything));
+        .for_each(ask_text);
+}
+
+/// A target: what it checks of one input.
+type Target = fn(&[u8]);
+
+/// Every target by name, for [`known_crashes_still_crash`].
+const TARGETS: [(&str, Target); 6] = [
+    ("parser", parse_text),
+    ("checker", check_text),
+    ("request", read_request),
+    ("decide", decide_alike),
+    ("fmt", format_text),
+    ("ask", ask_text),
+];
+
+fn parse_text(bytes: &[u8]) {
+    each_text("parser", bytes, |text| on_cli_stack(text, parse));
+}
+
+fn check_text(bytes: &[u8]) {
+    each_text("checker", bytes, |text| {
+        on_cli_stack(text, compile_in_memory)
+    });
+}
+
+fn format_text(bytes: &[u8]) {
+    each_text("fmt", bytes, |text| on_cli_stack(text, format_alike));
+}
+
+fn ask_text(bytes: &[u8]) {
+    each_text("ask", bytes, ask_anything);
 }
 
 // ============================================================================ properties
@@ -526,16 +553,8 @@ fn words(policy: &Policy, d: &Decision) -> String {
 /// longer crashes, so that it moves to the corpus and guards the fix.
 #[test]
 fn known_crashes_still_crash() {
-    let targets: [(&str, fn(&[u8])); 6] = [
-        ("parser", |b| each_text("parser", b, parse)),
-        ("checker", |b| each_text("checker", b, compile_in_memory)),
-        ("request", read_request),
-        ("decide", decide_alike),
-        ("fmt", |b| each_text("fmt", b, format_alike)),
-        ("ask", |b| each_text("ask", b, ask_anything)),
-    ];
     let mut fixed = Vec::new();
-    for (target, run) in targets {
+    for (target, run) in TARGETS {
         let dir = crate::root()
             .join("tests/it/__fuzz__")
             .join(target)
