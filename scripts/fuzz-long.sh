@@ -11,9 +11,10 @@
 #       (`rustup toolchain install nightly`: libFuzzer's sanitizer coverage flags are
 #       nightly-only). New inputs go to tests/it/__fuzz__/<target>/corpus/, crashes to
 #       tests/it/__fuzz__/<target>/crashes/ (which `cargo test` then replays).
-#   random — bolero's random engine on stable, through `cargo test --release`: the same
-#       targets with BOLERO_RANDOM_ITERATIONS and BOLERO_RANDOM_TEST_TIME_MS raised. Not
-#       coverage-guided; for machines without nightly.
+#   random — bolero's random engine on stable, through `cargo test` (debug: overflow
+#       checks and debug assertions on): the same targets with BOLERO_RANDOM_ITERATIONS and
+#       BOLERO_RANDOM_TEST_TIME_MS raised. Not coverage-guided; for machines without
+#       nightly. A failure prints the input and a BOLERO_RANDOM_SEED that replays it.
 #
 # The script stops at the first target that fails and exits non-zero; a missing tool is an
 # error, never a silent pass.
@@ -68,10 +69,10 @@ case "$engine" in
     ;;
   random)
     for t in "${targets[@]}"; do
-      echo "== fuzz::$t: bolero's random engine (stable, release) for $minutes min"
+      echo "== fuzz::$t: bolero's random engine (stable) for $minutes min"
       BOLERO_RANDOM_ITERATIONS=18446744073709551615 \
       BOLERO_RANDOM_TEST_TIME_MS=$((seconds * 1000)) \
-        cargo test --release --test it -- --exact "fuzz::$t" --nocapture
+        cargo test --test it -- --exact "fuzz::$t" --nocapture
     done
     ;;
   *)

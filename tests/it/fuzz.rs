@@ -56,6 +56,11 @@ const MAX_QUESTION: usize = 200;
 /// pest's call limit, not by this; it keeps a fuzzer's time on meaning, not on bulk).
 const MAX_INPUT: usize = 64 * 1024;
 
+/// How long parsing an input (at most [`MAX_INPUT`] bytes, four times: as a policy and as
+/// each kind of sibling file) may take, in debug on a busy machine: pest's call limit makes
+/// it linear-ish; an exponential backtrack would blow through this.
+const PARSE_BOUND: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Seeds longer than this are replayed but not edited (a debug parse of the Oregon policy
 /// takes about a tenth of a second).
 const MAX_SEED: usize = 4 * 1024;
@@ -119,7 +124,16 @@ const TARGETS: [(&str, Target); 6] = [
 ];
 
 fn parse_text(bytes: &[u8]) {
-    each_text("parser", bytes, |text| on_cli_stack(text, parse));
+    each_text("parser", bytes, |text| {
+        let start = std::time::Instant::now();
+        on_cli_stack(text, parse);
+        assert!(
+            start.elapsed() < PARSE_BOUND,
+            "parsing {} bytes took {:?}",
+            text.len(),
+            start.elapsed()
+        );
+    });
 }
 
 fn check_text(bytes: &[u8]) {
