@@ -152,10 +152,17 @@ fn ask_text(bytes: &[u8]) {
 
 // ============================================================================ properties
 
-/// A request's bytes against the Oregon policy: refused with R-codes that point inside the
-/// request, or decided; read from bytes and read from a JSON value alike.
+/// A request's bytes against the Oregon policy (as they are, as text, and one of the request
+/// seeds edited by them): refused with R-codes that point inside the request, or decided;
+/// read from bytes and read from a JSON value alike.
 fn read_request(bytes: &[u8]) {
-    let bytes = &bytes[..bytes.len().min(MAX_INPUT)];
+    each_text("request", bytes, |text| read_request_bytes(text.as_bytes()));
+    if std::str::from_utf8(bytes).is_err() {
+        read_request_bytes(&bytes[..bytes.len().min(MAX_INPUT)]);
+    }
+}
+
+fn read_request_bytes(bytes: &[u8]) {
     let engine = oregon();
     let mut document = Document::default();
     let read = document.read_slice(bytes);
@@ -340,7 +347,96 @@ fn each_text(target: &str, bytes: &[u8], check: impl Fn(&str)) {
     if !seeds.is_empty() && !bytes.is_empty() && !replayed {
         let mut input = Bytes::new(bytes);
         let seed = &seeds[input.below(seeds.len())];
-        check(&edit(seed, &mut input));
+        check(&edit(seed, tokens(target), &mut input));
+    }
+}
+
+/// The words a target's seeds are edited with: the policy language's for policy texts,
+/// JSON's and the Oregon vocabulary's for requests, the shipped vocabularies' in plain
+/// words for questions.
+fn tokens(target: &str) -> &'static [String] {
+    static TOKENS_OF: OnceLock<[Vec<String>; 3]> = OnceLock::new();
+    let [language, json, words] = TOKENS_OF.get_or_init(|| {
+        let language = TOKENS.iter().map(|t| t.to_string()).collect();
+        let mut json: Vec<String> = [
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"",
+            "null",
+            "true",
+            "false",
+            "0",
+            "-1",
+            "0.5",
+            "2",
+            "1e400",
+            "-0",
+            "\"OR\"",
+            "\"OK\"",
+            "\"jurisdiction\"",
+            "\"2012-08-24\"",
+            "\"0000-00-00\"",
+            "\"\\u0000\"",
+            "\"\\ud800\"",
+            "\"é\"",
+            "\"\"",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut words: Vec<String> = [
+            "Oregon",
+            "Oklahoma",
+            "OR",
+            "OK",
+            "not",
+            "no",
+            "without",
+            "more than",
+            "less than",
+            "at least",
+            "1 aMW",
+            "0.5 aMW",
+            "-3",
+            "1e400",
+            "99999999999999999999",
+            "?",
+            ",",
+            "and",
+            "or",
+            "İ",
+            "🙂",
+            "\u{0}",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for policy in shipped().policies() {
+            for fact in &policy.facts {
+                let last = fact.name.rsplit('.').next().unwrap_or(&fact.name);
+                if policy.jurisdiction == "OR" {
+                    json.push(format!("\"{}\"", fact.name));
+                    json.push(format!("\"{last}\": {{"));
+                }
+                words.push(last.replace('_', " "));
+                for member in fact.ty.members() {
+                    if policy.jurisdiction == "OR" {
+                        json.push(format!("\"{member}\""));
+                    }
+                    words.push(member.replace('_', " "));
+                }
+            }
+        }
+        [language, json, words]
+    });
+    match target {
+        "request" => json,
+        "ask" => words,
+        _ => language,
     }
 }
 
@@ -371,10 +467,10 @@ impl<'a> Bytes<'a> {
     }
 }
 
-/// A seed edited by the input: up to eight edits, each a token of the language inserted, a
+/// A seed edited by the input: up to eight edits, each one of the target's tokens inserted, a
 /// run of characters deleted or duplicated, a character replaced by the input's text, or
 /// the text cut short.
-fn edit(seed: &str, input: &mut Bytes) -> String {
+fn edit(seed: &str, tokens: &[String], input: &mut Bytes) -> String {
     let mut text = seed.to_string();
     for _ in 0..=input.byte() % 8 {
         if input.is_done() {
@@ -384,7 +480,7 @@ fn edit(seed: &str, input: &mut Bytes) -> String {
         let at = floor(&text, input.below(text.len() + 1));
         let to = floor(&text, at + input.below(64));
         match kind {
-            0 | 1 => text.insert_str(at, TOKENS[input.below(TOKENS.len())]),
+            0 | 1 => text.insert_str(at, &tokens[input.below(tokens.len())]),
             2 => text.replace_range(at..to, ""),
             3 => {
                 let run = text[at..to].to_string();
@@ -415,7 +511,7 @@ fn floor(text: &str, at: usize) -> usize {
 fn seeds(target: &str) -> &'static [String] {
     static SEEDS: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
     let all = SEEDS.get_or_init(|| {
-        ["parser", "checker", "fmt", "ask"]
+        ["parser", "checker", "fmt", "request", "ask"]
             .iter()
             .map(|t| {
                 let mut texts: Vec<(PathBuf, String)> = std::fs::read_dir(corpus(t))
@@ -423,7 +519,10 @@ fn seeds(target: &str) -> &'static [String] {
                     .flatten()
                     .flatten()
                     .map(|e| e.path())
-                    .filter_map(|p| Some((p.clone(), std::fs::read_to_string(p).ok()?)))
+                    .filter_map(|p| {
+                        let bytes = std::fs::read(&p).ok()?;
+                        Some((p, String::from_utf8_lossy(&bytes).into_owned()))
+                    })
                     .filter(|(_, text)| text.len() <= MAX_SEED)
                     .collect();
                 texts.sort();
