@@ -692,3 +692,23 @@ fn known_crashes_still_crash() {
         "these inputs no longer crash: move them to their target's corpus/ {fixed:#?}"
     );
 }
+
+// ============================================================================ found by fuzzing
+
+/// `ask`: a question it cannot place is labelled at its phrases' own offsets, also after a
+/// letter whose lowercase is longer (`İ`), and an empty question within its zero bytes.
+#[test]
+fn unplaced_questions_are_labelled_in_place() {
+    for (question, phrase) in [("İİİİ Oregon İİ", Some("Oregon")), ("", None)] {
+        let Err(unplaced) = juris::ask::interpret(shipped(), question) else {
+            panic!("{question:?} is placed");
+        };
+        let d = juris::cli::unplaced_diagnostic(question, &unplaced);
+        let label = &d.labels[0].span;
+        let labelled = question.get(label.start as usize..label.end as usize);
+        match phrase {
+            Some(p) => assert_eq!(labelled, Some(p)),
+            None => assert_eq!(labelled, Some("")),
+        }
+    }
+}
