@@ -222,7 +222,18 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         let first = doc.stack.len();
         while let Some(key) = map.next_key_seed(KeySeed(&mut *doc))? {
             let value = map.next_value_seed(NodeSeed(&mut *doc))?;
-            doc.stack.push(Member { key, value });
+            // A key given twice keeps its first place and its last value, as a
+            // `serde_json::Value` does: a request reads alike from bytes and from a value
+            // (`juris batch` and `juris eval`), the earlier value never looked at.
+            let (text, own) = (&doc.text, &mut doc.stack[first..]);
+            let same = |m: &&mut Member| {
+                text.get(m.key.0 as usize..m.key.1 as usize)
+                    == text.get(key.0 as usize..key.1 as usize)
+            };
+            match own.iter_mut().find(same) {
+                Some(earlier) => earlier.value = value,
+                None => doc.stack.push(Member { key, value }),
+            }
         }
         let start = doc.members.len() as u32;
         let own = doc.stack.drain(first..);

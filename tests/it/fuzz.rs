@@ -210,7 +210,13 @@ fn read_request_bytes(bytes: &[u8]) {
                 diagnostics,
             });
         }
-        _ => panic!("read from bytes: {decoded:?}\nread from a JSON value: {from_value:?}"),
+        _ => panic!(
+            "the request, read from bytes and from a JSON value, decodes two ways:\n{}\n\
+             from bytes: {:?}\nfrom a JSON value: {:?}",
+            String::from_utf8_lossy(bytes),
+            decoded.as_ref().map(|(_, r)| r),
+            from_value.as_ref().map(|(_, r)| r)
+        ),
     }
 }
 
