@@ -31,6 +31,8 @@ mod fmt;
 mod lint;
 mod new;
 
+pub use ask::unplaced_diagnostic;
+
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -217,17 +217,16 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
 
 /// A question that cannot be placed, as a diagnostic on the question's text: what it lacks,
 /// a label on each phrase understood, and questions each loaded policy answers.
-fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
+pub fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
     let message = format!(
         "cannot answer this question: it lacks {}",
         unplaced.missing.join(", and ")
     );
-    let lower = question.to_lowercase();
     let found: Vec<(Span, String)> = unplaced
         .understood
         .iter()
         .filter_map(|u| {
-            let at = lower.find(&u.words.to_lowercase())?;
+            let at = find_words(question, &u.words)?;
             Some((
                 Span::new(at, at + u.words.len()),
                 format!("→ {}", short_means(&u.means)),
@@ -245,7 +244,7 @@ fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
         None => Diagnostic::new(
             &code::unplaced_question,
             message,
-            Span::new(0, question.len().max(1)),
+            Span::new(0, question.len()),
         )
         .label("not placed in any loaded policy"),
     };
@@ -259,6 +258,21 @@ fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
         examples.join("; ")
     ));
     d
+}
+
+/// Where a phrase stands in the question, case aside: the byte offset in the question
+/// itself (lowercasing may change a text's length, `İ`, so offsets are never taken from a
+/// lowercased copy).
+fn find_words(question: &str, words: &str) -> Option<usize> {
+    if let Some(at) = question.find(words) {
+        return Some(at);
+    }
+    let lower = words.to_lowercase();
+    question.char_indices().map(|(at, _)| at).find(|&at| {
+        question
+            .get(at..at + words.len())
+            .is_some_and(|s| s.to_lowercase() == lower)
+    })
 }
 
 /// A phrase's meaning short enough for a label: a long list of members is counted.

@@ -9,10 +9,15 @@
 //! - `codes`: every diagnostic code is documented and exercised.
 //! - `fmt`: `juris fmt`, its layout (snapshots of `fixtures/fmt`) and its properties on
 //!   the shipped policies and on generated ones.
+//! - `fuzz`: fuzz targets (bolero) for the parser, the checker, the request reader, the
+//!   evaluators against each other, `fmt` and `ask`; each replays its corpus under
+//!   `__fuzz__/<target>/corpus` and a few hundred generated inputs.
 //! - `explanations`: each shape of explanation on the Oregon policy, human and JSON, and the
 //!   request contract's worked examples field by field.
-//! - `hostile`: policies of hostile structure (deep blocks, doubling or long chains of
-//!   definitions, many exceptions) load or are refused, generated in memory.
+//! - `hostile`: the hostile requests of `fixtures/requests/hostile` are refused by `eval`
+//!   and `batch` with their code and key; a 50 MB request is refused with little output.
+//! - `hostile_policies`: policies of hostile structure (deep blocks, doubling or long chains
+//!   of definitions, many exceptions) load or are refused, generated in memory.
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `contract`: `eval`, `batch` and `ask` write the same decision, byte for byte.
 //! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
@@ -43,6 +48,7 @@ mod coverage_diff;
 mod diagnostics;
 mod explanations;
 mod fmt;
+mod fuzz;
 mod hostile;
 mod hostile_policies;
 mod lint;

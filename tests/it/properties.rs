@@ -32,7 +32,7 @@ fn oregon_text() -> &'static str {
     })
 }
 
-fn oregon_statute() -> &'static str {
+pub fn oregon_statute() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
         std::fs::read_to_string("policies/oregon/or-860-086-0030.txt").expect("read the statute")
@@ -48,7 +48,7 @@ fn config(cases: u32) -> Config {
 }
 
 /// Words of the language and text that tends to break parsers.
-const TOKENS: &[&str] = &[
+pub const TOKENS: &[&str] = &[
     "policy",
     "title",
     "jurisdiction",
@@ -289,7 +289,7 @@ fn mutated_oregon() -> impl Strategy<Value = String> {
 
 /// Every diagnostic's labels lie inside the file, on character boundaries; related notes
 /// inside theirs; and the report renders.
-fn assert_well_formed(file: &FileDiagnostics) {
+pub fn assert_well_formed(file: &FileDiagnostics) {
     let check = |source: &SourceFile, start: u32, end: u32, what: &str| {
         let text = source.text();
         let (start, end) = (start as usize, end as usize);
@@ -328,7 +328,7 @@ fn assert_well_formed(file: &FileDiagnostics) {
 }
 
 /// Parses the text as a policy file and as each kind of sibling file.
-fn parse(text: &str) {
+pub fn parse(text: &str) {
     let source = SourceFile::new("fuzz.juris", text);
     let parsed = juris::syntax::parse(&source).map(|_| ());
     let siblings = juris::ast::SiblingKind::ALL
@@ -373,7 +373,7 @@ fn compile(text: &str) {
 }
 
 /// Compiles with the Oregon statute text, whatever the header names.
-fn compile_in_memory(text: &str) {
+pub fn compile_in_memory(text: &str) {
     let source = SourceFile::new("fuzz.juris", text);
     let read = |_: &Path| Ok(oregon_statute().to_string());
     match juris::load::compile_with(source, Path::new("."), &read) {
