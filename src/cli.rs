@@ -367,6 +367,18 @@ pub(crate) fn pretty(value: &serde_json::Value) -> String {
 }
 
 /// Whether the diagnostics are usage problems (paths) rather than findings in policies.
+/// A policy set that did not load, for the commands that gate CI on it (`test`, `coverage`):
+/// the diagnostics on standard error; exit 2 when a path could not be read (usage), else
+/// exit 1 — a policy that does not parse or check fails its tests, as a failed test does.
+pub(crate) fn not_loaded(files: &[FileDiagnostics], io: &mut Io) -> ExitStatus {
+    emit_diagnostics(files, Format::Human, io.stderr, Colour::Plain);
+    if is_usage(files) {
+        ExitStatus::Invalid
+    } else {
+        ExitStatus::Findings
+    }
+}
+
 fn is_usage(files: &[FileDiagnostics]) -> bool {
     files
         .iter()
@@ -591,10 +603,7 @@ fn test(
     let paths = default_paths(paths);
     let program = match load::load(&paths) {
         Ok(p) => p,
-        Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
-            return ExitStatus::Invalid;
-        }
+        Err(files) => return not_loaded(&files, io),
     };
     let goldens = if update {
         suite::Goldens::Update

@@ -1,9 +1,8 @@
 //! `juris coverage`: per statute, which subsections are encoded, marked or missing; per
 //! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
-use super::{default_paths, emit_diagnostics, format_of, pretty, ExitStatus, Format, Io};
+use super::{default_paths, format_of, pretty, ExitStatus, Format, Io};
 use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
-use crate::diagnostic::Colour;
 use crate::load;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -62,10 +61,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     };
     let program = match load::load(&default_paths(args.paths)) {
         Ok(p) => p,
-        Err(files) => {
-            emit_diagnostics(&files, Format::Human, io.stderr, Colour::Plain);
-            return ExitStatus::Invalid;
-        }
+        Err(files) => return super::not_loaded(&files, io),
     };
     let reports: Vec<Coverage> = program
         .policies

@@ -623,6 +623,34 @@ fn binary_exit_codes() {
     assert_eq!(run_binary(&["no-such-command"]).status.code(), Some(2));
 }
 
+/// `test` and `coverage` gate CI: a policy that does not parse or check fails them like a
+/// failed test (exit 1, the diagnostic on stderr, nothing decided); a path that cannot be
+/// read is a usage error (exit 2).
+#[test]
+fn test_and_coverage_fail_on_a_broken_policy_and_refuse_a_missing_path() {
+    for broken in [
+        "diagnostics/C001-misspelt-fact.juris",
+        "diagnostics/S002-subsections-nested-70-deep.juris",
+    ] {
+        let broken = fixture(broken);
+        for command in ["test", "coverage"] {
+            let out = run_cli(&[command, broken.to_str().unwrap()], "");
+            assert_eq!(out.code, 1, "{command} {}: {out:#?}", broken.display());
+            assert_eq!(out.stdout, "", "{command}: nothing on stdout");
+            assert!(
+                out.stderr.contains("C001") || out.stderr.contains("S002"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+    for command in ["test", "coverage"] {
+        let out = run_cli(&[command, "policies/nowhere"], "");
+        assert_eq!(out.code, 2, "{command}: {out:#?}");
+        assert!(out.stderr.contains("U001"), "{}", out.stderr);
+    }
+}
+
 /// Hostile input — conditions nested or chained thousands deep — must be refused with a
 /// diagnostic (`S002`), never crash the process with a stack overflow.
 #[test]
