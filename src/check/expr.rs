@@ -39,6 +39,20 @@ fn literal_kind(value: &ast::Value) -> &'static str {
     }
 }
 
+/// A value as it would be written in a policy, for a help line's suggested fix.
+fn written_value(value: &ast::Value) -> String {
+    match value {
+        ast::Value::Bool(b, _) => b.to_string(),
+        ast::Value::Number(n, _) => n.to_string(),
+        ast::Value::Date(d, _) | ast::Value::Name(d, _) => d.clone(),
+        ast::Value::Text(t, _) => format!("{t:?}"),
+        ast::Value::Set(items, _) => {
+            let names: Vec<&str> = items.iter().map(|i| i.value.as_str()).collect();
+            format!("one of [{}]", names.join(", "))
+        }
+    }
+}
+
 impl Checker<'_> {
     fn false_expr(&mut self, span: Span) -> ExprId {
         self.push_expr(Expr::Const(false), span)
@@ -201,14 +215,23 @@ impl Checker<'_> {
                 at,
             );
         }
-        // `==` / `!=` on other types mean `is` / `is not`.
+        // `==` / `!=` compare numbers and dates only; other values are tested with `is` /
+        // `is not`, one spelling for one meaning.
         if matches!(op, CompareOp::Eq | CompareOp::Ne) && !matches!(ty, Type::Number | Type::Date) {
-            let id = self.lower_is(fact, value, at);
-            return if op == CompareOp::Ne {
-                self.push_expr(Expr::Not(id), at)
-            } else {
-                id
-            };
+            let is = if op == CompareOp::Ne { "is not" } else { "is" };
+            let message = format!(
+                "`{}` compares numbers and dates; `{}` is {}",
+                op.as_str(),
+                fact.value,
+                ty.describe()
+            );
+            let help = format!(
+                "test its value with `{is}`: `{} {is} {}`",
+                fact.value,
+                written_value(value)
+            );
+            self.type_error(f, message, value.span(), help);
+            return self.false_expr(at);
         }
         let message = format!(
             "`{}` is {} and cannot be compared with {} using `{}`",

@@ -62,8 +62,8 @@ fn operands_are_written_as_they_were() {
     assert_eq!(condition("d > 2012-08-24"), "d > 2012-08-24");
     assert_eq!(condition("s contains a"), "s contains a");
     assert_eq!(
-        condition("t == \"say \\\"hi\\\"\""),
-        "t == \"say \\\"hi\\\"\""
+        condition("t is \"say \\\"hi\\\"\""),
+        "t is \"say \\\"hi\\\"\""
     );
 }
 

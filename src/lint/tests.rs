@@ -48,7 +48,7 @@ fn lint_codes(body: &str) -> Vec<&'static str> {
 const QUIET: &str = r#"
 provision (2) {
   when usage >= 1 and usage < 3 and consent and when_signed > 2020-01-01
-    and programs contains solar and name == "x" and actor is agency and action is use
+    and programs contains solar and name is "x" and actor is agency and action is use
   out of scope
 }
 not encoded (3) "not needed"
@@ -218,7 +218,7 @@ provision (1) { when actor is company required
   (a) when usage >= 5
   (b) when consent prohibited }
 provision (2) { when consent and usage >= 5 and when_signed > 2020-01-01 and programs contains solar
-  and name == "x" permitted overrides (1)(b) }
+  and name is "x" permitted overrides (1)(b) }
 not encoded (3) "not needed"
 "#;
     let findings = lint(&compile(body), &Options::default());
@@ -240,7 +240,7 @@ provision (1) {
   (a) when actor is agency required
   (b) when actor is agency and consent prohibited
 }
-provision (2) { when usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == "x" out of scope }
+provision (2) { when usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name is "x" out of scope }
 not encoded (3) "not needed"
 "#;
     let findings = lint(&compile(body), &Options::default());
@@ -317,7 +317,7 @@ fn coverage_counts_provisions_markers_definitions_and_wholes() {
     // (1) decides as a whole: (1)(a) and (1)(b) need no account; (2) is cited by a
     // definition; (3) is not accounted for.
     let body = r#"
-define big = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == "x" and consent cites (2)
+define big = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name is "x" and consent cites (2)
 provision (1) { when big required }
 "#;
     let findings = lint(&compile(body), &Options::default());
@@ -340,7 +340,7 @@ provision (1) { when big required }
         "`R 1(1)(b)` is not encoded, cited or marked"
     );
     // Nothing at all: (1) with its two subsections is one finding.
-    let body = "define d = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name == \"x\" and consent cites (2)\nprovision (3) { when d permitted }";
+    let body = "define d = actor is company and action is use and usage >= 1 and when_signed > 2020-01-01 and programs contains solar and name is \"x\" and consent cites (2)\nprovision (3) { when d permitted }";
     let findings = lint(&compile(body), &Options::default());
     assert_eq!(codes(&findings), ["L003"]);
     assert_eq!(
