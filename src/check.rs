@@ -1321,6 +1321,27 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span) {
+        if let Some(operator) = self.dangling_operator(span) {
+            // `when x and` ending a line, then `(b) when …`: the label was read as a
+            // parenthesised condition. Say so, at the operator that swallowed it.
+            self.error(
+                Diagnostic::new(
+                    &code::unknown_name,
+                    format!(
+                        "the line before ends with `{}`, so the subsection label `({name})` is read as a condition",
+                        operator.1
+                    ),
+                    span,
+                )
+                .label("read as a condition")
+                .with_label(operator.0, "the condition continues past the line's end here")
+                .help(format!(
+                    "finish the condition before `{}`, or remove it; a subsection such as `({name}) when …` starts after a complete condition",
+                    operator.1
+                )),
+            );
+            return;
+        }
         let candidates: Vec<&str> = self
             .fact_index
             .keys()
@@ -1341,6 +1362,28 @@ impl<'a> Checker<'a> {
             .label("not declared")
             .help(help),
         );
+    }
+
+    /// When `span` is a name alone in parentheses at the start of a line (`(b)`) and the line
+    /// before ends with `and` or `or`: that operator's span and word.
+    fn dangling_operator(&self, span: Span) -> Option<(Span, &'static str)> {
+        let text = self.source_of(self.file).text();
+        let (start, end) = (span.start as usize, span.end as usize);
+        if !text.get(end..)?.starts_with(')') {
+            return None;
+        }
+        let before = text.get(..start)?.strip_suffix('(')?;
+        let line_start = before.trim_end_matches([' ', '\t']);
+        let previous = line_start
+            .strip_suffix('\n')?
+            .trim_end_matches([' ', '\t', '\r']);
+        ["and", "or"].into_iter().find_map(|word| {
+            let rest = previous.strip_suffix(word)?;
+            if rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
+                return None;
+            }
+            Some((Span::new(rest.len(), rest.len() + word.len()), word))
+        })
     }
 
     // ------------------------------------------------------------------ finish
