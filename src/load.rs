@@ -149,10 +149,13 @@ pub fn compile_parts(
     read: crate::check::ReadText,
 ) -> Result<Policy, Vec<FileDiagnostics>> {
     let mut errors = Vec::new();
-    let file = crate::syntax::parse(&source).map_err(|diagnostics| FileDiagnostics {
-        source: source.clone(),
-        diagnostics,
-    });
+    let (file, syntax) = match crate::syntax::parse(&source) {
+        Ok(file) => (Some(file), Vec::new()),
+        Err(diagnostics) => (
+            crate::syntax::parse_without_broken(&source, &diagnostics),
+            diagnostics,
+        ),
+    };
     let mut parsed = Vec::with_capacity(siblings.len());
     for (kind, sibling) in siblings {
         match crate::syntax::parse_sibling(&sibling, kind) {
@@ -163,15 +166,55 @@ pub fn compile_parts(
             }),
         }
     }
-    let file = match file {
-        Ok(file) if errors.is_empty() => file,
-        Ok(_) => return Err(errors),
-        Err(e) => {
-            errors.insert(0, e);
-            return Err(errors);
-        }
+    let Some(file) = file else {
+        errors.insert(
+            0,
+            FileDiagnostics {
+                source,
+                diagnostics: syntax,
+            },
+        );
+        return Err(errors);
     };
-    crate::check::check(&source, &file, &parsed, dir, read)
+    if syntax.is_empty() && errors.is_empty() {
+        return crate::check::check(&source, &file, &parsed, dir, read);
+    }
+    // Syntax errors: the items that parsed are checked too, so that one run reports every
+    // error (a broken sibling is left out). An `overrides` of a provision that did not
+    // parse is not reported as overriding nothing.
+    let broken_items = !syntax.is_empty();
+    if !syntax.is_empty() {
+        errors.insert(
+            0,
+            FileDiagnostics {
+                source: source.clone(),
+                diagnostics: syntax,
+            },
+        );
+    }
+    if let Err(checked) = crate::check::check(&source, &file, &parsed, dir, read) {
+        for found in checked {
+            let kept = found
+                .diagnostics
+                .into_iter()
+                .filter(|d| !(broken_items && d.code.code == code::unknown_override.code));
+            match errors
+                .iter_mut()
+                .find(|f| f.source.name() == found.source.name())
+            {
+                Some(file) => {
+                    file.diagnostics.extend(kept);
+                    file.diagnostics.sort_by_key(|d| d.span().start);
+                }
+                None => errors.push(FileDiagnostics {
+                    source: found.source,
+                    diagnostics: kept.collect(),
+                }),
+            }
+        }
+        errors.retain(|f| !f.diagnostics.is_empty());
+    }
+    Err(errors)
 }
 
 /// Reads and compiles one policy file, with its sibling files when they are beside it.

@@ -154,6 +154,44 @@ pub fn parse_sibling(source: &SourceFile, kind: SiblingKind) -> Result<Sibling, 
     Ok(Sibling { kind, items })
 }
 
+/// After the syntax `errors` of [`parse`]: the file without the items they are in, so that
+/// the checker can report the rest of the file in the same run. `None` when the header, the
+/// vocabulary or a definition is broken — every other item reads what they declare, and
+/// checking without them would report names as unknown that are not.
+///
+/// Each broken item, from its first line to the next item's, is blanked (newlines kept, so
+/// every span stays where it was) and the text is parsed again with the one grammar.
+pub fn parse_without_broken(source: &SourceFile, errors: &[Diagnostic]) -> Option<File> {
+    let text = source.text();
+    let mut starts = Vec::new();
+    let mut at = 0;
+    while let Some(start) = next_item_start(text, at) {
+        starts.push(start);
+        at = start;
+    }
+    let mut blanked = text.as_bytes().to_vec();
+    for error in errors {
+        if error.code.code != code::syntax_error.code {
+            return None;
+        }
+        let pos = error.span().start as usize;
+        let i = starts.iter().rposition(|&s| s <= pos)?;
+        let (from, to) = (starts[i], starts.get(i + 1).copied().unwrap_or(text.len()));
+        let opener = &text[from..];
+        if opener.starts_with("vocabulary") || opener.starts_with("define") {
+            return None;
+        }
+        for b in &mut blanked[from..to] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+    let blanked = String::from_utf8(blanked).ok()?;
+    let mut pairs = Grammar::parse(Rule::file, &blanked).ok()?;
+    lower_file(pairs.next()?).ok()
+}
+
 /// Parses `source` as `rule`; on syntax errors, resumes at each following item with
 /// `resume` to report every error.
 fn parse_as(
