@@ -19,8 +19,9 @@ pub struct Args {
     /// Ask, one at a time, for the facts that still change the answer, then answer.
     #[arg(long, short)]
     pub interactive: bool,
-    /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
-    #[arg(long = "policies", value_name = "PATH")]
+    /// Policy files or folders, after the question, as every command takes them (default:
+    /// `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Add how the question was read to the memo (the JSON answer always has it).
     #[arg(long)]

@@ -139,8 +139,7 @@ const READINGS: &str = "tests/it/fixtures/explanations/readings";
 fn memos_show_the_readings_they_rely_on() {
     let question = "May a seller give the warranty to the buyer under Widget Records?";
     for format in ["human", "markdown", "json"] {
-        let (code, stdout, stderr) =
-            ask(&["--policies", READINGS, "--format", format, question], "");
+        let (code, stdout, stderr) = ask(&[question, READINGS, "--format", format], "");
         assert_eq!(code, 0, "{format}: {stderr}");
         if format == "json" {
             let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
@@ -154,7 +153,7 @@ fn memos_show_the_readings_they_rely_on() {
             };
             assert_eq!(section(&stdout, heading).len(), 3, "{stdout}");
         }
-        insta::with_settings!({description => format!("juris ask --policies {READINGS} --format {format} {question:?}")}, {
+        insta::with_settings!({description => format!("juris ask {question:?} {READINGS} --format {format}")}, {
             crate::settings().bind(|| insta::assert_snapshot!(format!("readings-{format}"), stdout));
         });
     }
@@ -166,14 +165,7 @@ fn memos_show_the_readings_they_rely_on() {
 fn interactive_refuses_a_number_outside_the_range() {
     let question = "May a seller give the warranty to the buyer under Widget Records?";
     let (code, stdout, _) = ask(
-        &[
-            "--policies",
-            READINGS,
-            "--interactive",
-            "--format",
-            "human",
-            question,
-        ],
+        &[question, READINGS, "--interactive", "--format", "human"],
         "-5\n",
     );
     assert_eq!(code, 0);
@@ -184,14 +176,7 @@ fn interactive_refuses_a_number_outside_the_range() {
     assert!(stdout.contains("WHEN IT DEPENDS"), "{stdout}");
     crate::settings().bind(|| insta::assert_snapshot!("interactive-out-of-range", stdout));
     let (_, stdout, _) = ask(
-        &[
-            "--policies",
-            READINGS,
-            "--interactive",
-            "--format",
-            "human",
-            question,
-        ],
+        &[question, READINGS, "--interactive", "--format", "human"],
         "30\n",
     );
     assert!(stdout.contains("Yes, and it is required."), "{stdout}");
@@ -204,14 +189,7 @@ fn interactive_refuses_nan_and_infinity() {
     let question = "May a seller give the warranty to the buyer under Widget Records?";
     for answer in ["nan", "inf", "infinity", "-inf", "NaN", "1e400"] {
         let (code, stdout, _) = ask(
-            &[
-                "--policies",
-                READINGS,
-                "--interactive",
-                "--format",
-                "human",
-                question,
-            ],
+            &[question, READINGS, "--interactive", "--format", "human"],
             &format!("{answer}\n"),
         );
         assert_eq!(code, 0, "{answer}");

@@ -138,7 +138,6 @@ fn terms_in_a_sibling_file() {
     let out = juris(&[
         "ask",
         "may the vendor give the price to a third party under Widget Records?",
-        "--policies",
         siblings().to_str().unwrap(),
         "--format",
         "json",
