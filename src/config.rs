@@ -9,6 +9,10 @@
 //! [lint.reasons]
 //! L004 = "requests carry the account number for audit logs"
 //!
+//! [lint.budget]
+//! search = 20000              # steps one conflict or reachability question may take
+//! total = 5000000             # steps all questions on one policy may take together
+//!
 //! policies = ["law/oregon", "law/oklahoma"]   # where commands look when given no path
 //! ```
 //!
@@ -31,6 +35,12 @@ pub struct LintConfig {
     pub allow: Vec<(&'static Code, Option<String>)>,
     /// Rules whose findings are errors.
     pub deny: Vec<&'static Code>,
+    /// `[lint.budget] search`: the most steps one conflict or reachability question may
+    /// take, when set.
+    pub search_steps: Option<usize>,
+    /// `[lint.budget] total`: the most steps all questions on one policy may take
+    /// together, when set.
+    pub total_steps: Option<usize>,
 }
 
 /// What becomes of a finding under a configuration.
@@ -154,7 +164,60 @@ struct RawLint {
     deny: Vec<toml::Spanned<String>>,
     #[serde(default)]
     reasons: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    #[serde(default)]
+    budget: Option<RawBudget>,
 }
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBudget {
+    #[serde(default)]
+    search: Option<toml::Spanned<i64>>,
+    #[serde(default)]
+    total: Option<toml::Spanned<i64>>,
+}
+
+/// The most steps a budget may be set to: about a day of searching.
+pub const MAX_STEPS: i64 = 1_000_000_000_000;
+
+/// A step count of `[lint.budget]`, or an `L009` diagnostic.
+fn steps(
+    key: &str,
+    value: &Option<toml::Spanned<i64>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let value = value.as_ref()?;
+    let n = *value.get_ref();
+    match usize::try_from(n) {
+        Ok(steps) if (1..=MAX_STEPS).contains(&n) => Some(steps),
+        _ => {
+            let r = value.span();
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::invalid_config,
+                    format!("`{key}` must be a number of steps from 1 to {MAX_STEPS}, not `{n}`"),
+                    Span::new(r.start, r.end),
+                )
+                .label("not a budget")
+                .help(format!(
+                    "leave `{key}` out for the default ({}), or give a positive whole number",
+                    match key {
+                        "search" => DEFAULT_SEARCH_STEPS,
+                        _ => DEFAULT_TOTAL_STEPS,
+                    }
+                )),
+            );
+            None
+        }
+    }
+}
+
+/// The most steps one lint question may take unless `[lint.budget] search` says otherwise.
+pub const DEFAULT_SEARCH_STEPS: usize = 20_000;
+
+/// The most steps all lint questions on one policy may take together unless
+/// `[lint.budget] total` says otherwise.
+pub const DEFAULT_TOTAL_STEPS: usize = 5_000_000;
 
 /// Parses the text of a `juris.toml`, with its diagnostics (in source order).
 pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
@@ -168,7 +231,7 @@ pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
             let message = e.message().trim().to_string();
             let d = Diagnostic::new(&code::invalid_config, format!("`{}` is not valid: {message}", source.name()), span)
                 .label("here")
-                .help("`[lint]` takes `allow = [\"L004\"]`, `deny = [\"L001\"]` and a `[lint.reasons]` table");
+                .help("`[lint]` takes `allow = [\"L004\"]`, `deny = [\"L001\"]`, a `[lint.reasons]` table and a `[lint.budget]` table of `search = 20000` and `total = 5000000` steps");
             return (
                 Config {
                     source: Some(source.clone()),
@@ -192,6 +255,10 @@ pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
         }
     }
     let mut lint = LintConfig::default();
+    if let Some(budget) = &raw.budget {
+        lint.search_steps = steps("search", &budget.search, &mut diagnostics);
+        lint.total_steps = steps("total", &budget.total, &mut diagnostics);
+    }
     for entry in &raw.allow {
         let Some(c) = rule(entry, &mut diagnostics) else {
             continue;

@@ -234,6 +234,49 @@ impl Range {
         }
     }
 
+    /// The values a comparison `x op value` holds for (`!=` holds on both sides of a
+    /// value: no one range, so every value).
+    pub fn of_comparison(op: crate::ast::CompareOp, value: f64) -> Range {
+        use crate::ast::CompareOp::*;
+        match op {
+            Lt => Range {
+                lo: None,
+                hi: Some((value, false)),
+            },
+            Le => Range {
+                lo: None,
+                hi: Some((value, true)),
+            },
+            Gt => Range {
+                lo: Some((value, false)),
+                hi: None,
+            },
+            Ge => Range {
+                lo: Some((value, true)),
+                hi: None,
+            },
+            Eq => Range {
+                lo: Some((value, true)),
+                hi: Some((value, true)),
+            },
+            Ne => Range::ALL,
+        }
+    }
+
+    /// The values within both ranges.
+    pub fn intersect(&self, other: &Range) -> Range {
+        let tighter = |a: Option<(f64, bool)>, b: Option<(f64, bool)>, lower: bool| match (a, b) {
+            (Some(x), Some(y)) if x.0 == y.0 => Some((x.0, x.1 && y.1)),
+            (Some(x), Some(y)) => Some(if (x.0 > y.0) == lower { x } else { y }),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        Range {
+            lo: tighter(self.lo, other.lo, true),
+            hi: tighter(self.hi, other.hi, false),
+        }
+    }
+
     /// Whether no bound is declared.
     pub fn is_all(&self) -> bool {
         self.lo.is_none() && self.hi.is_none()

@@ -16,14 +16,17 @@
 
 use crate::config::{self, Config, Level};
 use crate::diagnostic::{code, Diagnostic, FileDiagnostics, Severity};
+use crate::eval::Footprint;
 use crate::ir::{LeafId, Policy};
 use crate::source::{SourceFile, Span};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod conflict;
 mod coverage;
 mod domain;
+mod pairs;
 mod search;
 mod test_cites;
 mod unreachable;
@@ -46,8 +49,18 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            budget: 20_000,
-            total: 1_000_000,
+            budget: config::DEFAULT_SEARCH_STEPS,
+            total: config::DEFAULT_TOTAL_STEPS,
+        }
+    }
+}
+
+impl Options {
+    /// These options with the budget a `juris.toml` sets (`[lint.budget]`) in place.
+    pub fn with_config(&self, config: &Config) -> Options {
+        Options {
+            budget: config.lint.search_steps.unwrap_or(self.budget),
+            total: config.lint.total_steps.unwrap_or(self.total),
         }
     }
 }
@@ -55,8 +68,25 @@ impl Default for Options {
 /// Beyond this many undecided questions, one `L007` reports them all.
 const MAX_UNDECIDED: usize = 5;
 
+/// What the conflict and reachability rules did on one policy, in units that do not depend
+/// on the machine: what a policy's size drives, so that its growth can be measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Pairs of provisions whose footprints were compared to find the pairs to search.
+    pub compared: usize,
+    /// Searches run (pairs of provisions, provisions, and those that name a cause).
+    pub searches: usize,
+    /// Steps the searches took together.
+    pub steps: usize,
+}
+
 /// Lints one policy: every finding at its code's default severity, in source order.
 pub fn lint(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
+    lint_with_work(policy, options).0
+}
+
+/// Lints one policy ([`lint`]), and says how much work the searches did.
+pub fn lint_with_work(policy: &Policy, options: &Options) -> (Vec<Diagnostic>, Work) {
     let cx = Context::new(policy, options);
     let mut out = Vec::new();
     conflict::check(&cx, &mut out);
@@ -64,19 +94,34 @@ pub fn lint(policy: &Policy, options: &Options) -> Vec<Diagnostic> {
     coverage::check(policy, &mut out);
     unused_fact::check(policy, &mut out);
     unused_definition::check(policy, &mut out);
-    test_cites::check(policy, &mut out);
+    test_cites::check(policy, &cx.compiled, &mut out);
     summarize_undecided(policy, &cx, &mut out);
     out.sort_by(|a, b| (a.span().start, a.code.code).cmp(&(b.span().start, b.code.code)));
-    out
+    let (searches, steps) = cx.search.work();
+    let work = Work {
+        compared: cx.compared.get(),
+        searches,
+        steps,
+    };
+    (out, work)
 }
 
-/// Many undecided questions become one finding, at the policy's header.
+/// Whether a finding makes `juris lint` exit 1: an error, or a warning other than `L007`.
+/// An undecided question is the linter's limit, not a defect of the policy: it is reported
+/// but fails `lint` only when `juris.toml` denies `L007` (then it is an error).
+pub fn fails_lint(d: &Diagnostic) -> bool {
+    d.severity == Severity::Error || d.code.code != code::undecided.code
+}
+
+/// Many undecided questions, or any left unsearched because the policy's budget ran out,
+/// become one finding, at the policy's header, that says what was not searched.
 fn summarize_undecided(policy: &Policy, cx: &Context, out: &mut Vec<Diagnostic>) {
     let undecided = out
         .iter()
         .filter(|d| d.code.code == code::undecided.code)
         .count();
-    if undecided <= MAX_UNDECIDED {
+    let (pairs, provisions) = cx.unsearched.get();
+    if pairs + provisions == 0 && undecided <= MAX_UNDECIDED {
         return;
     }
     let examples: Vec<String> = out
@@ -86,22 +131,49 @@ fn summarize_undecided(policy: &Policy, cx: &Context, out: &mut Vec<Diagnostic>)
         .map(|d| d.message.clone())
         .collect();
     out.retain(|d| d.code.code != code::undecided.code);
-    let why = if cx.search.spent() {
-        "the linter's step budget for this policy ran out"
-    } else {
-        "each needed more steps than one search may take"
-    };
-    out.push(
-        Diagnostic::new(
-            &code::undecided,
-            format!("could not decide {undecided} conflict and reachability questions: {why}"),
-            header_span(policy),
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let message = if pairs + provisions > 0 {
+        let mut left = Vec::new();
+        if pairs > 0 {
+            left.push(format!(
+                "{} not searched for a conflict",
+                count(pairs, "pair of provisions", "pairs of provisions")
+            ));
+        }
+        if provisions > 0 {
+            left.push(format!(
+                "{} not searched for reachability",
+                count(provisions, "provision", "provisions")
+            ));
+        }
+        if undecided > 0 {
+            left.push(format!(
+                "{} undecided",
+                count(undecided, "question", "questions")
+            ));
+        }
+        format!(
+            "the linter's budget of {} for this policy ran out: {}",
+            count(cx.search.total(), "search step", "search steps"),
+            left.join(", ")
         )
-        .label("in this policy")
-        .help(format!(
-            "the provisions concerned may or may not conflict or be reachable; for example: {}; …",
-            examples.join("; ")
-        )),
+    } else {
+        format!(
+            "could not decide {undecided} conflict and reachability questions: each needed more than the {} one search may take",
+            count(cx.search.budget(), "step", "steps")
+        )
+    };
+    let mut help = String::from(
+        "the provisions concerned may or may not conflict or be reachable; raise the budget under `[lint.budget]` in juris.toml (`search`: steps per question, `total`: per policy)",
+    );
+    if !examples.is_empty() {
+        help.push_str(&format!("; for example: {}; …", examples.join("; ")));
+    }
+    out.push(
+        Diagnostic::new(&code::undecided, message, header_span(policy))
+            .label("in this policy")
+            .help(help),
     );
 }
 
@@ -185,7 +257,8 @@ pub fn lint_policies(policies: &[Arc<Policy>], options: &Options) -> Linted {
         };
         let config = &configs[index].1;
         // A test's finding is in the file the tests are written in.
-        for mut file in policy.file_diagnostics(lint(policy, options)) {
+        let options = options.with_config(config);
+        for mut file in policy.file_diagnostics(lint(policy, &options)) {
             file.diagnostics = apply(config, &file.source, file.diagnostics, &mut linted.allowed);
             if !file.diagnostics.is_empty() {
                 linted.files.push(file);
@@ -225,52 +298,121 @@ pub fn apply(
     shown
 }
 
-/// What the rules share: the policy, the searcher, and for each provision the provisions
-/// that set it aside when they apply.
+/// What the rules share: the policy compiled for evaluation, the searcher, what each
+/// provision requires of the facts, for each provision the exceptions that override it,
+/// and the questions left unsearched when the budget ran out.
 pub(crate) struct Context<'p> {
     policy: &'p Policy,
+    compiled: crate::eval::Compiled,
     search: search::Searcher<'p>,
-    preemptors: Vec<Vec<LeafId>>,
+    footprints: Vec<Footprint>,
+    /// Per provision, the provisions that override it (an out-of-scope provision only
+    /// when it is one too), in source order.
+    overriders: Vec<Vec<LeafId>>,
+    /// The out-of-scope provisions, once for all.
+    out_of_scope: Vec<LeafId>,
+    /// Pairs of provisions compared to find those to search (footprints tested).
+    compared: Cell<usize>,
+    /// Questions not searched because the budget for the policy had run out: pairs of
+    /// provisions (conflicts), provisions (reachability).
+    unsearched: Cell<(usize, usize)>,
 }
 
 impl<'p> Context<'p> {
     fn new(policy: &'p Policy, options: &Options) -> Self {
+        use crate::ast::EffectKind::OutOfScope;
         let n = policy.leaves.len();
+        let scoped = |l: LeafId| policy.leaf(l).effect == OutOfScope;
         let out_of_scope: Vec<LeafId> = (0..n)
             .map(|i| LeafId(i as u32))
-            .filter(|&l| policy.leaf(l).effect == crate::ast::EffectKind::OutOfScope)
+            .filter(|&l| scoped(l))
             .collect();
-        let preemptors = (0..n)
-            .map(|i| {
-                let leaf = LeafId(i as u32);
-                let scoped = policy.leaf(leaf).effect == crate::ast::EffectKind::OutOfScope;
-                (0..n)
-                    .map(|j| LeafId(j as u32))
-                    .filter(|&o| {
-                        o != leaf
-                            && ((policy.leaf(o).overrides_leaf(leaf)
-                                && (!scoped
-                                    || policy.leaf(o).effect
-                                        == crate::ast::EffectKind::OutOfScope))
-                                || (!scoped && out_of_scope.contains(&o)))
-                    })
-                    .collect()
-            })
-            .collect();
+        // From each provision's `overrides` ranges to the provisions they cover: as many
+        // entries as overrides name, never a question per pair of provisions.
+        let mut overriders: Vec<Vec<LeafId>> = vec![Vec::new(); n];
+        for (i, leaf) in policy.leaves.iter().enumerate() {
+            let o = LeafId(i as u32);
+            for &(start, end) in &leaf.overrides {
+                for target in start..end.min(n as u32) {
+                    let t = LeafId(target);
+                    if t != o && (!scoped(t) || scoped(o)) {
+                        if let Some(list) = overriders.get_mut(t.index()) {
+                            list.push(o);
+                        }
+                    }
+                }
+            }
+        }
+        for list in &mut overriders {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let compiled = crate::eval::Compiled::new(policy);
+        let footprints = compiled.footprints(policy);
         Context {
             policy,
+            compiled,
             search: search::Searcher::new(policy, options.budget, options.total),
-            preemptors,
+            footprints,
+            overriders,
+            out_of_scope,
+            compared: Cell::new(0),
+            unsearched: Cell::new((0, 0)),
         }
     }
 
     /// The provisions that set `leaf` aside when they are in force: the exceptions that
-    /// override it and, unless it is one itself, the out-of-scope provisions.
-    fn preemptors(&self, leaf: LeafId) -> &[LeafId] {
-        self.preemptors
+    /// override it and, unless it is one itself, the out-of-scope provisions; in source
+    /// order.
+    fn preemptors(&self, leaf: LeafId) -> Vec<LeafId> {
+        let mut out = self
+            .overriders
             .get(leaf.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .cloned()
+            .unwrap_or_default();
+        if self.policy.leaf(leaf).effect != crate::ast::EffectKind::OutOfScope {
+            out.extend(self.out_of_scope.iter().filter(|&&o| o != leaf));
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
+    /// The preemptors of `leaf` that can be in force together with every provision of
+    /// `with` (the others never are when those apply, so a search need not rule them out).
+    fn relevant_preemptors(&self, leaf: LeafId, with: &[LeafId]) -> Vec<LeafId> {
+        let mut out = self.preemptors(leaf);
+        out.retain(|&p| with.iter().all(|&w| self.could_apply_together(p, w)));
+        out
+    }
+
+    /// Whether what two provisions require of the facts leaves a request both apply to.
+    fn could_apply_together(&self, a: LeafId, b: LeafId) -> bool {
+        match (
+            self.footprints.get(a.index()),
+            self.footprints.get(b.index()),
+        ) {
+            (Some(x), Some(y)) => pairs::overlap(self.policy, x, y),
+            _ => true,
+        }
+    }
+
+    /// The ranges number and date facts must lie in when all of `leaves` apply.
+    fn ranges(&self, leaves: &[LeafId]) -> Vec<(crate::ir::FactId, crate::ir::Range)> {
+        let mut fp = Footprint::default();
+        for l in leaves {
+            if let Some(x) = self.footprints.get(l.index()) {
+                fp = pairs::both(&fp, x);
+            }
+        }
+        fp.ranges
+    }
+
+    /// Counts a question not searched: the budget for the policy had run out.
+    fn unsearched(&self, pair: bool) {
+        let (p, l) = self.unsearched.get();
+        self.unsearched
+            .set(if pair { (p + 1, l) } else { (p, l + 1) });
     }
 
     /// The conditions of a provision.

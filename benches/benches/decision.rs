@@ -17,6 +17,9 @@
 //!   statute text + compile, of the reduced policy and of the full Oregon one).
 //! * `scale`: Juris's load + check + compile of generated policies of 100,
 //!   1,000 and 10,000 provisions (their memory: `benches/scale_memory.rs`).
+//! * `lint`: `juris lint` of the generated policy shaped like OAR 860-086-0030 at 100,
+//!   1,000 and 10,000 deciding provisions, and `juris check` (load + check + compile +
+//!   lint) of its 3 MB size, 9,332 provisions.
 //! * `ask`: `juris ask` on four questions, the policies loaded once, and the largest
 //!   end to end with the load.
 //!
@@ -53,7 +56,7 @@ use common::{
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 use juris_bench::juris_engine::{oregon_policy, reduced_policy, JurisEngine};
-use juris_bench::{floor, scale, workload, TransferRequest, WORKLOAD_SIZE};
+use juris_bench::{floor, oregon, scale, workload, TransferRequest, WORKLOAD_SIZE};
 
 /// Cycle through `items`, one per call.
 struct Cycle<'a, T> {
@@ -282,6 +285,30 @@ fn scale(c: &mut Criterion) {
     group.finish();
 }
 
+/// `juris check` and `juris lint` on the generated policy shaped like OAR 860-086-0030
+/// (`juris_bench::oregon`): `lint_N` lints the compiled policy of about N deciding
+/// provisions (conflicts, reachability, coverage, unused facts and definitions);
+/// `check_3mb` parses, checks and compiles the 3 MB policy (asked for 9,337 provisions:
+/// 9,332, 2.95 MB; its statute text in memory) and lints it, as `juris check` does. Targets: under 10 s and 1 GB (the memory:
+/// `/usr/bin/time -v juris check` on `generate-policy 9337`, see the README).
+fn lint(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lint");
+    group.sample_size(10);
+    for n in [100, 1_000, 10_000] {
+        let policy = oregon::compile(n).expect("the generated policy checks clean");
+        group.bench_function(format!("lint_{n}"), |b| {
+            b.iter(|| juris::lint::lint(black_box(&policy), &juris::lint::Options::default()))
+        });
+    }
+    group.bench_function("check_3mb", |b| {
+        b.iter(|| {
+            let policy = oregon::compile(black_box(9_337)).expect("the 3 MB policy checks clean");
+            juris::lint::lint(&policy, &juris::lint::Options::default())
+        })
+    });
+    group.finish();
+}
+
 /// Questions `juris ask` answers, from a decided one to the largest case split.
 const QUESTIONS: [(&str, &str); 4] = [
     (
@@ -357,6 +384,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = smoke, evaluate, end_to_end, build_request, load, load_phases, scale, ask
+    targets = smoke, evaluate, end_to_end, build_request, load, load_phases, scale, lint, ask
 }
 criterion_main!(benches);

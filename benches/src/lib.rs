@@ -27,13 +27,15 @@
 //! hand-written Rust decision function that is the performance floor
 //! ([`floor`]), the Juris request shape ([`TransferRequest::to_json`]), the Juris
 //! adapter ([`juris_engine`], Juris being an ordinary dependency) and the generated
-//! policies of the scale benchmarks ([`scale`]).
+//! policies of the scale benchmarks ([`scale`]) and of the static-analysis benchmarks
+//! ([`oregon`]: shaped like OAR 860-086-0030, at any size up to about 25,000 provisions).
 //! The Cedar and Rego adapters live with the benches and tests, because those
 //! engines are dev-dependencies only.
 
 use serde::{Deserialize, Serialize};
 
 pub mod juris_engine;
+pub mod oregon;
 pub mod scale;
 
 /// The rule every citation in this crate points into.

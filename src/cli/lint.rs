@@ -1,7 +1,8 @@
 //! `juris lint`, and the lint half of `juris check`.
 //!
-//! `lint` reports every finding (exit 1 when there is one); `check` shows lint warnings
-//! but fails only on errors, and on findings of rules denied in `juris.toml`.
+//! `lint` reports every finding (exit 1 when there is one, but for `L007`: the linter's own
+//! limit, not a defect); `check` shows lint warnings but fails only on errors, and on
+//! findings of rules denied in `juris.toml`.
 
 use super::{default_paths, emit_diagnostics, format_of, is_usage, ExitStatus, Format, Io};
 use crate::diagnostic::{Colour, FileDiagnostics, Severity};
@@ -22,7 +23,8 @@ pub struct Args {
 }
 
 /// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
-/// not check clean is one), 2 on usage errors and unusable `juris.toml` files.
+/// not check clean is one; an undecided question, `L007`, only when denied), 2 on usage
+/// errors and unusable `juris.toml` files.
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(args.format, io, super::FINDINGS) {
         Ok(f) => f,
@@ -57,6 +59,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             .count()
     };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let failing = reported
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| lint::fails_lint(d))
+        .count();
     if format == Format::Human {
         let allowed = allowed_note(&linted);
         if errors + warnings == 0 {
@@ -77,12 +84,18 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
                     "policies"
                 )
             );
+            if failing == 0 {
+                let _ = writeln!(
+                    io.stdout,
+                    "undecided questions (L007) do not fail `juris lint` unless juris.toml denies L007"
+                );
+            }
         }
     }
     if usage {
         ExitStatus::Invalid
     } else {
-        ExitStatus::findings_if(errors + warnings > 0)
+        ExitStatus::findings_if(failing > 0)
     }
 }
 

@@ -353,19 +353,33 @@ codes! {
          read (booleans, enumeration members, the regions thresholds cut numbers into), a \
          bounded number of steps per question. When a question needs more, the linter says \
          so rather than guess: the provisions named may or may not conflict, or be \
-         reachable. Splitting very wide conditions into subsections usually helps.";
+         reachable. Splitting very wide conditions into subsections usually helps.\n\n\
+         Only pairs of provisions that could apply to the same request are searched: two \
+         that require different members of an enumeration, or disjoint ranges of a number \
+         (`usage > 1 and usage <= 2` and `usage > 2`), are never compared. The steps all \
+         questions on one policy may take together are bounded too; when they run out, one \
+         finding at the policy's header says how many pairs and provisions were not \
+         searched.\n\nBoth budgets are set in `juris.toml`:\n    [lint.budget]\n    \
+         search = 20000      # steps one question may take (the default)\n    \
+         total = 5000000     # steps all questions on one policy may take (the default)\n\n\
+         An undecided question is the linter's limit, not a defect of the policy: it is \
+         reported as a warning but does not make `juris lint` exit 1, unless `juris.toml` \
+         denies it (`deny = [\"L007\"]`, then it is an error).";
     allow_without_reason = "L008" "allow-without-reason" Warning
         "a lint rule is allowed in `juris.toml` without a reason"
         "Allowing a rule hides its findings; the reason says why that is right for this \
          policy, for the next reader.\n\nExample:\n    [lint]\n    allow = [\"L004\"]\n\n    \
          [lint.reasons]\n    L004 = \"requests carry the account number for audit logs\"";
     invalid_config = "L009" "invalid-config" Error
-        "`juris.toml` cannot be read, or names a lint rule that does not exist"
+        "`juris.toml` cannot be read, names a lint rule that does not exist, or sets a budget that is not a number of steps"
         "`juris.toml` (in the current folder, or a folder above the policy) configures the \
          linter:\n    [lint]\n    allow = [\"L004\"]          # rules whose findings are not \
          reported\n    deny = [\"L001\"]           # rules whose findings fail `check`\n\n    \
-         [lint.reasons]\n    L004 = \"why it is allowed\"\nRules are named by code (`L004`) \
-         or name (`unused-fact`); only lint rules can be allowed or denied.";
+         [lint.reasons]\n    L004 = \"why it is allowed\"\n\n    [lint.budget]\n    \
+         search = 20000            # steps one conflict or reachability question may take\n    \
+         total = 5000000           # steps all questions on one policy may take together\n\
+         Rules are named by code (`L004`) or name (`unused-fact`); only lint rules can be \
+         allowed or denied. A budget is a whole number of steps from 1 to 10^12.";
 }
 
 /// Looks a code up by identifier (`C006`) or name (`unknown-cite`), case-insensitively.

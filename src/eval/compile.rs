@@ -8,7 +8,7 @@
 
 use super::split::{fact_regions, Region};
 use crate::ast::{CompareOp, EffectKind};
-use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy, Type};
+use crate::ir::{DefId, Expr, ExprId, FactId, LeafId, Policy, Range, Type};
 use crate::request::Request;
 use crate::value::Value;
 use smallvec::SmallVec;
@@ -350,21 +350,7 @@ impl Compiled {
                 _ => 0,
             })
             .collect();
-        // What each leaf's condition requires of each enumeration fact (definitions are
-        // shared operations: each is weighed once).
-        let mut memo = HashMap::new();
-        let constraints: Vec<Vec<(FactId, u64)>> = self
-            .leaves
-            .iter()
-            .map(|leaf| {
-                let mut c = self.requires(leaf.cond, true, 0, &mut memo);
-                c.retain(|(f, _)| members.get(f.index()).is_some_and(|m| *m > 0));
-                for (f, mask) in &mut c {
-                    *mask &= full(members.get(f.index()).copied().unwrap_or(0));
-                }
-                c
-            })
-            .collect();
+        let constraints = self.member_requirements(&members);
         let all: Vec<Entry> = self
             .leaves
             .iter()
@@ -395,6 +381,95 @@ impl Compiled {
         self.nodes = t.nodes;
         self.children = t.children;
         self.lists = t.lists;
+    }
+
+    /// What each leaf's condition requires of each enumeration fact (`members`: each
+    /// fact's member count, 0 for a fact that is not an enumeration): the members a known
+    /// value must be one of for the condition to hold. Definitions are shared operations:
+    /// each is weighed once.
+    fn member_requirements(&self, members: &[u32]) -> Vec<Vec<(FactId, u64)>> {
+        let mut memo = HashMap::new();
+        self.leaves
+            .iter()
+            .map(|leaf| {
+                let mut c = self.requires(leaf.cond, true, 0, &mut memo);
+                c.retain(|(f, _)| members.get(f.index()).is_some_and(|m| *m > 0));
+                for (f, mask) in &mut c {
+                    *mask &= full(members.get(f.index()).copied().unwrap_or(0));
+                }
+                c
+            })
+            .collect()
+    }
+
+    /// What each deciding provision's condition requires of the facts, the same rule the
+    /// dispatch tree splits by, for the linter to leave aside pairs of provisions that
+    /// cannot apply together: for each enumeration fact the members it may take, for each
+    /// number and date fact the range it must lie in.
+    pub(crate) fn footprints(&self, policy: &Policy) -> Vec<Footprint> {
+        let members: Vec<u32> = policy
+            .facts
+            .iter()
+            .map(|f| match &f.ty {
+                Type::Enum(m) => m.len().min(64) as u32,
+                _ => 0,
+            })
+            .collect();
+        let mut memo = HashMap::new();
+        self.member_requirements(&members)
+            .into_iter()
+            .zip(&self.leaves)
+            .map(|(members, leaf)| Footprint {
+                members,
+                ranges: self.bounds(leaf.cond, true, 0, &mut memo),
+            })
+            .collect()
+    }
+
+    /// What an expression requires of number and date facts: when `positive`, a fact whose
+    /// known value lies outside the range makes the expression false; otherwise, true.
+    /// Sorted by fact. (As [`Compiled::requires`] for members.)
+    fn bounds(
+        &self,
+        op: OpId,
+        positive: bool,
+        depth: usize,
+        memo: &mut HashMap<(OpId, bool), Vec<(FactId, Range)>>,
+    ) -> Vec<(FactId, Range)> {
+        if depth > 64 {
+            return Vec::new();
+        }
+        if let Some(done) = memo.get(&(op, positive)) {
+            return done.clone();
+        }
+        let out = match self.ops.get(op.index()) {
+            Some(Op::Compare(f, cmp, value)) => {
+                let cmp = if positive { *cmp } else { negated(*cmp) };
+                let range = Range::of_comparison(cmp, *value);
+                if range.is_all() {
+                    Vec::new()
+                } else {
+                    vec![(*f, range)]
+                }
+            }
+            Some(Op::Not(x)) => self.bounds(*x, !positive, depth + 1, memo),
+            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
+                let is_and = matches!(self.ops.get(op.index()), Some(Op::And(..)));
+                let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
+                let parts: Vec<Vec<(FactId, Range)>> = kids
+                    .iter()
+                    .map(|k| self.bounds(*k, positive, depth + 1, memo))
+                    .collect();
+                if is_and == positive {
+                    combine(&parts, true)
+                } else {
+                    combine(&parts, false)
+                }
+            }
+            _ => Vec::new(),
+        };
+        memo.insert((op, positive), out.clone());
+        out
     }
 
     /// What an expression requires of enumeration facts: when `positive`, a fact whose
@@ -475,6 +550,61 @@ fn all_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
             }
         }
         true
+    });
+    out
+}
+
+/// What a deciding provision's condition requires of the facts ([`Compiled::footprints`]):
+/// a fact whose known value lies outside its members or its range makes the condition
+/// false. Each list is sorted by fact; a fact not listed may take any value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Footprint {
+    /// Enumeration facts and the members they may take.
+    pub members: Vec<(FactId, u64)>,
+    /// Number and date facts and the range they must lie in.
+    pub ranges: Vec<(FactId, Range)>,
+}
+
+/// The comparison that holds exactly when `op` does not.
+fn negated(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Lt => CompareOp::Ge,
+        CompareOp::Le => CompareOp::Gt,
+        CompareOp::Gt => CompareOp::Le,
+        CompareOp::Ge => CompareOp::Lt,
+        CompareOp::Eq => CompareOp::Ne,
+        CompareOp::Ne => CompareOp::Eq,
+    }
+}
+
+/// Range requirements of parts: with `any`, any one suffices (per fact, the intersection);
+/// otherwise they hold only together (the facts every part constrains, the hull).
+fn combine(parts: &[Vec<(FactId, Range)>], any: bool) -> Vec<(FactId, Range)> {
+    if any {
+        let mut out: Vec<(FactId, Range)> = Vec::new();
+        for p in parts {
+            for (f, r) in p {
+                match out.iter_mut().find(|(g, _)| g == f) {
+                    Some((_, range)) => *range = range.intersect(r),
+                    None => out.push((*f, *r)),
+                }
+            }
+        }
+        out.sort_unstable_by_key(|(f, _)| *f);
+        return out;
+    }
+    let Some((first, rest)) = parts.split_first() else {
+        return Vec::new();
+    };
+    let mut out = first.clone();
+    out.retain_mut(|(f, range)| {
+        for p in rest {
+            match p.iter().find(|(g, _)| g == f) {
+                Some((_, r)) => *range = range.hull(r),
+                None => return false,
+            }
+        }
+        !range.is_all()
     });
     out
 }

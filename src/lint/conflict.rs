@@ -15,7 +15,7 @@ use super::search::{effective, leaf_unknown, opposite, possible_effects, Effecti
 use super::{leaf_local, leaf_name, leaf_span, point, request_json, Context};
 use crate::ast::EffectKind;
 use crate::diagnostic::{code, Diagnostic, Related};
-use crate::eval::{self, leaf_applies, Outcome, Tri};
+use crate::eval::{leaf_applies, Outcome, Tri};
 use crate::ir::{FactId, LeafId, NodeId, Policy};
 use crate::request::{Origin, Request};
 use crate::statute::StatuteText;
@@ -36,54 +36,64 @@ struct Pair {
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let policy = cx.policy;
-    let n = policy.leaves.len();
-    let mut groups: Vec<((NodeId, NodeId), Vec<Pair>)> = Vec::new();
-    for i in 0..n {
-        let a = LeafId(i as u32);
-        for j in (i + 1)..n {
-            let b = LeafId(j as u32);
-            if !candidates(policy, a, b) {
-                continue;
-            }
-            let mut blocked: Vec<LeafId> = cx.preemptors(a).to_vec();
-            for &p in cx.preemptors(b) {
-                if !blocked.contains(&p) {
-                    blocked.push(p);
-                }
-            }
-            let mut holds = cx.conditions(a);
-            holds.extend(cx.conditions(b));
-            let goal = Goal {
-                holds,
-                opposed: Some((a, b)),
-                blocked,
-            };
-            match cx.search.find(&goal) {
-                Found::No => {}
-                Found::Undecided => out.push(undecided(cx, a, b, false)),
-                Found::Yes(found) => match witness(cx, &found, a, b) {
-                    Some((json, request)) => {
-                        let key = (
-                            root(policy, policy.leaf(a).node),
-                            root(policy, policy.leaf(b).node),
-                        );
-                        let pair = Pair {
-                            earlier: a,
-                            later: b,
-                            json,
-                            request,
-                        };
-                        match groups.iter_mut().find(|(k, _)| *k == key) {
-                            Some((_, pairs)) => pairs.push(pair),
-                            None => groups.push((key, vec![pair])),
-                        }
-                    }
-                    None => out.push(undecided(cx, a, b, true)),
-                },
+    // Only pairs whose footprints overlap are searched (see `pairs.rs`), in source order.
+    let mut found: Vec<(LeafId, LeafId)> = Vec::new();
+    let compared = super::pairs::overlapping(policy, &cx.footprints, &mut |a, b| {
+        if candidates(policy, a, b) {
+            found.push((a, b));
+        }
+    });
+    cx.compared.set(cx.compared.get() + compared);
+    found.sort_unstable();
+    let mut groups: Vec<Vec<Pair>> = Vec::new();
+    let mut group_of: rustc_hash::FxHashMap<(NodeId, NodeId), usize> = Default::default();
+    for (a, b) in found {
+        if cx.search.spent() {
+            cx.unsearched(true);
+            continue;
+        }
+        let mut blocked = cx.relevant_preemptors(a, &[a, b]);
+        for p in cx.relevant_preemptors(b, &[a, b]) {
+            if !blocked.contains(&p) {
+                blocked.push(p);
             }
         }
+        let mut holds = cx.conditions(a);
+        holds.extend(cx.conditions(b));
+        let goal = Goal {
+            holds,
+            opposed: Some((a, b)),
+            blocked,
+            ranges: cx.ranges(&[a, b]),
+        };
+        match cx.search.find(&goal) {
+            Found::No => {}
+            Found::Undecided => out.push(undecided(cx, a, b, false)),
+            Found::Yes(found) => match witness(cx, &found, a, b) {
+                Some((json, request)) => {
+                    let key = (
+                        root(policy, policy.leaf(a).node),
+                        root(policy, policy.leaf(b).node),
+                    );
+                    let pair = Pair {
+                        earlier: a,
+                        later: b,
+                        json,
+                        request,
+                    };
+                    match group_of.get(&key).and_then(|&i| groups.get_mut(i)) {
+                        Some(pairs) => pairs.push(pair),
+                        None => {
+                            group_of.insert(key, groups.len());
+                            groups.push(vec![pair]);
+                        }
+                    }
+                }
+                None => out.push(undecided(cx, a, b, true)),
+            },
+        }
     }
-    for (_, pairs) in groups {
+    for pairs in groups {
         out.push(finding(policy, &pairs));
     }
 }
@@ -129,8 +139,14 @@ fn witness(cx: &Context, found: &Request, a: LeafId, b: LeafId) -> Option<(Strin
         }
     }
     // What the goal constrains is known by now, so any value of the others keeps it met.
+    // Only provisions that can apply together with both can still be unknown: the others
+    // require members or ranges that the facts both need rule out.
+    let open: Vec<LeafId> = (0..policy.leaves.len())
+        .map(|i| LeafId(i as u32))
+        .filter(|&l| cx.could_apply_together(l, a) && cx.could_apply_together(l, b))
+        .collect();
     for _ in 0..=policy.facts.len() {
-        let Some(fact) = next_unknown(policy, &request) else {
+        let Some(fact) = next_unknown(policy, &request, &open) else {
             break;
         };
         let value = cx.search.domains().of(fact).first()?.clone();
@@ -139,24 +155,22 @@ fn witness(cx: &Context, found: &Request, a: LeafId, b: LeafId) -> Option<(Strin
     let json = request_json(policy, &request);
     let value: serde_json::Value = serde_json::from_str(&json).ok()?;
     let parsed = Request::from_json(policy, &value).ok()?;
-    let decision = eval::decide(policy, &parsed);
+    let decision = cx.compiled.decide(&parsed);
     let confirmed = decision.outcome == Outcome::Conflict
         && decision.cites.contains(&a)
         && decision.cites.contains(&b);
     confirmed.then_some((json, parsed))
 }
 
-/// A fact some provision's applicability (or `only if`) still depends on.
-fn next_unknown(policy: &Policy, request: &Request) -> Option<FactId> {
-    (0..policy.leaves.len())
-        .map(|i| LeafId(i as u32))
-        .find_map(|leaf| {
-            if leaf_applies(policy, request, leaf) == Tri::False {
-                None
-            } else {
-                leaf_unknown(policy, request, leaf)
-            }
-        })
+/// A fact the applicability (or `only if`) of one of `leaves` still depends on.
+fn next_unknown(policy: &Policy, request: &Request, leaves: &[LeafId]) -> Option<FactId> {
+    leaves.iter().copied().find_map(|leaf| {
+        if leaf_applies(policy, request, leaf) == Tri::False {
+            None
+        } else {
+            leaf_unknown(policy, request, leaf)
+        }
+    })
 }
 
 /// What a provision does to the witness, in a word or two.

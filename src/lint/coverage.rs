@@ -31,9 +31,14 @@ pub(super) fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         .filter(|s| s.status == Status::Missing)
         .map(|s| s.id)
         .collect();
+    let unaccounted: std::collections::HashSet<SubsectionId> = missing.iter().copied().collect();
     for &id in &missing {
         // Of an unaccounted part of the tree, only its topmost subsection is reported.
-        if text.get(id).parent.is_some_and(|p| missing.contains(&p)) {
+        if text
+            .get(id)
+            .parent
+            .is_some_and(|p| unaccounted.contains(&p))
+        {
             continue;
         }
         out.push(gap(policy, id, &encoded_by));

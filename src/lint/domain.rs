@@ -3,7 +3,7 @@
 //! number or date into, within its declared range), plus every combination of the set
 //! members the policy tests.
 
-use crate::ir::{Expr, FactId, Policy, Type};
+use crate::ir::{Expr, FactId, Policy, Range, Type};
 use crate::value::Value;
 use std::sync::Arc;
 
@@ -14,6 +14,8 @@ const MAX_SET_MEMBERS: usize = 6;
 /// The values of every fact, computed once per policy.
 pub(crate) struct Domains {
     values: Vec<Vec<Value>>,
+    /// Per fact, whether its first value is its default (the others are in order).
+    default_first: Vec<bool>,
 }
 
 impl Domains {
@@ -22,7 +24,11 @@ impl Domains {
         let values = (0..policy.facts.len())
             .map(|i| values_of(policy, FactId(i as u32)))
             .collect();
-        Domains { values }
+        let default_first = policy.facts.iter().map(|f| f.default.is_some()).collect();
+        Domains {
+            values,
+            default_first,
+        }
     }
 
     /// The values to try for a fact.
@@ -31,6 +37,40 @@ impl Domains {
             .get(fact.index())
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The values to try for a number or date fact that must lie within `range`: the
+    /// default first, if it is within, then the others within, in order. The values are
+    /// sorted (but for the default, first), so the ones within are found by halving, not
+    /// by trying thousands of thresholds that cannot hold.
+    pub(crate) fn within(&self, fact: FactId, range: &Range) -> (Option<&Value>, &[Value]) {
+        let values = self.of(fact);
+        let x = |v: &Value| match v {
+            Value::Number(n) => Some(*n),
+            Value::Date(d) => Some(f64::from(*d)),
+            _ => None,
+        };
+        // The default, when there is one, is first and out of order.
+        let sorted_from = usize::from(self.default_first.get(fact.index()) == Some(&true));
+        let sorted = values.get(sorted_from..).unwrap_or(&[]);
+        let start = sorted.partition_point(|v| {
+            x(v).is_some_and(|n| match range.lo {
+                Some((lo, true)) => n < lo,
+                Some((lo, false)) => n <= lo,
+                None => false,
+            })
+        });
+        let end = sorted.partition_point(|v| {
+            x(v).is_some_and(|n| match range.hi {
+                Some((hi, true)) => n <= hi,
+                Some((hi, false)) => n < hi,
+                None => true,
+            })
+        });
+        let first = values
+            .first()
+            .filter(|v| sorted_from == 1 && x(v).is_some_and(|n| range.contains(n)));
+        (first, sorted.get(start..end.max(start)).unwrap_or(&[]))
     }
 }
 

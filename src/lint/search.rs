@@ -13,7 +13,7 @@
 use super::domain::Domains;
 use crate::ast::EffectKind;
 use crate::eval::{eval_expr, leaf_applies, unknown_in, Tri};
-use crate::ir::{Expr, ExprId, Fact, FactId, LeafId, Policy};
+use crate::ir::{Expr, ExprId, Fact, FactId, LeafId, Policy, Range};
 use crate::request::Request;
 use std::cell::Cell;
 
@@ -27,6 +27,10 @@ pub(crate) struct Goal {
     pub opposed: Option<(LeafId, LeafId)>,
     /// Provisions that must not be in force.
     pub blocked: Vec<LeafId>,
+    /// Ranges number and date facts must lie in for `holds` to hold (what the provisions'
+    /// footprints require; empty when `holds` is not whole provisions' conditions): the
+    /// search tries only the values within.
+    pub ranges: Vec<(FactId, Range)>,
 }
 
 /// What a search found.
@@ -60,7 +64,9 @@ pub(crate) struct Searcher<'p> {
     domains: Domains,
     blank: Request,
     budget: usize,
+    total: usize,
     left: Cell<usize>,
+    searches: Cell<usize>,
 }
 
 impl<'p> Searcher<'p> {
@@ -79,7 +85,9 @@ impl<'p> Searcher<'p> {
             domains: Domains::new(policy),
             blank: Request::empty_for(&facts),
             budget: budget.max(1),
+            total,
             left: Cell::new(total),
+            searches: Cell::new(0),
         }
     }
 
@@ -94,13 +102,32 @@ impl<'p> Searcher<'p> {
         if self.spent() {
             "before the linter's step budget for this policy ran out".to_string()
         } else {
-            format!("within {} steps", self.budget)
+            let steps = if self.budget == 1 { "step" } else { "steps" };
+            format!("within {} {steps}", self.budget)
         }
     }
 
     /// Whether the steps of all searches together have run out.
     pub(crate) fn spent(&self) -> bool {
         self.left.get() == 0
+    }
+
+    /// The most steps one search may take.
+    pub(crate) fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// The most steps all searches may take together.
+    pub(crate) fn total(&self) -> usize {
+        self.total
+    }
+
+    /// How many searches ran, and how many steps they took together.
+    pub(crate) fn work(&self) -> (usize, usize) {
+        (
+            self.searches.get(),
+            self.total.saturating_sub(self.left.get()),
+        )
     }
 
     /// Looks for a request that meets the goal.
@@ -128,7 +155,9 @@ impl<'p> Searcher<'p> {
             holds,
             opposed: goal.opposed,
             blocked,
+            ranges: goal.ranges.clone(),
         };
+        self.searches.set(self.searches.get() + 1);
         let mut steps = allowance;
         let result = self.dfs(&flat, &self.blank, &mut steps);
         self.left
@@ -155,7 +184,14 @@ impl<'p> Searcher<'p> {
             Status::Done => Ok(Some(request.clone())),
             Status::Stuck => Err(Exhausted),
             Status::Need(fact) => {
-                for value in self.domains.of(fact) {
+                let (first, rest) = match goal.ranges.iter().find(|(f, _)| *f == fact) {
+                    Some((_, range)) => self.domains.within(fact, range),
+                    None => (None, self.domains.of(fact)),
+                };
+                for value in first
+                    .into_iter()
+                    .chain(rest.iter().filter(|v| Some(*v) != first))
+                {
                     let mut next = request.clone();
                     next.assume(fact, value.clone());
                     if let Some(found) = self.dfs(goal, &next, steps)? {
@@ -247,6 +283,7 @@ struct Flat {
     holds: Vec<ExprId>,
     opposed: Option<(LeafId, LeafId)>,
     blocked: Vec<(LeafId, Vec<ExprId>)>,
+    ranges: Vec<(FactId, Range)>,
 }
 
 /// How deep definitions may nest before `flatten` stops opening them (the checker rejects

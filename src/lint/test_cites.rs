@@ -2,15 +2,15 @@
 //! provisions that decide it, so a change in *why* the policy decides goes unnoticed.
 
 use crate::diagnostic::{code, Diagnostic};
-use crate::eval;
+use crate::eval::Compiled;
 use crate::ir::Policy;
 
-pub(super) fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(policy: &Policy, compiled: &Compiled, out: &mut Vec<Diagnostic>) {
     for test in &policy.tests {
         if test.cites.is_some() {
             continue;
         }
-        let decision = eval::decide(policy, &test.request(policy));
+        let decision = compiled.decide(&test.request(policy));
         let mut cites: Vec<String> = Vec::new();
         for &leaf in &decision.cites {
             let local = crate::statute::StatuteText::display_path(

@@ -181,16 +181,196 @@ fn many_undecided_questions_are_one_finding() {
     );
     let undecided: Vec<&Diagnostic> = findings.iter().filter(|d| d.code.code == "L007").collect();
     assert_eq!(undecided.len(), 1, "{findings:#?}");
+    // The first question had one step and was not decided; the others were not searched.
+    assert_eq!(
+        undecided[0].message,
+        "the linter's budget of 1 search step for this policy ran out: 2 pairs of provisions not searched for a conflict, 5 provisions not searched for reachability, 1 question undecided"
+    );
+    assert!(undecided[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("`[lint.budget]`"));
+    assert_eq!(undecided[0].span(), header_span(&policy));
+    assert!(!codes(&findings).contains(&"L001"));
+    assert!(!fails_lint(undecided[0]));
+}
+
+#[test]
+fn many_questions_each_too_long_are_one_finding() {
+    let policy = compile(&format!(
+        "{QUIET}provision (1) {{ when actor is company required\n rule {{ when usage < 2 prohibited }}\n rule {{ when action is use permitted }}\n (a) when usage >= 5\n (b) when consent prohibited }}"
+    ));
+    let findings = lint(
+        &policy,
+        &Options {
+            budget: 1,
+            total: 1_000_000,
+        },
+    );
+    let undecided: Vec<&Diagnostic> = findings.iter().filter(|d| d.code.code == "L007").collect();
+    assert_eq!(undecided.len(), 1, "{findings:#?}");
     assert!(
-        undecided[0].message.starts_with("could not decide "),
+        undecided[0].message.starts_with("could not decide ")
+            && undecided[0]
+                .message
+                .ends_with("questions: each needed more than the 1 step one search may take"),
         "{}",
         undecided[0].message
     );
-    assert!(undecided[0]
-        .message
-        .ends_with("questions: the linter's step budget for this policy ran out"));
-    assert_eq!(undecided[0].span(), header_span(&policy));
-    assert!(!codes(&findings).contains(&"L001"));
+}
+
+/// `n` provisions in usage bands `(k, k + 1]`, prohibiting and requiring in turn, and one
+/// that requires in every band but is overridden by none: the policy of the scale issue,
+/// in small.
+fn banded(n: usize) -> String {
+    let mut body = String::from(QUIET);
+    body.push_str(
+        "provision (1) {\n when actor is company\n rule { when action is transfer required }\n",
+    );
+    for k in 0..n {
+        let effect = if k % 2 == 0 { "prohibited" } else { "required" };
+        body.push_str(&format!(
+            " rule {{ when action is use and usage > {k} and usage <= {} {effect} }}\n",
+            k + 1
+        ));
+    }
+    body.push_str("}\n");
+    body
+}
+
+#[test]
+fn provisions_in_disjoint_bands_are_never_searched_as_pairs() {
+    // 160 provisions, alternately allowing and prohibiting: 6,400 pairs that could conflict
+    // by their effects, none by their bands. Every pair searched in the old linter ran the
+    // policy's budget out (`L007`).
+    let policy = compile(&banded(160));
+    let (findings, work) = lint_with_work(&policy, &Options::default());
+    assert!(findings.is_empty(), "{:?}", codes(&findings));
+    let leaves = policy.leaves.len();
+    // Each provision is searched for reachability (twice: the out-of-scope provision of
+    // QUIET could set it aside); no pair is searched.
+    assert!(
+        work.searches <= 2 * leaves,
+        "{work:?} for {leaves} provisions"
+    );
+    // Bands sorted: each provision is compared with its neighbours at most.
+    assert!(
+        work.compared <= 2 * leaves,
+        "{work:?} for {leaves} provisions"
+    );
+}
+
+#[test]
+fn provisions_on_different_members_are_never_compared() {
+    let mut body = String::from(QUIET);
+    body.push_str("provision (1) {\n");
+    for k in 0..40 {
+        let (actor, effect) = if k % 2 == 0 {
+            ("company", "prohibited")
+        } else {
+            ("agency", "required")
+        };
+        body.push_str(&format!(
+            " rule {{ when actor is {actor} and action is transfer and usage > {k} permitted }}\n rule {{ when actor is {actor} and action is use and usage > {k} {effect} }}\n"
+        ));
+    }
+    body.push_str("}\n");
+    let policy = compile(&body);
+    let (findings, work) = lint_with_work(&policy, &Options::default());
+    // `company` prohibits and `agency` requires each use: no pair of one actor has opposite
+    // effects, so the groups by actor hold no pair to compare.
+    assert!(findings.is_empty(), "{:?}", codes(&findings));
+    assert_eq!(work.compared, 0, "{work:?}");
+}
+
+#[test]
+fn the_budget_is_read_from_juris_toml() {
+    let source = SourceFile::new(
+        "juris.toml",
+        "[lint]\ndeny = [\"L007\"]\n\n[lint.budget]\nsearch = 500\ntotal = 90000\n",
+    );
+    let (config, diagnostics) = config::parse(&source);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(
+        (config.lint.search_steps, config.lint.total_steps),
+        (Some(500), Some(90_000))
+    );
+    assert_eq!(
+        Options::default().with_config(&config),
+        Options {
+            budget: 500,
+            total: 90_000
+        }
+    );
+    // Unset, the defaults stay.
+    let (config, _) = config::parse(&SourceFile::new(
+        "juris.toml",
+        "[lint.budget]\nsearch = 7\n",
+    ));
+    assert_eq!(
+        Options::default().with_config(&config),
+        Options {
+            budget: 7,
+            ..Options::default()
+        }
+    );
+    // A denied L007 fails `lint` like any error.
+    let mut d = Diagnostic::new(&code::undecided, "x", Span::default());
+    assert!(!fails_lint(&d));
+    d.severity = Severity::Error;
+    assert!(fails_lint(&d));
+}
+
+#[test]
+fn a_bad_budget_is_an_error_at_the_value() {
+    let check = |text: &str| {
+        let source = SourceFile::new("juris.toml", text);
+        let (config, diagnostics) = config::parse(&source);
+        let shown: Vec<(&'static str, String, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.code,
+                    d.message.clone(),
+                    source.slice(d.span()).to_string(),
+                )
+            })
+            .collect();
+        (config.lint, shown)
+    };
+    let (lint, shown) = check("[lint.budget]\nsearch = 0\ntotal = -5\n");
+    assert_eq!((lint.search_steps, lint.total_steps), (None, None));
+    assert_eq!(
+        shown,
+        [
+            (
+                "L009",
+                "`search` must be a number of steps from 1 to 1000000000000, not `0`".to_string(),
+                "0".to_string()
+            ),
+            (
+                "L009",
+                "`total` must be a number of steps from 1 to 1000000000000, not `-5`".to_string(),
+                "-5".to_string()
+            )
+        ]
+    );
+    let (_, shown) = check("[lint.budget]\nsearch = \"lots\"\n");
+    assert_eq!(shown.len(), 1);
+    assert!(
+        shown[0]
+            .1
+            .starts_with("`juris.toml` is not valid: invalid type: string"),
+        "{shown:?}"
+    );
+    let (_, shown) = check("[lint.budget]\nsteps = 10\n");
+    assert!(shown[0].1.contains("unknown field `steps`"), "{shown:?}");
+    let (_, shown) = check("[lint.budget]\ntotal = 2.5\n");
+    assert!(
+        shown[0].1.contains("invalid type: floating point"),
+        "{shown:?}"
+    );
 }
 
 #[test]

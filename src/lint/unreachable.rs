@@ -15,15 +15,21 @@ use crate::ir::{ExprId, LeafId};
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for i in 0..cx.policy.leaves.len() {
         let leaf = LeafId(i as u32);
+        if cx.search.spent() {
+            cx.unsearched(false);
+            continue;
+        }
         let holds = cx.conditions(leaf);
+        let ranges = cx.ranges(&[leaf]);
         match cx.search.find(&Goal {
             holds: holds.clone(),
+            ranges: ranges.clone(),
             ..Goal::default()
         }) {
             Found::No => out.push(never_applies(cx, leaf)),
             Found::Undecided => out.push(undecided(cx, leaf)),
             Found::Yes(_) => {
-                let blocked = cx.preemptors(leaf).to_vec();
+                let blocked = cx.relevant_preemptors(leaf, &[leaf]);
                 if blocked.is_empty() {
                     continue;
                 }
@@ -31,6 +37,7 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     holds,
                     opposed: None,
                     blocked,
+                    ranges,
                 }) {
                     Found::No => out.push(always_set_aside(cx, leaf)),
                     Found::Undecided => out.push(undecided(cx, leaf)),
@@ -111,12 +118,14 @@ fn never_applies(cx: &Context, leaf: LeafId) -> Diagnostic {
 fn always_set_aside(cx: &Context, leaf: LeafId) -> Diagnostic {
     let policy = cx.policy;
     let holds = cx.conditions(leaf);
-    let core = minimize(cx.preemptors(leaf), |subset| {
+    let ranges = cx.ranges(&[leaf]);
+    let core = minimize(&cx.relevant_preemptors(leaf, &[leaf]), |subset| {
         matches!(
             cx.search.find(&Goal {
                 holds: holds.clone(),
                 opposed: None,
                 blocked: subset.to_vec(),
+                ranges: ranges.clone(),
             }),
             Found::No
         )

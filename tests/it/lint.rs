@@ -397,6 +397,55 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
 }
 
 #[test]
+fn juris_toml_sets_the_lint_budget() {
+    // Too small a budget per question: one L007 that says so; `lint` still exits 0.
+    let run = juris(&[
+        "lint",
+        "tests/it/fixtures/lint/config/budget",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("L007::undecided"), "{}", run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("lint_budget_per_question", run.stdout));
+    let run = juris(&[
+        "check",
+        "tests/it/fixtures/lint/config/budget",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+
+    // The policy's budget runs out and L007 is denied: an error, `lint` and `check` fail.
+    let run = juris(&[
+        "lint",
+        "tests/it/fixtures/lint/config/budget-denied",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("lint_budget_denied", run.stdout));
+    let run = juris(&[
+        "check",
+        "tests/it/fixtures/lint/config/budget-denied",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("::error "), "{}", run.stdout);
+
+    // A budget that is not a number of steps: L009, an input error, at the value.
+    let run = juris(&[
+        "lint",
+        "tests/it/fixtures/lint/config/budget-invalid",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    crate::settings().bind(|| insta::assert_snapshot!("lint_budget_invalid", run.stdout));
+}
+
+#[test]
 fn explain_shows_the_lint_rules() {
     let run = juris(&["explain", "L001"]);
     assert_eq!(run.code, 0);
