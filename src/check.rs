@@ -1458,7 +1458,7 @@ pub fn parse_path(text: &str) -> Option<Vec<String>> {
         if section.is_empty() || !section.chars().all(|c| c.is_ascii_digit() || c == '.') {
             return None;
         }
-        segments.push(section.to_string());
+        segments.push(crate::statute::section_key(section));
         rest = &rest[end..];
     }
     while !rest.is_empty() {

@@ -735,8 +735,12 @@ fn jurisdiction(memo: &mut Memo) {
         .first()
         .map(|r| &policy.statute.text.get(*r).path)
     {
-        Some(path) if path.first().is_some_and(|k| k.contains('.')) => {
-            format!("{} {} et seq.", policy.citation, path[0])
+        Some(path) if path.first().is_some_and(|k| crate::statute::is_section_key(k)) => {
+            format!(
+                "{} {} et seq.",
+                policy.citation,
+                crate::statute::section_number(&path[0])
+            )
         }
         _ => policy.citation.clone(),
     };
