@@ -156,6 +156,39 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
     memo.out
 }
 
+/// The short answer alone, with the sources it refers to (numbered from 1), and the name of
+/// the jurisdiction: what a survey ([`crate::ask::survey`]) shows for each jurisdiction.
+pub fn short_answer(
+    interpretation: &Interpretation,
+    decision: &Decision,
+    style: Style,
+) -> (String, Vec<String>) {
+    let policy = &*interpretation.policy;
+    let mut memo = Memo {
+        interpretation,
+        policy,
+        decision,
+        markdown: style == Style::Markdown,
+        sources: Sources(Vec::new()),
+        out: String::new(),
+    };
+    for leaf in provisions(decision) {
+        memo.sources.add(policy.cite_of(leaf));
+    }
+    let short = if decision.outcome == Outcome::Undetermined {
+        let tree = Tree::of(policy, decision);
+        undetermined_answer(&mut memo, &tree)
+    } else {
+        decided_answer(&mut memo)
+    };
+    (short, memo.sources.0)
+}
+
+/// The jurisdiction's name as answers give it (`California`).
+pub fn jurisdiction_of(policy: &Policy) -> String {
+    jurisdiction_name(policy)
+}
+
 // ------------------------------------------------------------------ short answer
 
 /// The short answer of a decided question: the outcome and what decides it, what it is

@@ -65,7 +65,34 @@ pub(super) fn out_of_scope(
         Some(policy) => format!("the {}", policy.title),
         None => format!("the encoded law ({})", covered.join("; ")),
     };
+    // A sector the placed policy's own terms name (a gas corporation, for California's
+    // law) is within it; so is one any loaded policy names, for a question placed nowhere.
+    let names_sector = |policy: &Policy, sector: &str| {
+        policy.terms.iter().any(|t| {
+            t.meaning.is_some()
+                && t.phrases.iter().any(|ph| {
+                    let ph = ph.to_lowercase();
+                    ph.starts_with(sector) && ph[sector.len()..].starts_with(' ')
+                })
+        })
+    };
+    let covers = |sector: &str| match placed {
+        Some(policy) => names_sector(policy, sector),
+        None => engine.policies().iter().any(|p| names_sector(p, sector)),
+    };
+    let services = {
+        let mut named: Vec<&str> = vec!["electric"];
+        for (sector, name) in english::SECTORS {
+            if covers(sector) && !named.iter().any(|n| n.ends_with(name) || name.ends_with(n)) {
+                named.push(name);
+            }
+        }
+        named.join(" and ")
+    };
     for (sector, name) in english::SECTORS {
+        if covers(sector) {
+            continue;
+        }
         if let Some(i) = has(sector) {
             let n = sector.split(' ').count();
             if ws
@@ -73,7 +100,7 @@ pub(super) fn out_of_scope(
                 .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
             {
                 return Some(format!(
-                    "the question is about a {name} provider (“{}”), and {law} governs electric service only",
+                    "the question is about a {name} provider (“{}”), and {law} governs {services} service only",
                     ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
                 ));
             }
