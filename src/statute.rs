@@ -525,7 +525,9 @@ fn parse_header(t: &str) -> Option<Header> {
 fn parse_bare_header(t: &str) -> Option<Header> {
     let number = t.strip_suffix('.')?;
     let valid = !number.is_empty()
-        && number.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     let first = number.split('.').next().unwrap_or("");
     if !valid || (first.len() <= 3 && !number.contains('.')) {
         return None;

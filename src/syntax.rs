@@ -672,7 +672,9 @@ pub(crate) fn lower_cite(pair: Pair<Rule>) -> Lowered<Cite> {
                 let mut segments = Vec::new();
                 for q in p.into_inner() {
                     match q.as_rule() {
-                        Rule::section_number => segments.push(crate::statute::section_key(q.as_str())),
+                        Rule::section_number => {
+                            segments.push(crate::statute::section_key(q.as_str()))
+                        }
                         Rule::paren_label => segments.push(label_key(q)),
                         _ => {}
                     }

@@ -911,7 +911,11 @@ fn jurisdiction(memo: &mut Memo) {
         .first()
         .map(|r| &policy.statute.text.get(*r).path)
     {
-        Some(path) if path.first().is_some_and(|k| crate::statute::is_section_key(k)) => {
+        Some(path)
+            if path
+                .first()
+                .is_some_and(|k| crate::statute::is_section_key(k)) =>
+        {
             format!(
                 "{} {} et seq.",
                 policy.citation,

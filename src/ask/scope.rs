@@ -71,8 +71,17 @@ pub(super) fn out_of_scope(
         policy.terms.iter().any(|t| {
             t.meaning.is_some()
                 && t.phrases.iter().any(|ph| {
+                    // The sector's name followed by a word for a provider: "gas corporation",
+                    // "gas company" (not "phone number").
                     let ph = ph.to_lowercase();
-                    ph.starts_with(sector) && ph[sector.len()..].starts_with(' ')
+                    ph.strip_prefix(sector)
+                        .and_then(|rest| rest.strip_prefix(' '))
+                        .is_some_and(|rest| {
+                            english::PROVIDERS
+                                .iter()
+                                .chain(["corporation"].iter())
+                                .any(|p| rest.starts_with(p))
+                        })
                 })
         })
     };
@@ -106,8 +115,21 @@ pub(super) fn out_of_scope(
             }
         }
     }
+    // A topic's word inside a phrase the placed policy's terms give (California's
+    // "immigration enforcement", an immigration authority) names no topic.
+    let in_term = |word: &str| {
+        placed.is_some_and(|policy| {
+            policy.terms.iter().any(|t| {
+                t.phrases.iter().any(|ph| {
+                    ph.contains(' ')
+                        && ph.to_lowercase().split(' ').any(|w| w == word)
+                        && has(ph).is_some()
+                })
+            })
+        })
+    };
     for (word, topic) in english::TOPICS {
-        if ws.iter().any(|t| t.raw == *word) {
+        if ws.iter().any(|t| t.raw == *word) && !in_term(word) {
             return Some(match placed {
                 Some(policy) => format!(
                     "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",

@@ -48,7 +48,10 @@ pub fn survey(engine: &Engine, question: &str) -> Option<Survey> {
         .map(|p| (Arc::clone(p), super::interpret_in(engine, question, p)))
         .collect();
     let names = |r: &Result<Interpretation, Unplaced>| match r {
-        Ok(i) => i.understood.iter().any(|u| u.means.starts_with("this policy")),
+        Ok(i) => i
+            .understood
+            .iter()
+            .any(|u| u.means.starts_with("this policy")),
         Err(_) => false,
     };
     let named = readings.iter().filter(|(_, r)| names(r)).count();
@@ -152,7 +155,13 @@ pub fn render(survey: &Survey, style: Style) -> String {
     let names: Vec<String> = survey
         .entries
         .iter()
-        .map(|e| format!("{} ({})", memo::jurisdiction_of(&e.policy), e.policy.jurisdiction))
+        .map(|e| {
+            format!(
+                "{} ({})",
+                memo::jurisdiction_of(&e.policy),
+                e.policy.jurisdiction
+            )
+        })
         .collect();
     heading(&mut out, "Survey");
     let _ = writeln!(

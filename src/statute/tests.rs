@@ -748,13 +748,18 @@ fn bare_section_numbers_start_sections() {
     assert_eq!(child_keys(&st, &["§8380"]), letters('a', 'g'));
     assert_eq!(child_keys(&st, &["§8381", "f"]), numbers(1, 3));
     let f3 = at(&st, &["§8380", "f", "3"]);
-    assert!(st.sentence(f3).starts_with("Except as provided in subdivision (e)"));
+    assert!(st
+        .sentence(f3)
+        .starts_with("Except as provided in subdivision (e)"));
     assert_eq!(StatuteText::display_path(&st.get(f3).path), "8380(f)(3)");
     // The history notes belong to no subdivision.
     assert!(!st.sentence(at(&st, &["§8380", "g"])).contains("History"));
     // The label `(8380)` is not the section `8380`.
     assert!(st.find(&["8380", "b"]).is_none());
-    assert_eq!(st.suggest(&["§8380", "h"]), strings(&["8380(g)", "8380(f)", "8380(e)"]));
+    assert_eq!(
+        st.suggest(&["§8380", "h"]),
+        strings(&["8380(g)", "8380(f)", "8380(e)"])
+    );
 }
 
 #[test]
@@ -770,5 +775,8 @@ fn bare_numbers_that_are_labels_or_not_headers() {
     // The § form reads the same key as the bare form.
     let st = StatuteText::parse("§ 8380.\n(a) x\n");
     assert_eq!(root_keys(&st), strings(&["§8380"]));
-    assert_eq!(StatuteText::display_path(&st.get(at(&st, &["§8380", "a"])).path), "8380(a)");
+    assert_eq!(
+        StatuteText::display_path(&st.get(at(&st, &["§8380", "a"])).path),
+        "8380(a)"
+    );
 }
