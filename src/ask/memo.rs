@@ -182,12 +182,18 @@ pub fn short_answer(
     for leaf in provisions(decision) {
         memo.sources.add(policy.cite_of(leaf));
     }
-    let short = if decision.outcome == Outcome::Undetermined {
+    let mut short = if decision.outcome == Outcome::Undetermined {
         let tree = Tree::of(policy, decision);
-        undetermined_answer(&mut memo, &tree)
+        undetermined_answer(&mut memo, &tree).replace(" (see below)", "")
     } else {
         decided_answer(&mut memo)
     };
+    if let Some((intro, lines)) = related_act_lines(&mut memo) {
+        let _ = write!(short, "\n\n{intro}\n");
+        for line in lines {
+            let _ = write!(short, "\n{line}");
+        }
+    }
     (short, memo.sources.0)
 }
 
@@ -229,9 +235,20 @@ fn decided_answer(memo: &mut Memo) -> String {
                     crate::explain::human::scope_reason(policy, leaf),
                     memo.sources.refs(policy, &[leaf])
                 ),
+                None if policy
+                    .markers
+                    .iter()
+                    .any(|m| m.kind == crate::ast::MarkerKind::NotAvailable) =>
+                {
+                    format!(
+                        "The encoded law does not address this: no provision of the {} in the \
+                         text available decides it.",
+                        policy.title
+                    )
+                }
+                // The whole text is encoded: the law itself is silent on the question.
                 None => format!(
-                    "The encoded law does not address this: no provision of the {} in the text \
-                 available decides it.",
+                    "The encoded law does not address this: no provision of the {} decides it.",
                     policy.title
                 ),
             }
@@ -306,17 +323,28 @@ fn decided_answer(memo: &mut Memo) -> String {
 /// is shown when its answer is the same whatever the question leaves open, or when the
 /// provisions that decide it read a fact the question itself gives (its data, its purpose).
 fn related_acts(memo: &mut Memo) {
+    let Some((intro, lines)) = related_act_lines(memo) else {
+        return;
+    };
+    memo.heading("What this law does address");
+    let _ = writeln!(memo.out, "{intro}\n");
+    for line in lines {
+        let _ = writeln!(memo.out, "{line}");
+    }
+    memo.out.push('\n');
+}
+
+/// The introduction and one line per related act ([`related_acts`]), if any.
+fn related_act_lines(memo: &mut Memo) -> Option<(String, Vec<String>)> {
     let (policy, interpretation) = (memo.policy, memo.interpretation);
     if memo.decision.outcome != Outcome::NotAddressed
         || crate::eval::out_of_scope(policy, memo.decision).is_some()
     {
-        return;
+        return None;
     }
-    let Some(action) = policy.fact_id("action") else {
-        return;
-    };
+    let action = policy.fact_id("action")?;
     let Some(&crate::value::Value::Enum(asked)) = interpretation.request.get(action) else {
-        return;
+        return None;
     };
     // The facts the question gives about the data and its purpose (who acts is the same in
     // every act, so it shows no act to be related).
@@ -415,19 +443,14 @@ fn related_acts(memo: &mut Memo) {
         ));
     }
     if lines.is_empty() {
-        return;
+        return None;
     }
-    memo.heading("What this law does address");
-    let _ = writeln!(
-        memo.out,
-        "The {} does not govern {}, but it governs these other acts with the same data:\n",
+    let intro = format!(
+        "The {} does not govern {}, but it governs these other acts with the same data:",
         policy.title,
         words::member_words(policy, action, usize::from(asked))
     );
-    for line in lines {
-        let _ = writeln!(memo.out, "{line}");
-    }
-    memo.out.push('\n');
+    Some((intro, lines))
 }
 
 /// **What would change the answer**: every change of circumstances the search found

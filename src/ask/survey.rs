@@ -166,9 +166,13 @@ pub fn render(survey: &Survey, style: Style) -> String {
     heading(&mut out, "Survey");
     let _ = writeln!(
         out,
-        "{} The answer differs by state: each is answered under its own law below, then compared.\n",
+        "{} Each is answered under its own law below, then compared.\n",
         if survey.named {
-            format!("The question names {} jurisdictions: {}.", names.len(), names.join(", "))
+            format!(
+                "The question names {} jurisdictions: {}.",
+                names.len(),
+                names.join(", ")
+            )
         } else {
             format!(
                 "The question names no jurisdiction, and the law of {} encoded jurisdictions could apply: {}.",

@@ -72,8 +72,9 @@ fn check_survey(
     (ok, got.join("; "), permits)
 }
 
-/// The pass rate required (115 of 117 are answered as expected; 40 of 101 before the
-/// English layer). Raise it as `ask` improves; never lower it.
+/// The pass rate required (161 of 163 are answered as expected; 115 of 117 before California
+/// and the surveys, 40 of 101 before the English layer). Raise it as `ask` improves; never
+/// lower it.
 const FLOOR: f64 = 0.95;
 
 /// Every cite of an answer: its own and each case's.
