@@ -16,12 +16,14 @@ mod matching;
 pub mod memo;
 mod quantity;
 mod scope;
+pub mod survey;
 
 use clauses::{refusal_fact, refusals, restated, Restated};
 use english::Token;
 use matching::{matches, Match};
 use quantity::{quantities, value_for, Comparison, Quantity};
 use scope::out_of_scope;
+pub use survey::{survey, Survey, SurveyEntry};
 
 /// A phrase of the question the matcher understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -398,6 +400,24 @@ fn words_between(question: &str, start: usize, end: usize) -> String {
 /// encoded text speaks to, or data handed over by a party the law does not regulate is
 /// answered as out of scope, with why.
 pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unplaced> {
+    interpret_with(engine, question, None)
+}
+
+/// Reads a question against one policy, as if it named that policy's jurisdiction: how a
+/// [survey](survey()) reads it in each jurisdiction that could answer it.
+pub fn interpret_in(
+    engine: &Engine,
+    question: &str,
+    policy: &Arc<Policy>,
+) -> Result<Interpretation, Unplaced> {
+    interpret_with(engine, question, Some(policy))
+}
+
+fn interpret_with(
+    engine: &Engine,
+    question: &str,
+    only_in: Option<&Arc<Policy>>,
+) -> Result<Interpretation, Unplaced> {
     let all = english::tokens(question);
     let mut ws: Vec<Token> = all.iter().filter(|t| !t.determiner).cloned().collect();
     english::join_particles(&mut ws);
@@ -405,6 +425,9 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
     type Placed<'e> = (&'e Arc<Policy>, Vec<Match>, Vec<Restated>, Vec<Quantity>);
     let mut placed: Vec<Placed> = Vec::new();
     for policy in engine.policies() {
+        if only_in.is_some_and(|p| !Arc::ptr_eq(p, policy)) {
+            continue;
+        }
         let restated = restated(policy, &ws);
         let mut blocked = vec![false; ws.len()];
         for r in restated.iter().filter(|r| r.blocks) {
@@ -426,7 +449,7 @@ pub fn interpret(engine: &Engine, question: &str) -> Result<Interpretation, Unpl
                 .get(m.term)
                 .is_some_and(|t| t.meaning.is_none())
         });
-        if names_policy {
+        if names_policy || only_in.is_some() {
             placed.push((policy, found, restated, quantities));
         }
     }

@@ -856,6 +856,43 @@ impl<'a> Checker<'a> {
                 subsection: Some(sub),
             }),
             None => {
+                // A section number where the text has a label of that number, or the reverse.
+                if let Some((first, rest)) = path.split_first() {
+                    let other = if crate::statute::is_section_key(first) && !first.contains('.') {
+                        crate::statute::section_number(first).to_string()
+                    } else if !crate::statute::is_section_key(first)
+                        && first.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        crate::statute::section_key(first)
+                    } else {
+                        String::new()
+                    };
+                    let mut alt: Vec<String> = vec![other];
+                    alt.extend(rest.iter().cloned());
+                    let alt_segments: Vec<&str> = alt.iter().map(String::as_str).collect();
+                    if !alt[0].is_empty() && statute.text.find(&alt_segments).is_some() {
+                        let shown = StatuteText::display_path(&alt);
+                        let written = StatuteText::display_path(path);
+                        let (what, instead) = if crate::statute::is_section_key(first) {
+                            ("a section", "a subsection numbered in parentheses")
+                        } else {
+                            ("a subsection in parentheses", "a section")
+                        };
+                        self.error(
+                            Diagnostic::new(
+                                &code::section_or_label,
+                                format!(
+                                    "`{written}` names {what}, but the text of {} has {instead} here",
+                                    statute.citation
+                                ),
+                                span,
+                            )
+                            .label(format!("the text numbers it `{shown}`"))
+                            .help(format!("write `{shown}`")),
+                        );
+                        return None;
+                    }
+                }
                 let suggestions = statute.text.suggest(&segments);
                 let help = if suggestions.is_empty() {
                     "check the numbering in the statute text".to_string()
@@ -1501,7 +1538,7 @@ pub fn parse_path(text: &str) -> Option<Vec<String>> {
         if section.is_empty() || !section.chars().all(|c| c.is_ascii_digit() || c == '.') {
             return None;
         }
-        segments.push(section.to_string());
+        segments.push(crate::statute::section_key(section));
         rest = &rest[end..];
     }
     while !rest.is_empty() {

@@ -113,6 +113,21 @@ pub fn scaffold(text: &str, options: &Options) -> Result<Scaffold, ScaffoldError
             .filter(|c| !c.is_empty())
             .ok_or(ScaffoldError::NoCitation)?,
     };
+    // A text of sections is cited section first (`8380(b)(1)`), so the prefix stops at its
+    // `§`: "Cal. Pub. Util. Code §§ 8380-8381" → "Cal. Pub. Util. Code §".
+    let sectioned = statute.roots().iter().any(|r| {
+        statute
+            .get(*r)
+            .path
+            .first()
+            .is_some_and(|k| crate::statute::is_section_key(k))
+    });
+    let citation = match citation.find('§') {
+        Some(at) if sectioned && options.citation.is_none() => {
+            format!("{}§", citation.get(..at).unwrap_or_default())
+        }
+        _ => citation,
+    };
     let title = header_field(text, "TITLE")
         .map(|t| t.split(" (").next().unwrap_or(&t).to_string())
         .or_else(|| statute.title.clone())

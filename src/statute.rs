@@ -102,6 +102,28 @@ fn path_key<S: AsRef<str>>(path: &[S]) -> String {
     key
 }
 
+/// The key of a section number: the number itself when it has a dot (`710.4`), else the
+/// number after a `§` (`§8380`), so that a section without a dot in its number is never
+/// taken for the label `(8380)`. The one rule for section keys: the statute reader and the
+/// policy's cites both make them here.
+pub fn section_key(number: &str) -> String {
+    if number.contains('.') {
+        number.to_string()
+    } else {
+        format!("§{number}")
+    }
+}
+
+/// Whether a path segment is a section number ([`section_key`]).
+pub fn is_section_key(segment: &str) -> bool {
+    segment.contains('.') || segment.starts_with('§')
+}
+
+/// A section key's number as written in a cite: `§8380` → `8380`, `710.4` → `710.4`.
+pub fn section_number(segment: &str) -> &str {
+    segment.strip_prefix('§').unwrap_or(segment)
+}
+
 /// The five kinds of label; nesting follows the order in which kinds appear.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LabelKind {
@@ -273,13 +295,14 @@ impl StatuteText {
 
     /// The path written as a cite suffix: ["3","a"] → "(3)(a)", ["710.6","B","5"] → "710.6(B)(5)".
     ///
-    /// The first segment is written bare if it contains a `.` (a section
-    /// number), otherwise every segment is put in parentheses.
+    /// The first segment is written bare if it is a section number ([`is_section_key`]:
+    /// `710.6`, or `8380` read from a section header), otherwise every segment is put in
+    /// parentheses.
     pub fn display_path(path: &[String]) -> String {
         let mut out = String::new();
         for (i, segment) in path.iter().enumerate() {
-            if i == 0 && segment.contains('.') {
-                out.push_str(segment);
+            if i == 0 && is_section_key(segment) {
+                out.push_str(section_number(segment));
             } else {
                 out.push('(');
                 out.push_str(segment);
@@ -490,9 +513,29 @@ fn parse_header(t: &str) -> Option<Header> {
     }
     let title = title.strip_suffix('.').unwrap_or(title).trim_end();
     Some(Header {
-        key: key.to_string(),
+        key: section_key(key),
         label_len,
         title: (!title.is_empty()).then(|| title.to_string()),
+    })
+}
+
+/// Parses a line made only of a section number and its dot, as California's codes print a
+/// section's heading: `8380.`, `1798.100.`. A number of at most three digits and no inner dot
+/// (`12.`) is a label `12.` instead, as it always was; such a section is written `§ 12.`.
+fn parse_bare_header(t: &str) -> Option<Header> {
+    let number = t.strip_suffix('.')?;
+    let valid = !number.is_empty()
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    let first = number.split('.').next().unwrap_or("");
+    if !valid || (first.len() <= 3 && !number.contains('.')) {
+        return None;
+    }
+    Some(Header {
+        key: section_key(number),
+        label_len: t.len(),
+        title: None,
     })
 }
 
@@ -594,6 +637,7 @@ fn parse_labels(s: &str) -> (Vec<FoundLabel>, usize) {
 
 /// The distance between an asked key and an existing one, for suggestions.
 fn key_distance(asked: &str, existing: &str) -> u64 {
+    let (asked, existing) = (section_number(asked), section_number(existing));
     if asked == existing {
         return 0;
     }
@@ -716,7 +760,7 @@ impl<'a> Builder<'a> {
         }
         let first_content = !self.seen_content;
         self.seen_content = true;
-        if let Some(header) = parse_header(t) {
+        if let Some(header) = parse_header(t).or_else(|| parse_bare_header(t)) {
             self.start_section(header, at, line.number);
             return;
         }

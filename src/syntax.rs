@@ -710,7 +710,9 @@ pub(crate) fn lower_cite(pair: Pair<Rule>) -> Lowered<Cite> {
                 let mut segments = Vec::new();
                 for q in p.into_inner() {
                     match q.as_rule() {
-                        Rule::section_number => segments.push(q.as_str().to_string()),
+                        Rule::section_number => {
+                            segments.push(crate::statute::section_key(q.as_str()))
+                        }
                         Rule::paren_label => segments.push(label_key(q)),
                         _ => {}
                     }
@@ -742,7 +744,7 @@ fn lower_label(pair: Pair<Rule>) -> Lowered<Label> {
         Rule::section_label => inner
             .into_inner()
             .find(|p| p.as_rule() == Rule::section_number)
-            .map(|p| p.as_str().to_string())
+            .map(|p| crate::statute::section_key(p.as_str()))
             .unwrap_or_default(),
         _ => return Err(malformed(at, "label")),
     };

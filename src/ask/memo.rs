@@ -82,6 +82,8 @@ struct Memo<'a> {
     decision: &'a Decision,
     markdown: bool,
     sources: Sources,
+    /// Readings relied on by the answers of [`related_acts`], shown with the memo's own.
+    related_readings: Vec<crate::explain::ReadingUsed>,
     out: String,
 }
 
@@ -117,6 +119,7 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
         decision,
         markdown: options.style == Style::Markdown,
         sources: Sources(Vec::new()),
+        related_readings: Vec::new(),
         out: String::new(),
     };
     // The provisions that decide are numbered first, in the order they decide.
@@ -142,7 +145,10 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
             when_it_depends(&mut memo, tree);
             need_to_know(&mut memo, tree);
         }
-        None => what_would_change(&mut memo),
+        None => {
+            related_acts(&mut memo);
+            what_would_change(&mut memo);
+        }
     }
     reasoning(&mut memo);
     sources(&mut memo);
@@ -154,6 +160,46 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
     memo.out.truncate(memo.out.trim_end().len());
     memo.out.push('\n');
     memo.out
+}
+
+/// The short answer alone, with the sources it refers to (numbered from 1), and the name of
+/// the jurisdiction: what a survey ([`crate::ask::survey`]) shows for each jurisdiction.
+pub fn short_answer(
+    interpretation: &Interpretation,
+    decision: &Decision,
+    style: Style,
+) -> (String, Vec<String>) {
+    let policy = &*interpretation.policy;
+    let mut memo = Memo {
+        interpretation,
+        policy,
+        decision,
+        markdown: style == Style::Markdown,
+        sources: Sources(Vec::new()),
+        related_readings: Vec::new(),
+        out: String::new(),
+    };
+    for leaf in provisions(decision) {
+        memo.sources.add(policy.cite_of(leaf));
+    }
+    let mut short = if decision.outcome == Outcome::Undetermined {
+        let tree = Tree::of(policy, decision);
+        undetermined_answer(&mut memo, &tree).replace(" (see below)", "")
+    } else {
+        decided_answer(&mut memo)
+    };
+    if let Some((intro, lines)) = related_act_lines(&mut memo) {
+        let _ = write!(short, "\n\n{intro}\n");
+        for line in lines {
+            let _ = write!(short, "\n{line}");
+        }
+    }
+    (short, memo.sources.0)
+}
+
+/// The jurisdiction's name as answers give it (`California`).
+pub fn jurisdiction_of(policy: &Policy) -> String {
+    jurisdiction_name(policy)
 }
 
 // ------------------------------------------------------------------ short answer
@@ -189,9 +235,20 @@ fn decided_answer(memo: &mut Memo) -> String {
                     crate::explain::human::scope_reason(policy, leaf),
                     memo.sources.refs(policy, &[leaf])
                 ),
+                None if policy
+                    .markers
+                    .iter()
+                    .any(|m| m.kind == crate::ast::MarkerKind::NotAvailable) =>
+                {
+                    format!(
+                        "The encoded law does not address this: no provision of the {} in the \
+                         text available decides it.",
+                        policy.title
+                    )
+                }
+                // The whole text is encoded: the law itself is silent on the question.
                 None => format!(
-                    "The encoded law does not address this: no provision of the {} in the text \
-                 available decides it.",
+                    "The encoded law does not address this: no provision of the {} decides it.",
                     policy.title
                 ),
             }
@@ -257,6 +314,143 @@ fn decided_answer(memo: &mut Memo) -> String {
         None => {}
     }
     text
+}
+
+/// **What this law does address**: for a question the law does not address, the other
+/// acts of the vocabulary's `action` that it does govern for the same data, purpose and
+/// parties — each answered in one short paragraph — so that a client learns what needs
+/// consent and what is barred outright, not only that this one act is not governed. An act
+/// is shown when its answer is the same whatever the question leaves open, or when the
+/// provisions that decide it read a fact the question itself gives (its data, its purpose).
+fn related_acts(memo: &mut Memo) {
+    let Some((intro, lines)) = related_act_lines(memo) else {
+        return;
+    };
+    memo.heading("What this law does address");
+    let _ = writeln!(memo.out, "{intro}\n");
+    for line in lines {
+        let _ = writeln!(memo.out, "{line}");
+    }
+    memo.out.push('\n');
+}
+
+/// The introduction and one line per related act ([`related_acts`]), if any.
+fn related_act_lines(memo: &mut Memo) -> Option<(String, Vec<String>)> {
+    let (policy, interpretation) = (memo.policy, memo.interpretation);
+    if memo.decision.outcome != Outcome::NotAddressed
+        || crate::eval::out_of_scope(policy, memo.decision).is_some()
+    {
+        return None;
+    }
+    let action = policy.fact_id("action")?;
+    let Some(&crate::value::Value::Enum(asked)) = interpretation.request.get(action) else {
+        return None;
+    };
+    // The facts the question gives about the data and its purpose (who acts is the same in
+    // every act, so it shows no act to be related).
+    let given: Vec<FactId> = interpretation
+        .first_mention
+        .iter()
+        .copied()
+        .filter(|f| *f != action && Some(*f) != policy.fact_id("actor"))
+        .collect();
+    let members = policy.fact(action).ty.members().len();
+    let mut lines: Vec<String> = Vec::new();
+    for member in 0..members {
+        if member == usize::from(asked) {
+            continue;
+        }
+        let mut sub = interpretation.clone();
+        sub.request
+            .assume(action, crate::value::Value::Enum(member as u8));
+        // The ordinary case of what the question leaves open: a fact with a default takes it
+        // (no legal ground given, nothing the customer did), as a request would.
+        for (i, fact) in policy.facts.iter().enumerate() {
+            let id = FactId(i as u32);
+            if let Some(default) = &fact.default {
+                if sub.request.get(id).is_none() && sub.request.restriction(id).is_none() {
+                    sub.request.assume(id, default.clone());
+                }
+            }
+        }
+        let decision = super::decide(&sub);
+        let leaves: Vec<LeafId> = decision
+            .cites
+            .iter()
+            .chain(decision.cases.iter().flat_map(|c| c.cites.iter()))
+            .copied()
+            .filter(|l| policy.leaf(*l).effect != crate::ast::EffectKind::OutOfScope)
+            .collect();
+        if leaves.is_empty() {
+            continue;
+        }
+        let reads_given = leaves.iter().any(|l| {
+            let leaf = policy.leaf(*l);
+            leaf.conjuncts
+                .iter()
+                .map(|c| c.expr)
+                .chain(leaf.only_if.map(|(e, _)| e))
+                .any(|e| policy.facts_in(e).iter().any(|f| given.contains(f)))
+        });
+        let settled = decision.outcome != Outcome::Undetermined;
+        let everywhere = settled
+            && decision
+                .cases
+                .iter()
+                .all(|c| c.outcome != Outcome::NotAddressed);
+        if !(everywhere || reads_given) {
+            continue;
+        }
+        let mut m = Memo {
+            interpretation: &sub,
+            policy,
+            decision: &decision,
+            markdown: memo.markdown,
+            sources: Sources(std::mem::take(&mut memo.sources.0)),
+            related_readings: Vec::new(),
+            out: String::new(),
+        };
+        let short = if settled {
+            decided_answer(&mut m)
+        } else {
+            let tree = Tree::of(policy, &decision);
+            let mut text = undetermined_answer(&mut m, &tree).replace(" (see below)", "");
+            if !text.contains('[') {
+                let cites: Vec<LeafId> = decision
+                    .cases
+                    .iter()
+                    .flat_map(|c| c.cites.iter().copied())
+                    .fold(Vec::new(), |mut all, l| {
+                        if !all.contains(&l) {
+                            all.push(l);
+                        }
+                        all
+                    });
+                let _ = write!(text, " Decided by {}.", m.sources.refs(policy, &cites));
+            }
+            text
+        };
+        memo.sources.0 = m.sources.0;
+        for r in crate::explain::readings(policy, &decision) {
+            if !memo.related_readings.iter().any(|u| u.span == r.span) {
+                memo.related_readings.push(r);
+            }
+        }
+        lines.push(format!(
+            "{}{}: {short}",
+            memo.bullet(),
+            capitalize(&words::member_words(policy, action, member))
+        ));
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let intro = format!(
+        "The {} does not govern {}, but it governs these other acts with the same data:",
+        policy.title,
+        words::member_words(policy, action, usize::from(asked))
+    );
+    Some((intro, lines))
 }
 
 /// **What would change the answer**: every change of circumstances the search found
@@ -714,7 +908,12 @@ fn sources(memo: &mut Memo) {
 /// **Readings relied on**: the interpretive choices the answer relies on
 /// ([`crate::explain::readings`]), one line each.
 fn readings(memo: &mut Memo) {
-    let readings = crate::explain::readings(memo.policy, memo.decision);
+    let mut readings = crate::explain::readings(memo.policy, memo.decision);
+    for r in std::mem::take(&mut memo.related_readings) {
+        if !readings.iter().any(|u| u.span == r.span) {
+            readings.push(r);
+        }
+    }
     if readings.is_empty() {
         return;
     }
@@ -735,8 +934,16 @@ fn jurisdiction(memo: &mut Memo) {
         .first()
         .map(|r| &policy.statute.text.get(*r).path)
     {
-        Some(path) if path.first().is_some_and(|k| k.contains('.')) => {
-            format!("{} {} et seq.", policy.citation, path[0])
+        Some(path)
+            if path
+                .first()
+                .is_some_and(|k| crate::statute::is_section_key(k)) =>
+        {
+            format!(
+                "{} {} et seq.",
+                policy.citation,
+                crate::statute::section_number(&path[0])
+            )
         }
         _ => policy.citation.clone(),
     };

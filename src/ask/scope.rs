@@ -65,7 +65,43 @@ pub(super) fn out_of_scope(
         Some(policy) => format!("the {}", policy.title),
         None => format!("the encoded law ({})", covered.join("; ")),
     };
+    // A sector the placed policy's own terms name (a gas corporation, for California's
+    // law) is within it; so is one any loaded policy names, for a question placed nowhere.
+    let names_sector = |policy: &Policy, sector: &str| {
+        policy.terms.iter().any(|t| {
+            t.meaning.is_some()
+                && t.phrases.iter().any(|ph| {
+                    // The sector's name followed by a word for a provider: "gas corporation",
+                    // "gas company" (not "phone number").
+                    let ph = ph.to_lowercase();
+                    ph.strip_prefix(sector)
+                        .and_then(|rest| rest.strip_prefix(' '))
+                        .is_some_and(|rest| {
+                            english::PROVIDERS
+                                .iter()
+                                .chain(["corporation"].iter())
+                                .any(|p| rest.starts_with(p))
+                        })
+                })
+        })
+    };
+    let covers = |sector: &str| match placed {
+        Some(policy) => names_sector(policy, sector),
+        None => engine.policies().iter().any(|p| names_sector(p, sector)),
+    };
+    let services = {
+        let mut named: Vec<&str> = vec!["electric"];
+        for (sector, name) in english::SECTORS {
+            if covers(sector) && !named.iter().any(|n| n.ends_with(name) || name.ends_with(n)) {
+                named.push(name);
+            }
+        }
+        named.join(" and ")
+    };
     for (sector, name) in english::SECTORS {
+        if covers(sector) {
+            continue;
+        }
         if let Some(i) = has(sector) {
             let n = sector.split(' ').count();
             if ws
@@ -73,14 +109,27 @@ pub(super) fn out_of_scope(
                 .is_some_and(|t| english::PROVIDERS.iter().any(|p| t.key.starts_with(p)))
             {
                 return Some(format!(
-                    "the question is about a {name} provider (“{}”), and {law} governs electric service only",
+                    "the question is about a {name} provider (“{}”), and {law} governs {services} service only",
                     ws[i..=i + n].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" "),
                 ));
             }
         }
     }
+    // A topic's word inside a phrase the placed policy's terms give (California's
+    // "immigration enforcement", an immigration authority) names no topic.
+    let in_term = |word: &str| {
+        placed.is_some_and(|policy| {
+            policy.terms.iter().any(|t| {
+                t.phrases.iter().any(|ph| {
+                    ph.contains(' ')
+                        && ph.to_lowercase().split(' ').any(|w| w == word)
+                        && has(ph).is_some()
+                })
+            })
+        })
+    };
     for (word, topic) in english::TOPICS {
-        if ws.iter().any(|t| t.raw == *word) {
+        if ws.iter().any(|t| t.raw == *word) && !in_term(word) {
             return Some(match placed {
                 Some(policy) => format!(
                     "the question asks about {topic}, and no encoded text of the {} speaks to {topic}",

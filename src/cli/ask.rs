@@ -47,6 +47,17 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    // A question for several jurisdictions, or for none where several could answer it: a
+    // survey, never one jurisdiction picked silently.
+    if let Some(survey) = ask::survey(&engine, &args.question) {
+        let text = match format {
+            Format::Json => pretty(&ask::survey::to_json(&survey)),
+            Format::Markdown => ask::survey::render(&survey, memo::Style::Markdown),
+            _ => ask::survey::render(&survey, memo::Style::Plain),
+        };
+        let _ = io.stdout.write_all(text.as_bytes());
+        return ExitStatus::Ok;
+    }
     let mut interpretation = match ask::interpret(&engine, &args.question) {
         Ok(i) => i,
         Err(unplaced) if unplaced.out_of_scope.is_some() => {

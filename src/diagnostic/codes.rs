@@ -194,6 +194,15 @@ codes! {
          d3`, … doubles at every link).\n\nExample:\n    \
          define d1 = d2 cites (4)\n    define d2 = d3 cites (4)\n    …\n    define d300 = \
          buyer.consented cites (4)";
+    section_or_label = "C027" "section-or-label" Error
+        "a cite writes a section number where the text numbers a subsection in parentheses, or the reverse"
+        "A section number stands bare in a cite (`8380(b)(1)`, `710.6(B)`), with or without a \
+         dot; a label is written in parentheses (`(3)(a)`). The two name different things: \
+         in a text of sections (`8380.`, `§17-710.4.`) the top-level units are sections, in a \
+         single rule they are labels. A cite that writes one where the text has the other, of \
+         the same number, is refused with the spelling the text uses.\n\nExample (the \
+         text is one rule numbered (1), (2), …):\n    overrides 2        // refused: `2` is \
+         a section\n    overrides (2)      // the subsection (2)";
 
     // ------------------------------------------------------------------ requests
     unknown_key = "R001" "unknown-key" Error

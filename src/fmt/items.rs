@@ -59,7 +59,7 @@ impl Printer<'_> {
 
     /// A label as written: `(3)`, `710.4` or `§ 710.4`.
     fn label(&self, label: &Label) -> String {
-        if label.key.contains('.') {
+        if crate::statute::is_section_key(&label.key) {
             let section = if self
                 .slice(start(label.span), end(label.span))
                 .starts_with('§')
@@ -68,7 +68,7 @@ impl Printer<'_> {
             } else {
                 ""
             };
-            format!("{section}{}", label.key)
+            format!("{section}{}", crate::statute::section_number(&label.key))
         } else {
             format!("({})", label.key)
         }
@@ -84,8 +84,8 @@ impl Printer<'_> {
                     s.push_str("§ ");
                 }
                 for (i, segment) in segments.iter().enumerate() {
-                    if i == 0 && segment.contains('.') {
-                        s.push_str(segment);
+                    if i == 0 && crate::statute::is_section_key(segment) {
+                        s.push_str(crate::statute::section_number(segment));
                     } else {
                         s.push('(');
                         s.push_str(segment);

@@ -429,9 +429,10 @@ fn section_header_resets_stack() {
     let text = "§5-1. One.\nA. a\n1. a1\n§5-2. Two.\n1. first\nA. then upper\n";
     let st = StatuteText::parse(text);
     check_invariants(&st);
-    assert_eq!(root_keys(&st), strings(&["1", "2"]));
-    assert_eq!(child_keys(&st, &["2"]), strings(&["1"]));
-    assert_eq!(child_keys(&st, &["2", "1"]), strings(&["A"]));
+    // A section number without a dot is keyed `§N`, so that it is never the label `(N)`.
+    assert_eq!(root_keys(&st), strings(&["§1", "§2"]));
+    assert_eq!(child_keys(&st, &["§2"]), strings(&["1"]));
+    assert_eq!(child_keys(&st, &["§2", "1"]), strings(&["A"]));
 }
 
 #[test]
@@ -501,16 +502,16 @@ Tail after labels.
 ";
     let st = StatuteText::parse(text);
     check_invariants(&st);
-    let one = at(&st, &["1"]);
+    let one = at(&st, &["§1"]);
     assert!(!st.has_text(one));
     assert_eq!(st.get(one).title.as_deref(), Some("Short"));
     assert_eq!(
-        st.sentence(at(&st, &["2"])),
+        st.sentence(at(&st, &["§2"])),
         "First paragraph. Second paragraph."
     );
-    assert_eq!(st.sentence(at(&st, &["3"])), "As used here:");
+    assert_eq!(st.sentence(at(&st, &["§3"])), "As used here:");
     assert_eq!(
-        st.quote(at(&st, &["3", "1"])),
+        st.quote(at(&st, &["§3", "1"])),
         "As used here: one; Tail after labels."
     );
 }
@@ -727,4 +728,55 @@ fn oregon_file_reads_and_parses() {
     let st = StatuteText::parse(&oregon());
     assert_eq!(st.roots().len(), 15);
     assert!(st.text.starts_with("CITATION:"));
+}
+
+/// California's §§ 8380-8381, as kept with the policies: two sections whose headings are the
+/// bare number and its dot.
+fn california() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/policies/california/ca-puc-8380-8381.txt"
+    );
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn bare_section_numbers_start_sections() {
+    let st = StatuteText::parse(&california());
+    check_invariants(&st);
+    assert_eq!(root_keys(&st), strings(&["§8380", "§8381"]));
+    assert_eq!(child_keys(&st, &["§8380"]), letters('a', 'g'));
+    assert_eq!(child_keys(&st, &["§8381", "f"]), numbers(1, 3));
+    let f3 = at(&st, &["§8380", "f", "3"]);
+    assert!(st
+        .sentence(f3)
+        .starts_with("Except as provided in subdivision (e)"));
+    assert_eq!(StatuteText::display_path(&st.get(f3).path), "8380(f)(3)");
+    // The history notes belong to no subdivision.
+    assert!(!st.sentence(at(&st, &["§8380", "g"])).contains("History"));
+    // The label `(8380)` is not the section `8380`.
+    assert!(st.find(&["8380", "b"]).is_none());
+    assert_eq!(
+        st.suggest(&["§8380", "h"]),
+        strings(&["8380(g)", "8380(f)", "8380(e)"])
+    );
+}
+
+#[test]
+fn bare_numbers_that_are_labels_or_not_headers() {
+    // Three digits or fewer without an inner dot stay a label `12.`; a dotted number is a
+    // section; a number followed by words is not a bare heading.
+    let st = StatuteText::parse("12.\n(a) x\n\n1798.100.\n(a) y\n\n8380. Words after it\n");
+    assert_eq!(root_keys(&st), strings(&["12", "1798.100"]));
+    assert_eq!(section_key("8380"), "§8380");
+    assert_eq!(section_key("710.4"), "710.4");
+    assert!(is_section_key("§8380") && is_section_key("710.4") && !is_section_key("12"));
+    assert_eq!(section_number("§8380"), "8380");
+    // The § form reads the same key as the bare form.
+    let st = StatuteText::parse("§ 8380.\n(a) x\n");
+    assert_eq!(root_keys(&st), strings(&["§8380"]));
+    assert_eq!(
+        StatuteText::display_path(&st.get(at(&st, &["§8380", "a"])).path),
+        "8380(a)"
+    );
 }

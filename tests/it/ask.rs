@@ -26,7 +26,67 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("ok-marketing", "Can I use customer data for marketing in Oklahoma?"),
     ("or-meter-number", "May an Oregon electric company transfer a customer's meter number to the Administrator?"),
     ("or-usage-history-large", "May the electric company transfer the usage history of a 2 aMW customer who has not opted in to the Administrator in Oregon?"),
+    (
+        "ca-seed",
+        "Can I use customer data for marketing purposes without violating privacy laws in California? What are the requirements?",
+    ),
+    ("ca-sell-consent", "May a California electrical corporation sell smart meter data if the customer consents?"),
+    ("ca-ice-consent", "Can a gas company in California share gas usage data with immigration enforcement if the customer consents?"),
 ];
+
+/// Questions answered as a survey: several states named, or none where several laws apply.
+const SURVEYS: &[(&str, &str)] = &[
+    ("survey-sell", "Which states let a utility sell usage data?"),
+    (
+        "survey-named",
+        "Compare Oklahoma and California: can a utility use customer data for marketing?",
+    ),
+];
+
+#[test]
+fn surveys_in_every_format() {
+    for (name, question) in SURVEYS {
+        for format in ["human", "markdown", "json"] {
+            let (code, stdout, stderr) = ask(&["--format", format, question], "");
+            assert_eq!(code, 0, "{name} {format}: {stderr}");
+            assert!(stderr.is_empty(), "{name} {format}: {stderr}");
+            if format == "json" {
+                let value: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+                assert_eq!(value["survey"], true);
+                assert!(value["comparison"].as_array().unwrap().len() >= 2);
+            } else {
+                assert!(
+                    stdout.contains("omparison") || stdout.contains("OMPARISON"),
+                    "{stdout}"
+                );
+            }
+            insta::with_settings!({description => format!("juris ask --format {format} {question:?}")}, {
+                crate::settings().bind(|| insta::assert_snapshot!(format!("{name}-{format}"), stdout));
+            });
+        }
+    }
+}
+
+/// The seed question asked of California: the utility's own use is not governed, and the
+/// memo says what the law does govern for that data — sharing needs consent, a sale is
+/// barred outright — with the reading that says why own use is not addressed.
+#[test]
+fn the_seed_question_of_california_says_what_needs_consent_and_what_is_barred() {
+    let question = QUESTIONS.iter().find(|(n, _)| *n == "ca-seed").unwrap().1;
+    let (code, stdout, _) = ask(&["--format", "human", question], "");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("WHAT THIS LAW DOES ADDRESS"), "{stdout}");
+    assert!(stdout.contains("consented"), "{stdout}");
+    assert!(stdout.contains("A sale: No."), "{stdout}");
+    assert!(
+        stdout.contains("Cal. Pub. Util. Code § 8380(b)(2)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("does not govern the corporation's own use"),
+        "{stdout}"
+    );
+}
 
 #[test]
 fn memos_in_every_format() {
@@ -119,7 +179,9 @@ fn interactive_asks_only_what_still_matters() {
 
 #[test]
 fn a_question_it_cannot_place_is_refused_with_an_example() {
-    let (code, stdout, stderr) = ask(&["Can I use customer data for marketing?"], "");
+    // Naming no state, a question several laws can read is a survey (above); one no law can
+    // read is refused.
+    let (code, stdout, stderr) = ask(&["What about customer data?"], "");
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert!(stderr.contains("it lacks a jurisdiction"), "{stderr}");

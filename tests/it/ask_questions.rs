@@ -9,15 +9,72 @@ use std::collections::BTreeSet;
 #[derive(Debug, Deserialize)]
 struct Question {
     question: String,
+    #[serde(default)]
     decision: String,
     #[serde(default)]
     out_of_scope: bool,
+    #[serde(default)]
     cites: Vec<String>,
     why: String,
+    /// For a question answered as a survey: the answer expected in each jurisdiction (the
+    /// survey must cover exactly these).
+    #[serde(default)]
+    survey: Option<std::collections::BTreeMap<String, Expected>>,
 }
 
-/// The pass rate required (115 of 117 are answered as expected; 40 of 101 before the
-/// English layer). Raise it as `ask` improves; never lower it.
+/// One jurisdiction's expected part of a survey.
+#[derive(Debug, Deserialize)]
+struct Expected {
+    decision: String,
+    #[serde(default)]
+    cites: Vec<String>,
+}
+
+/// How a survey question was answered: whether it met every jurisdiction's expectation, what
+/// each answered, and the jurisdictions that gave a permission the expectation does not.
+fn check_survey(
+    engine: &juris::Engine,
+    question: &str,
+    expected: &std::collections::BTreeMap<String, Expected>,
+) -> (bool, String, Vec<String>) {
+    let Some(survey) = juris::ask::survey(engine, question) else {
+        return (false, "not answered as a survey".to_string(), Vec::new());
+    };
+    let json = juris::ask::survey::to_json(&survey);
+    let mut ok = true;
+    let mut got = Vec::new();
+    let mut permits = Vec::new();
+    let mut seen = BTreeSet::new();
+    for row in json["comparison"].as_array().into_iter().flatten() {
+        let j = row["jurisdiction"].as_str().unwrap_or("?").to_string();
+        let decision = row["decision"].as_str().unwrap_or("?").to_string();
+        let cites: BTreeSet<String> = row["cites"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.as_str().map(str::to_string))
+            .collect();
+        match expected.get(&j) {
+            Some(e) => {
+                ok &= e.decision == decision && e.cites.iter().all(|c| cites.contains(c));
+                if matches!(decision.as_str(), "permitted" | "required")
+                    && !matches!(e.decision.as_str(), "permitted" | "required")
+                {
+                    permits.push(format!("{j}: {decision}, expected {}", e.decision));
+                }
+            }
+            None => ok = false,
+        }
+        got.push(format!("{j} {decision} {cites:?}"));
+        seen.insert(j);
+    }
+    ok &= seen.len() == expected.len();
+    (ok, got.join("; "), permits)
+}
+
+/// The pass rate required (161 of 163 are answered as expected; 115 of 117 before California
+/// and the surveys, 40 of 101 before the English layer). Raise it as `ask` improves; never
+/// lower it.
 const FLOOR: f64 = 0.95;
 
 /// Every cite of an answer: its own and each case's.
@@ -47,6 +104,21 @@ fn questions_as_people_write_them() {
     let mut misses = Vec::new();
     let mut false_permissions = Vec::new();
     for q in &questions {
+        if let Some(expected) = &q.survey {
+            let (ok, got, permits) = check_survey(&engine, &q.question, expected);
+            if ok {
+                passed += 1;
+            } else {
+                misses.push(format!(
+                    "- {:?} (survey)\n    expected {expected:?} ({})\n    got {got}",
+                    q.question, q.why
+                ));
+            }
+            for p in permits {
+                false_permissions.push(format!("- {:?}: {p}", q.question));
+            }
+            continue;
+        }
         let (got, cites, note) = match juris::ask::interpret(&engine, &q.question) {
             Ok(interpretation) => {
                 let decision = juris::ask::decide(&interpretation);

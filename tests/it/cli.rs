@@ -298,7 +298,7 @@ fn output_is_human_by_default_when_piped() {
     let text = example_1().to_string();
     let runs = [
         (vec!["eval", "policies/oregon", "--request", "-"], text.as_str(), "REQUIRED: the act must be done"),
-        (vec!["check", "policies"], "", "2 policies checked clean"),
+        (vec!["check", "policies"], "", "3 policies checked clean"),
         (vec!["coverage", "policies"], "", "OAR 860-086-0030"),
         (
             vec!["ask", "May the electric company transfer a customer's social security number to the Administrator in Oregon?"],
