@@ -138,6 +138,8 @@ pub enum Command {
     Ask(ask::Args),
     /// Begin a policy from its statute text: every subsection marked `not encoded "to do"`.
     New(new::Args),
+    /// Serve the language server protocol on standard input and output, for editors.
+    Lsp,
 }
 
 /// Parses the command line and runs it.
@@ -282,6 +284,7 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
         Command::Batch(args) => batch::run(args, io),
         Command::Ask(args) => ask::run(args, io),
         Command::New(args) => new::run(args, io),
+        Command::Lsp => lsp(io),
     }
 }
 
@@ -393,6 +396,19 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.colour);
             ExitStatus::Findings
+        }
+    }
+}
+
+/// `juris lsp`: exit 0 after `shutdown` and `exit`, 1 after an `exit` without `shutdown`
+/// (as the protocol asks), 2 when the connection fails.
+fn lsp(io: &mut Io) -> ExitStatus {
+    match crate::lsp::run_stdio() {
+        Ok(crate::lsp::Ending::Clean) => ExitStatus::Ok,
+        Ok(crate::lsp::Ending::Abrupt) => ExitStatus::Findings,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: the language server stopped: {e}");
+            ExitStatus::Invalid
         }
     }
 }

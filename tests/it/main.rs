@@ -52,6 +52,7 @@ mod fuzz;
 mod hostile;
 mod hostile_policies;
 mod lint;
+mod lsp;
 mod parts;
 mod policies;
 mod properties;
