@@ -24,7 +24,38 @@ pub fn hover(
         Symbol::Fact(name) => hover_fact(analysis, policy, name)?,
         Symbol::Definition(name) => hover_definition(analysis, name)?,
         Symbol::Member { fact, member } => hover_member(policy?, fact, member)?,
-        Symbol::Provision(path) | Symbol::Cite(path) | Symbol::Sentence(path) => {
+        Symbol::Sentence(path) => {
+            let policy = policy?;
+            let sentence = quoted_text(analysis, at).unwrap_or_default();
+            let node = node_at(policy, path)?;
+            let effect = node
+                .rules
+                .iter()
+                .map(|&l| policy.leaf(l))
+                .find(|l| l.sentence.as_deref() == Some(sentence.as_str()))
+                .map_or(String::new(), |l| format!(" — {}", effect_word(l.effect)));
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            let found = policy
+                .statute
+                .text
+                .find(&keys)
+                .is_some_and(|id| policy.statute.text.says(id, &sentence));
+            let whose = format!(
+                "**{}** ({})",
+                policy.cite_string(path),
+                file_name(policy.statute.source.name())
+            );
+            format!(
+                "**rule** of {}{effect}\n\n> {sentence}\n\n{}",
+                StatuteText::display_path(path),
+                if found {
+                    format!("The sentence is in the text of {whose}.")
+                } else {
+                    format!("The sentence is not in the text of {whose}.")
+                }
+            )
+        }
+        Symbol::Provision(path) | Symbol::Cite(path) => {
             let policy = policy?;
             let mut out = String::new();
             if let Some(node) = node_at(policy, path) {
@@ -51,7 +82,7 @@ pub fn hover(
         Symbol::External(text) => quote_external(policy?, text),
         Symbol::Reading(owner) => {
             let policy = policy?;
-            let reading = reading_text(analysis, at).unwrap_or_default();
+            let reading = quoted_text(analysis, at).unwrap_or_default();
             let (cite, quote) = match owner {
                 Owner::Provision(path) => (policy.cite_string(path), quote_local(policy, path)),
                 Owner::Definition(name) => {
@@ -75,10 +106,10 @@ pub fn hover(
     ))
 }
 
-fn reading_text(analysis: &Analysis, at: &Occurrence) -> Option<String> {
+/// The string an occurrence holds (`reading "…"`, `"…"`), without its quotes.
+fn quoted_text(analysis: &Analysis, at: &Occurrence) -> Option<String> {
     let file = analysis.file(&at.path)?;
     let written = file.source.slice(at.span);
-    // `reading "…"`: the string after the keyword, without its quotes.
     let start = written.find('"')?;
     Some(
         written[start..]

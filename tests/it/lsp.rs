@@ -335,3 +335,584 @@ fn hovers_say_what_facts_cites_members_overrides_and_readings_mean() {
     assert_eq!(nothing, Value::Null);
     client.shut_down();
 }
+
+/// The labels of a completion list, in order.
+fn labels(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const MARKER_7: &str = "not encoded (7) \"procedural: the Commission may set the agreement's terms when the parties cannot agree\"\n";
+const MARKER_6G: &str = "  (g) not encoded \"a term the agreement must specify (how to modify it); drafting of the agreement\"\n";
+
+#[test]
+fn completion_offers_members_uncovered_cites_provisions_and_names() {
+    let mut client = Client::start();
+    let text = read(POLICY);
+    client.open(POLICY, &text);
+    client.diagnostics(&uri(POLICY));
+
+    // Members after `is`, while the text does not parse (the last policy that checked
+    // gives the names).
+    let typing = text.replacen("  (a) when data is ssn\n", "  (a) when data is \n", 1);
+    client.change(POLICY, 2, &typing);
+    let members = client.ok(
+        "textDocument/completion",
+        at(POLICY, position(&typing, "(a) when data is \n", 0, 17)),
+    );
+    let members_labels = labels(&members);
+    assert_eq!(members_labels.len(), 22, "{members_labels:?}");
+    assert!(members_labels.contains(&"ssn".to_string()));
+    let ssn = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "ssn")
+        .unwrap();
+    assert_eq!(ssn["detail"], "a social security number");
+
+    // Without the markers of (7) and (6)(g), both are gaps: `L003`, with a fix that marks
+    // each, and the cites completion offers.
+    let gaps = text.replacen(MARKER_7, "", 1).replacen(MARKER_6G, "", 1);
+    client.change(POLICY, 3, &gaps);
+    let diagnostics = client.diagnostics(&uri(POLICY));
+    let l003: Vec<&Value> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "L003")
+        .collect();
+    assert_eq!(l003.len(), 2, "{diagnostics:#}");
+    let actions = client.ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(POLICY) },
+            "range": l003[0]["range"],
+            "context": { "diagnostics": [l003[0]] }
+        }),
+    );
+    insta::assert_snapshot!("lsp_mark_not_encoded", scrub(&actions));
+
+    // Top level, after `not encoded (`: the uncovered subsections, by their full path.
+    let marking = gaps.replacen("not encoded (8)", "not encoded (\nnot encoded (8)", 1);
+    client.change(POLICY, 4, &marking);
+    let cites = client.ok(
+        "textDocument/completion",
+        at(POLICY, position(&marking, "not encoded (\n", 0, 13)),
+    );
+    insta::assert_snapshot!("lsp_complete_uncovered_cites", scrub(&cites));
+
+    // At the start of a line in provision (6): its uncovered subsections, by their own
+    // label, with the clauses' names and words.
+    let nested = gaps.replacen(
+        "  (f) \"Release by the Administrator\"",
+        "  (\n  (f) \"Release by the Administrator\"",
+        1,
+    );
+    client.change(POLICY, 5, &nested);
+    let inside = client.ok(
+        "textDocument/completion",
+        at(POLICY, position(&nested, "  (\n  (f) \"Release", 0, 3)),
+    );
+    assert_eq!(labels(&inside), vec!["(g)"]);
+
+    // After `overrides`: the provisions.
+    let overriding = text.replacen(
+        "  overrides (2), (11)\n  (a) when data is ssn",
+        "  overrides \n  (a) when data is ssn",
+        1,
+    );
+    client.change(POLICY, 6, &overriding);
+    let provisions = labels(&client.ok(
+        "textDocument/completion",
+        at(POLICY, position(&overriding, "overrides \n", 0, 10)),
+    ));
+    assert!(
+        provisions.starts_with(&["(2)".to_string(), "(2)(a)".to_string()]),
+        "{provisions:?}"
+    );
+    assert!(provisions.contains(&"(11)(a)".to_string()));
+
+    // In a condition: facts, definitions, then the reserved words.
+    let condition = client.ok(
+        "textDocument/completion",
+        at(
+            POLICY,
+            position(
+                &overriding,
+                "when company_transfers_to_administrator\n  prohibited",
+                0,
+                5,
+            ),
+        ),
+    );
+    let names = labels(&condition);
+    assert!(names.contains(&"customer.usage_amw".to_string()));
+    assert!(names.contains(&"over_1_amw_customer".to_string()));
+    assert!(names.ends_with(&juris::syntax::RESERVED.map(String::from)));
+    // Its edit replaces the whole dotted word typed so far.
+    let item = condition
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "company_transfers_to_administrator")
+        .unwrap();
+    assert_eq!(
+        item["textEdit"]["range"]["end"]["character"]
+            .as_u64()
+            .unwrap()
+            - item["textEdit"]["range"]["start"]["character"]
+                .as_u64()
+                .unwrap(),
+        0
+    );
+
+    // In a string or a comment: nothing.
+    let in_title = client.ok(
+        "textDocument/completion",
+        at(
+            POLICY,
+            position(
+                &text,
+                "Electric Company Transfer of Data\"\n  jurisdiction",
+                0,
+                3,
+            ),
+        ),
+    );
+    assert_eq!(in_title, json!([]));
+    client.shut_down();
+}
+
+#[test]
+fn definitions_and_references_lead_to_declarations_the_statute_and_readers() {
+    let mut client = Client::start();
+    let text = read(POLICY);
+    let tests = read(TESTS);
+    client.open(POLICY, &text);
+    let mut shown = Vec::new();
+    for (what, file, body, needle, n) in [
+        (
+            "a fact in a condition",
+            POLICY,
+            &text,
+            "customer.requested_no_third_party_sharing",
+            1,
+        ),
+        ("a member in a condition", POLICY, &text, "ssn\n", 0),
+        (
+            "a definition in a condition",
+            POLICY,
+            &text,
+            "over_1_amw_customer and not opted_in",
+            0,
+        ),
+        (
+            "overrides (2)",
+            POLICY,
+            &text,
+            "(2), (11)\n  (a) when data is ssn",
+            0,
+        ),
+        (
+            "a provision header",
+            POLICY,
+            &text,
+            "(3) \"Information the electric company may not",
+            0,
+        ),
+        (
+            "a cite of another instrument",
+            POLICY,
+            &text,
+            "\"OAR 860-021-0009(6)\"",
+            0,
+        ),
+        ("a test's expected cite", TESTS, &tests, "(3)(a)", 0),
+    ] {
+        let target = client.ok(
+            "textDocument/definition",
+            at(file, position(body, needle, n, 1)),
+        );
+        shown.push(json!({ "definition of": what, "is": target }));
+    }
+    insta::assert_snapshot!("lsp_definitions", scrub(&json!(shown)));
+
+    // Every condition, definition and test that reads `customer.usage_amw`.
+    let mut params = at(POLICY, position(&text, "customer.usage_amw", 0, 1));
+    params["context"] = json!({ "includeDeclaration": false });
+    let readers = client.ok("textDocument/references", params.clone());
+    let places: Vec<String> = readers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let file = l["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            format!(
+                "{file}:{}",
+                l["range"]["start"]["line"].as_u64().unwrap() + 1
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("lsp_references_usage_amw", places.join("\n"));
+    assert!(places
+        .iter()
+        .any(|p| p.starts_with("oar-860-086-0030.tests.juris")));
+    params["context"] = json!({ "includeDeclaration": true });
+    let with_declaration = client.ok("textDocument/references", params);
+    assert_eq!(
+        with_declaration.as_array().unwrap().len(),
+        readers.as_array().unwrap().len() + 1
+    );
+    client.shut_down();
+}
+
+#[test]
+fn formatting_is_juris_fmt_and_refuses_text_that_does_not_parse() {
+    let mut client = Client::start();
+    let text = read(POLICY);
+    let untidy = text.replacen(
+        "provision (3) \"Information",
+        "provision   (3)   \"Information",
+        1,
+    );
+    client.open(POLICY, &untidy);
+    let params = json!({
+        "textDocument": { "uri": uri(POLICY) },
+        "options": { "tabSize": 2, "insertSpaces": true }
+    });
+    let edits = client.ok("textDocument/formatting", params.clone());
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        edits[0]["newText"],
+        juris::fmt::format_source(&untidy).unwrap()
+    );
+    // The shipped policy is formatted: this is it.
+    assert_eq!(edits[0]["newText"], text);
+    client.change(POLICY, 2, &text);
+    assert_eq!(
+        client.ok("textDocument/formatting", params.clone()),
+        json!([])
+    );
+    client.change(
+        POLICY,
+        3,
+        &text.replacen("provision (3)", "provision (3", 1),
+    );
+    let refused = client.request("textDocument/formatting", params);
+    let error = refused.error.unwrap();
+    assert_eq!(error.code, -32803);
+    assert!(
+        error.message.contains("does not parse"),
+        "{}",
+        error.message
+    );
+    client.shut_down();
+}
+
+#[test]
+fn lenses_show_each_test_result_and_run_it() {
+    let mut client = Client::start();
+    let tests = read(TESTS);
+    client.open(TESTS, &tests);
+    let params = json!({ "textDocument": { "uri": uri(TESTS) } });
+    let lenses = client.ok("textDocument/codeLens", params.clone());
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), tests.matches("\ntest \"").count());
+    assert!(titles.iter().all(|t| *t == "✓ passed"), "{titles:?}");
+
+    // A wrong expectation: its lens says what differs, and running it says so too.
+    let wrong = tests.replacen(
+        "  expect prohibited cites (3)(a)\n",
+        "  expect permitted cites (3)(a)\n",
+        1,
+    );
+    client.change(TESTS, 2, &wrong);
+    let lenses = client.ok("textDocument/codeLens", params);
+    let failing: Vec<&Value> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["command"]["title"] != "✓ passed")
+        .collect();
+    assert_eq!(failing.len(), 1);
+    insta::assert_snapshot!("lsp_failing_test_lens", scrub(failing[0]));
+    let command = &failing[0]["command"];
+    let ran = client.ok(
+        "workspace/executeCommand",
+        json!({ "command": command["command"], "arguments": command["arguments"] }),
+    );
+    assert_eq!(ran["passed"], false);
+    let shown = client
+        .notifications
+        .iter()
+        .find(|n| n.method == "window/showMessage")
+        .unwrap();
+    assert!(shown.params["message"]
+        .as_str()
+        .unwrap()
+        .contains("expected `permitted`, got `prohibited`"));
+
+    // The policy file: how many tests exercise each provision.
+    let policy_lenses = client.ok(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri(POLICY) } }),
+    );
+    let first = &policy_lenses.as_array().unwrap()[0];
+    assert!(
+        first["command"]["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("exercise it"),
+        "{first}"
+    );
+    client.shut_down();
+}
+
+#[test]
+fn bad_requests_are_answered_with_errors_never_a_crash() {
+    let mut client = Client::start();
+    let text = read(POLICY);
+    client.open(POLICY, &text);
+    let code = |r: Response| r.error.map(|e| e.code);
+    assert_eq!(
+        code(client.request("textDocument/unheardOf", json!({}))),
+        Some(-32601)
+    );
+    assert_eq!(
+        code(client.request("textDocument/hover", json!({ "nonsense": 1 }))),
+        Some(-32602)
+    );
+    assert_eq!(
+        code(client.request("textDocument/hover", json!([1, 2]))),
+        Some(-32602)
+    );
+    let missing = json!({ "textDocument": { "uri": uri("policies/oregon/nowhere.juris") }, "position": { "line": 0, "character": 0 } });
+    assert_eq!(
+        code(client.request("textDocument/hover", missing)),
+        Some(-32602)
+    );
+    let not_a_file = json!({ "textDocument": { "uri": "untitled:Untitled-1" }, "position": { "line": 0, "character": 0 } });
+    assert_eq!(
+        code(client.request("textDocument/completion", not_a_file)),
+        Some(-32602)
+    );
+    let statute = json!({ "textDocument": { "uri": uri("policies/oregon/or-860-086-0030.txt") }, "position": { "line": 0, "character": 0 } });
+    assert_eq!(
+        code(client.request("textDocument/definition", statute)),
+        Some(-32602)
+    );
+    assert_eq!(
+        code(client.request(
+            "workspace/executeCommand",
+            json!({ "command": "juris.runTest", "arguments": [] })
+        )),
+        Some(-32602)
+    );
+    // Positions past the end of a line or of the file are clamped.
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+    ] {
+        for (line, character) in [(0, 10_000), (100_000, 0), (u32::MAX, u32::MAX)] {
+            let response = client.request(
+                method,
+                at(POLICY, json!({ "line": line, "character": character })),
+            );
+            assert!(
+                response.error.is_none(),
+                "{method} at {line}:{character}: {:?}",
+                response.error
+            );
+        }
+    }
+    // Notifications with bad parameters are ignored.
+    client.notify("textDocument/didChange", json!({ "textDocument": 5 }));
+    client.notify("textDocument/didOpen", json!(null));
+    let still = client.request(
+        "textDocument/hover",
+        at(POLICY, position(&text, "customer.usage_amw", 0, 1)),
+    );
+    assert!(still
+        .result
+        .is_some_and(|r| r["contents"]["value"].as_str().is_some()));
+    client.shut_down();
+}
+
+#[test]
+fn exit_without_shutdown_ends_the_session_abruptly() {
+    let mut client = Client::start();
+    client.notify("exit", Value::Null);
+    let ending = client.server.take().unwrap().join().unwrap().unwrap();
+    assert_eq!(ending, Ending::Abrupt);
+}
+
+/// Changes queued while the server is busy are applied together and checked once: one
+/// publication, for the last text.
+#[test]
+fn queued_changes_are_checked_once() {
+    let (server, client) = Connection::memory();
+    let send = |m: Message| client.sender.send(m).unwrap();
+    let text = read(POLICY);
+    send(Request::new(1.into(), "initialize".into(), json!({ "capabilities": {} })).into());
+    send(Notification::new("initialized".into(), json!({})).into());
+    send(
+        Notification::new(
+            "textDocument/didOpen".into(),
+            json!({ "textDocument": {
+                "uri": uri(POLICY), "languageId": "juris", "version": 1, "text": text
+            }}),
+        )
+        .into(),
+    );
+    for version in 2..12 {
+        // Each version misspells one more member; only the last is checked.
+        let broken = text.replacen("data is ssn", &format!("data is ssn{version}"), 1);
+        send(
+            Notification::new(
+                "textDocument/didChange".into(),
+                json!({
+                    "textDocument": { "uri": uri(POLICY), "version": version },
+                    "contentChanges": [{ "text": broken }]
+                }),
+            )
+            .into(),
+        );
+    }
+    // Everything is queued before the server starts; it ends after `exit`.
+    let running = std::thread::spawn(move || serve(&server));
+    let is_ours = |m: &Message| {
+        matches!(m, Message::Notification(n)
+        if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri(POLICY))
+    };
+    let mut published = Vec::new();
+    while published.is_empty() {
+        let m = client
+            .receiver
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap();
+        if is_ours(&m) {
+            published.push(m);
+        }
+    }
+    send(Request::new(2.into(), "shutdown".into(), Value::Null).into());
+    send(Notification::new("exit".into(), Value::Null).into());
+    assert_eq!(running.join().unwrap().unwrap(), Ending::Clean);
+    published.extend(client.receiver.try_iter().filter(is_ours));
+    let published: Vec<Value> = published
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) => Some(n.params),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(published.len(), 1, "{published:#?}");
+    let messages: Vec<&str> = published[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1);
+    assert!(
+        messages[0].starts_with("`ssn11` is not a value of `data`"),
+        "{messages:?}"
+    );
+}
+
+/// Random edits of the Oregon policy: the server answers every request (no internal
+/// error, no crash) and publishes diagnostics for every version.
+#[test]
+fn random_edits_never_break_the_server() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let text = read(POLICY);
+    let client = std::cell::RefCell::new(Client::start());
+    client.borrow_mut().open(POLICY, &text);
+    client.borrow_mut().diagnostics(&uri(POLICY));
+    let pieces = prop::sample::select(vec![
+        "",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "is ",
+        "when ",
+        "not ",
+        "é𝔸",
+        "\n",
+        "(3)(",
+        "cites (",
+        "data is one of [",
+        "//",
+        "overrides ",
+        ".",
+        "==",
+    ]);
+    let edit = (0..text.len(), 0..200usize, pieces, 0..400u32, 0..120u32);
+    let mut runner = TestRunner::new(Config {
+        cases: 48,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let version = std::cell::Cell::new(1);
+    runner
+        .run(&edit, |(start, len, piece, line, character)| {
+            let mut start = start;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let edited = format!("{}{piece}{}", &text[..start], &text[end..]);
+            let mut client = client.borrow_mut();
+            version.set(version.get() + 1);
+            client.change(POLICY, version.get(), &edited);
+            let position = json!({ "line": line, "character": character });
+            for method in [
+                "textDocument/hover",
+                "textDocument/completion",
+                "textDocument/definition",
+                "textDocument/codeLens",
+            ] {
+                let params = match method {
+                    "textDocument/codeLens" => json!({ "textDocument": { "uri": uri(POLICY) } }),
+                    _ => at(POLICY, position.clone()),
+                };
+                let response = client.request(method, params);
+                prop_assert!(response.error.is_none(), "{method}: {:?}", response.error);
+            }
+            let mut references = at(POLICY, position);
+            references["context"] = json!({ "includeDeclaration": true });
+            prop_assert!(client
+                .request("textDocument/references", references)
+                .error
+                .is_none());
+            client.diagnostics(&uri(POLICY));
+            Ok(())
+        })
+        .unwrap();
+    client.into_inner().shut_down();
+}
