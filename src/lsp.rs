@@ -10,7 +10,8 @@
 //!   runs (the server does not check text that a later change replaces). Labels beyond the
 //!   first, and notes in the statute text, are related information.
 //! - **Hover, go to definition, references** ([`navigate`]), **completion** ([`complete`]),
-//!   **code actions, formatting and code lenses** ([`actions`]).
+//!   **code actions, formatting and code lenses** ([`actions`]), **document symbols** as the
+//!   statute's outline ([`symbols`]).
 //!
 //! Positions are UTF-16 code units, as the protocol asks ([`text::LineIndex`]). No request
 //! makes the server panic or stop: bad parameters are an `InvalidParams` error, an unknown
@@ -21,6 +22,7 @@ mod analysis;
 mod complete;
 mod index;
 mod navigate;
+mod symbols;
 pub mod text;
 
 use crate::ir::Policy;
@@ -76,6 +78,7 @@ pub fn capabilities() -> ServerCapabilities {
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        document_symbol_provider: Some(OneOf::Left(true)),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![actions::RUN_TEST.to_string()],
             ..ExecuteCommandOptions::default()
@@ -431,6 +434,16 @@ impl Server<'_> {
                     Some(policy) => json(actions::code_lenses(analysis, policy, &path)),
                     None => json(Vec::<lsp_types::CodeLens>::new()),
                 }
+            }
+            request::DocumentSymbolRequest::METHOD => {
+                let p: lsp_types::DocumentSymbolParams = parse(params)?;
+                let (analysis, _, path) = self.analysis_of(&p.text_document.uri)?;
+                let Some(file) = analysis.file(&path) else {
+                    return null;
+                };
+                json(lsp_types::DocumentSymbolResponse::Nested(symbols::outline(
+                    file,
+                )))
             }
             request::ExecuteCommand::METHOD => {
                 let p: lsp_types::ExecuteCommandParams = parse(params)?;

@@ -916,3 +916,48 @@ fn random_edits_never_break_the_server() {
         .unwrap();
     client.into_inner().shut_down();
 }
+
+/// The outline of the policy file: provisions nested as the statute nests them.
+#[test]
+fn document_symbols_outline_the_policy_as_the_statute() {
+    let mut client = Client::start();
+    client.open(POLICY, &read(POLICY));
+    let symbols = client.ok(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri(POLICY) } }),
+    );
+    fn render(symbols: &Value, depth: usize, out: &mut String) {
+        for s in symbols.as_array().into_iter().flatten() {
+            // The protocol asks that a symbol's selection lie inside its range.
+            let (range, selection) = (&s["range"], &s["selectionRange"]);
+            let key = |p: &Value| {
+                (
+                    p["line"].as_u64().unwrap(),
+                    p["character"].as_u64().unwrap(),
+                )
+            };
+            assert!(key(&range["start"]) <= key(&selection["start"]), "{s}");
+            assert!(key(&selection["end"]) <= key(&range["end"]), "{s}");
+            let detail = s["detail"]
+                .as_str()
+                .map(|d| format!(" — {}", d.chars().take(60).collect::<String>()))
+                .unwrap_or_default();
+            if s["name"] != "vocabulary" || depth > 0 {
+                out.push_str(&format!(
+                    "{}{}{detail}\n",
+                    "  ".repeat(depth),
+                    s["name"].as_str().unwrap()
+                ));
+            } else {
+                out.push_str("vocabulary\n");
+            }
+            if s["name"] != "vocabulary" {
+                render(&s["children"], depth + 1, out);
+            }
+        }
+    }
+    let mut out = String::new();
+    render(&symbols, 0, &mut out);
+    insta::assert_snapshot!("lsp_document_symbols", out);
+    client.shut_down();
+}
