@@ -961,3 +961,52 @@ fn document_symbols_outline_the_policy_as_the_statute() {
     insta::assert_snapshot!("lsp_document_symbols", out);
     client.shut_down();
 }
+
+/// The CLI's `juris lsp` on real standard input and output: framed messages in, framed
+/// answers out; exit 0 after `shutdown` and `exit`, 1 after an `exit` alone.
+#[test]
+fn juris_lsp_speaks_on_standard_input_and_output() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let frame = |value: Value| {
+        let body = value.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let initialize = frame(
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+    );
+    let initialized = frame(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+    let shutdown = frame(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }));
+    let exit = frame(json!({ "jsonrpc": "2.0", "method": "exit" }));
+    for (input, code) in [
+        (format!("{initialize}{initialized}{shutdown}{exit}"), 0),
+        (format!("{initialize}{initialized}{exit}"), 1),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.starts_with("Content-Length: "), "{stdout}");
+        assert!(
+            stdout.contains("\"capabilities\"") && stdout.contains("\"hoverProvider\":true"),
+            "{stdout}"
+        );
+    }
+}
