@@ -7,8 +7,10 @@
 //!
 //! - **Diagnostics as you type**: a policy and its sibling files are checked together
 //!   whenever one of them changes; every change already queued is applied before one check
-//!   runs (the server does not check text that a later change replaces). Labels beyond the
-//!   first, and notes in the statute text, are related information.
+//!   runs (the server does not check text that a later change replaces), and what the check
+//!   finds is published at once. The linter's findings follow when no message waits (its
+//!   searches take longest); until then the last lint's are shown. Labels beyond the first,
+//!   and notes in the statute text, are related information.
 //! - **Hover, go to definition, references** ([`navigate`]), **completion** ([`complete`]),
 //!   **code actions, formatting and code lenses** ([`actions`]), **document symbols** as the
 //!   statute's outline ([`symbols`]).
@@ -104,6 +106,7 @@ pub fn serve(connection: &Connection) -> Result<Ending, ProtocolError> {
         dirty: BTreeSet::new(),
         unpublished: BTreeSet::new(),
         published: HashMap::new(),
+        lint_shown: HashMap::new(),
         shut_down: false,
     };
     while let Ok(message) = connection.receiver.recv() {
@@ -117,6 +120,8 @@ pub fn serve(connection: &Connection) -> Result<Ending, ProtocolError> {
             }
         }
         server.check_and_publish();
+        // Lint when no message waits: a change that arrives meanwhile is checked first.
+        while connection.receiver.is_empty() && server.lint_next() {}
     }
     Ok(Ending::Abrupt)
 }
@@ -135,6 +140,9 @@ struct Server<'c> {
     unpublished: BTreeSet<PathBuf>,
     /// For each policy, the files it last published diagnostics for.
     published: HashMap<PathBuf, Vec<PathBuf>>,
+    /// For each policy, the lint findings last published: shown with a new check's findings
+    /// until the new lint replaces them.
+    lint_shown: HashMap<PathBuf, Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>>,
     shut_down: bool,
 }
 
@@ -202,7 +210,9 @@ impl Server<'_> {
                     return;
                 };
                 if let Some(path) = uri_to_path(&params.text_document.uri) {
-                    self.documents.set(path.clone(), params.text_document.text);
+                    let version = params.text_document.version;
+                    self.documents
+                        .set(path.clone(), params.text_document.text, version);
                     self.changed(&path);
                 }
             }
@@ -226,7 +236,8 @@ impl Server<'_> {
                         None => text = change.text,
                     }
                 }
-                self.documents.set(path.clone(), text);
+                let version = params.text_document.version;
+                self.documents.set(path.clone(), text, version);
                 self.changed(&path);
             }
             notification::DidCloseTextDocument::METHOD => {
@@ -257,34 +268,67 @@ impl Server<'_> {
             self.analyse(&policy);
         }
         for policy in std::mem::take(&mut self.unpublished) {
-            let Some(analysis) = self.analyses.get(&policy) else {
-                continue;
-            };
-            let mut now = Vec::new();
-            for (path, diagnostics) in &analysis.diagnostics {
-                self.publish(path, diagnostics.clone());
-                now.push(path.clone());
-            }
-            // A file that is gone from the policy loses its diagnostics.
-            for old in self.published.get(&policy).into_iter().flatten() {
-                if !now.contains(old) {
-                    self.publish(old, Vec::new());
-                }
-            }
-            self.published.insert(policy, now);
+            self.publish_policy(&policy);
         }
+    }
+
+    /// Lints one policy that is not linted yet and publishes its diagnostics; `false` when
+    /// there is none.
+    fn lint_next(&mut self) -> bool {
+        let next = self
+            .analyses
+            .iter()
+            .find(|(_, a)| !a.linted)
+            .map(|(p, _)| p.clone());
+        let Some(policy) = next else { return false };
+        if let Some(analysis) = self.analyses.get_mut(&policy) {
+            analysis.lint();
+        }
+        self.publish_policy(&policy);
+        true
+    }
+
+    /// Publishes a policy's diagnostics, file by file; a file that had some and is gone
+    /// from the policy is cleared.
+    fn publish_policy(&mut self, policy: &Path) {
+        let Some(analysis) = self.analyses.get(policy) else {
+            return;
+        };
+        let carried = self.lint_shown.get(policy).map(Vec::as_slice);
+        let all = analysis.all_diagnostics(carried);
+        match (&analysis.lint_diagnostics, &analysis.policy) {
+            (Some(lint), _) => {
+                self.lint_shown.insert(policy.to_path_buf(), lint.clone());
+            }
+            (None, None) => {
+                self.lint_shown.remove(policy);
+            }
+            (None, Some(_)) => {}
+        }
+        let mut now = Vec::new();
+        for (path, diagnostics) in all {
+            self.publish(&path, diagnostics);
+            now.push(path);
+        }
+        for old in self.published.get(policy).into_iter().flatten() {
+            if !now.contains(old) {
+                self.publish(old, Vec::new());
+            }
+        }
+        self.published.insert(policy.to_path_buf(), now);
     }
 
     fn publish(&self, path: &Path, diagnostics: Vec<lsp_types::Diagnostic>) {
         let Some(uri) = path_to_uri(path) else { return };
-        let params = PublishDiagnosticsParams::new(uri, diagnostics, None);
+        let version = self.documents.version(path);
+        let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
         self.send(
             Notification::new(notification::PublishDiagnostics::METHOD.to_string(), params).into(),
         );
     }
 
     fn analyse(&mut self, policy: &Path) {
-        let analysis = Analysis::run(policy, &self.documents);
+        let analysis = Analysis::run(policy, &self.documents, self.analyses.get(policy));
         if let Some(compiled) = &analysis.policy {
             self.last_good
                 .insert(policy.to_path_buf(), compiled.clone());
@@ -408,6 +452,15 @@ impl Server<'_> {
             }
             request::CodeActionRequest::METHOD => {
                 let p: lsp_types::CodeActionParams = parse(params)?;
+                // The fixes of lint findings too.
+                let policy = uri_to_path(&p.text_document.uri).map(|p| policy_path(&p));
+                self.analysis_of(&p.text_document.uri)?;
+                if let Some(policy) = policy {
+                    if let Some(analysis) = self.analyses.get_mut(&policy).filter(|a| !a.linted) {
+                        analysis.lint();
+                        self.publish_policy(&policy);
+                    }
+                }
                 let (analysis, _, path) = self.analysis_of(&p.text_document.uri)?;
                 json(actions::code_actions(
                     analysis,

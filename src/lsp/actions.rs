@@ -23,8 +23,8 @@ pub fn code_actions(
     path: &Path,
     wanted: &[Diagnostic],
 ) -> Vec<CodeActionOrCommand> {
-    let published: &[Diagnostic] = analysis
-        .diagnostics
+    let all = analysis.all_diagnostics(None);
+    let published: &[Diagnostic] = all
         .iter()
         .find(|(p, _)| p == path)
         .map_or(&[], |(_, d)| d.as_slice());

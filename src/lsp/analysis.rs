@@ -1,6 +1,8 @@
 //! One policy with its sibling files, parsed, checked and linted by the library's one
 //! pipeline, over the texts the editor holds (a file the editor has not opened is read from
 //! disk): the syntax trees the other features walk, the compiled policy, the diagnostics.
+//! Checking and linting are two steps: the server publishes what the check finds at once,
+//! and lints when no message waits (the linter's searches take longest).
 
 use super::text::{path_to_uri, LineIndex};
 use crate::ast::{self, SiblingKind};
@@ -14,16 +16,21 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The documents the editor has open: their text, by path.
+/// The documents the editor has open: their text and version, by path.
 #[derive(Debug, Default)]
 pub struct Documents {
-    open: HashMap<PathBuf, String>,
+    open: HashMap<PathBuf, (String, i32)>,
 }
 
 impl Documents {
     /// Opens or replaces a document.
-    pub fn set(&mut self, path: PathBuf, text: String) {
-        self.open.insert(path, text);
+    pub fn set(&mut self, path: PathBuf, text: String, version: i32) {
+        self.open.insert(path, (text, version));
+    }
+
+    /// The version of an open document.
+    pub fn version(&self, path: &Path) -> Option<i32> {
+        self.open.get(path).map(|(_, v)| *v)
     }
 
     /// Closes a document: from now on it is read from disk.
@@ -39,7 +46,7 @@ impl Documents {
     /// The text of a file: the editor's if open, else the disk's.
     pub fn read(&self, path: &Path) -> std::io::Result<String> {
         match self.open.get(path) {
-            Some(text) => Ok(text.clone()),
+            Some((text, _)) => Ok(text.clone()),
             None => std::fs::read_to_string(path),
         }
     }
@@ -65,7 +72,7 @@ pub struct FileState {
     /// Its lines.
     pub lines: LineIndex,
     /// Its syntax tree, when it parses.
-    pub tree: Option<Tree>,
+    pub tree: Option<Arc<Tree>>,
 }
 
 /// The syntax tree of a policy file or a sibling file.
@@ -104,8 +111,13 @@ pub struct Analysis {
     pub files: Vec<FileState>,
     /// The compiled policy, when every file parses and checks.
     pub policy: Option<Arc<Policy>>,
-    /// The diagnostics of each file, as the protocol sends them.
+    /// Whether the policy is linted (or there is nothing to lint: it does not check).
+    pub linted: bool,
+    /// What parsing and checking found in each file, as the protocol sends it (every file
+    /// of the policy has its entry).
     pub diagnostics: Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>,
+    /// What the linter found, once linted.
+    pub lint_diagnostics: Option<Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>>,
 }
 
 impl Analysis {
@@ -116,14 +128,17 @@ impl Analysis {
 
     /// The policy file's syntax tree, when it parses.
     pub fn policy_tree(&self) -> Option<&ast::File> {
-        self.files.iter().find_map(|f| match &f.tree {
+        self.files.iter().find_map(|f| match f.tree.as_deref() {
             Some(Tree::Policy(file)) => Some(file),
             _ => None,
         })
     }
 
-    /// Reads, parses, checks and lints the policy at `policy_path` with its siblings.
-    pub fn run(policy_path: &Path, documents: &Documents) -> Analysis {
+    /// Reads, parses and checks the policy at `policy_path` with its siblings (linting is
+    /// [`Analysis::lint`], apart: it takes longer than the rest). A file whose text is the
+    /// same as in `previous` keeps its syntax tree: an edit of the policy file does not parse
+    /// its tests again.
+    pub fn run(policy_path: &Path, documents: &Documents, previous: Option<&Analysis>) -> Analysis {
         let mut files = Vec::new();
         let mut reported: Vec<FileDiagnostics> = Vec::new();
         let kinds = std::iter::once(None).chain(SiblingKind::ALL.into_iter().map(Some));
@@ -135,19 +150,29 @@ impl Analysis {
             let Ok(text) = documents.read(&path) else {
                 continue;
             };
-            let source = SourceFile::new(path.to_string_lossy(), text);
-            let parsed = match kind {
-                None => crate::syntax::parse(&source).map(Tree::Policy),
-                Some(kind) => crate::syntax::parse_sibling(&source, kind).map(Tree::Sibling),
-            };
-            let tree = match parsed {
-                Ok(tree) => Some(tree),
-                Err(diagnostics) => {
-                    reported.push(FileDiagnostics {
-                        source: source.clone(),
-                        diagnostics,
-                    });
-                    None
+            let kept = previous
+                .and_then(|p| p.file(&path))
+                .filter(|f| f.text() == text && f.tree.is_some());
+            let (source, tree) = match kept {
+                Some(f) => (f.source.clone(), f.tree.clone()),
+                None => {
+                    let source = SourceFile::new(path.to_string_lossy(), text);
+                    let parsed = match kind {
+                        None => crate::syntax::parse(&source).map(Tree::Policy),
+                        Some(kind) => {
+                            crate::syntax::parse_sibling(&source, kind).map(Tree::Sibling)
+                        }
+                    };
+                    match parsed {
+                        Ok(tree) => (source, Some(Arc::new(tree))),
+                        Err(diagnostics) => {
+                            reported.push(FileDiagnostics {
+                                source: source.clone(),
+                                diagnostics,
+                            });
+                            (source, None)
+                        }
+                    }
                 }
             };
             files.push(FileState {
@@ -161,15 +186,7 @@ impl Analysis {
         let mut policy = None;
         if reported.is_empty() {
             match compile(&files, policy_path, documents) {
-                Some(Ok(compiled)) => {
-                    let compiled = Arc::new(compiled);
-                    let linted = crate::lint::lint_policies(
-                        std::slice::from_ref(&compiled),
-                        &crate::lint::Options::default(),
-                    );
-                    reported.extend(linted.files);
-                    policy = Some(compiled);
-                }
+                Some(Ok(compiled)) => policy = Some(Arc::new(compiled)),
                 Some(Err(errors)) => reported.extend(errors),
                 None => {}
             }
@@ -178,32 +195,85 @@ impl Analysis {
         let mut analysis = Analysis {
             policy_path: policy_path.to_path_buf(),
             files,
+            // Only a policy that checks is linted.
+            linted: policy.is_none(),
             policy,
             diagnostics,
+            lint_diagnostics: None,
         };
-        analysis.convert(reported);
+        let found = analysis.convert(reported);
+        merge(&mut analysis.diagnostics, found);
         analysis
     }
 
+    /// Lints the policy, when it checks and is not linted yet, with the `juris.toml` that
+    /// applies to it: its findings join the diagnostics.
+    pub fn lint(&mut self) {
+        if self.linted {
+            return;
+        }
+        self.linted = true;
+        if let Some(policy) = &self.policy {
+            let linted = crate::lint::lint_policies(
+                std::slice::from_ref(policy),
+                &crate::lint::Options::default(),
+            );
+            self.lint_diagnostics = Some(self.convert(linted.files));
+        }
+    }
+
+    /// Every file's diagnostics: the check's, then the linter's (or, not linted yet, the
+    /// `carried` findings of the last lint, shown until the new ones replace them).
+    pub fn all_diagnostics(
+        &self,
+        carried: Option<&[(PathBuf, Vec<lsp_types::Diagnostic>)]>,
+    ) -> Vec<(PathBuf, Vec<lsp_types::Diagnostic>)> {
+        let mut all = self.diagnostics.clone();
+        let lint = match &self.lint_diagnostics {
+            Some(lint) => Some(lint.as_slice()),
+            None if self.policy.is_some() => carried,
+            None => None,
+        };
+        merge(&mut all, lint.unwrap_or_default().to_vec());
+        all
+    }
+
     /// Turns the library's diagnostics into the protocol's, each in its file (one about the
-    /// command line, or a file not of this policy, goes on the policy file's first line).
-    fn convert(&mut self, reported: Vec<FileDiagnostics>) {
+    /// command line goes at the start of the policy file).
+    fn convert(
+        &self,
+        reported: Vec<FileDiagnostics>,
+    ) -> Vec<(PathBuf, Vec<lsp_types::Diagnostic>)> {
+        let mut out = Vec::new();
         for file in reported {
             let path = PathBuf::from(file.source.name());
             let (path, lines) = match self.file(&path) {
                 Some(f) => (path, f.lines.clone()),
-                None => (self.policy_path.clone(), LineIndex::new(file.source.text())),
+                // Another file (a `juris.toml`): in that file.
+                None if path.is_absolute() => (path, LineIndex::new(file.source.text())),
+                // The command line: at the start of the policy file.
+                None => (self.policy_path.clone(), LineIndex::new("")),
             };
-            let policy = self.policy.clone();
             let converted: Vec<lsp_types::Diagnostic> = file
                 .diagnostics
                 .iter()
-                .map(|d| to_lsp(&file.source, &lines, d, policy.as_deref()))
+                .map(|d| to_lsp(&file.source, &lines, d, self.policy.as_deref()))
                 .collect();
-            match self.diagnostics.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, list)) => list.extend(converted),
-                None => self.diagnostics.push((path, converted)),
-            }
+            out.push((path, converted));
+        }
+        out
+    }
+}
+
+/// Adds each file's diagnostics to `into`'s entry for that file.
+fn merge(
+    into: &mut Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>,
+    more: Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>,
+) {
+    for (path, list) in more {
+        match into.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, existing)) => existing.extend(list),
+            None => into.push((path, list)),
         }
     }
 }
@@ -215,13 +285,13 @@ fn compile(
     policy_path: &Path,
     documents: &Documents,
 ) -> Option<Result<Policy, Vec<FileDiagnostics>>> {
-    let (source, file) = files.iter().find_map(|f| match &f.tree {
+    let (source, file) = files.iter().find_map(|f| match f.tree.as_deref() {
         Some(Tree::Policy(file)) => Some((&f.source, file)),
         _ => None,
     })?;
     let siblings: Vec<(SourceFile, ast::Sibling)> = files
         .iter()
-        .filter_map(|f| match &f.tree {
+        .filter_map(|f| match f.tree.as_deref() {
             Some(Tree::Sibling(s)) => Some((f.source.clone(), s.clone())),
             _ => None,
         })

@@ -98,13 +98,17 @@ impl Client {
         response.result.unwrap_or(Value::Null)
     }
 
-    /// The next diagnostics published for a URI (waiting for them if need be).
-    fn diagnostics(&mut self, uri: &str) -> Value {
+    /// The next diagnostics published for a URI at `version` or later (a file that is not
+    /// open has none), waiting for them if need be; those of earlier versions are dropped.
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
         loop {
-            if let Some(i) = self.notifications.iter().position(|n| {
+            while let Some(i) = self.notifications.iter().position(|n| {
                 n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri
             }) {
-                return self.notifications.remove(i).params["diagnostics"].clone();
+                let n = self.notifications.remove(i);
+                if n.params["version"].as_i64().is_none_or(|v| v >= version) {
+                    return n.params["diagnostics"].clone();
+                }
             }
             match self.receive() {
                 Message::Notification(n) => self.notifications.push(n),
@@ -169,9 +173,9 @@ fn at(relative: &str, position: Value) -> Value {
 fn the_oregon_policy_opens_clean_with_its_siblings() {
     let mut client = Client::start();
     client.open(POLICY, &read(POLICY));
-    assert_eq!(client.diagnostics(&uri(POLICY)), json!([]));
+    assert_eq!(client.diagnostics(&uri(POLICY), 1), json!([]));
     // The siblings are checked with it: their diagnostics are published too.
-    assert_eq!(client.diagnostics(&uri(TESTS)), json!([]));
+    assert_eq!(client.diagnostics(&uri(TESTS), 0), json!([]));
     client.shut_down();
 }
 
@@ -180,7 +184,7 @@ fn an_edit_into_errors_shows_them_with_the_statute_text_and_fixes_them() {
     let mut client = Client::start();
     let text = read(POLICY);
     client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY));
+    client.diagnostics(&uri(POLICY), 1);
     // A misspelled member, an unknown cite, a misspelled fact after non-ASCII text on its
     // line (UTF-16 columns).
     let broken = text
@@ -192,7 +196,7 @@ fn an_edit_into_errors_shows_them_with_the_statute_text_and_fixes_them() {
         );
     assert_ne!(broken, text);
     client.change(POLICY, 2, &broken);
-    let diagnostics = client.diagnostics(&uri(POLICY));
+    let diagnostics = client.diagnostics(&uri(POLICY), 2);
     insta::assert_snapshot!("lsp_edit_into_errors", scrub(&diagnostics));
     let list = diagnostics.as_array().unwrap();
     // `    obligation "Transfer 𝔸é" when ` is 33 UTF-16 units (36 bytes).
@@ -231,7 +235,7 @@ fn an_edit_into_errors_shows_them_with_the_statute_text_and_fixes_them() {
     }
     client.change(POLICY, 3, &fixed);
     let codes: Vec<Value> = client
-        .diagnostics(&uri(POLICY))
+        .diagnostics(&uri(POLICY), 3)
         .as_array()
         .unwrap()
         .iter()
@@ -354,7 +358,7 @@ fn completion_offers_members_uncovered_cites_provisions_and_names() {
     let mut client = Client::start();
     let text = read(POLICY);
     client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY));
+    client.diagnostics(&uri(POLICY), 1);
 
     // Members after `is`, while the text does not parse (the last policy that checked
     // gives the names).
@@ -379,7 +383,13 @@ fn completion_offers_members_uncovered_cites_provisions_and_names() {
     // each, and the cites completion offers.
     let gaps = text.replacen(MARKER_7, "", 1).replacen(MARKER_6G, "", 1);
     client.change(POLICY, 3, &gaps);
-    let diagnostics = client.diagnostics(&uri(POLICY));
+    // The check's diagnostics come first, the linter's when the server is idle.
+    let diagnostics = loop {
+        let published = client.diagnostics(&uri(POLICY), 3);
+        if published.to_string().contains("L003") {
+            break published;
+        }
+    };
     let l003: Vec<&Value> = diagnostics
         .as_array()
         .unwrap()
@@ -846,7 +856,7 @@ fn random_edits_never_break_the_server() {
     let text = read(POLICY);
     let client = std::cell::RefCell::new(Client::start());
     client.borrow_mut().open(POLICY, &text);
-    client.borrow_mut().diagnostics(&uri(POLICY));
+    client.borrow_mut().diagnostics(&uri(POLICY), 1);
     let pieces = prop::sample::select(vec![
         "",
         "(",
@@ -910,7 +920,7 @@ fn random_edits_never_break_the_server() {
                 .request("textDocument/references", references)
                 .error
                 .is_none());
-            client.diagnostics(&uri(POLICY));
+            client.diagnostics(&uri(POLICY), version.get().into());
             Ok(())
         })
         .unwrap();
@@ -1009,4 +1019,46 @@ fn juris_lsp_speaks_on_standard_input_and_output() {
             "{stdout}"
         );
     }
+}
+
+/// A problem in the `juris.toml` that applies to a policy is shown in that file.
+#[test]
+fn a_broken_juris_toml_is_shown_in_itself() {
+    let dir = std::env::temp_dir().join(format!("juris-lsp-toml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(root().join("policies/oregon")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("juris.toml"),
+        "[lint]\ndeny = [\"no-such-rule\"]\n",
+    )
+    .unwrap();
+    let policy = dir.join("oar-860-086-0030.juris");
+    let policy_uri = path_to_uri(&policy).unwrap().as_str().to_string();
+    let toml_uri = path_to_uri(&dir.join("juris.toml"))
+        .unwrap()
+        .as_str()
+        .to_string();
+    let mut client = Client::start();
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": policy_uri, "languageId": "juris", "version": 1,
+            "text": std::fs::read_to_string(&policy).unwrap()
+        }}),
+    );
+    let in_toml = client.diagnostics(&toml_uri, 0);
+    let in_policy = client.diagnostics(&policy_uri, 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(in_policy, json!([]));
+    let in_toml = in_toml.as_array().unwrap();
+    assert_eq!(in_toml.len(), 1, "{in_toml:?}");
+    assert_eq!(in_toml[0]["code"], "L009");
+    // On the rule's line of juris.toml.
+    assert_eq!(in_toml[0]["range"]["start"]["line"], 1);
+    client.shut_down();
 }
