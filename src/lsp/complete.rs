@@ -7,7 +7,7 @@
 //! - a cite being written (`cites (`, `not encoded (`, a subsection's label at the start of
 //!   a line in a provision): the subsections of the statute text that nothing encodes or
 //!   marks yet, with what they say;
-//! - after `overrides`: the provisions of the policy;
+//! - after `overrides`: the provisions of the policy; after `expect`: the outcomes;
 //! - elsewhere: the facts, the definitions and the reserved words.
 
 use crate::coverage::Status;
@@ -41,7 +41,7 @@ struct Context {
     line: Vec<Token>,
     /// Where each of them starts.
     line_at: Vec<usize>,
-    /// The tokens before the word being typed, across lines (the last 64).
+    /// The tokens before the word being typed, across lines (the last 64 to 128).
     recent: Vec<Token>,
     /// The enclosing provision's path.
     provision: Vec<String>,
@@ -92,6 +92,12 @@ pub fn complete(text: &str, offset: usize, policy: Option<&Policy>) -> Vec<(Comp
         Some("cites" | "encoded" | "available") => return gaps(policy, &[], true, cite_span),
         Some("provision") => return gaps(policy, &[], false, cite_span),
         Some("overrides") => return provisions(policy, cite_span),
+        Some("expect") if !in_cite => {
+            return crate::ir::Outcome::ALL
+                .iter()
+                .map(|o| (item(o.as_str(), CompletionItemKind::ENUM_MEMBER), word))
+                .collect()
+        }
         _ => {}
     }
     if matches!(before.last(), Some(Token::Punct(b','))) && line_has(&cx.line, "overrides") {

@@ -481,6 +481,26 @@ fn completion_offers_members_uncovered_cites_provisions_and_names() {
         0
     );
 
+    // After `expect`: the outcomes.
+    let tests = read(TESTS);
+    let typing = tests.replacen("  expect prohibited cites (3)(a)\n", "  expect \n", 1);
+    client.open(TESTS, &typing);
+    let outcomes = client.ok(
+        "textDocument/completion",
+        at(TESTS, position(&typing, "  expect \n", 0, 9)),
+    );
+    assert_eq!(
+        labels(&outcomes),
+        [
+            "required",
+            "permitted",
+            "prohibited",
+            "not_addressed",
+            "undetermined",
+            "conflict"
+        ]
+    );
+
     // In a string or a comment: nothing.
     let in_title = client.ok(
         "textDocument/completion",
