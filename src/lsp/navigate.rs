@@ -22,7 +22,7 @@ pub fn hover(
     let at = index::at(&occurrences, path, offset)?;
     let text = match &at.symbol {
         Symbol::Fact(name) => hover_fact(analysis, policy, name)?,
-        Symbol::Definition(name) => hover_definition(analysis, name)?,
+        Symbol::Definition(name) => hover_definition(analysis, policy, name)?,
         Symbol::Member { fact, member } => hover_member(policy?, fact, member)?,
         Symbol::Sentence(path) => {
             let policy = policy?;
@@ -192,13 +192,49 @@ fn declared_definition<'a>(analysis: &'a Analysis, name: &str) -> Option<&'a ast
     })
 }
 
-fn hover_definition(analysis: &Analysis, name: &str) -> Option<String> {
+fn hover_definition(analysis: &Analysis, policy: Option<&Policy>, name: &str) -> Option<String> {
     let def = declared_definition(analysis, name)?;
     let file = analysis.file(&analysis.policy_path)?;
-    Some(format!(
+    let mut out = format!(
         "**definition** `{name}`\n\n```juris\n{}\n```",
         file.source.slice(def.span)
-    ))
+    );
+    // The provisions whose conditions read it, directly or through other definitions.
+    if let Some(policy) = policy {
+        let id = policy
+            .definitions
+            .iter()
+            .position(|d| d.name == name)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(crate::ir::DefId)?;
+        let mut readers: Vec<usize> = Vec::new();
+        for leaf in &policy.leaves {
+            let conditions = leaf
+                .conjuncts
+                .iter()
+                .map(|c| (c.expr, c.node))
+                .chain(leaf.only_if.map(|(e, _)| (e, leaf.node)));
+            for (expr, node) in conditions {
+                let mut read = Vec::new();
+                policy.definitions_read(expr, &mut read);
+                if read.contains(&id) && !readers.contains(&node.index()) {
+                    readers.push(node.index());
+                }
+            }
+        }
+        readers.sort_unstable();
+        let cites: Vec<String> = readers
+            .iter()
+            .filter_map(|&i| policy.nodes.get(i))
+            .map(|n| StatuteText::display_path(&n.cite.path))
+            .collect();
+        if cites.is_empty() {
+            out.push_str("\n\nNo provision reads it.");
+        } else {
+            out.push_str(&format!("\n\nRead by {}.", cites.join(", ")));
+        }
+    }
+    Some(out)
 }
 
 fn hover_member(policy: &Policy, fact: &str, member: &str) -> Option<String> {
