@@ -138,6 +138,8 @@ pub enum Command {
     Ask(ask::Args),
     /// Begin a policy from its statute text: every subsection marked `not encoded "to do"`.
     New(new::Args),
+    /// Serve the language server protocol on standard input and output, for editors.
+    Lsp,
 }
 
 /// Parses the command line and runs it.
@@ -156,6 +158,11 @@ pub fn run() -> ExitCode {
             );
         }
     };
+    if let Command::Lsp = cli.command {
+        // The server writes to standard output from a thread of its own: no lock is held
+        // here.
+        return ExitCode::from(lsp(&mut std::io::stderr()).code());
+    }
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let code = run_command(
@@ -282,6 +289,7 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
         Command::Batch(args) => batch::run(args, io),
         Command::Ask(args) => ask::run(args, io),
         Command::New(args) => new::run(args, io),
+        Command::Lsp => lsp(io.stderr),
     }
 }
 
@@ -405,6 +413,19 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.colour);
             ExitStatus::Findings
+        }
+    }
+}
+
+/// `juris lsp`: exit 0 after `shutdown` and `exit`, 1 after an `exit` without `shutdown`
+/// (as the protocol asks), 2 when the connection fails.
+fn lsp(stderr: &mut dyn Write) -> ExitStatus {
+    match crate::lsp::run_stdio() {
+        Ok(crate::lsp::Ending::Clean) => ExitStatus::Ok,
+        Ok(crate::lsp::Ending::Abrupt) => ExitStatus::Findings,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: the language server stopped: {e}");
+            ExitStatus::Invalid
         }
     }
 }

@@ -54,6 +54,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order above.
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Required,
+        Outcome::Permitted,
+        Outcome::Prohibited,
+        Outcome::NotAddressed,
+        Outcome::Undetermined,
+        Outcome::Conflict,
+    ];
+
     /// The outcome's name in the decision contract.
     pub fn as_str(self) -> &'static str {
         match self {

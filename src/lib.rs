@@ -41,6 +41,7 @@ mod graph;
 pub mod ir;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod report;
 pub mod request;
 pub mod scaffold;

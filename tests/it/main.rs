@@ -21,6 +21,9 @@
 //! - `cli`: exit codes and output of `check`, `eval`, `test` and `explain`.
 //! - `contract`: `eval`, `batch` and `ask` write the same decision, byte for byte.
 //! - `lint`: the linter end to end on `fixtures/lint`, in every format, SARIF validated.
+//! - `lsp`: `juris lsp` in process over an in-memory connection: scripted sessions on the
+//!   Oregon policy (diagnostics, hover, definition, references, completion, fixes, formatting,
+//!   lenses), bad requests, shutdown, queued changes checked once, random edits.
 //! - `parts`: a policy's parts and where they stand: terms after the law or in
 //!   `NAME.terms.juris`, tests in `NAME.tests.juris` with a `background`, rule sentences,
 //!   member labels (fixtures under `fixtures/parts`).
@@ -52,6 +55,7 @@ mod fuzz;
 mod hostile;
 mod hostile_policies;
 mod lint;
+mod lsp;
 mod parts;
 mod policies;
 mod properties;
