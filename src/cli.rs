@@ -165,7 +165,8 @@ pub fn run() -> ExitCode {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Standard error is not held locked: `serve` logs to it from its worker threads.
+    let mut stderr = std::io::stderr();
     let code = run_command(
         cli.command,
         &mut Io {

@@ -265,8 +265,8 @@ pub fn verify<R: Read>(input: R) -> Result<Verified, Broken> {
             .map_err(|e| broken(format!("is not a decision log entry ({e})")))?;
         if entry.seq != number {
             return Err(broken(format!(
-                "is numbered {} where {number} was expected: a line before it was deleted or \
-                 added",
+                "is numbered {} where {number} was expected: a line was deleted, added or moved \
+                 before it",
                 entry.seq
             )));
         }
