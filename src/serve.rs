@@ -29,6 +29,7 @@ mod openapi;
 mod routes;
 
 pub use openapi::openapi;
+pub use routes::{refusal_json, Refusal};
 
 /// How the service runs.
 #[derive(Clone, Debug)]

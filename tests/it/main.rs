@@ -32,7 +32,8 @@
 //! - `ask_questions`: `juris ask` on questions as people write them, under
 //!   `fixtures/ask/questions.json`; reports the pass rate and every miss.
 //! - `serve`: `juris serve` on a loopback port: every route, refusals, limits, reloads,
-//!   the decision log's chain (`juris verify-log`) and `juris replay` of an amendment.
+//!   the decision log's chain (`juris verify-log`) and `juris replay` of an amendment;
+//!   properties of `/v1/decide` on arbitrary bodies.
 //! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //! - `tutorial`: `docs/tutorial.md` run step by step; `juris new` on both shipped texts.
 //!

@@ -637,3 +637,111 @@ fn the_oregon_request_schema() {
     let schema = juris::schema::request_schema(engine.policy_for("OR").unwrap());
     settings().bind(|| insta::assert_json_snapshot!("serve_schema_oregon", schema));
 }
+
+/// `/v1/decide`'s decision ([`juris::serve::Service::decide`]) on a body: a decision only
+/// for a request the decoder accepts (read as a JSON value too), otherwise a refusal with
+/// R-codes pointing into the body; never a panic, never a refusal of the service itself.
+fn decides_only_valid_requests(service: &juris::serve::Service, body: &[u8]) {
+    let engine = &service.current().engine;
+    match service.decide(body, false) {
+        Ok(decision) => {
+            let value: Value = serde_json::from_slice(body).expect("a decided body is JSON");
+            assert!(engine.request_from_json(&value).is_ok(), "decided: {value}");
+            assert!(decision["decision"].is_string() && decision["receipt"].is_object());
+        }
+        Err(juris::serve::Refusal::Request(errors)) => {
+            assert!(!errors.is_empty());
+            let refusal = juris::serve::refusal_json(body, &errors);
+            assert!(refusal["error"]["code"].as_str().unwrap().starts_with('R'));
+            for e in refusal["errors"].as_array().unwrap() {
+                assert!(e["position"]["offset"].as_u64().unwrap() as usize <= body.len());
+            }
+            if let Ok(value) = serde_json::from_slice::<Value>(body) {
+                // A body a `Value` reads is refused by the value path too, unless it gives
+                // a key twice (the value keeps the last; the reader refuses it).
+                if engine.request_from_json(&value).is_ok() {
+                    assert_eq!(
+                        errors[0].code.code,
+                        "R007",
+                        "{}",
+                        String::from_utf8_lossy(body)
+                    );
+                }
+            }
+        }
+        Err(juris::serve::Refusal::Log(why)) => panic!("no log is open: {why}"),
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn service() -> &'static juris::serve::Service {
+        static SERVICE: OnceLock<juris::serve::Service> = OnceLock::new();
+        SERVICE.get_or_init(|| {
+            juris::serve::Service::new(juris::serve::Options {
+                paths: vec![PathBuf::from("policies")],
+                watch: None,
+                ..juris::serve::Options::default()
+            })
+            .expect("the shipped policies load")
+        })
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |x| x.is_finite())
+                .prop_map(Value::from),
+            "[a-z_]{0,14}".prop_map(Value::from),
+            Just(json!("ssn")),
+            Just(json!({"x": 1})),
+            Just(json!(["ssn", "tax_id"])),
+            Just(json!({"usage_amw": 2, "opted_in": true})),
+        ]
+    }
+
+    const KEYS: &[&str] = &[
+        "jurisdiction",
+        "actor",
+        "action",
+        "recipient",
+        "data",
+        "customer",
+        "purpose",
+        "customer.usage_amw",
+        "administrator",
+        "agreement",
+        "nothing",
+        "",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bodies_are_decided_only_when_valid(body in proptest::collection::vec(any::<u8>(), 0..160)) {
+            decides_only_valid_requests(service(), &body);
+        }
+
+        #[test]
+        fn changed_requests_are_decided_only_when_valid(
+            changes in proptest::collection::vec((proptest::sample::select(KEYS), value()), 1..4),
+            cut in proptest::option::of(0usize..400),
+        ) {
+            let mut request = example_1();
+            for (key, value) in changes {
+                request.as_object_mut().unwrap().insert(key.to_string(), value);
+            }
+            let mut body = request.to_string().into_bytes();
+            if let Some(cut) = cut {
+                body.truncate(cut);
+            }
+            decides_only_valid_requests(service(), &body);
+        }
+    }
+}
