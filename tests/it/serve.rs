@@ -745,3 +745,42 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn after_kill_9_under_load_the_log_is_intact_to_its_last_complete_line() {
+    let dir = scratch("kill");
+    let log = dir.join("decisions.jsonl");
+    let server = Server::start(&["policies", "--decision-log", log.to_str().unwrap()]);
+    let addr = server.addr.clone();
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (addr, answered) = (addr.clone(), answered.clone());
+            std::thread::spawn(move || {
+                let body = example_1().to_string();
+                // Until the server is gone: a refused connection or a cut answer ends it.
+                while let Ok(reply) =
+                    std::panic::catch_unwind(|| call(&addr, "POST", "/v1/decide", body.as_bytes()))
+                {
+                    if reply.status == 200 {
+                        answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    eventually("some decisions are made", || {
+        answered.load(std::sync::atomic::Ordering::SeqCst) > 50
+    });
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    for client in clients {
+        client.join().unwrap();
+    }
+    let out = verify_log(&log);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let lines = std::fs::read_to_string(&log).unwrap().lines().count();
+    // Every answered decision was logged before it was answered.
+    assert!(lines >= answered.load(std::sync::atomic::Ordering::SeqCst));
+}
