@@ -17,6 +17,7 @@ pub mod memo;
 mod quantity;
 mod scope;
 pub mod survey;
+mod unplaced;
 
 use clauses::{refusal_fact, refusals, restated, Restated};
 use english::Token;
@@ -24,6 +25,7 @@ use matching::{matches, Match};
 use quantity::{quantities, value_for, Comparison, Quantity};
 use scope::out_of_scope;
 pub use survey::{survey, Survey, SurveyEntry};
+pub use unplaced::unplaced_diagnostic;
 
 /// A phrase of the question the matcher understood.
 #[derive(Clone, Debug, PartialEq)]
@@ -1149,4 +1151,15 @@ pub fn to_json(interpretation: &Interpretation, decision: &Decision) -> serde_js
         );
     }
     value
+}
+
+/// The JSON answer to a question outside the encoded law: `not_addressed`, and why (the end
+/// of "the encoded law does not address this, because …"). Never a decision under another
+/// rule.
+pub fn out_of_scope_json(question: &str, reason: &str) -> serde_json::Value {
+    serde_json::json!({
+        "decision": "not_addressed",
+        "out_of_scope": reason,
+        "question": question,
+    })
 }

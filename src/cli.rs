@@ -5,7 +5,7 @@ use crate::diagnostic::{self, code, Colour, Diagnostic, FileDiagnostics};
 use crate::engine::Engine;
 use crate::explain;
 use crate::load;
-use crate::request::locate::{locate, Point};
+use crate::request::locate::Point;
 use crate::request::{Limits, RequestError};
 use crate::source::{SourceFile, Span};
 use crate::suite;
@@ -29,9 +29,11 @@ mod coverage;
 mod diff;
 mod fmt;
 mod lint;
+mod log;
 mod new;
+mod serve;
 
-pub use ask::unplaced_diagnostic;
+pub use crate::ask::unplaced_diagnostic;
 
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -140,6 +142,12 @@ pub enum Command {
     New(new::Args),
     /// Serve the language server protocol on standard input and output, for editors.
     Lsp,
+    /// Serve decisions over HTTP, with receipts and a chained decision log.
+    Serve(serve::Args),
+    /// Check a decision log's chain: exit 1 naming the first edited or misplaced line.
+    VerifyLog(log::VerifyArgs),
+    /// Decide a decision log's requests again with another policy set; report what changes.
+    Replay(log::ReplayArgs),
 }
 
 /// Parses the command line and runs it.
@@ -164,7 +172,8 @@ pub fn run() -> ExitCode {
         return ExitCode::from(lsp(&mut std::io::stderr()).code());
     }
     let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // Standard error is not held locked: `serve` logs to it from its worker threads.
+    let mut stderr = std::io::stderr();
     let code = run_command(
         cli.command,
         &mut Io {
@@ -290,6 +299,9 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
         Command::Ask(args) => ask::run(args, io),
         Command::New(args) => new::run(args, io),
         Command::Lsp => lsp(io.stderr),
+        Command::Serve(args) => serve::run(args, io),
+        Command::VerifyLog(args) => log::verify(args, io),
+        Command::Replay(args) => log::replay(args, io),
     }
 }
 
@@ -523,16 +535,7 @@ fn usage(io: &mut Io, message: &str) -> ExitStatus {
 
 /// A request error as a diagnostic pointing into the request text.
 pub fn request_diagnostic(source: &SourceFile, error: &RequestError) -> Diagnostic {
-    let span = if let Some(at) = error.at {
-        let end = (at.end as usize).min(source.text().len());
-        Span::new((at.start as usize).min(end), end)
-    } else if error.key.is_empty() {
-        Span::new(0, source.text().len().min(1))
-    } else {
-        locate(source.text(), &error.key, error.points_at)
-            .or_else(|| locate(source.text(), &error.key, Point::Key))
-            .unwrap_or_else(|| Span::new(0, source.text().len().min(1)))
-    };
+    let span = error.span_in(source.text());
     let label = match (error.at, error.points_at) {
         (Some(_), _) if error.code == &code::duplicate_key => "given again here",
         (Some(_), _) => "here",

@@ -100,6 +100,25 @@ pub struct RequestError {
     pub at: Option<crate::source::Span>,
 }
 
+impl RequestError {
+    /// Where in the request's text the problem is: where the reader saw it, else the key
+    /// (its value, or the key itself), else the start. `juris eval`'s diagnostic and the
+    /// service's error JSON point here.
+    pub fn span_in(&self, text: &str) -> crate::source::Span {
+        use crate::source::Span;
+        if let Some(at) = self.at {
+            let end = (at.end as usize).min(text.len());
+            Span::new((at.start as usize).min(end), end)
+        } else if self.key.is_empty() {
+            Span::new(0, text.len().min(1))
+        } else {
+            locate::locate(text, &self.key, self.points_at)
+                .or_else(|| locate::locate(text, &self.key, Point::Key))
+                .unwrap_or_else(|| Span::new(0, text.len().min(1)))
+        }
+    }
+}
+
 /// A value given for a fact, before it is checked against the fact's type.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input<'a> {

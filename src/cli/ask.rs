@@ -2,11 +2,11 @@
 
 use super::{format_of, pretty, ExitStatus, Format, Io};
 use crate::ask::{self, memo};
-use crate::diagnostic::{code, Colour, Diagnostic, FileDiagnostics};
+use crate::diagnostic::{Colour, FileDiagnostics};
 use crate::engine::Engine;
 use crate::eval::Outcome;
 use crate::ir::Type;
-use crate::source::{SourceFile, Span};
+use crate::source::SourceFile;
 use crate::value::Value;
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -64,11 +64,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             // Out of scope is an answer, not a refusal: never a decision under another rule.
             let reason = unplaced.out_of_scope.unwrap_or_default();
             let text = if format == Format::Json {
-                pretty(&serde_json::json!({
-                    "decision": "not_addressed",
-                    "out_of_scope": reason,
-                    "question": args.question,
-                }))
+                pretty(&ask::out_of_scope_json(&args.question, &reason))
             } else {
                 format!(
                     "Not addressed — the encoded law does not address this, because {reason}.\n"
@@ -82,7 +78,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             let _ = io.stderr.write_all(
                 crate::diagnostic::render_human(
                     &[FileDiagnostics {
-                        diagnostics: vec![unplaced_diagnostic(&args.question, &unplaced)],
+                        diagnostics: vec![ask::unplaced_diagnostic(&args.question, &unplaced)],
                         source,
                     }],
                     Colour::Plain,
@@ -225,76 +221,6 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     };
     let _ = io.stdout.write_all(text.as_bytes());
     ExitStatus::Ok
-}
-
-/// A question that cannot be placed, as a diagnostic on the question's text: what it lacks,
-/// a label on each phrase understood, and questions each loaded policy answers.
-pub fn unplaced_diagnostic(question: &str, unplaced: &ask::Unplaced) -> Diagnostic {
-    let message = format!(
-        "cannot answer this question: it lacks {}",
-        unplaced.missing.join(", and ")
-    );
-    let found: Vec<(Span, String)> = unplaced
-        .understood
-        .iter()
-        .filter_map(|u| {
-            let at = find_words(question, &u.words)?;
-            Some((
-                Span::new(at, at + u.words.len()),
-                format!("→ {}", short_means(&u.means)),
-            ))
-        })
-        .collect();
-    let mut d = match found.split_first() {
-        Some(((span, text), rest)) => {
-            let mut d = Diagnostic::new(&code::unplaced_question, message, *span).label(text);
-            for (span, text) in rest {
-                d = d.with_label(*span, text);
-            }
-            d
-        }
-        None => Diagnostic::new(
-            &code::unplaced_question,
-            message,
-            Span::new(0, question.len()),
-        )
-        .label("not placed in any loaded policy"),
-    };
-    let examples: Vec<String> = unplaced
-        .examples
-        .iter()
-        .map(|e| format!("juris ask \"{e}\""))
-        .collect();
-    d = d.help(format!(
-        "questions it can answer look like: {}",
-        examples.join("; ")
-    ));
-    d
-}
-
-/// Where a phrase stands in the question, case aside: the byte offset in the question
-/// itself (lowercasing may change a text's length, `İ`, so offsets are never taken from a
-/// lowercased copy).
-fn find_words(question: &str, words: &str) -> Option<usize> {
-    if let Some(at) = question.find(words) {
-        return Some(at);
-    }
-    let lower = words.to_lowercase();
-    question.char_indices().map(|(at, _)| at).find(|&at| {
-        question
-            .get(at..at + words.len())
-            .is_some_and(|s| s.to_lowercase() == lower)
-    })
-}
-
-/// A phrase's meaning short enough for a label: a long list of members is counted.
-fn short_means(means: &str) -> String {
-    match means.split_once(" is one of [") {
-        Some((fact, list)) if means.len() > 60 => {
-            format!("{fact} is one of {} values", list.split(", ").count())
-        }
-        _ => means.to_string(),
-    }
 }
 
 /// Whether an answer is written as a number is (`0.3`, `-2`, `1e3`), not as a word Rust

@@ -57,6 +57,21 @@ pub fn show_bytes(n: usize) -> String {
     }
 }
 
+/// The refusal of a request over [`Limits::max_bytes`], made before a byte is parsed (a
+/// service refuses a body with it as soon as the body grows past the limit).
+pub fn too_large(limits: Limits) -> RequestError {
+    error(
+        &code::request_too_large,
+        String::new(),
+        format!(
+            "the request is larger than the limit of {}",
+            show_bytes(limits.max_bytes)
+        ),
+        "a request holds a few facts; it was refused before it was parsed (`--max-request-bytes` raises the limit)".to_string(),
+        Some(Span::new(0, 1)),
+    )
+}
+
 /// A JSON document in reusable buffers.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -150,16 +165,7 @@ impl Document {
     pub fn read_slice(&mut self, bytes: &[u8]) -> Result<(), RequestError> {
         self.clear();
         if bytes.len() > self.limits.max_bytes {
-            return Err(error(
-                &code::request_too_large,
-                String::new(),
-                format!(
-                    "the request is larger than the limit of {}",
-                    show_bytes(self.limits.max_bytes)
-                ),
-                "a request holds a few facts; it was refused before it was parsed (`--max-request-bytes` raises the limit)".to_string(),
-                Some(Span::new(0, 1)),
-            ));
+            return Err(too_large(self.limits));
         }
         self.base = (bytes.as_ptr() as usize, bytes.len());
         let mut de = serde_json::Deserializer::from_slice(bytes);

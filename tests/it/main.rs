@@ -34,6 +34,9 @@
 //!   statutes' words under `fixtures/review`; every mismatch is reported at once.
 //! - `ask_questions`: `juris ask` on questions as people write them, under
 //!   `fixtures/ask/questions.json`; reports the pass rate and every miss.
+//! - `serve`: `juris serve` on a loopback port: every route, refusals, limits, reloads,
+//!   the decision log's chain (`juris verify-log`) and `juris replay` of an amendment;
+//!   properties of `/v1/decide` on arbitrary bodies.
 //! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //! - `tutorial`: `docs/tutorial.md` run step by step; `juris new` on both shipped texts.
 //!
@@ -61,6 +64,7 @@ mod policies;
 mod properties;
 mod review;
 mod semantics;
+mod serve;
 mod syntax;
 mod tutorial;
 

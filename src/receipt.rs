@@ -1,0 +1,227 @@
+//! Receipts: what a third party needs to check which law, in which version, decided what,
+//! on which facts.
+//!
+//! - The **bundle hash** of a policy ([`bundle_sha256`]) is the SHA-256 of its files in a
+//!   defined order: the policy file, its sibling files (terms, tests) in load order, the
+//!   statute text it encodes, then the texts of the other instruments it cites, sorted by
+//!   citation. Each file is framed as `name NUL length NUL text`, `name` being the file's
+//!   base name, so the hash is the same wherever the files are served from.
+//! - The **request hash** ([`request_sha256`]) is the SHA-256 of the request in its RFC 8785
+//!   canonical JSON form (keys sorted by UTF-16 code units, numbers written as ECMAScript
+//!   writes them, no blanks): two spellings of one request hash alike.
+//! - The **decision hash** is the SHA-256 of the canonical decision object (the contract's
+//!   fields, without the explanation).
+
+use crate::ir::Policy;
+use serde::Serialize;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The version a receipt names: `juris 0.1.0`.
+pub const SERVER: &str = concat!("juris ", env!("CARGO_PKG_VERSION"));
+
+/// A receipt for one decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Receipt {
+    /// The decision's id (32 hex digits, unique per server process and time).
+    pub decision_id: String,
+    /// When it was decided (RFC 3339, UTC, milliseconds).
+    pub decided_at: String,
+    /// The server that decided: `juris 0.1.0`.
+    pub server: String,
+    /// The policy that decided.
+    pub policy: PolicyStamp,
+    /// SHA-256 of the canonical request (RFC 8785), hex.
+    pub request_sha256: String,
+    /// SHA-256 of the canonical decision object (without the explanation), hex.
+    pub decision_sha256: String,
+}
+
+/// A policy as a receipt names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PolicyStamp {
+    /// Its jurisdiction (`OR`).
+    pub jurisdiction: String,
+    /// Its citation (`OAR 860-086-0030`).
+    pub citation: String,
+    /// The bundle hash ([`bundle_sha256`]), hex.
+    pub bundle_sha256: String,
+}
+
+impl PolicyStamp {
+    /// The stamp of a policy, its bundle hashed.
+    pub fn of(policy: &Policy) -> PolicyStamp {
+        PolicyStamp {
+            jurisdiction: policy.jurisdiction.clone(),
+            citation: policy.citation.clone(),
+            bundle_sha256: bundle_sha256(policy),
+        }
+    }
+}
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// The bundle hash of a policy: its files in the order the module documentation gives.
+pub fn bundle_sha256(policy: &Policy) -> String {
+    let mut hasher = Sha256::new();
+    let mut file = |name: &str, text: &str| {
+        let base = std::path::Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_string());
+        hasher.update(base.as_bytes());
+        hasher.update([0]);
+        hasher.update(text.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+    };
+    file(policy.source.name(), policy.source.text());
+    for sibling in &policy.siblings {
+        file(sibling.source.name(), sibling.source.text());
+    }
+    file(policy.statute.source.name(), policy.statute.source.text());
+    let mut references: Vec<&crate::ir::Statute> = policy.references.iter().collect();
+    references.sort_by(|a, b| a.citation.cmp(&b.citation));
+    for statute in references {
+        file(statute.source.name(), statute.source.text());
+    }
+    hex(&hasher.finalize())
+}
+
+/// A JSON value in its RFC 8785 canonical form.
+pub fn canonical_json(value: &Json) -> String {
+    // A `serde_json::Value` holds only finite numbers, so canonicalisation cannot fail;
+    // should it, the compact form stands in (still deterministic for one value).
+    serde_json_canonicalizer::to_string(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// SHA-256 of a request's canonical JSON, hex.
+pub fn request_sha256(request: &Json) -> String {
+    sha256_hex(canonical_json(request).as_bytes())
+}
+
+/// A decision id: 32 hex digits from the bundle, the request, the time, the process and a
+/// counter, so that two decisions never share one.
+pub fn decision_id(bundle: &str, request_sha256: &str, nanos: u128) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut hasher = Sha256::new();
+    hasher.update(bundle.as_bytes());
+    hasher.update(request_sha256.as_bytes());
+    hasher.update(nanos.to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    hasher.update(n.to_le_bytes());
+    let digest = hasher.finalize();
+    hex(digest.get(..16).unwrap_or(&digest))
+}
+
+/// Nanoseconds since the Unix epoch, now.
+pub fn now_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// A time as RFC 3339 in UTC with milliseconds: `2026-12-05T12:03:52.123Z`.
+pub fn rfc3339(nanos: u128) -> String {
+    let millis = nanos / 1_000_000;
+    let secs = millis / 1000;
+    let days = i32::try_from(secs / 86_400).unwrap_or(i32::MAX);
+    let rest = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        crate::value::format_date(days),
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60,
+        millis % 1000
+    )
+}
+
+/// Makes the receipt of a decision.
+pub fn receipt(stamp: &PolicyStamp, request: &Json, decision: &Json, nanos: u128) -> Receipt {
+    let request_sha256 = request_sha256(request);
+    Receipt {
+        decision_id: decision_id(&stamp.bundle_sha256, &request_sha256, nanos),
+        decided_at: rfc3339(nanos),
+        server: SERVER.to_string(),
+        policy: stamp.clone(),
+        request_sha256,
+        decision_sha256: sha256_hex(canonical_json(decision).as_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_json_sorts_keys_and_writes_numbers_as_ecmascript_does() {
+        // RFC 8785, section 3.2.3 and appendix B.
+        let value: Json = serde_json::from_str(
+            r#"{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+                "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
+                "literals": [null, true, false]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#
+        );
+        // Keys sort by UTF-16 code units, not by UTF-8 bytes.
+        let keys = json!({"\u{e9}": 1, "\u{1f600}": 2, "a": 3, "\u{fb33}": 4});
+        assert_eq!(
+            canonical_json(&keys),
+            "{\"a\":3,\"\u{e9}\":1,\"\u{1f600}\":2,\"\u{fb33}\":4}"
+        );
+    }
+
+    #[test]
+    fn two_spellings_of_one_request_hash_alike() {
+        let a: Json =
+            serde_json::from_str(r#"{"data": "ssn", "customer": {"usage_amw": 1.0}}"#).unwrap();
+        let b: Json =
+            serde_json::from_str(r#"{ "customer":{"usage_amw":1}, "data":"ssn" }"#).unwrap();
+        assert_eq!(request_sha256(&a), request_sha256(&b));
+        assert_ne!(
+            request_sha256(&a),
+            request_sha256(&json!({"data": "tax_id"}))
+        );
+    }
+
+    #[test]
+    fn times_are_rfc3339_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            rfc3339(1_764_936_232_123_456_789),
+            "2025-12-05T12:03:52.123Z"
+        );
+    }
+
+    #[test]
+    fn decision_ids_differ() {
+        let a = decision_id("b", "r", 1);
+        let b = decision_id("b", "r", 1);
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+}
