@@ -235,7 +235,7 @@ pub struct Rendered<'a> {
     pub source: &'a SourceFile,
     /// The diagnostic.
     pub diagnostic: &'a Diagnostic,
-    named: miette::NamedSource<String>,
+    named: SourceFile,
     related: Vec<RelatedRendered>,
 }
 
@@ -246,7 +246,7 @@ impl<'a> Rendered<'a> {
             .related
             .iter()
             .map(|r| RelatedRendered {
-                named: r.source.to_miette(),
+                named: r.source.clone(),
                 len: r.source.text().len(),
                 message: r.message.clone(),
                 label: r.label.clone(),
@@ -255,7 +255,7 @@ impl<'a> Rendered<'a> {
         Rendered {
             source,
             diagnostic,
-            named: source.to_miette(),
+            named: source.clone(),
             related,
         }
     }
@@ -338,7 +338,7 @@ fn clamp(span: Span, len: usize) -> miette::SourceSpan {
 
 #[derive(Debug)]
 struct RelatedRendered {
-    named: miette::NamedSource<String>,
+    named: SourceFile,
     len: usize,
     message: String,
     label: Option<Label>,

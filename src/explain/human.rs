@@ -401,7 +401,7 @@ fn draw(
     style: Style,
 ) -> String {
     let report = Report {
-        named: source.to_miette(),
+        named: source.clone(),
         len: source.text().len(),
         message,
         labels,
@@ -428,7 +428,7 @@ fn clamp(span: Span, len: usize) -> miette::SourceSpan {
 
 #[derive(Debug)]
 struct Report {
-    named: miette::NamedSource<String>,
+    named: SourceFile,
     len: usize,
     message: String,
     labels: Vec<(Span, String)>,

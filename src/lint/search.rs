@@ -67,6 +67,9 @@ pub(crate) struct Searcher<'p> {
     total: usize,
     left: Cell<usize>,
     searches: Cell<usize>,
+    /// Per provision, its conditions flattened, made when a goal first blocks it: a
+    /// provision with many exceptions is blocked by each of them in every search about it.
+    parts: Vec<std::cell::OnceCell<Vec<ExprId>>>,
 }
 
 impl<'p> Searcher<'p> {
@@ -88,6 +91,7 @@ impl<'p> Searcher<'p> {
             total,
             left: Cell::new(total),
             searches: Cell::new(0),
+            parts: vec![std::cell::OnceCell::new(); policy.leaves.len()],
         }
     }
 
@@ -130,6 +134,20 @@ impl<'p> Searcher<'p> {
         )
     }
 
+    /// A provision's conditions, flattened.
+    fn parts(&self, leaf: LeafId) -> &[ExprId] {
+        match self.parts.get(leaf.index()) {
+            Some(cell) => cell.get_or_init(|| {
+                let mut parts = Vec::new();
+                for c in &self.policy.leaf(leaf).conjuncts {
+                    flatten(self.policy, c.expr, &mut parts, 0);
+                }
+                parts
+            }),
+            None => &[],
+        }
+    }
+
     /// Looks for a request that meets the goal.
     pub(crate) fn find(&self, goal: &Goal) -> Found {
         let allowance = self.budget.min(self.left.get());
@@ -140,17 +158,8 @@ impl<'p> Searcher<'p> {
         for &e in &goal.holds {
             flatten(self.policy, e, &mut holds, 0);
         }
-        let blocked: Vec<(LeafId, Vec<ExprId>)> = goal
-            .blocked
-            .iter()
-            .map(|&b| {
-                let mut parts = Vec::new();
-                for c in &self.policy.leaf(b).conjuncts {
-                    flatten(self.policy, c.expr, &mut parts, 0);
-                }
-                (b, parts)
-            })
-            .collect();
+        let blocked: Vec<(LeafId, &[ExprId])> =
+            goal.blocked.iter().map(|&b| (b, self.parts(b))).collect();
         let flat = Flat {
             holds,
             opposed: goal.opposed,
@@ -171,7 +180,7 @@ impl<'p> Searcher<'p> {
 
     fn dfs(
         &self,
-        goal: &Flat,
+        goal: &Flat<'_>,
         request: &Request,
         steps: &mut usize,
     ) -> Result<Option<Request>, Exhausted> {
@@ -206,7 +215,7 @@ impl<'p> Searcher<'p> {
     /// Where the search stands. The next fact is taken from the condition that must hold
     /// with the fewest unknown facts (fail first: a contradiction shows after a step or
     /// two), then from the `only if`s, then from the provisions that must not be in force.
-    fn status(&self, goal: &Flat, request: &Request) -> Status {
+    fn status(&self, goal: &Flat<'_>, request: &Request) -> Status {
         let policy = self.policy;
         let mut next: Option<(usize, FactId)> = None;
         let mut unknown = false;
@@ -258,7 +267,7 @@ impl<'p> Searcher<'p> {
                     }
                     // Any one condition failing takes it out of force: the one closest
                     // to being decided first.
-                    for &e in parts {
+                    for &e in *parts {
                         if eval_expr(policy, request, e) == Tri::Unknown {
                             consider(e, &mut next);
                         }
@@ -279,10 +288,10 @@ impl<'p> Searcher<'p> {
 
 /// A goal with its conditions split at `and` (and definitions opened), so that each part
 /// can be weighed on its own.
-struct Flat {
+struct Flat<'s> {
     holds: Vec<ExprId>,
     opposed: Option<(LeafId, LeafId)>,
-    blocked: Vec<(LeafId, Vec<ExprId>)>,
+    blocked: Vec<(LeafId, &'s [ExprId])>,
     ranges: Vec<(FactId, Range)>,
 }
 

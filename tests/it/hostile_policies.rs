@@ -140,6 +140,37 @@ fn a_chain_of_9000_exceptions_loads() {
     assert!(exceptions(9_000, false).is_ok());
 }
 
+/// Each provision of the chain is set aside by the exceptions after it (they override it
+/// through one another), and the last decides: the linter says so of every provision but
+/// the last, naming one exception, without undecided questions. Linting once cost time
+/// quadratic in the chain twice over (every exception's conditions opened again for every
+/// search, and every warning's lines found by reading the file from its start).
+#[test]
+fn a_chain_of_2000_exceptions_is_linted_to_the_last() {
+    let n = 2_000;
+    let policy = exceptions(n, false).unwrap_or_else(|d| panic!("{:?}", d.diagnostics));
+    let found = juris::lint::lint(&policy, &juris::lint::Options::default());
+    let set_aside: Vec<&juris::diagnostic::Diagnostic> = found
+        .iter()
+        .filter(|d| d.code.code == "L002" && d.message.contains("never decides"))
+        .collect();
+    assert_eq!(set_aside.len(), n - 1);
+    assert!(
+        found.iter().all(|d| d.code.code != "L007"),
+        "{:?}",
+        found.iter().find(|d| d.code.code == "L007")
+    );
+    assert!(!set_aside
+        .iter()
+        .any(|d| d.message.starts_with(&format!("`WR 1-1({n})`"))));
+    // One exception suffices, and one is named.
+    assert!(
+        set_aside.iter().all(|d| !d.message.contains(" or ")),
+        "{:?}",
+        set_aside.iter().find(|d| d.message.contains(" or "))
+    );
+}
+
 #[test]
 fn a_cycle_of_9000_exceptions_is_one_cycle() {
     assert_eq!(codes(&exceptions(9_000, true)), ["C007"]);
