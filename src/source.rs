@@ -166,6 +166,7 @@ impl From<Span> for miette::SourceSpan {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::panic)]
     use super::SourceFile;
 
     /// Lines and columns from the line index agree with counting newlines, at every offset,
