@@ -56,6 +56,9 @@ pub struct Interpretation {
     pub first_mention: Vec<FactId>,
     /// The facts answered interactively, in the order they were asked.
     pub answered: Vec<FactId>,
+    /// States the question also names whose law is not encoded: the answer is not theirs,
+    /// and says so.
+    pub unencoded: Vec<String>,
 }
 
 /// Why a question could not be placed.
@@ -956,6 +959,10 @@ fn interpret_with(
         request,
         first_mention,
         answered: Vec::new(),
+        unencoded: scope::unencoded_states(engine, &ws)
+            .into_iter()
+            .map(String::from)
+            .collect(),
     })
 }
 
@@ -1146,6 +1153,7 @@ pub fn to_json(interpretation: &Interpretation, decision: &Decision) -> serde_js
                 "ignored": interpretation.ignored,
                 "assumed": interpretation.assumed.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
                 "answered": interpretation.answered.iter().map(|f| policy.fact(*f).name.clone()).collect::<Vec<_>>(),
+                "not_encoded": interpretation.unencoded,
                 "request": request,
             }),
         );

@@ -139,6 +139,9 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
         None => decided_answer(&mut memo),
     };
     let _ = writeln!(memo.out, "{short}\n");
+    if let Some(note) = unencoded_note(&jurisdiction_name(policy), &interpretation.unencoded) {
+        let _ = writeln!(memo.out, "{note}\n");
+    }
 
     match &tree {
         Some(tree) => {
@@ -160,6 +163,19 @@ pub fn render(interpretation: &Interpretation, decision: &Decision, options: Opt
     memo.out.truncate(memo.out.trim_end().len());
     memo.out.push('\n');
     memo.out
+}
+
+/// What an answer says of the states a question names whose law is not encoded: that it
+/// answers for `answered` only.
+pub fn unencoded_note(answered: &str, unencoded: &[String]) -> Option<String> {
+    if unencoded.is_empty() {
+        return None;
+    }
+    let names = unencoded.join(" or ");
+    Some(format!(
+        "This answers for {answered} only: the question also names {}, and no law of {names} is encoded.",
+        unencoded.join(" and ")
+    ))
 }
 
 /// The short answer alone, with the sources it refers to (numbered from 1), and the name of

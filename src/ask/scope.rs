@@ -6,6 +6,39 @@ use super::english::{self, Token};
 use crate::engine::Engine;
 use crate::ir::Policy;
 
+/// Where the words of `phrase` (its determiners left out) stand in the question, if they do.
+fn find(ws: &[Token], phrase: &str) -> Option<usize> {
+    let keys: Vec<&str> = ws.iter().map(|t| t.key.as_str()).collect();
+    let p: Vec<String> = english::tokens(phrase)
+        .into_iter()
+        .filter(|t| !t.determiner)
+        .map(|t| t.key)
+        .collect();
+    if p.is_empty() {
+        return None;
+    }
+    (0..keys.len().saturating_sub(p.len().saturating_sub(1)))
+        .find(|&i| i + p.len() <= keys.len() && keys[i..i + p.len()] == p[..])
+}
+
+/// The states the question names whose law no loaded policy encodes, in the order of
+/// [`english::STATES`]: a question about Texas and California is answered for California,
+/// and the answer must say that Texas is not.
+pub(super) fn unencoded_states(engine: &Engine, ws: &[Token]) -> Vec<&'static str> {
+    english::STATES
+        .iter()
+        .copied()
+        .filter(|s| find(ws, s).is_some())
+        .filter(|s| {
+            !engine.policies().iter().any(|p| {
+                p.terms.iter().any(|t| {
+                    t.meaning.is_none() && t.phrases.iter().any(|ph| ph.eq_ignore_ascii_case(s))
+                })
+            })
+        })
+        .collect()
+}
+
 /// Why a question lies outside the encoded law, if it does: another jurisdiction named
 /// when no loaded policy is, another sector, an entity the instrument excludes, a topic no
 /// encoded text speaks to.
@@ -14,19 +47,7 @@ pub(super) fn out_of_scope(
     placed: Option<&Policy>,
     ws: &[Token],
 ) -> Option<String> {
-    let keys: Vec<&str> = ws.iter().map(|t| t.key.as_str()).collect();
-    let has = |phrase: &str| -> Option<usize> {
-        let p: Vec<String> = english::tokens(phrase)
-            .into_iter()
-            .filter(|t| !t.determiner)
-            .map(|t| t.key)
-            .collect();
-        if p.is_empty() {
-            return None;
-        }
-        (0..keys.len().saturating_sub(p.len().saturating_sub(1)))
-            .find(|&i| i + p.len() <= keys.len() && keys[i..i + p.len()] == p[..])
-    };
+    let has = |phrase: &str| find(ws, phrase);
     let covered: Vec<String> = engine
         .policies()
         .iter()
@@ -40,19 +61,7 @@ pub(super) fn out_of_scope(
         })
         .collect();
     if placed.is_none() {
-        let named: Vec<&str> = english::STATES
-            .iter()
-            .copied()
-            .filter(|s| has(s).is_some())
-            .filter(|s| {
-                !engine.policies().iter().any(|p| {
-                    p.terms.iter().any(|t| {
-                        t.meaning.is_none() && t.phrases.iter().any(|ph| ph.eq_ignore_ascii_case(s))
-                    })
-                })
-            })
-            .collect();
-        if let Some(s) = named.first() {
+        if let Some(s) = unencoded_states(engine, ws).first() {
             return Some(format!(
                 "the question names {s}, and no law of {s} is encoded (the encoded law: {})",
                 covered.join("; ")

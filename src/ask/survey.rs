@@ -30,6 +30,8 @@ pub struct Survey {
     pub named: bool,
     /// One entry per jurisdiction surveyed, in the order the policies were loaded.
     pub entries: Vec<SurveyEntry>,
+    /// States the question also names whose law is not encoded.
+    pub unencoded: Vec<String>,
 }
 
 /// The survey of a question that names several loaded jurisdictions, or none while the
@@ -70,6 +72,11 @@ pub fn survey(engine: &Engine, question: &str) -> Option<Survey> {
     } else {
         return None;
     };
+    let unencoded = chosen
+        .iter()
+        .find_map(|(_, r)| r.as_ref().ok())
+        .map(|i| i.unencoded.clone())
+        .unwrap_or_default();
     let entries = chosen
         .into_iter()
         .map(|(policy, r)| SurveyEntry {
@@ -84,6 +91,7 @@ pub fn survey(engine: &Engine, question: &str) -> Option<Survey> {
         question: question.to_string(),
         named: named >= 2,
         entries,
+        unencoded,
     })
 }
 
@@ -181,6 +189,9 @@ pub fn render(survey: &Survey, style: Style) -> String {
             )
         }
     );
+    if let Some(note) = memo::unencoded_note(&names.join(" and "), &survey.unencoded) {
+        let _ = writeln!(out, "{note}\n");
+    }
     let mut rows: Vec<[String; 3]> = Vec::new();
     for (entry, name) in survey.entries.iter().zip(&names) {
         let policy = &entry.policy;
@@ -322,6 +333,7 @@ pub fn to_json(survey: &Survey) -> serde_json::Value {
         "question": survey.question,
         "survey": true,
         "named": survey.named,
+        "not_encoded": survey.unencoded,
         "answers": answers,
         "comparison": comparison,
     })

@@ -32,6 +32,7 @@ const QUESTIONS: &[(&str, &str)] = &[
     ),
     ("ca-sell-consent", "May a California electrical corporation sell smart meter data if the customer consents?"),
     ("ca-ice-consent", "Can a gas company in California share gas usage data with immigration enforcement if the customer consents?"),
+    ("ca-and-texas", "May a utility in Texas or California sell a customer's usage data?"),
 ];
 
 /// Questions answered as a survey: several states named, or none where several laws apply.
@@ -41,7 +42,68 @@ const SURVEYS: &[(&str, &str)] = &[
         "survey-named",
         "Compare Oklahoma and California: can a utility use customer data for marketing?",
     ),
+    (
+        "survey-named-texas",
+        "Compare Oklahoma, Texas and California: may a utility sell usage data?",
+    ),
 ];
+
+/// A question that names a state whose law is encoded and one whose law is not is answered
+/// for the first, and the answer says, up front and in the JSON, that it is not the other's.
+#[test]
+fn a_state_without_encoded_law_beside_one_with_is_named_as_not_answered() {
+    let (code, stdout, stderr) = ask(
+        &["May a utility in Texas or California sell a customer's usage data?"],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Right after the short answer, before anything else.
+    let note = stdout
+        .find("This answers for California only: the question also names Texas, and no law of Texas is encoded.")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let short = stdout.find("SHORT ANSWER").unwrap();
+    let next = stdout.find("WHAT WOULD CHANGE THE ANSWER").unwrap();
+    assert!(short < note && note < next, "{stdout}");
+    let (_, json, _) = ask(
+        &[
+            "--format",
+            "json",
+            "May a utility in Texas or California sell a customer's usage data?",
+        ],
+        "",
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["interpretation"]["not_encoded"],
+        serde_json::json!(["Texas"])
+    );
+    // Naming only California, nothing is said of other states.
+    let (_, json, _) = ask(
+        &[
+            "--format",
+            "json",
+            "May a utility in California sell a customer's usage data?",
+        ],
+        "",
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["interpretation"]["not_encoded"],
+        serde_json::json!([])
+    );
+    // In a survey, the same.
+    let (_, json, _) = ask(
+        &[
+            "--format",
+            "json",
+            "Compare Oklahoma, Texas and California: may a utility sell usage data?",
+        ],
+        "",
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["survey"], true);
+    assert_eq!(value["not_encoded"], serde_json::json!(["Texas"]));
+}
 
 #[test]
 fn surveys_in_every_format() {

@@ -222,6 +222,7 @@ fn every_command_writes_the_same_decision() {
             request: parsed,
             first_mention: Vec::new(),
             answered: Vec::new(),
+            unencoded: Vec::new(),
         };
         let answer = ask::to_json(&interpretation, &ask::decide(&interpretation));
         assert_eq!(
