@@ -69,45 +69,78 @@ const MAX_SEED: usize = 4 * 1024;
 
 #[test]
 fn parser() {
+    let inputs = Inputs::default();
     bolero::check!(name = "parser")
         .with_iterations(ITERATIONS)
-        .for_each(parse_text);
+        .for_each(|b| inputs.run(b, parse_text));
+    inputs.report("parser");
 }
 
 #[test]
 fn checker() {
+    let inputs = Inputs::default();
     bolero::check!(name = "checker")
         .with_iterations(ITERATIONS / 2)
-        .for_each(check_text);
+        .for_each(|b| inputs.run(b, check_text));
+    inputs.report("checker");
 }
 
 #[test]
 fn request() {
+    let inputs = Inputs::default();
     bolero::check!(name = "request")
         .with_iterations(ITERATIONS)
-        .for_each(read_request);
+        .for_each(|b| inputs.run(b, read_request));
+    inputs.report("request");
 }
 
 #[test]
 fn decide() {
+    let inputs = Inputs::default();
     bolero::check!(name = "decide")
         .with_iterations(ITERATIONS_DECIDE)
-        .for_each(decide_alike);
+        .for_each(|b| inputs.run(b, decide_alike));
+    inputs.report("decide");
 }
 
 #[test]
 fn fmt() {
+    let inputs = Inputs::default();
     bolero::check!(name = "fmt")
         .with_iterations(ITERATIONS / 2)
-        .for_each(format_text);
+        .for_each(|b| inputs.run(b, format_text));
+    inputs.report("fmt");
 }
 
 #[test]
 fn ask() {
+    let inputs = Inputs::default();
     bolero::check!(name = "ask")
         .with_iterations(ITERATIONS_ASK)
         .with_max_len(MAX_QUESTION)
-        .for_each(ask_text);
+        .for_each(|b| inputs.run(b, ask_text));
+    inputs.report("ask");
+}
+
+/// How many inputs a target ran: printed after a long run (`BOLERO_RANDOM_TEST_TIME_MS`
+/// set, as `scripts/fuzz-long.sh -e random` does), so that its note can say.
+#[derive(Default)]
+struct Inputs(std::sync::atomic::AtomicUsize);
+
+impl Inputs {
+    fn run(&self, bytes: &[u8], target: Target) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        target(bytes);
+    }
+
+    fn report(&self, target: &str) {
+        if std::env::var_os("BOLERO_RANDOM_TEST_TIME_MS").is_some() {
+            eprintln!(
+                "fuzz::{target}: {} inputs, no failure",
+                self.0.load(std::sync::atomic::Ordering::Relaxed)
+            );
+        }
+    }
 }
 
 /// A target: what it checks of one input.
