@@ -1,7 +1,9 @@
 //! Hostile and huge requests: every case of the corpus in `fixtures/requests/hostile` (see
 //! its `manifest.tsv` and `generate.py`) is refused by `juris eval` (exit 2, its code and
-//! key on stderr, nothing on stdout) and by `juris batch` (an error record with its code);
-//! a 50 MB request is refused with little output.
+//! key on stderr, nothing on stdout), by `juris batch` (an error record with its code) and
+//! by `juris serve` (`/v1/decide`: 400, or 413 for a body over the size limit, with the
+//! code and the key; `/v1/batch`: an error record); a 50 MB request is refused with little
+//! output.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -112,6 +114,74 @@ fn every_hostile_request_is_refused_with_its_code_and_key() {
             wrong.push(format!("{}: {}\n{}", case.file, why.join("; "), out.stderr));
         }
     }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases mismatch:\n\n{}",
+        wrong.len(),
+        cases.len(),
+        wrong.join("\n\n")
+    );
+}
+
+/// The same corpus sent to `juris serve` (one server per set of flags the cases use):
+/// `/v1/decide` refuses each with its code and key, never a decision; `/v1/batch` answers
+/// each line with an error record.
+#[test]
+fn every_hostile_request_is_refused_by_the_service() {
+    let cases = manifest();
+    let mut flag_sets: Vec<Vec<String>> = cases.iter().map(|c| c.flags.clone()).collect();
+    flag_sets.sort();
+    flag_sets.dedup();
+    let mut wrong = Vec::new();
+    let mut sent = 0;
+    for flags in &flag_sets {
+        let mut args = vec!["policies/oregon"];
+        args.extend(flags.iter().map(String::as_str));
+        let server = crate::serve::Server::start(&args);
+        for case in cases.iter().filter(|c| &c.flags == flags) {
+            let bytes = std::fs::read(fixture("requests/hostile").join(&case.file)).unwrap();
+            let mut why = Vec::new();
+            let reply = server.call("POST", "/v1/decide", &bytes);
+            sent += 1;
+            let expected_status = if case.code == "R008" { 413 } else { 400 };
+            if reply.status != expected_status {
+                why.push(format!("decide answers {}", reply.status));
+            }
+            let json: serde_json::Value =
+                serde_json::from_slice(&reply.body).unwrap_or(serde_json::Value::Null);
+            if json["error"]["code"] != case.code.as_str() {
+                why.push(format!("decide reports {}", json["error"]["code"]));
+            }
+            if json.get("decision").is_some() {
+                why.push("decide decided".to_string());
+            }
+            if let Some(key) = &case.key {
+                let named = ["message", "key"]
+                    .iter()
+                    .filter_map(|f| json["error"][f].as_str())
+                    .any(|text| text.contains(key.as_str()));
+                if !named {
+                    why.push(format!("decide does not name `{key}`"));
+                }
+            }
+            let mut line = bytes.clone();
+            line.push(b'\n');
+            let reply = server.call("POST", "/v1/batch", &line);
+            let records: Vec<serde_json::Value> = reply
+                .text()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or(serde_json::Value::Null))
+                .collect();
+            if records.len() != 1 || records[0]["error"]["code"] != case.code.as_str() {
+                why.push(format!("batch answers {}: {}", reply.status, reply.text()));
+            }
+            if !why.is_empty() {
+                wrong.push(format!("{}: {}\n{}", case.file, why.join("; "), json));
+            }
+        }
+        server.stop();
+    }
+    assert_eq!(sent, cases.len());
     assert!(
         wrong.is_empty(),
         "{} of {} cases mismatch:\n\n{}",

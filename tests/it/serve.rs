@@ -13,13 +13,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `juris serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     addr: String,
 }
 
 impl Server {
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
             .arg("serve")
             .args(["--addr", "127.0.0.1:0"])
@@ -40,7 +40,7 @@ impl Server {
         Server { child, addr }
     }
 
-    fn call(&self, method: &str, path: &str, body: &[u8]) -> Reply {
+    pub(crate) fn call(&self, method: &str, path: &str, body: &[u8]) -> Reply {
         call(&self.addr, method, path, body)
     }
 
@@ -53,7 +53,7 @@ impl Server {
     }
 
     /// Stops it as an operator does (SIGTERM: graceful) and waits.
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         signal(&self.child, "TERM");
         let _ = self.child.wait();
     }
@@ -77,19 +77,19 @@ fn signal(child: &Child, name: &str) {
 
 /// An HTTP response.
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: String,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
