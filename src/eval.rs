@@ -28,7 +28,7 @@ mod split;
 mod tests;
 
 pub use compile::Compiled;
-pub(crate) use compile::Footprint;
+pub(crate) use compile::{any_of, Footprint};
 pub use counterfactual::{counterfactuals, Counterfactual, Counterfactuals};
 pub(crate) use split::{combine, fact_regions, group_members, regions, Region};
 pub use split::{Case, CaseValue};

@@ -392,7 +392,7 @@ impl Compiled {
         self.leaves
             .iter()
             .map(|leaf| {
-                let mut c = self.requires(leaf.cond, true, 0, &mut memo);
+                let mut c = self.requires(leaf.cond, true, &mut memo);
                 c.retain(|(f, _)| members.get(f.index()).is_some_and(|m| *m > 0));
                 for (f, mask) in &mut c {
                     *mask &= full(members.get(f.index()).copied().unwrap_or(0));
@@ -421,7 +421,7 @@ impl Compiled {
             .zip(&self.leaves)
             .map(|(members, leaf)| Footprint {
                 members,
-                ranges: self.bounds(leaf.cond, true, 0, &mut memo),
+                ranges: self.bounds(leaf.cond, true, &mut memo),
             })
             .collect()
     }
@@ -433,43 +433,20 @@ impl Compiled {
         &self,
         op: OpId,
         positive: bool,
-        depth: usize,
         memo: &mut HashMap<(OpId, bool), Vec<(FactId, Range)>>,
     ) -> Vec<(FactId, Range)> {
-        if depth > 64 {
-            return Vec::new();
-        }
-        if let Some(done) = memo.get(&(op, positive)) {
-            return done.clone();
-        }
-        let out = match self.ops.get(op.index()) {
-            Some(Op::Compare(f, cmp, value)) => {
+        self.requirement(op, positive, 0, memo, &|op, positive| match op {
+            Op::Compare(f, cmp, value) => {
                 let cmp = if positive { *cmp } else { negated(*cmp) };
                 let range = Range::of_comparison(cmp, *value);
-                if range.is_all() {
+                Some(if range.is_all() {
                     Vec::new()
                 } else {
                     vec![(*f, range)]
-                }
+                })
             }
-            Some(Op::Not(x)) => self.bounds(*x, !positive, depth + 1, memo),
-            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
-                let is_and = matches!(self.ops.get(op.index()), Some(Op::And(..)));
-                let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
-                let parts: Vec<Vec<(FactId, Range)>> = kids
-                    .iter()
-                    .map(|k| self.bounds(*k, positive, depth + 1, memo))
-                    .collect();
-                if is_and == positive {
-                    combine(&parts, true)
-                } else {
-                    combine(&parts, false)
-                }
-            }
-            _ => Vec::new(),
-        };
-        memo.insert((op, positive), out.clone());
-        out
+            _ => None,
+        })
     }
 
     /// What an expression requires of enumeration facts: when `positive`, a fact whose
@@ -479,9 +456,27 @@ impl Compiled {
         &self,
         op: OpId,
         positive: bool,
-        depth: usize,
         memo: &mut HashMap<(OpId, bool), Vec<(FactId, u64)>>,
     ) -> Vec<(FactId, u64)> {
+        self.requirement(op, positive, 0, memo, &|op, positive| match op {
+            Op::Member(f, mask) => Some(vec![(*f, if positive { *mask } else { !*mask })]),
+            _ => None,
+        })
+    }
+
+    /// The one walk behind [`Compiled::bounds`] and [`Compiled::requires`]: `atom` says
+    /// what a comparison requires (`None` for an operation it does not read); `not` flips
+    /// the sense; a false child makes `and` false (any child's requirement suffices), `or`
+    /// is false only when every child is (a requirement every child shares). Each
+    /// operation is weighed once per sense (definitions are shared operations).
+    fn requirement<R: Requirement>(
+        &self,
+        op: OpId,
+        positive: bool,
+        depth: usize,
+        memo: &mut HashMap<(OpId, bool), Vec<(FactId, R)>>,
+        atom: &impl Fn(&Op, bool) -> Option<Vec<(FactId, R)>>,
+    ) -> Vec<(FactId, R)> {
         if depth > 64 {
             return Vec::new();
         }
@@ -489,27 +484,62 @@ impl Compiled {
             return done.clone();
         }
         let out = match self.ops.get(op.index()) {
-            Some(Op::Member(f, mask)) => vec![(*f, if positive { *mask } else { !*mask })],
-            Some(Op::Not(x)) => self.requires(*x, !positive, depth + 1, memo),
-            Some(Op::And(s, e)) | Some(Op::Or(s, e)) => {
-                let is_and = matches!(self.ops.get(op.index()), Some(Op::And(..)));
+            Some(Op::Not(x)) => self.requirement(*x, !positive, depth + 1, memo, atom),
+            Some(o @ (Op::And(s, e) | Op::Or(s, e))) => {
+                let is_and = matches!(o, Op::And(..));
                 let kids = self.kids.get(*s as usize..*e as usize).unwrap_or(&[]);
-                let parts: Vec<Vec<(FactId, u64)>> = kids
+                let parts: Vec<Vec<(FactId, R)>> = kids
                     .iter()
-                    .map(|k| self.requires(*k, positive, depth + 1, memo))
+                    .map(|k| self.requirement(*k, positive, depth + 1, memo, atom))
                     .collect();
-                // A false child makes `and` false (any child's requirement suffices); `or`
-                // is false only when every child is (a requirement every child shares).
                 if is_and == positive {
                     any_of(&parts)
                 } else {
                     all_of(&parts)
                 }
             }
-            _ => Vec::new(),
+            Some(o) => atom(o, positive).unwrap_or_default(),
+            None => Vec::new(),
         };
         memo.insert((op, positive), out.clone());
         out
+    }
+}
+
+/// What a condition can require of one fact: the members it may take, or the range it
+/// must lie in.
+pub(crate) trait Requirement: Copy {
+    /// Both at once (either requirement suffices to make the condition false).
+    fn meet(self, other: Self) -> Self;
+    /// Either one (the condition is false only when both are broken).
+    fn join(self, other: Self) -> Self;
+    /// Whether it requires nothing, so need not be listed.
+    fn vacuous(&self) -> bool;
+}
+
+impl Requirement for u64 {
+    fn meet(self, other: Self) -> Self {
+        self & other
+    }
+    fn join(self, other: Self) -> Self {
+        self | other
+    }
+    /// Whether a mask holds every member depends on the fact's member count, which
+    /// [`Compiled::member_requirements`] applies; here none is left out.
+    fn vacuous(&self) -> bool {
+        false
+    }
+}
+
+impl Requirement for Range {
+    fn meet(self, other: Self) -> Self {
+        self.intersect(&other)
+    }
+    fn join(self, other: Self) -> Self {
+        self.hull(&other)
+    }
+    fn vacuous(&self) -> bool {
+        self.is_all()
     }
 }
 
@@ -521,14 +551,15 @@ fn full(members: u32) -> u64 {
     }
 }
 
-/// Requirements any one of which suffices: per fact, the intersection.
-fn any_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
-    let mut out: Vec<(FactId, u64)> = Vec::new();
+/// Requirements any one of which suffices: per fact, the intersection (members) or the
+/// intersection of ranges. Sorted by fact.
+pub(crate) fn any_of<R: Requirement, P: AsRef<[(FactId, R)]>>(parts: &[P]) -> Vec<(FactId, R)> {
+    let mut out: Vec<(FactId, R)> = Vec::new();
     for p in parts {
-        for &(f, m) in p {
+        for &(f, r) in p.as_ref() {
             match out.iter_mut().find(|(g, _)| *g == f) {
-                Some((_, mask)) => *mask &= m,
-                None => out.push((f, m)),
+                Some((_, have)) => *have = have.meet(r),
+                None => out.push((f, r)),
             }
         }
     }
@@ -536,20 +567,21 @@ fn any_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
     out
 }
 
-/// Requirements that hold only together: the facts every part constrains, the union.
-fn all_of(parts: &[Vec<(FactId, u64)>]) -> Vec<(FactId, u64)> {
+/// Requirements that hold only together: the facts every part constrains, the union of
+/// members or the hull of ranges.
+fn all_of<R: Requirement>(parts: &[Vec<(FactId, R)>]) -> Vec<(FactId, R)> {
     let Some((first, rest)) = parts.split_first() else {
         return Vec::new();
     };
     let mut out = first.clone();
-    out.retain_mut(|(f, mask)| {
+    out.retain_mut(|(f, have)| {
         for p in rest {
             match p.iter().find(|(g, _)| g == f) {
-                Some((_, m)) => *mask |= m,
+                Some((_, r)) => *have = have.join(*r),
                 None => return false,
             }
         }
-        true
+        !have.vacuous()
     });
     out
 }
@@ -575,38 +607,6 @@ fn negated(op: CompareOp) -> CompareOp {
         CompareOp::Eq => CompareOp::Ne,
         CompareOp::Ne => CompareOp::Eq,
     }
-}
-
-/// Range requirements of parts: with `any`, any one suffices (per fact, the intersection);
-/// otherwise they hold only together (the facts every part constrains, the hull).
-fn combine(parts: &[Vec<(FactId, Range)>], any: bool) -> Vec<(FactId, Range)> {
-    if any {
-        let mut out: Vec<(FactId, Range)> = Vec::new();
-        for p in parts {
-            for (f, r) in p {
-                match out.iter_mut().find(|(g, _)| g == f) {
-                    Some((_, range)) => *range = range.intersect(r),
-                    None => out.push((*f, *r)),
-                }
-            }
-        }
-        out.sort_unstable_by_key(|(f, _)| *f);
-        return out;
-    }
-    let Some((first, rest)) = parts.split_first() else {
-        return Vec::new();
-    };
-    let mut out = first.clone();
-    out.retain_mut(|(f, range)| {
-        for p in rest {
-            match p.iter().find(|(g, _)| g == f) {
-                Some((_, r)) => *range = range.hull(r),
-                None => return false,
-            }
-        }
-        !range.is_all()
-    });
-    out
 }
 
 /// Builds the dispatch tree within a budget of list entries, specialising each leaf's

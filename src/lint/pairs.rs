@@ -16,7 +16,7 @@
 
 use super::search::{opposite, possible_effects};
 use crate::ast::EffectKind;
-use crate::eval::Footprint;
+use crate::eval::{any_of, Footprint};
 use crate::ir::{FactId, LeafId, Policy, Range, Type};
 
 /// Below this many provisions a group is compared pair by pair.
@@ -44,39 +44,26 @@ pub(super) fn overlap(policy: &Policy, a: &Footprint, b: &Footprint) -> bool {
 
 /// The intersection of two footprints: what holds when both provisions apply.
 pub(super) fn both(a: &Footprint, b: &Footprint) -> Footprint {
-    let mut members = a.members.clone();
-    for &(f, m) in &b.members {
-        match members.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, mask)) => *mask &= m,
-            None => members.push((f, m)),
-        }
+    Footprint {
+        members: any_of(&[&a.members, &b.members]),
+        ranges: any_of(&[&a.ranges, &b.ranges]),
     }
-    members.sort_unstable_by_key(|(f, _)| *f);
-    let mut ranges = a.ranges.clone();
-    for &(f, r) in &b.ranges {
-        match ranges.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, range)) => *range = range.intersect(&r),
-            None => ranges.push((f, r)),
-        }
-    }
-    ranges.sort_unstable_by_key(|(f, _)| *f);
-    Footprint { members, ranges }
+}
+
+/// What a footprint requires of a fact (its lists are sorted by fact).
+fn requirement<R: Copy>(list: &[(FactId, R)], fact: FactId) -> Option<R> {
+    list.binary_search_by_key(&fact, |(f, _)| *f)
+        .ok()
+        .and_then(|i| list.get(i))
+        .map(|(_, r)| *r)
 }
 
 fn members_of(fp: &Footprint, fact: FactId) -> Option<u64> {
-    fp.members
-        .binary_search_by_key(&fact, |(f, _)| *f)
-        .ok()
-        .and_then(|i| fp.members.get(i))
-        .map(|(_, m)| *m)
+    requirement(&fp.members, fact)
 }
 
 fn range_of(fp: &Footprint, fact: FactId) -> Option<Range> {
-    fp.ranges
-        .binary_search_by_key(&fact, |(f, _)| *f)
-        .ok()
-        .and_then(|i| fp.ranges.get(i))
-        .map(|(_, r)| *r)
+    requirement(&fp.ranges, fact)
 }
 
 fn is_date(policy: &Policy, fact: FactId) -> bool {

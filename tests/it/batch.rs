@@ -8,14 +8,20 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Output {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 /// Runs `juris batch ARGS` with `input` on standard input, from the crate root.
 fn batch(args: &[&str], input: &str) -> Output {
+    batch_bytes(args, input.as_bytes())
+}
+
+/// Runs `juris batch ARGS` with `input` (any bytes) on standard input, from the crate root;
+/// what it writes must be UTF-8.
+pub(crate) fn batch_bytes(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
         .arg("batch")
         .args(args)
@@ -27,7 +33,7 @@ fn batch(args: &[&str], input: &str) -> Output {
         .expect("juris runs");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("juris finishes");
     writer.join().expect("written").expect("written");
     Output {

@@ -9,8 +9,6 @@
 
 use crate::cli::run_cli;
 use crate::{fixture, relative};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// One case of the manifest.
 struct Case {
@@ -42,25 +40,9 @@ fn manifest() -> Vec<Case> {
 
 /// Runs `juris batch ARGS` on `input` as standard input: exit code, stdout, stderr.
 fn batch(args: &[String], input: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_juris"))
-        .arg("batch")
-        .args(args)
-        .current_dir(crate::root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("juris runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("juris finishes");
-    writer.join().expect("written").expect("written");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = crate::batch::batch_bytes(&args, input);
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]
