@@ -1484,6 +1484,7 @@ impl<'a> Checker<'a> {
             markers: self.markers,
             terms: self.terms,
             tests: self.tests,
+            background: self.background,
             thresholds,
         })
     }

@@ -125,7 +125,7 @@ fn verify(
 }
 
 /// A string literal: `\`, `"` and newlines escaped.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

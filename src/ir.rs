@@ -733,6 +733,9 @@ pub struct Policy {
     pub terms: Vec<Term>,
     /// Tests.
     pub tests: Vec<Test>,
+    /// The tests' background: the facts every test starts from (a test's own given for the
+    /// same fact replaces the background's).
+    pub background: Vec<(FactId, Value)>,
     /// Per fact, the constants numbers and dates are compared with (sorted), so that an
     /// unknown number can be split into the cases that matter.
     pub thresholds: Vec<Vec<f64>>,

@@ -32,6 +32,9 @@ mod test_cites;
 mod unreachable;
 mod unused_definition;
 mod unused_fact;
+mod witness;
+
+pub use witness::{witness, Witness};
 
 #[cfg(test)]
 mod tests;

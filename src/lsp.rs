@@ -13,7 +13,10 @@
 //!   and notes in the statute text, are related information.
 //! - **Hover, go to definition, references** ([`navigate`]), **completion** ([`complete`]),
 //!   **code actions, formatting and code lenses** ([`actions`]), **document symbols** as the
-//!   statute's outline ([`symbols`]).
+//!   statute's outline ([`symbols`]), **semantic tokens** from the one parser's words
+//!   ([`highlight`]).
+//! - **Add a test for a provision**: a code action on a deciding provision adds to the
+//!   policy's tests a test the library writes ([`crate::suite::test_for_provision`]).
 //!
 //! Positions are UTF-16 code units, as the protocol asks ([`text::LineIndex`]). No request
 //! makes the server panic or stop: bad parameters are an `InvalidParams` error, an unknown
@@ -22,6 +25,7 @@
 mod actions;
 mod analysis;
 mod complete;
+mod highlight;
 mod index;
 mod navigate;
 mod symbols;
@@ -81,6 +85,16 @@ pub fn capabilities() -> ServerCapabilities {
             resolve_provider: Some(false),
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: highlight::legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    ..lsp_types::SemanticTokensOptions::default()
+                },
+            ),
+        ),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: vec![actions::RUN_TEST.to_string()],
             ..ExecuteCommandOptions::default()
@@ -462,11 +476,17 @@ impl Server<'_> {
                     }
                 }
                 let (analysis, _, path) = self.analysis_of(&p.text_document.uri)?;
-                json(actions::code_actions(
-                    analysis,
-                    &path,
-                    &p.context.diagnostics,
-                ))
+                let mut out = actions::code_actions(analysis, &path, &p.context.diagnostics);
+                // Adding a test is a refactoring: offered unless the client asks for others.
+                let refactor = lsp_types::CodeActionKind::REFACTOR;
+                let wanted = p.context.only.as_ref().is_none_or(|only| {
+                    only.iter()
+                        .any(|k| refactor.as_str().starts_with(k.as_str()))
+                });
+                if wanted {
+                    out.extend(actions::add_tests(analysis, &path, p.range));
+                }
+                json(out)
             }
             request::Formatting::METHOD => {
                 let p: lsp_types::DocumentFormattingParams = parse(params)?;
@@ -496,6 +516,16 @@ impl Server<'_> {
                 };
                 json(lsp_types::DocumentSymbolResponse::Nested(symbols::outline(
                     file,
+                )))
+            }
+            request::SemanticTokensFullRequest::METHOD => {
+                let p: lsp_types::SemanticTokensParams = parse(params)?;
+                let (analysis, _, path) = self.analysis_of(&p.text_document.uri)?;
+                let Some(file) = analysis.file(&path) else {
+                    return null;
+                };
+                json(lsp_types::SemanticTokensResult::Tokens(highlight::tokens(
+                    analysis, file,
                 )))
             }
             request::ExecuteCommand::METHOD => {

@@ -3,6 +3,10 @@
 //! file (`expect … explanation "goldens/name.txt"`, relative to the policy file) that
 //! [`Goldens::Update`] rewrites.
 
+mod new_test;
+
+pub use new_test::{test_for_provision, NewTest, NoTest};
+
 use crate::eval::{self, Decision};
 use crate::ir::{Policy, Test};
 use std::path::{Path, PathBuf};

@@ -15,9 +15,11 @@ use std::sync::{Mutex, PoisonError};
 
 mod expected;
 mod expr;
+mod tokens;
 pub(crate) mod trivia;
 mod words;
 
+pub use tokens::{tokens, Token, TokenKind};
 use trivia::Piece;
 use words::is_ident_char;
 pub use words::RESERVED;

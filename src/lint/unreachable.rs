@@ -11,6 +11,7 @@ use super::{leaf_name, leaf_span, point, Context};
 use crate::ast::EffectKind;
 use crate::diagnostic::{code, Diagnostic};
 use crate::ir::{ExprId, LeafId};
+use crate::request::Request;
 
 pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for i in 0..cx.policy.leaves.len() {
@@ -19,32 +20,56 @@ pub(super) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             cx.unsearched(false);
             continue;
         }
-        let holds = cx.conditions(leaf);
-        let ranges = cx.ranges(&[leaf]);
-        match cx.search.find(&Goal {
-            holds: holds.clone(),
-            ranges: ranges.clone(),
-            ..Goal::default()
-        }) {
-            Found::No => out.push(never_applies(cx, leaf)),
-            Found::Undecided => out.push(undecided(cx, leaf)),
-            Found::Yes(_) => {
-                let blocked = cx.relevant_preemptors(leaf, &[leaf]);
-                if blocked.is_empty() {
-                    continue;
-                }
-                match cx.search.find(&Goal {
-                    holds,
-                    opposed: None,
-                    blocked,
-                    ranges,
-                }) {
-                    Found::No => out.push(always_set_aside(cx, leaf)),
-                    Found::Undecided => out.push(undecided(cx, leaf)),
-                    Found::Yes(_) => {}
-                }
-            }
+        match reach(cx, leaf) {
+            Reach::Decides(_) => {}
+            Reach::NeverApplies => out.push(never_applies(cx, leaf)),
+            Reach::SetAside => out.push(always_set_aside(cx, leaf)),
+            Reach::Undecided => out.push(undecided(cx, leaf)),
         }
+    }
+}
+
+/// Whether a provision can decide, as the search finds it.
+pub(super) enum Reach {
+    /// Under this request its conditions all hold and nothing that sets it aside is in
+    /// force; the facts it does not need are unknown.
+    Decides(Request),
+    /// No request makes its conditions all hold.
+    NeverApplies,
+    /// Whenever its conditions hold, an exception (or an out-of-scope provision) is in force.
+    SetAside,
+    /// The search ran out of steps.
+    Undecided,
+}
+
+/// The one search that says whether a provision can decide: first for a request its
+/// conditions all hold in, then, when exceptions could set it aside, for one where none is
+/// in force.
+pub(super) fn reach(cx: &Context, leaf: LeafId) -> Reach {
+    let holds = cx.conditions(leaf);
+    let ranges = cx.ranges(&[leaf]);
+    let applies = match cx.search.find(&Goal {
+        holds: holds.clone(),
+        ranges: ranges.clone(),
+        ..Goal::default()
+    }) {
+        Found::No => return Reach::NeverApplies,
+        Found::Undecided => return Reach::Undecided,
+        Found::Yes(request) => request,
+    };
+    let blocked = cx.relevant_preemptors(leaf, &[leaf]);
+    if blocked.is_empty() {
+        return Reach::Decides(applies);
+    }
+    match cx.search.find(&Goal {
+        holds,
+        opposed: None,
+        blocked,
+        ranges,
+    }) {
+        Found::No => Reach::SetAside,
+        Found::Undecided => Reach::Undecided,
+        Found::Yes(request) => Reach::Decides(request),
     }
 }
 

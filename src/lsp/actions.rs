@@ -202,3 +202,68 @@ fn line_range(file: &FileState, span: Span) -> Range {
     let start = file.lines.position(file.text(), span.start as usize);
     Range::new(start, start)
 }
+
+/// "Add a test for (3)(a)": on a deciding provision of the policy file (the innermost one
+/// at the start of `range`), when the policy checks, a test of it written by the library
+/// ([`crate::suite::test_for_provision`]: a request under which it decides, and what the
+/// policy decides today) added at the end of the file the policy's tests are in. A
+/// provision that never decides (`L002`) is offered nothing.
+pub fn add_tests(analysis: &Analysis, path: &Path, range: Range) -> Vec<CodeActionOrCommand> {
+    let (Some(policy), Some(file)) = (&analysis.policy, analysis.file(path)) else {
+        return Vec::new();
+    };
+    if file.kind.is_some() {
+        return Vec::new();
+    }
+    let offset = file.lines.offset(file.text(), range.start) as u32;
+    let Some(node) = policy
+        .nodes
+        .iter()
+        .filter(|n| n.span.start <= offset && offset <= n.span.end)
+        .min_by_key(|n| n.span.end - n.span.start)
+    else {
+        return Vec::new();
+    };
+    let tests_path = Path::new(policy.tests_file().name());
+    let (Some(tests), Some(uri)) = (analysis.file(tests_path), path_to_uri(tests_path)) else {
+        return Vec::new();
+    };
+    let mut leaves: Vec<crate::ir::LeafId> = node.leaf.into_iter().collect();
+    leaves.extend(node.rules.iter().filter(|r| Some(**r) != node.leaf));
+    let cite = crate::statute::StatuteText::display_path(&node.cite.path);
+    let mut out = Vec::new();
+    for (i, &leaf) in leaves.iter().enumerate() {
+        let Ok(test) = crate::suite::test_for_provision(policy, leaf) else {
+            continue;
+        };
+        let title = match leaves.len() {
+            1 => format!("Add a test for {cite}"),
+            _ => format!("Add a test for {cite} rule {}", i + 1),
+        };
+        let text = tests.text();
+        let end = tests.lines.position(text, text.len());
+        let before = if text.is_empty() || text.ends_with("\n\n") {
+            ""
+        } else if text.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        };
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::REFACTOR),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(
+                    uri.clone(),
+                    vec![TextEdit::new(
+                        Range::new(end, end),
+                        format!("{before}{}", test.text),
+                    )],
+                )])),
+                ..WorkspaceEdit::default()
+            }),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}

@@ -1082,3 +1082,299 @@ fn a_broken_juris_toml_is_shown_in_itself() {
     assert_eq!(in_toml[0]["range"]["start"]["line"], 1);
     client.shut_down();
 }
+
+/// A copy of a shipped policy's folder (goldens included) in a fresh temporary folder.
+fn copy_policies(folder: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("juris-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["", "goldens"] {
+        let from = root().join("policies").join(folder).join(sub);
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        let Ok(entries) = std::fs::read_dir(&from) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.join(sub).join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    dir
+}
+
+/// The code actions offered with the cursor at `position` of the policy file.
+fn actions_at(client: &mut Client, position: Value) -> Vec<Value> {
+    let actions = client.ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(POLICY) },
+            "range": { "start": position, "end": position },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    actions.as_array().unwrap().clone()
+}
+
+/// The one edit of an action that adds text at the end of the tests file, applied to it.
+fn applied(action: &Value, tests: &str) -> String {
+    let changes = action["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.keys().collect::<Vec<_>>(), vec![&uri(TESTS)]);
+    let edits = changes[&uri(TESTS)].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    let range = &edits[0]["range"];
+    // At the very end of the file: after its last line.
+    let lines = tests.split('\n').count() as u64 - 1;
+    assert_eq!(range["start"], range["end"]);
+    assert_eq!(range["start"]["line"], lines);
+    format!("{tests}{}", edits[0]["newText"].as_str().unwrap())
+}
+
+#[test]
+fn a_provision_gets_a_test_of_what_decides_there_and_it_passes() {
+    let mut client = Client::start();
+    let text = read(POLICY);
+    let tests = read(TESTS);
+    client.open(POLICY, &text);
+    client.diagnostics(&uri(POLICY), 1);
+    // On `(3)(a) when data is ssn`.
+    let actions = actions_at(&mut client, position(&text, "(a) when data is ssn", 0, 1));
+    let add: Vec<&Value> = actions
+        .iter()
+        .filter(|a| a["title"].as_str().unwrap().starts_with("Add a test"))
+        .collect();
+    assert_eq!(add.len(), 1, "{actions:?}");
+    insta::assert_snapshot!("lsp_add_test_action", scrub(add[0]));
+    assert_eq!(add[0]["kind"], "refactor");
+    let with_test = applied(add[0], &tests);
+    let added = &with_test[tests.len()..];
+    assert!(
+        added.contains("test \"(3)(a) decides: prohibited\""),
+        "{added}"
+    );
+    assert!(added.contains("data = ssn"), "{added}");
+    assert!(added.contains("expect prohibited cites (3)(a)"), "{added}");
+
+    // In the editor: the new test's lens says it passes, like every other's.
+    client.open(TESTS, &with_test);
+    let lenses = client.ok(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri(TESTS) } }),
+    );
+    let titles: Vec<&str> = lenses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), tests.matches("\ntest \"").count() + 1);
+    assert!(titles.iter().all(|t| *t == "✓ passed"), "{titles:?}");
+    client.shut_down();
+
+    // On disk: `juris test` passes the copy of the policy with the test added.
+    let dir = copy_policies("oregon", "add-test");
+    std::fs::write(dir.join("oar-860-086-0030.tests.juris"), &with_test).unwrap();
+    let out = crate::cli::juris(&["test", dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("(3)(a) decides: prohibited"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn every_provision_that_can_decide_gets_a_test_that_exercises_it() {
+    // For each shipped policy, all the tests the action would add, added together: `juris
+    // test` passes them all, and coverage counts each as exercising its provision.
+    for folder in ["oregon", "oklahoma", "california"] {
+        let program = juris::load::load(&[root().join("policies").join(folder)]).unwrap();
+        let policy = &program.policies[0];
+        let mut added = String::new();
+        let mut written = Vec::new();
+        for i in 0..policy.leaves.len() {
+            let leaf = juris::ir::LeafId(i as u32);
+            match juris::suite::test_for_provision(policy, leaf) {
+                Ok(test) => {
+                    added.push('\n');
+                    added.push_str(&test.text);
+                    written.push((leaf, test.name));
+                }
+                Err(e) => panic!("{}: {e}", policy.cite_of(leaf)),
+            }
+        }
+        let dir = copy_policies(folder, "every-test");
+        let tests = std::path::Path::new(policy.tests_file().name());
+        let tests = dir.join(tests.file_name().unwrap());
+        let before = std::fs::read_to_string(&tests).unwrap();
+        std::fs::write(&tests, format!("{before}{added}")).unwrap();
+        let out = crate::cli::juris(&["test", dir.to_str().unwrap()]);
+        let loaded = juris::load::load(std::slice::from_ref(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(out.code, 0, "{folder}: {out:#?}");
+        let program = loaded.unwrap();
+        let coverage = juris::coverage::coverage(&program.policies[0]);
+        for (leaf, name) in &written {
+            let p = coverage
+                .provisions
+                .iter()
+                .find(|p| p.leaf == *leaf)
+                .unwrap();
+            assert!(
+                p.tests.contains(name),
+                "{folder}: {name} does not exercise its provision"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_provision_that_never_decides_gets_no_test() {
+    let mut client = Client::start();
+    let text = read(POLICY).replacen(
+        "  (a) when data is ssn\n",
+        "  (a) when data is ssn and data is meter_number\n",
+        1,
+    );
+    client.open(POLICY, &text);
+    client.diagnostics(&uri(POLICY), 1);
+    let on = |client: &mut Client, needle: &str| -> Vec<String> {
+        actions_at(client, position(&text, needle, 0, 1))
+            .iter()
+            .map(|a| a["title"].as_str().unwrap().to_string())
+            .filter(|t| t.starts_with("Add a test"))
+            .collect()
+    };
+    assert_eq!(
+        on(&mut client, "(a) when data is ssn and"),
+        Vec::<String>::new()
+    );
+    // Its sibling still gets one.
+    assert_eq!(
+        on(&mut client, "(b) when data is billing_payment_history"),
+        vec!["Add a test for (3)(b)".to_string()]
+    );
+    // A client that asks only for quick fixes is offered none.
+    let only = client.ok(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(POLICY) },
+            "range": { "start": position(&text, "(b) when", 0, 1), "end": position(&text, "(b) when", 0, 1) },
+            "context": { "diagnostics": [], "only": ["quickfix"] }
+        }),
+    );
+    assert_eq!(only, json!([]));
+    client.shut_down();
+}
+
+/// Semantic tokens decoded: one line per token, `line:column kind [declaration] text`
+/// (both from 1).
+fn decode_tokens(data: &[Value], legend: &Value, text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let (mut line, mut column) = (0u64, 0u64);
+    let mut out = String::new();
+    for t in data.chunks(5) {
+        let n = |i: usize| t[i].as_u64().unwrap();
+        if n(0) > 0 {
+            column = 0;
+        }
+        line += n(0);
+        column += n(1);
+        let units: Vec<u16> = lines[line as usize].encode_utf16().collect();
+        let word = String::from_utf16(&units[column as usize..(column + n(2)) as usize]).unwrap();
+        let kind = legend["tokenTypes"][n(3) as usize].as_str().unwrap();
+        let declared = if n(4) & 1 == 1 { " declaration" } else { "" };
+        out.push_str(&format!(
+            "{}:{} {kind}{declared} {word}\n",
+            line + 1,
+            column + 1
+        ));
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_colour_keywords_facts_members_cites_strings_numbers_comments() {
+    let (server, client_side) = Connection::memory();
+    let handle = std::thread::spawn(move || serve(&server));
+    let mut client = Client {
+        connection: client_side,
+        server: Some(handle),
+        next: 0,
+        notifications: Vec::new(),
+    };
+    let init = client.ok("initialize", json!({ "capabilities": {} }));
+    client.notify("initialized", json!({}));
+    let provider = &init["capabilities"]["semanticTokensProvider"];
+    assert_eq!(provider["full"], true);
+    let legend = provider["legend"].clone();
+    insta::assert_snapshot!("lsp_semantic_tokens_legend", scrub(&legend));
+
+    let text = read(POLICY);
+    client.open(POLICY, &text);
+    let tokens = client.ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri(POLICY) } }),
+    );
+    let data = tokens["data"].as_array().unwrap();
+    assert_eq!(data.len() % 5, 0);
+    let decoded = decode_tokens(data, &legend, &text);
+    // The header, the start of the vocabulary, a definition and provision (3) with its
+    // first items.
+    let show = |from: &str, lines: usize| -> String {
+        let first = text[..text.find(from).unwrap()].matches('\n').count() + 1;
+        decoded
+            .lines()
+            .filter(|l| {
+                let n: usize = l.split(':').next().unwrap().parse().unwrap();
+                (first..first + lines).contains(&n)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let shown = [
+        show("// OAR 860-086-0030, Electric", 1),
+        show("policy \"OAR", 8),
+        show("vocabulary {", 4),
+        show("define over_1_amw_customer", 2),
+        show("provision (3) \"", 6),
+    ]
+    .join("\n…\n");
+    insta::assert_snapshot!("lsp_semantic_tokens", shown);
+    // Every token of the tests file too: the outcome words are keywords, the members
+    // members, the cites cites.
+    let tests = read(TESTS);
+    client.open(TESTS, &tests);
+    let tokens = client.ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri(TESTS) } }),
+    );
+    let decoded = decode_tokens(tokens["data"].as_array().unwrap(), &legend, &tests);
+    for expected in [
+        "keyword expect",
+        "keyword prohibited",
+        "enumMember ssn",
+        "namespace (3)(a)",
+        "variable customer.usage_amw",
+        "number 0.3",
+        "keyword true",
+        "string \"example 2: a social security number may not be transferred\"",
+        "comment // The tests of OAR 860-086-0030",
+    ] {
+        assert!(
+            decoded
+                .lines()
+                .any(|l| l.split_once(' ').unwrap().1.starts_with(expected)),
+            "no `{expected}` in\n{decoded}"
+        );
+    }
+    // A text that does not parse has no tokens (nothing guessed).
+    client.change(TESTS, 2, "test \"broken\" {");
+    let none = client.ok(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri(TESTS) } }),
+    );
+    assert_eq!(none["data"], json!([]));
+    client.shut_down();
+}
