@@ -1,6 +1,6 @@
 // The command the extension builds starts the real server: `juris lsp` answers `initialize`
 // over stdio. It needs a built `juris`: $JURIS_BIN, else target/release or target/debug of
-// this checkout (CI has built target/release by then); without one it is skipped, and says so.
+// this checkout; without one it is skipped, and says so. CI sets JURIS_BIN to the juris it built.
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -11,8 +11,12 @@ import { findExecutable, serverCommand, serverOptions } from "../server";
 import { REPO_DIR } from "./tokenize";
 
 function binary(): string | undefined {
+  if (process.env.JURIS_BIN) {
+    // Named, it must be there: CI names the one it built.
+    assert.ok(fs.existsSync(process.env.JURIS_BIN), `JURIS_BIN=${process.env.JURIS_BIN} does not exist`);
+    return process.env.JURIS_BIN;
+  }
   const candidates = [
-    process.env.JURIS_BIN,
     path.join(REPO_DIR, "target", "release", "juris"),
     path.join(REPO_DIR, "target", "debug", "juris"),
   ];
