@@ -49,6 +49,12 @@ struct Client {
 impl Client {
     /// Starts a server and goes through the `initialize` handshake.
     fn start() -> Client {
+        Client::initialized().0
+    }
+
+    /// Starts a server and goes through the `initialize` handshake: the client, and the
+    /// server's answer to `initialize` (its capabilities).
+    fn initialized() -> (Client, Value) {
         let (server, client) = Connection::memory();
         let handle = std::thread::spawn(move || serve(&server));
         let mut client = Client {
@@ -57,10 +63,9 @@ impl Client {
             next: 0,
             notifications: Vec::new(),
         };
-        let init = client.request("initialize", json!({ "capabilities": {} }));
-        assert!(init.error.is_none(), "{init:?}");
+        let init = client.ok("initialize", json!({ "capabilities": {} }));
         client.notify("initialized", json!({}));
-        client
+        (client, init)
     }
 
     fn notify(&self, method: &str, params: Value) {
@@ -1296,16 +1301,7 @@ fn decode_tokens(data: &[Value], legend: &Value, text: &str) -> String {
 
 #[test]
 fn semantic_tokens_colour_keywords_facts_members_cites_strings_numbers_comments() {
-    let (server, client_side) = Connection::memory();
-    let handle = std::thread::spawn(move || serve(&server));
-    let mut client = Client {
-        connection: client_side,
-        server: Some(handle),
-        next: 0,
-        notifications: Vec::new(),
-    };
-    let init = client.ok("initialize", json!({ "capabilities": {} }));
-    client.notify("initialized", json!({}));
+    let (mut client, init) = Client::initialized();
     let provider = &init["capabilities"]["semanticTokensProvider"];
     assert_eq!(provider["full"], true);
     let legend = provider["legend"].clone();
