@@ -208,62 +208,99 @@ fn line_range(file: &FileState, span: Span) -> Range {
 /// ([`crate::suite::test_for_provision`]: a request under which it decides, and what the
 /// policy decides today) added at the end of the file the policy's tests are in. A
 /// provision that never decides (`L002`) is offered nothing.
+///
+/// "Add a test where (12) decides": on a test of the tests file, one for each near miss of
+/// the test's decision (the provisions its explanation lists as having almost decided
+/// otherwise), written from the test's own request ([`crate::suite::test_for_near_miss`]).
 pub fn add_tests(analysis: &Analysis, path: &Path, range: Range) -> Vec<CodeActionOrCommand> {
     let (Some(policy), Some(file)) = (&analysis.policy, analysis.file(path)) else {
-        return Vec::new();
-    };
-    if file.kind.is_some() {
-        return Vec::new();
-    }
-    let offset = file.lines.offset(file.text(), range.start) as u32;
-    let Some(node) = policy
-        .nodes
-        .iter()
-        .filter(|n| n.span.start <= offset && offset <= n.span.end)
-        .min_by_key(|n| n.span.end - n.span.start)
-    else {
         return Vec::new();
     };
     let tests_path = Path::new(policy.tests_file().name());
     let (Some(tests), Some(uri)) = (analysis.file(tests_path), path_to_uri(tests_path)) else {
         return Vec::new();
     };
-    let mut leaves: Vec<crate::ir::LeafId> = node.leaf.into_iter().collect();
-    leaves.extend(node.rules.iter().filter(|r| Some(**r) != node.leaf));
-    let cite = crate::statute::StatuteText::display_path(&node.cite.path);
-    let mut out = Vec::new();
-    for (i, &leaf) in leaves.iter().enumerate() {
-        let Ok(test) = crate::suite::test_for_provision(policy, leaf) else {
-            continue;
+    let offset = file.lines.offset(file.text(), range.start) as u32;
+    let mut written = Vec::new();
+    if file.kind.is_none() {
+        let Some(node) = policy
+            .nodes
+            .iter()
+            .filter(|n| n.span.start <= offset && offset <= n.span.end)
+            .min_by_key(|n| n.span.end - n.span.start)
+        else {
+            return Vec::new();
         };
-        let title = match leaves.len() {
-            1 => format!("Add a test for {cite}"),
-            _ => format!("Add a test for {cite} rule {}", i + 1),
+        let mut leaves: Vec<crate::ir::LeafId> = node.leaf.into_iter().collect();
+        leaves.extend(node.rules.iter().filter(|r| Some(**r) != node.leaf));
+        let cite = crate::statute::StatuteText::display_path(&node.cite.path);
+        for (i, &leaf) in leaves.iter().enumerate() {
+            if let Ok(test) = crate::suite::test_for_provision(policy, leaf) {
+                let title = match leaves.len() {
+                    1 => format!("Add a test for {cite}"),
+                    _ => format!("Add a test for {cite} rule {}", i + 1),
+                };
+                written.push((title, test));
+            }
+        }
+    } else if Path::new(tests.path.as_path()) == path {
+        let Some(test) = policy.tests.iter().find(|t| {
+            let (source, span) = policy.locate(t.span);
+            Path::new(source.name()) == path && span.start <= offset && offset <= span.end
+        }) else {
+            return Vec::new();
         };
-        let text = tests.text();
-        let end = tests.lines.position(text, text.len());
-        let before = if text.is_empty() || text.ends_with("\n\n") {
-            ""
-        } else if text.ends_with('\n') {
-            "\n"
-        } else {
-            "\n\n"
-        };
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title,
-            kind: Some(CodeActionKind::REFACTOR),
-            edit: Some(WorkspaceEdit {
-                changes: Some(HashMap::from([(
-                    uri.clone(),
-                    vec![TextEdit::new(
-                        Range::new(end, end),
-                        format!("{before}{}", test.text),
-                    )],
-                )])),
-                ..WorkspaceEdit::default()
-            }),
-            ..CodeAction::default()
-        }));
+        let request = test.request(policy);
+        let decision = crate::eval::decide(policy, &request);
+        let explanation = crate::explain::explain(policy, &decision, &request);
+        for (view, clause) in &explanation.near_misses {
+            if let Ok(new) = crate::suite::test_for_near_miss(policy, view.leaf, test) {
+                let cite = crate::statute::StatuteText::display_path(
+                    &policy.node(policy.leaf(view.leaf).node).cite.path,
+                );
+                let title = format!(
+                    "Add a test where {cite} decides (here `{}` is false)",
+                    shortened(&clause.text, 60)
+                );
+                written.push((title, new));
+            }
+        }
     }
-    out
+    let text = tests.text();
+    let end = tests.lines.position(text, text.len());
+    let before = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
+    written
+        .into_iter()
+        .map(|(title, test)| {
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::REFACTOR),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(
+                        uri.clone(),
+                        vec![TextEdit::new(
+                            Range::new(end, end),
+                            format!("{before}{}", test.text),
+                        )],
+                    )])),
+                    ..WorkspaceEdit::default()
+                }),
+                ..CodeAction::default()
+            })
+        })
+        .collect()
+}
+
+/// `text` cut to at most `max` characters, with `…` when cut.
+fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.to_string(),
+    }
 }

@@ -48,23 +48,53 @@ impl std::fmt::Display for NoTest {
 /// policy gives that request. The test passes against the policy as it is (it is run
 /// before it is returned).
 pub fn test_for_provision(policy: &Policy, leaf: LeafId) -> Result<NewTest, NoTest> {
-    let givens = match lint::witness(policy, leaf, &policy.background, &lint::Options::default()) {
+    test_from(policy, leaf, &policy.background)
+}
+
+/// Writes a test for a near miss of the test `from` (a provision that would have decided
+/// otherwise, [`crate::explain::Explanation::near_misses`]): `from`'s request, with the
+/// facts changed or added that make `leaf` decide, and what the policy decides then. It
+/// shows the lawyer the case beside the one they wrote that the law treats otherwise.
+pub fn test_for_near_miss(policy: &Policy, leaf: LeafId, from: &Test) -> Result<NewTest, NoTest> {
+    test_from(policy, leaf, &from.givens)
+}
+
+/// A test under which `leaf` decides, from the facts `base` gives (a witness may give a
+/// fact of `base` another value); only what differs from the tests' background is written.
+fn test_from(
+    policy: &Policy,
+    leaf: LeafId,
+    base: &[(crate::ir::FactId, Value)],
+) -> Result<NewTest, NoTest> {
+    let givens = match lint::witness(policy, leaf, base, &lint::Options::default()) {
         Witness::Decides(givens) => givens,
         Witness::Never => return Err(NoTest::NeverDecides),
         Witness::Undecided => return Err(NoTest::NotFound),
     };
-    // What the background gives already is not written again.
-    let own: Vec<_> = givens
-        .into_iter()
-        .filter(|g| !policy.background.contains(g))
-        .collect();
-    let mut all: Vec<_> = policy
-        .background
+    let mut all: Vec<_> = base
         .iter()
-        .filter(|(f, _)| !own.iter().any(|(o, _)| o == f))
+        .filter(|(f, _)| !givens.iter().any(|(g, _)| g == f))
         .cloned()
         .collect();
-    all.extend(own.iter().cloned());
+    all.extend(givens);
+    // The search finds some request, not the nearest one: each fact it gave another value
+    // than `base` gets `base`'s back where the provision still decides with it, so that a
+    // near miss's test differs from the test it came from only where it must.
+    for (fact, value) in base {
+        let Some(at) = all.iter().position(|(f, v)| f == fact && v != value) else {
+            continue;
+        };
+        let was = std::mem::replace(&mut all[at].1, value.clone());
+        if !decides(policy, leaf, &all) {
+            all[at].1 = was;
+        }
+    }
+    // What the background gives already is not written again.
+    let own: Vec<_> = all
+        .iter()
+        .filter(|g| !policy.background.contains(g))
+        .cloned()
+        .collect();
     let mut test = Test {
         name: String::new(),
         givens: all,
@@ -113,6 +143,16 @@ pub fn test_for_provision(policy: &Policy, leaf: LeafId) -> Result<NewTest, NoTe
         name: test.name,
         text,
     })
+}
+
+/// Whether `leaf` is among the provisions that decide the request `givens` make.
+fn decides(policy: &Policy, leaf: LeafId, givens: &[(crate::ir::FactId, Value)]) -> bool {
+    let mut request = crate::request::Request::empty(policy);
+    for (fact, value) in givens {
+        request.assume(*fact, value.clone());
+    }
+    let decision = eval::decide(policy, &request);
+    decision.outcome != eval::Outcome::Undetermined && decision.cites.contains(&leaf)
 }
 
 /// `(3)(a) decides: prohibited`; a rule of a provision with several is numbered (`(3)(a)

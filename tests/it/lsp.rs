@@ -1110,10 +1110,15 @@ fn copy_policies(folder: &str, name: &str) -> std::path::PathBuf {
 
 /// The code actions offered with the cursor at `position` of the policy file.
 fn actions_at(client: &mut Client, position: Value) -> Vec<Value> {
+    actions_in(client, POLICY, position)
+}
+
+/// The code actions offered with the cursor at `position` of `file`.
+fn actions_in(client: &mut Client, file: &str, position: Value) -> Vec<Value> {
     let actions = client.ok(
         "textDocument/codeAction",
         json!({
-            "textDocument": { "uri": uri(POLICY) },
+            "textDocument": { "uri": uri(file) },
             "range": { "start": position, "end": position },
             "context": { "diagnostics": [] }
         }),
@@ -1187,6 +1192,66 @@ fn a_provision_gets_a_test_of_what_decides_there_and_it_passes() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn a_test_gets_a_test_for_each_near_miss_of_its_decision() {
+    // Example 3 (over 1 aMW, not opted in: the meter number may not be transferred): each
+    // provision its explanation lists as a near miss is offered as a test written from the
+    // example's own request, and each such test passes and is about the near miss.
+    let mut client = Client::start();
+    let text = read(POLICY);
+    let tests = read(TESTS);
+    client.open(POLICY, &text);
+    client.diagnostics(&uri(POLICY), 1);
+    client.open(TESTS, &tests);
+    let needle = "example 3: over 1 aMW and not opted in, the meter number";
+    let actions = actions_in(&mut client, TESTS, position(&tests, needle, 0, 1));
+    let add: Vec<&Value> = actions
+        .iter()
+        .filter(|a| a["title"].as_str().unwrap().starts_with("Add a test where"))
+        .collect();
+    assert!(!add.is_empty(), "{actions:?}");
+    let titles: Vec<&str> = add.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    insta::assert_snapshot!("lsp_near_miss_test_actions", titles.join("\n"));
+    // Not on a line outside any test.
+    let outside = actions_in(&mut client, TESTS, json!({ "line": 0, "character": 0 }));
+    assert!(
+        outside
+            .iter()
+            .all(|a| !a["title"].as_str().unwrap().starts_with("Add a test")),
+        "{outside:?}"
+    );
+    client.shut_down();
+
+    let mut with_tests = tests.clone();
+    for action in &add {
+        let added = applied(action, &tests)[tests.len()..].to_string();
+        // The example's own facts are kept unless the near miss needs them changed: neither
+        // needs another item of data; (11)(b), about customers over 1 aMW as the example's
+        // is, keeps its usage, and (2)(h), about covered customers, must lower it.
+        assert!(added.contains("data = meter_number"), "{added}");
+        assert_eq!(
+            added.contains("customer.usage_amw = 2\n"),
+            !added.contains("(2)(h) decides"),
+            "{added}"
+        );
+        let cite = action["title"].as_str().unwrap()["Add a test where ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            added.contains(&format!("cites {cite}")) || added.contains(&format!(", {cite}")),
+            "{cite}: {added}"
+        );
+        with_tests.push_str(&added);
+    }
+    let dir = copy_policies("oregon", "near-miss-tests");
+    std::fs::write(dir.join("oar-860-086-0030.tests.juris"), &with_tests).unwrap();
+    let out = crate::cli::juris(&["test", dir.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 0, "{out:#?}");
 }
 
 #[test]
