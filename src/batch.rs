@@ -17,6 +17,7 @@
 //! `depends_on`, `cases`), with the `explanation` when asked for, written by the contract's
 //! one writer ([`crate::explain::DecisionJson`]).
 
+use crate::decision_log::{DecisionLog, LogError};
 use crate::diagnostic::code;
 use crate::engine::Engine;
 use crate::eval::{Compiled, Decision, Outcome};
@@ -50,6 +51,9 @@ pub struct Options {
     pub threads: Option<usize>,
     /// The limits each line is read within (the size limit is per line).
     pub limits: Limits,
+    /// The decision log each decision is appended to, in input order, with its receipt
+    /// (refused lines are not decisions and are not logged).
+    pub log: Option<Arc<DecisionLog>>,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             chunk_lines: 4096,
             threads: None,
             limits: Limits::DEFAULT,
+            log: None,
         }
     }
 }
@@ -112,6 +117,8 @@ pub enum BatchError {
     Read(std::io::Error),
     /// The output could not be written.
     Write(std::io::Error),
+    /// The decision log could not be written (the decisions before it were logged).
+    Log(LogError),
 }
 
 impl fmt::Display for BatchError {
@@ -119,6 +126,7 @@ impl fmt::Display for BatchError {
         match self {
             BatchError::Read(e) => write!(f, "cannot read the input: {e}"),
             BatchError::Write(e) => write!(f, "cannot write the output: {e}"),
+            BatchError::Log(e) => write!(f, "cannot write the decision log: {e}"),
         }
     }
 }
@@ -154,6 +162,15 @@ pub fn run<R: Read + Send>(
     };
     let mut decoder = Decoder::new(engine, options.detail);
     decoder.limits = options.limits;
+    decoder.logging = options.log.is_some();
+    let stamps: Vec<crate::receipt::PolicyStamp> = match options.log {
+        Some(_) => engine
+            .policies()
+            .iter()
+            .map(|p| crate::receipt::PolicyStamp::of(p))
+            .collect(),
+        None => Vec::new(),
+    };
     let chunk_lines = options.chunk_lines.max(1);
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
@@ -169,7 +186,16 @@ pub fn run<R: Read + Send>(
                 Some(pool) => pool.install(decide),
                 None => decide(),
             };
-            for (out, part) in pieces {
+            for (out, part, logged) in pieces {
+                if let Some(log) = &options.log {
+                    for (which, request, decision) in &logged {
+                        let Some(stamp) = stamps.get(*which) else {
+                            continue;
+                        };
+                        log.record(stamp, request, decision)
+                            .map_err(BatchError::Log)?;
+                    }
+                }
                 output.write_all(&out).map_err(BatchError::Write)?;
                 summary.add(&part);
             }
@@ -183,8 +209,8 @@ pub fn run<R: Read + Send>(
 /// Lines a worker takes at a time.
 const PIECE: usize = 64;
 
-/// Decides a chunk in parallel: each piece's output and summary, in order.
-fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary)> {
+/// Decides a chunk in parallel: each piece's output, summary and what it logs, in order.
+fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary, Vec<Logged>)> {
     chunk
         .lines
         .par_chunks(PIECE)
@@ -199,7 +225,7 @@ fn decide_chunk(decoder: &Decoder, chunk: &Chunk) -> Vec<(Vec<u8>, Summary)> {
                     let line = chunk.data.get(start..end).unwrap_or(&[]);
                     decoder.line(scratch, line, first + j as u64, &mut out, &mut part);
                 }
-                (out, part)
+                (out, part, std::mem::take(&mut scratch.logged))
             },
         )
         .collect()
@@ -294,8 +320,13 @@ pub struct Decoder<'e> {
     detail: Detail,
     /// The limits each line is read within.
     pub limits: Limits,
+    /// Whether each decision is kept for the decision log ([`Scratch`]'s `logged`).
+    pub logging: bool,
     policies: Vec<PolicyCodec<'e>>,
 }
+
+/// A decision to log: the policy's index, the request as JSON, the decision object.
+type Logged = (usize, serde_json::Value, serde_json::Value);
 
 /// Per policy: what decoding needs, computed once.
 struct PolicyCodec<'e> {
@@ -311,6 +342,8 @@ pub struct Scratch {
     key: String,
     requests: Vec<Request>,
     decision: Decision,
+    /// The decisions to log, when logging.
+    logged: Vec<Logged>,
 }
 
 impl<'e> Decoder<'e> {
@@ -329,6 +362,7 @@ impl<'e> Decoder<'e> {
             engine,
             detail,
             limits: Limits::DEFAULT,
+            logging: false,
             policies,
         }
     }
@@ -340,6 +374,7 @@ impl<'e> Decoder<'e> {
             key: String::new(),
             requests: self.policies.iter().map(|p| p.blank.clone()).collect(),
             decision: Decision::default(),
+            logged: Vec::new(),
         }
     }
 
@@ -376,6 +411,12 @@ impl<'e> Decoder<'e> {
         let decision = &scratch.decision;
         if let Some(i) = OUTCOMES.iter().position(|o| *o == decision.outcome) {
             summary.outcomes[i] += 1;
+        }
+        if self.logging {
+            // The reader accepted the line, so it is JSON a `Value` holds.
+            let request = serde_json::from_slice(line).unwrap_or(serde_json::Value::Null);
+            let plain = crate::explain::decision_json(codec.policy, decision);
+            scratch.logged.push((which, request, plain));
         }
         let _ = if self.detail == Detail::Explained {
             crate::explain::write_json(&mut *out, codec.policy, decision, request)

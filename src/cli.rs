@@ -106,6 +106,9 @@ pub enum Command {
         /// Limits the request is read within.
         #[command(flatten)]
         limits: LimitArgs,
+        /// The decision log.
+        #[command(flatten)]
+        log: log::LogArgs,
     },
     /// Run the tests written in the policies.
     Test {
@@ -283,7 +286,8 @@ pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
             request,
             format,
             limits,
-        } => eval(paths, &request, format, limits.limits(), io),
+            log,
+        } => eval(paths, &request, format, limits.limits(), &log, io),
         Command::Test {
             paths,
             format,
@@ -447,11 +451,16 @@ fn eval(
     request: &str,
     format: Option<Format>,
     limits: Limits,
+    log: &log::LogArgs,
     io: &mut Io,
 ) -> ExitStatus {
     let format = match format_of(format, io, HUMAN_JSON) {
         Ok(f) => f,
         Err(code) => return code,
+    };
+    let log = match log.open(io) {
+        Ok(log) => log,
+        Err(status) => return status,
     };
     let paths = default_paths(paths);
     let engine = match load::load(&paths) {
@@ -512,6 +521,14 @@ fn eval(
         }
     };
     let decision = engine.decide_explained(policy, &request);
+    if let Some(log) = &log {
+        // The reader accepted the request, so it is JSON a `Value` holds.
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let stamp = crate::receipt::PolicyStamp::of(policy);
+        if let Err(e) = log.record(&stamp, &json, &explain::decision_json(policy, &decision)) {
+            return usage(io, &format!("cannot write the decision log: {e}"));
+        }
+    }
     let text = match format {
         Format::Json => pretty(&explain::to_json(policy, &decision, &request)),
         _ => explain::human::render(

@@ -85,6 +85,14 @@ pub struct DecisionLog {
     state: Mutex<Tail>,
 }
 
+impl fmt::Debug for DecisionLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecisionLog")
+            .field("masks", &self.masks)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Tail {
     file: File,
     seq: u64,
@@ -197,6 +205,21 @@ impl DecisionLog {
         tail.seq += 1;
         tail.prev.clone_from(&hash);
         Ok(hash)
+    }
+
+    /// Logs a decision with its receipt (made here, at this moment): the one way the
+    /// service, `juris eval` and `juris batch` log. `decision` is the decision object
+    /// without the explanation; returns the receipt.
+    pub fn record(
+        &self,
+        stamp: &crate::receipt::PolicyStamp,
+        request: &Json,
+        decision: &Json,
+    ) -> Result<Receipt, LogError> {
+        let receipt =
+            crate::receipt::receipt(stamp, request, decision, crate::receipt::now_nanos());
+        self.append(&receipt, request, decision)?;
+        Ok(receipt)
     }
 
     /// The hash of the last line written (or found when opened).

@@ -134,7 +134,7 @@ pub struct Service {
     options: Options,
     /// The metrics.
     pub metrics: metrics::Metrics,
-    log: Option<DecisionLog>,
+    log: Option<Arc<DecisionLog>>,
     permits: Arc<tokio::sync::Semaphore>,
     status: Mutex<ReloadStatus>,
     /// The files' fingerprint when last looked at.
@@ -147,10 +147,10 @@ impl Service {
         let seen = fingerprint(&options.paths);
         let loaded = Loaded::load(&options.paths).map_err(StartError::Policies)?;
         let log = match &options.decision_log {
-            Some(path) => Some(
+            Some(path) => Some(Arc::new(
                 DecisionLog::open(path, options.log_mask.clone())
                     .map_err(|e| StartError::Log(path.clone(), e))?,
-            ),
+            )),
             None => None,
         };
         Ok(Service {

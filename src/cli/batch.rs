@@ -36,6 +36,9 @@ pub struct Args {
     /// Limits each line is read within.
     #[command(flatten)]
     pub limits: super::LimitArgs,
+    /// The decision log.
+    #[command(flatten)]
+    pub log: super::log::LogArgs,
 }
 
 const CONTRACT: &str = "\
@@ -57,6 +60,10 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
+    let log = match args.log.open(io) {
+        Ok(log) => log.map(std::sync::Arc::new),
+        Err(status) => return status,
+    };
     let options = Options {
         detail: if args.explain {
             Detail::Explained
@@ -66,6 +73,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         chunk_lines: args.chunk_lines,
         threads: args.jobs,
         limits: args.limits.limits(),
+        log,
     };
     let file = if args.input == "-" {
         None

@@ -8,6 +8,45 @@ use crate::engine::Engine;
 use crate::load;
 use std::path::PathBuf;
 
+/// Where decisions are logged: `juris serve`, `juris eval` and `juris batch` take the same
+/// two options.
+#[derive(clap::Args, Debug, Default)]
+pub struct LogArgs {
+    /// Append one chained JSON line per decision to this file, with its receipt (`juris
+    /// verify-log` checks the chain; `juris replay` decides the requests again).
+    #[arg(long, value_name = "FILE")]
+    pub decision_log: Option<PathBuf>,
+    /// Mask this request field in the decision log (`customer.name`); repeat or separate
+    /// with commas.
+    #[arg(
+        long,
+        value_name = "FIELD",
+        value_delimiter = ',',
+        requires = "decision_log"
+    )]
+    pub log_mask: Vec<String>,
+}
+
+impl LogArgs {
+    /// Opens the log when one is asked for; `Err` is the exit status after the error is
+    /// written.
+    pub fn open(&self, io: &mut Io) -> Result<Option<decision_log::DecisionLog>, ExitStatus> {
+        let Some(path) = &self.decision_log else {
+            return Ok(None);
+        };
+        decision_log::DecisionLog::open(path, self.log_mask.clone())
+            .map(Some)
+            .map_err(|e| {
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot open the decision log `{}`: {e}",
+                    load::display_path(path)
+                );
+                ExitStatus::Invalid
+            })
+    }
+}
+
 /// The arguments of `juris verify-log`.
 #[derive(clap::Args, Debug)]
 pub struct VerifyArgs {

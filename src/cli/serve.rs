@@ -15,13 +15,9 @@ pub struct Args {
     /// The address to listen on (port 0: any free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8181")]
     pub addr: String,
-    /// Append one chained JSON line per decision to this file (`juris verify-log` checks it).
-    #[arg(long, value_name = "FILE")]
-    pub decision_log: Option<PathBuf>,
-    /// Mask this request field in the decision log (`customer.name`); repeat or separate
-    /// with commas.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub log_mask: Vec<String>,
+    /// The decision log.
+    #[command(flatten)]
+    pub log: super::log::LogArgs,
     /// The most seconds a request may take, its body included.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
@@ -57,8 +53,8 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         limits: args.limits.limits(),
         timeout,
         concurrency: args.concurrency,
-        decision_log: args.decision_log,
-        log_mask: args.log_mask,
+        decision_log: args.log.decision_log,
+        log_mask: args.log.log_mask,
         watch: seconds(args.watch_interval),
     };
     let _ = tracing_subscriber::fmt()

@@ -89,14 +89,17 @@ impl Service {
             .stamp_of(policy)
             .cloned()
             .unwrap_or_else(|| receipt::PolicyStamp::of(policy));
-        let receipt = receipt::receipt(&stamp, &request_json, &plain, receipt::now_nanos());
-        if let Some(log) = &self.log {
-            if let Err(e) = log.append(&receipt, &request_json, &plain) {
-                self.metrics.error();
-                tracing::error!(error = %e, "the decision log cannot be written");
-                return Err(Refusal::Log(e.to_string()));
-            }
-        }
+        let receipt = match &self.log {
+            Some(log) => match log.record(&stamp, &request_json, &plain) {
+                Ok(receipt) => receipt,
+                Err(e) => {
+                    self.metrics.error();
+                    tracing::error!(error = %e, "the decision log cannot be written");
+                    return Err(Refusal::Log(e.to_string()));
+                }
+            },
+            None => receipt::receipt(&stamp, &request_json, &plain, receipt::now_nanos()),
+        };
         if let Some(object) = body.as_object_mut() {
             object.insert("decision_id".into(), json!(receipt.decision_id));
             object.insert(
@@ -322,6 +325,7 @@ async fn batch(
             crate::batch::Detail::Decision
         },
         limits: service.options.limits,
+        log: service.log.clone(),
         ..crate::batch::Options::default()
     };
     tokio::task::spawn_blocking(move || {

@@ -632,6 +632,129 @@ fn replay_reports_what_an_amendment_changes() {
 }
 
 #[test]
+fn eval_and_batch_log_their_decisions_and_replay_reads_them() {
+    // The CLI's own decisions, logged as the service logs them: `batch` (one entry per
+    // decided line, in input order; the refused line is not logged), then `eval`
+    // appending to the same chain; `verify-log` checks it and `replay` reads it.
+    let dir = scratch("cli-log");
+    let log = dir.join("decisions.jsonl");
+    let mut lines = String::new();
+    for data in ["meter_number", "ssn", "customer_name", "meter_number"] {
+        let mut request = example_1();
+        request["data"] = json!(data);
+        lines.push_str(&format!("{request}\n"));
+        if data == "customer_name" {
+            lines.push_str("{\"jurisdiction\": \"OR\", \"actr\": 1}\n");
+        }
+    }
+    let input = dir.join("requests.jsonl");
+    std::fs::write(&input, &lines).unwrap();
+    let log_arg = log.to_str().unwrap();
+    let masked = dir.join("masked.jsonl");
+    let batch = |log: &str, mask: &[&str]| {
+        let mut args = vec!["batch", "policies", "--input", input.to_str().unwrap()];
+        args.extend(["--decision-log", log]);
+        args.extend(mask);
+        juris(&args)
+    };
+    let out = batch(log_arg, &[]);
+    assert_eq!(out.code, 1, "one line is refused: {}", out.stderr);
+    let decided: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v.get("error").is_none())
+        .collect();
+    let read = |log: &Path| -> Vec<Value> {
+        std::fs::read_to_string(log)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let entries = read(&log);
+    assert_eq!(entries.len(), 4);
+    for (entry, decision) in entries.iter().zip(&decided) {
+        assert_eq!(&entry["decision"], decision);
+    }
+    let out = batch(
+        masked.to_str().unwrap(),
+        &["--log-mask", "customer.usage_amw"],
+    );
+    assert_eq!(out.code, 1);
+    for entry in read(&masked) {
+        assert_eq!(entry["request"]["customer"]["usage_amw"], "[masked]");
+        assert_eq!(entry["masked"], json!(["customer.usage_amw"]));
+    }
+    assert_eq!(entries[1]["request"]["data"], "ssn");
+
+    let request = dir.join("request.json");
+    std::fs::write(&request, example_1().to_string()).unwrap();
+    let eval = juris(&[
+        "eval",
+        "policies",
+        "--request",
+        request.to_str().unwrap(),
+        "--decision-log",
+        log_arg,
+    ]);
+    assert_eq!(eval.code, 0, "{}", eval.stderr);
+    let verified = verify_log(&log);
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(
+        verified.stdout.contains(": 5 lines chained"),
+        "{}",
+        verified.stdout
+    );
+
+    // Replayed against the amendment: the three meter numbers change.
+    let amended = dir.join("amended");
+    std::fs::create_dir_all(&amended).unwrap();
+    amend(&copy_oregon(&amended));
+    let out = run_cli(
+        &[
+            "replay",
+            log_arg,
+            amended.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (report["changed"].clone(), report["unchanged"].clone()),
+        (json!(3), json!(2))
+    );
+    assert_eq!(report["not_replayable"], 0);
+
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_service_logs_batch_decisions_too() {
+    let dir = scratch("batch-log");
+    let log = dir.join("decisions.jsonl");
+    let server = Server::start(&["policies", "--decision-log", log.to_str().unwrap()]);
+    let lines = format!("{}\n{{\"actr\": 1}}\n{}\n", example_1(), example_1());
+    let reply = server.call("POST", "/v1/batch", lines.as_bytes());
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.text().lines().count(), 3);
+    let decide = server.post("/v1/decide", &example_1());
+    assert_eq!(decide.status, 200);
+    server.stop();
+    let verified = verify_log(&log);
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    assert!(
+        verified.stdout.contains(": 3 lines chained"),
+        "{}",
+        verified.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn the_oregon_request_schema() {
     let engine = juris::Engine::load(&["policies/oregon"]).unwrap();
     let schema = juris::schema::request_schema(engine.policy_for("OR").unwrap());
