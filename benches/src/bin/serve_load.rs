@@ -13,6 +13,11 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The allocator the `juris` binary uses (src/main.rs), so that the service is measured as
+/// it ships; the floor shares it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const REQUEST: &str = r#"{"jurisdiction": "OR", "actor": "electric_company", "action": "transfer", "recipient": "administrator", "data": "meter_number", "customer": {"usage_amw": 0.3, "pre_transfer_notice_sent": true}, "administrator": {"safeguards_in_place": true}, "agreement": {"information_transfer_agreement": true}}"#;
