@@ -96,13 +96,7 @@ fn every_hostile_request_is_refused_with_its_code_and_key() {
             wrong.push(format!("{}: {}\n{}", case.file, why.join("; "), out.stderr));
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "{} of {} cases mismatch:\n\n{}",
-        wrong.len(),
-        cases.len(),
-        wrong.join("\n\n")
-    );
+    all_match(&wrong, cases.len());
 }
 
 /// The same corpus sent to `juris serve` (one server per set of flags the cases use):
@@ -164,13 +158,7 @@ fn every_hostile_request_is_refused_by_the_service() {
         server.stop();
     }
     assert_eq!(sent, cases.len());
-    assert!(
-        wrong.is_empty(),
-        "{} of {} cases mismatch:\n\n{}",
-        wrong.len(),
-        cases.len(),
-        wrong.join("\n\n")
-    );
+    all_match(&wrong, cases.len());
 }
 
 /// 50 MB of request, generated here: refused unread (R008) with a short report, by `eval`
@@ -299,5 +287,15 @@ fn batch_reads_on_after_a_huge_line() {
         lines[2].starts_with(r#"{"decision":"permitted""#),
         "{}",
         lines[2]
+    );
+}
+
+/// Fails listing every case that went wrong, if any did.
+fn all_match(wrong: &[String], cases: usize) {
+    assert!(
+        wrong.is_empty(),
+        "{} of {cases} cases mismatch:\n\n{}",
+        wrong.len(),
+        wrong.join("\n\n")
     );
 }

@@ -47,6 +47,14 @@ struct Client {
 }
 
 impl Client {
+    /// A server with the Oregon policy open as `text` and its first diagnostics received.
+    fn with_policy(text: &str) -> Client {
+        let mut client = Client::start();
+        client.open(POLICY, text);
+        client.diagnostics(&uri(POLICY), 1);
+        client
+    }
+
     /// Starts a server and goes through the `initialize` handshake.
     fn start() -> Client {
         Client::initialized().0
@@ -186,10 +194,8 @@ fn the_oregon_policy_opens_clean_with_its_siblings() {
 
 #[test]
 fn an_edit_into_errors_shows_them_with_the_statute_text_and_fixes_them() {
-    let mut client = Client::start();
     let text = read(POLICY);
-    client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY), 1);
+    let mut client = Client::with_policy(&text);
     // A misspelled member, an unknown cite, a misspelled fact after non-ASCII text on its
     // line (UTF-16 columns).
     let broken = text
@@ -360,10 +366,8 @@ const MARKER_6G: &str = "  (g) not encoded \"a term the agreement must specify (
 
 #[test]
 fn completion_offers_members_uncovered_cites_provisions_and_names() {
-    let mut client = Client::start();
     let text = read(POLICY);
-    client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY), 1);
+    let mut client = Client::with_policy(&text);
 
     // Members after `is`, while the text does not parse (the last policy that checked
     // gives the names).
@@ -1142,11 +1146,9 @@ fn applied(action: &Value, tests: &str) -> String {
 
 #[test]
 fn a_provision_gets_a_test_of_what_decides_there_and_it_passes() {
-    let mut client = Client::start();
     let text = read(POLICY);
     let tests = read(TESTS);
-    client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY), 1);
+    let mut client = Client::with_policy(&text);
     // On `(3)(a) when data is ssn`.
     let actions = actions_at(&mut client, position(&text, "(a) when data is ssn", 0, 1));
     let add: Vec<&Value> = actions
@@ -1199,11 +1201,9 @@ fn a_test_gets_a_test_for_each_near_miss_of_its_decision() {
     // Example 3 (over 1 aMW, not opted in: the meter number may not be transferred): each
     // provision its explanation lists as a near miss is offered as a test written from the
     // example's own request, and each such test passes and is about the near miss.
-    let mut client = Client::start();
     let text = read(POLICY);
     let tests = read(TESTS);
-    client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY), 1);
+    let mut client = Client::with_policy(&text);
     client.open(TESTS, &tests);
     let needle = "example 3: over 1 aMW and not opted in, the meter number";
     let actions = actions_in(&mut client, TESTS, position(&tests, needle, 0, 1));
@@ -1301,14 +1301,12 @@ fn every_provision_that_can_decide_gets_a_test_that_exercises_it() {
 
 #[test]
 fn a_provision_that_never_decides_gets_no_test() {
-    let mut client = Client::start();
     let text = read(POLICY).replacen(
         "  (a) when data is ssn\n",
         "  (a) when data is ssn and data is meter_number\n",
         1,
     );
-    client.open(POLICY, &text);
-    client.diagnostics(&uri(POLICY), 1);
+    let mut client = Client::with_policy(&text);
     let on = |client: &mut Client, needle: &str| -> Vec<String> {
         actions_at(client, position(&text, needle, 0, 1))
             .iter()

@@ -190,18 +190,17 @@ fn without_receipt(mut response: Value) -> Value {
     response
 }
 
-fn eval_json(request: &Value) -> Value {
-    let dir = scratch("eval");
+/// `juris eval policies --request FILE ARGS…`, the request written to `dir/request.json`.
+fn eval(dir: &Path, request: &Value, args: &[&str]) -> CliOutput {
     let file = dir.join("request.json");
     std::fs::write(&file, request.to_string()).unwrap();
-    let out = juris(&[
-        "eval",
-        "policies",
-        "--request",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let mut all = vec!["eval", "policies", "--request", file.to_str().unwrap()];
+    all.extend(args);
+    juris(&all)
+}
+
+fn eval_json(request: &Value) -> Value {
+    let out = eval(&scratch("eval"), request, &["--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     serde_json::from_str(&out.stdout).unwrap()
 }
@@ -688,16 +687,7 @@ fn eval_and_batch_log_their_decisions_and_replay_reads_them() {
     }
     assert_eq!(entries[1]["request"]["data"], "ssn");
 
-    let request = dir.join("request.json");
-    std::fs::write(&request, example_1().to_string()).unwrap();
-    let eval = juris(&[
-        "eval",
-        "policies",
-        "--request",
-        request.to_str().unwrap(),
-        "--decision-log",
-        log_arg,
-    ]);
+    let eval = eval(&dir, &example_1(), &["--decision-log", log_arg]);
     assert_eq!(eval.code, 0, "{}", eval.stderr);
     let verified = verify_log(&log);
     assert_eq!(verified.code, 0, "{}", verified.stderr);
