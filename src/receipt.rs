@@ -103,11 +103,64 @@ pub fn bundle_sha256(policy: &Policy) -> String {
     hex(&hasher.finalize())
 }
 
-/// A JSON value in its RFC 8785 canonical form.
+/// A JSON value in its RFC 8785 canonical form: members sorted by the UTF-16 code units of
+/// their names, numbers as ECMAScript writes a double (`ryu-js`), strings with only the
+/// escapes JSON requires (serde_json's string writer, which escapes exactly those, in the
+/// short forms and lowercase hex RFC 8785 asks for), no blanks.
+///
+/// Written here rather than through a generic canonicalising formatter, which took 4–7 µs
+/// per request (it reparses every member name to sort it) — half the service's cost per
+/// decision; a property test holds it to `serde_json_canonicalizer`'s output.
 pub fn canonical_json(value: &Json) -> String {
-    // A `serde_json::Value` holds only finite numbers, so canonicalisation cannot fail;
-    // should it, the compact form stands in (still deterministic for one value).
-    serde_json_canonicalizer::to_string(value).unwrap_or_else(|_| value.to_string())
+    let mut out = Vec::with_capacity(256);
+    write_canonical(&mut out, value);
+    // Only valid UTF-8 is written: the JSON punctuation, and strings and numbers as
+    // serde_json and ryu-js write them.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn write_canonical(out: &mut Vec<u8>, value: &Json) {
+    match value {
+        Json::Null => out.extend_from_slice(b"null"),
+        Json::Bool(true) => out.extend_from_slice(b"true"),
+        Json::Bool(false) => out.extend_from_slice(b"false"),
+        // Every number as the double it is read as (an integer too), as ECMAScript would;
+        // a `Value` holds only finite numbers.
+        Json::Number(n) => match n.as_f64().filter(|f| f.is_finite()) {
+            Some(f) => out.extend_from_slice(ryu_js::Buffer::new().format_finite(f).as_bytes()),
+            None => out.extend_from_slice(n.to_string().as_bytes()),
+        },
+        Json::String(text) => write_string(out, text),
+        Json::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(out, item);
+            }
+            out.push(b']');
+        }
+        Json::Object(members) => {
+            let mut sorted: Vec<(&String, &Json)> = members.iter().collect();
+            sorted.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push(b'{');
+            for (i, (name, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(out, name);
+                out.push(b':');
+                write_canonical(out, item);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+/// A JSON string as serde_json writes it (writing to a `Vec` cannot fail).
+fn write_string(out: &mut Vec<u8>, text: &str) {
+    let _ = serde_json::to_writer(&mut *out, text);
 }
 
 /// SHA-256 of a request's canonical JSON, hex.
@@ -193,6 +246,40 @@ mod tests {
             canonical_json(&keys),
             "{\"a\":3,\"\u{e9}\":1,\"\u{1f600}\":2,\"\u{fb33}\":4}"
         );
+    }
+
+    /// Any JSON value: nested, with names and strings drawn to reach control characters,
+    /// escapes, non-BMP characters (surrogate pairs in UTF-16) and numbers of every kind.
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Json> {
+        use proptest::prelude::*;
+        let text = "[a-c\\u{0}-\\u{1f}\"\\\\/\\u{7f}\\u{e9}\\u{20ac}\\u{fb33}\\u{1f600}]{0,6}";
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::from),
+            any::<u64>().prop_map(Json::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Json::from),
+            (-1000i32..1000, -30i32..30)
+                .prop_map(|(m, e)| Json::from(f64::from(m) * 10f64.powi(e))),
+            text.prop_map(Json::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Json::Array),
+                proptest::collection::vec((text, inner), 0..6)
+                    .prop_map(|members| Json::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_json_is_what_the_rfc_8785_crate_writes(value in any_json()) {
+            let expected = serde_json_canonicalizer::to_string(&value).unwrap();
+            proptest::prop_assert_eq!(canonical_json(&value), expected);
+        }
     }
 
     #[test]
