@@ -512,6 +512,14 @@ fn verify_log(log: &Path) -> CliOutput {
     juris(&["verify-log", log.to_str().unwrap()])
 }
 
+/// `verify-log` passes the log, `lines` lines chained.
+fn chained(log: &Path, lines: usize) {
+    let out = verify_log(log);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let said = format!(": {lines} lines chained");
+    assert!(out.stdout.contains(&said), "{}", out.stdout);
+}
+
 fn scrubbed(dir: &Path, text: &str) -> String {
     let mut text = text.replace(dir.to_str().unwrap(), "[DIR]");
     for (len, name) in [(64, "[HASH]"), (32, "[ID]")] {
@@ -591,9 +599,7 @@ fn the_decision_log_is_chained_and_an_edit_is_found() {
     // Appending after a crash continues the chain where the last complete line ended.
     std::fs::write(&log, cut).unwrap();
     let log = log_decisions(&dir, Path::new("policies"), &[]);
-    let out = verify_log(&log);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains(": 7 lines chained"), "{}", out.stdout);
+    chained(&log, 7);
 }
 
 #[test]
@@ -689,13 +695,7 @@ fn eval_and_batch_log_their_decisions_and_replay_reads_them() {
 
     let eval = eval(&dir, &example_1(), &["--decision-log", log_arg]);
     assert_eq!(eval.code, 0, "{}", eval.stderr);
-    let verified = verify_log(&log);
-    assert_eq!(verified.code, 0, "{}", verified.stderr);
-    assert!(
-        verified.stdout.contains(": 5 lines chained"),
-        "{}",
-        verified.stdout
-    );
+    chained(&log, 5);
 
     // Replayed against the amendment: the three meter numbers change.
     let amended = dir.join("amended");
@@ -734,13 +734,7 @@ fn the_service_logs_batch_decisions_too() {
     let decide = server.post("/v1/decide", &example_1());
     assert_eq!(decide.status, 200);
     server.stop();
-    let verified = verify_log(&log);
-    assert_eq!(verified.code, 0, "{}", verified.stderr);
-    assert!(
-        verified.stdout.contains(": 3 lines chained"),
-        "{}",
-        verified.stdout
-    );
+    chained(&log, 3);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
