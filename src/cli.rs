@@ -35,6 +35,29 @@ mod serve;
 
 pub use crate::ask::unplaced_diagnostic;
 
+/// Which findings fail a findings command (`check`, `lint`): exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only (a policy that does not check; a rule `juris.toml` denies).
+    Error,
+    /// Errors and warnings (not `L007`, an undecided question, unless denied).
+    Warning,
+    /// Nothing: findings are reported and the exit code is 0 (2 still for bad input).
+    Never,
+}
+
+impl FailOn {
+    /// Whether these findings fail: `errors` of them errors, `failing` errors or warnings
+    /// that fail lint ([`crate::lint::fails_lint`]).
+    pub fn fails(self, errors: usize, failing: usize) -> bool {
+        match self {
+            FailOn::Error => errors > 0,
+            FailOn::Warning => failing > 0,
+            FailOn::Never => false,
+        }
+    }
+}
+
 /// Output formats. `sarif` and `github` are for findings (`check`, `lint`, `test`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -92,6 +115,10 @@ pub enum Command {
         /// Output format (default: human).
         #[arg(long, value_parser = formats(FINDINGS))]
         format: Option<Format>,
+        /// Which findings exit 1: `error` (the default: a policy that does not check, a rule
+        /// juris.toml denies), `warning` (lint warnings too), `never`.
+        #[arg(long, value_enum, value_name = "LEVEL", default_value = "error")]
+        fail_on: FailOn,
     },
     /// Decide a request and explain the decision.
     Eval {
@@ -280,7 +307,11 @@ pub fn run_command(command: Command, io: &mut Io) -> u8 {
 /// Runs a parsed command; returns how it ended.
 pub fn run_status(command: Command, io: &mut Io) -> ExitStatus {
     match command {
-        Command::Check { paths, format } => check(paths, format, io),
+        Command::Check {
+            paths,
+            format,
+            fail_on,
+        } => check(paths, format, fail_on, io),
         Command::Eval {
             paths,
             request,
@@ -410,7 +441,7 @@ fn is_usage(files: &[FileDiagnostics]) -> bool {
         .any(|d| d.code.code.starts_with('U'))
 }
 
-fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus {
+fn check(paths: Vec<PathBuf>, format: Option<Format>, fail_on: FailOn, io: &mut Io) -> ExitStatus {
     let format = match format_of(format, io, FINDINGS) {
         Ok(f) => f,
         Err(code) => return code,
@@ -418,7 +449,7 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
     let paths = default_paths(paths);
     match load::load(&paths) {
         // Lint warnings are shown; only errors and denied findings fail.
-        Ok(program) => lint::check_program(&program, format, io),
+        Ok(program) => lint::check_program(&program, format, fail_on, io),
         // A path that cannot be read is a usage error: exit 2, a diagnostic on standard
         // error and nothing on standard output (as `eval` and `test` report it), not a
         // finding of the check in its `--format`.
@@ -428,7 +459,7 @@ fn check(paths: Vec<PathBuf>, format: Option<Format>, io: &mut Io) -> ExitStatus
         }
         Err(files) => {
             emit_diagnostics(&files, format, io.stdout, io.colour);
-            ExitStatus::Findings
+            ExitStatus::findings_if(fail_on != FailOn::Never)
         }
     }
 }

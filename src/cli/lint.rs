@@ -20,6 +20,10 @@ pub struct Args {
     /// Output format (default: human).
     #[arg(long, value_parser = super::formats(super::FINDINGS))]
     pub format: Option<Format>,
+    /// Which findings exit 1: `warning` (the default: every finding but an undecided
+    /// question, L007, unless juris.toml denies it), `error` (errors only), `never`.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "warning")]
+    pub fail_on: super::FailOn,
 }
 
 /// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
@@ -84,7 +88,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
                     "policies"
                 )
             );
-            if failing == 0 {
+            if failing == 0 && args.fail_on == super::FailOn::Warning {
                 let _ = writeln!(
                     io.stdout,
                     "undecided questions (L007) do not fail `juris lint` unless juris.toml denies L007"
@@ -95,14 +99,19 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     if usage {
         ExitStatus::Invalid
     } else {
-        ExitStatus::findings_if(failing > 0)
+        ExitStatus::findings_if(args.fail_on.fails(errors, failing))
     }
 }
 
 /// `juris check` on a program that checked clean: lints it and shows the findings. Exit 1
 /// only when a finding is an error (its rule is denied in `juris.toml`), 2 when a
 /// `juris.toml` cannot be used.
-pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> ExitStatus {
+pub(super) fn check_program(
+    program: &Program,
+    format: Format,
+    fail_on: super::FailOn,
+    io: &mut Io,
+) -> ExitStatus {
     let linted = lint::lint_policies(&program.policies, &Options::default());
     let errors = linted.denied();
     let warnings = linted.count(Severity::Warning);
@@ -163,7 +172,13 @@ pub(super) fn check_program(program: &Program, format: Format, io: &mut Io) -> E
     if linted.config_invalid() {
         ExitStatus::Invalid
     } else {
-        ExitStatus::findings_if(errors > 0)
+        let failing = linted
+            .files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| lint::fails_lint(d))
+            .count();
+        ExitStatus::findings_if(fail_on.fails(errors, failing))
     }
 }
 

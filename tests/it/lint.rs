@@ -322,6 +322,40 @@ fn check_shows_warnings_but_passes() {
 }
 
 #[test]
+fn fail_on_sets_which_findings_fail() {
+    // A policy with lint warnings (a conflict), one that is clean, and one that does not
+    // check (an error): the exit code of `check` and `lint` at each level.
+    let broken = "tests/it/fixtures/diagnostics/C001-misspelt-fact.juris";
+    let clean = "tests/it/fixtures/lint/rules/clean.juris";
+    let code = |command: &str, path: &str, level: Option<&str>| {
+        let mut args = vec![command, path];
+        if let Some(level) = level {
+            args.extend(["--fail-on", level]);
+        }
+        juris(&args).code
+    };
+    for (command, path, default, error, warning, never) in [
+        ("check", CONFLICT, 0, 0, 1, 0),
+        ("lint", CONFLICT, 1, 0, 1, 0),
+        ("check", broken, 1, 1, 1, 0),
+        ("lint", broken, 1, 1, 1, 0),
+        ("check", clean, 0, 0, 0, 0),
+        ("lint", clean, 0, 0, 0, 0),
+    ] {
+        let got = [
+            code(command, path, None),
+            code(command, path, Some("error")),
+            code(command, path, Some("warning")),
+            code(command, path, Some("never")),
+        ];
+        assert_eq!(got, [default, error, warning, never], "{command} {path}");
+    }
+    // Findings are still reported when they do not fail.
+    let run = juris(&["lint", CONFLICT, "--fail-on", "never"]);
+    assert!(run.stdout.contains("L001"), "{}", run.stdout);
+}
+
+#[test]
 fn juris_toml_denies_allows_and_asks_for_reasons() {
     // Denied: the findings are errors and fail `check`.
     let run = juris(&[
