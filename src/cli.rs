@@ -71,6 +71,9 @@ pub enum Format {
     Github,
     /// A lawyer's memo in Markdown (`ask`).
     Markdown,
+    /// An lcov tracefile (`coverage`): the statute's subsections and the policy's
+    /// provisions as lines, for coverage dashboards.
+    Lcov,
 }
 
 /// The formats of a command that writes for people or as JSON.
@@ -79,6 +82,9 @@ pub(crate) const HUMAN_JSON: &[Format] = &[Format::Human, Format::Json];
 /// The formats of findings (`check`, `lint`).
 pub(crate) const FINDINGS: &[Format] =
     &[Format::Human, Format::Json, Format::Sarif, Format::Github];
+
+/// The formats of `coverage`.
+pub(crate) const COVERAGE: &[Format] = &[Format::Human, Format::Json, Format::Lcov];
 
 /// The formats of `ask`.
 pub(crate) const MEMO: &[Format] = &[Format::Human, Format::Markdown, Format::Json];

@@ -553,6 +553,69 @@ fn marker_kind(kind: MarkerKind) -> &'static str {
     }
 }
 
+/// The coverage as an lcov tracefile, for the coverage dashboards that read one: two
+/// records per policy, named by `TN:` (the policy's citation).
+///
+/// - The statute text (`SF:` its file): a line per subsection, at its line in the text, hit
+///   once per provision, definition or obligation that encodes it, once when it is marked
+///   (`not encoded`, `not available`) or covered by a provision that decides as a whole —
+///   the rule `--min` counts by — and 0 when it is missing.
+/// - The policy (`SF:` its file): a line per deciding provision (each rule of one), at the
+///   line it is written on, hit once per test that exercises it — the rule of
+///   `--min-tests`.
+pub fn to_lcov(c: &Coverage) -> String {
+    let mut out = String::new();
+    let mut record = |file: &str, lines: &mut Vec<(usize, usize)>| {
+        // One count per line: a line that starts two subsections (`(3)(a)`) counts as
+        // hit only when both are (the smaller count).
+        lines.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(lines.len());
+        for &(line, hits) in lines.iter() {
+            match merged.last_mut() {
+                Some((l, h)) if *l == line => *h = (*h).min(hits),
+                _ => merged.push((line, hits)),
+            }
+        }
+        out.push_str(&format!("TN:{}\nSF:{file}\n", lcov_name(&c.policy)));
+        for (line, hits) in &merged {
+            out.push_str(&format!("DA:{line},{hits}\n"));
+        }
+        let hit = merged.iter().filter(|(_, h)| *h > 0).count();
+        out.push_str(&format!("LH:{hit}\nLF:{}\nend_of_record\n", merged.len()));
+    };
+    let mut statute: Vec<(usize, usize)> = c
+        .subsections
+        .iter()
+        .map(|s| {
+            let hits = match &s.status {
+                Status::Encoded(by) => by.len().max(1),
+                Status::Missing => 0,
+                _ => 1,
+            };
+            (s.line, hits)
+        })
+        .collect();
+    record(&c.statute, &mut statute);
+    let mut provisions: Vec<(usize, usize)> = c
+        .provisions
+        .iter()
+        .filter_map(|p| {
+            let line = p.source.rsplit(':').next()?.parse().ok()?;
+            Some((line, p.tests.len()))
+        })
+        .collect();
+    record(&c.file, &mut provisions);
+    out
+}
+
+/// A test name for lcov's `TN:` line: letters, digits and `_` only.
+fn lcov_name(citation: &str) -> String {
+    citation
+        .chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
+        .collect()
+}
+
 /// The coverage of one policy as JSON.
 ///
 /// `{"policy", "file", "statute", "subsections": [{"cite", "path", "line", "status", …}],

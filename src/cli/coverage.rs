@@ -14,7 +14,7 @@ pub struct Args {
     /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
     /// Output format (default: human).
-    #[arg(long, value_parser = super::formats(super::HUMAN_JSON))]
+    #[arg(long, value_parser = super::formats(super::COVERAGE))]
     pub format: Option<Format>,
     /// Fail (exit 1) when a policy encodes or marks less than this percent of its statute's
     /// subsections.
@@ -55,7 +55,7 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 /// Runs `juris coverage`: exit 0, or 1 when a policy is below `--min` or `--min-tests`,
 /// or 2 when the policies do not load.
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(args.format, io, super::HUMAN_JSON) {
+    let format = match format_of(args.format, io, super::COVERAGE) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -84,6 +84,9 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             "min_tests": args.min_tests,
             "passed": passed,
         })),
+        // The tracefile alone: a dashboard reads it from standard output or a file; the
+        // exit code says whether `--min` and `--min-tests` were met.
+        Format::Lcov => reports.iter().map(coverage::to_lcov).collect(),
         _ => {
             let mut out = String::new();
             for c in &reports {

@@ -236,6 +236,69 @@ fn coverage_gaps_fail_min() {
     );
 }
 
+/// lcov: the statute's subsections and the provisions as lines; each missing subsection's
+/// line has no hits, and each record's totals count its lines — checked against the JSON
+/// report of the same run's coverage.
+#[test]
+fn coverage_as_lcov() {
+    let run = snapshot(
+        "coverage-gaps-lcov",
+        &["coverage", GAPS, "--format", "lcov", "--min", "100"],
+        1,
+    );
+    let json = juris(&["coverage", GAPS, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let policy = &report["policies"][0];
+    let records: Vec<&str> = run.stdout.split_inclusive("end_of_record\n").collect();
+    assert_eq!(records.len(), 2, "{}", run.stdout);
+    for record in &records {
+        let das: Vec<(usize, usize)> = record
+            .lines()
+            .filter_map(|l| l.strip_prefix("DA:"))
+            .map(|d| {
+                let (line, hits) = d.split_once(',').unwrap();
+                (line.parse().unwrap(), hits.parse().unwrap())
+            })
+            .collect();
+        let total = |key: &str| -> usize {
+            record
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(total("LF:"), das.len());
+        assert_eq!(total("LH:"), das.iter().filter(|(_, h)| *h > 0).count());
+    }
+    // Every missing subsection's line is a line without hits in the statute's record.
+    let missing: Vec<u64> = policy["subsections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "missing")
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert!(!missing.is_empty());
+    for line in missing {
+        assert!(
+            records[0].contains(&format!("DA:{line},0\n")),
+            "line {line}: {}",
+            records[0]
+        );
+    }
+    // Every provision no test exercises is a line without hits in the policy's record.
+    for p in policy["provisions"].as_array().unwrap() {
+        let line = p["source"].as_str().unwrap().rsplit(':').next().unwrap();
+        let exercised = !p["tests"].as_array().unwrap().is_empty();
+        assert_eq!(
+            records[1].contains(&format!("DA:{line},0\n")),
+            !exercised,
+            "{p}"
+        );
+    }
+}
+
 /// Every reading of a policy, with the provision or definition that states it, counted in
 /// the summary.
 #[test]
