@@ -600,12 +600,17 @@ pub fn to_lcov(c: &Coverage) -> String {
         .provisions
         .iter()
         .filter_map(|p| {
-            let line = p.source.rsplit(':').next()?.parse().ok()?;
+            let line = line_of(&p.source).parse().ok()?;
             Some((line, p.tests.len()))
         })
         .collect();
     record(&c.file, &mut provisions);
     out
+}
+
+/// The line number of a `file:line` (a `source` of this report).
+pub fn line_of(source: &str) -> &str {
+    source.rsplit(':').next().unwrap_or(source)
 }
 
 /// A test name for lcov's `TN:` line: letters, digits and `_` only.

@@ -713,8 +713,18 @@ impl crate::ir::Test {
     /// The request this test states, for the policy it belongs to: the facts it gives,
     /// every other fact unknown or at its default.
     pub fn request(&self, policy: &Policy) -> Request {
+        Request::with_givens(policy, &self.givens)
+    }
+}
+
+impl Request {
+    /// The request that gives these facts, every other fact unknown or at its default.
+    pub fn with_givens(
+        policy: &Policy,
+        givens: &[(crate::ir::FactId, crate::value::Value)],
+    ) -> Request {
         let mut request = Request::empty(policy);
-        for (fact, value) in &self.givens {
+        for (fact, value) in givens {
             request.assume(*fact, value.clone());
         }
         request

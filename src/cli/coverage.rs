@@ -2,7 +2,7 @@
 //! provision, whether the policy's tests exercise it. The rule is in [`crate::coverage`].
 
 use super::{default_paths, format_of, pretty, ExitStatus, Format, Io};
-use crate::coverage::{self, Coverage, EncodedBy, ReadingOn, Status};
+use crate::coverage::{self, line_of, Coverage, EncodedBy, ReadingOn, Status};
 use crate::load;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -115,11 +115,6 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     };
     let _ = io.stdout.write_all(text.as_bytes());
     ExitStatus::findings_if(!passed)
-}
-
-/// The line number of a `file:line`.
-fn line_of(source: &str) -> &str {
-    source.rsplit(':').next().unwrap_or(source)
 }
 
 /// Words wrapped to the width; lines after the first indented to `indent`.

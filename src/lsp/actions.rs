@@ -243,7 +243,7 @@ pub fn add_tests(analysis: &Analysis, path: &Path, range: Range) -> Vec<CodeActi
                 written.push((title, test));
             }
         }
-    } else if Path::new(tests.path.as_path()) == path {
+    } else if tests.path == path {
         let Some(test) = policy.tests.iter().find(|t| {
             let (source, span) = policy.locate(t.span);
             Path::new(source.name()) == path && span.start <= offset && offset <= span.end

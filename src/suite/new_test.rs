@@ -147,11 +147,10 @@ fn test_from(
 
 /// Whether `leaf` is among the provisions that decide the request `givens` make.
 fn decides(policy: &Policy, leaf: LeafId, givens: &[(crate::ir::FactId, Value)]) -> bool {
-    let mut request = crate::request::Request::empty(policy);
-    for (fact, value) in givens {
-        request.assume(*fact, value.clone());
-    }
-    let decision = eval::decide(policy, &request);
+    let decision = eval::decide(
+        policy,
+        &crate::request::Request::with_givens(policy, givens),
+    );
     decision.outcome != eval::Outcome::Undetermined && decision.cites.contains(&leaf)
 }
 

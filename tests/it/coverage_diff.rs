@@ -272,11 +272,7 @@ fn coverage_as_lcov() {
         assert_eq!(total("LH:"), das.iter().filter(|(_, h)| *h > 0).count());
     }
     // Every missing subsection's line is a line without hits in the statute's record.
-    let missing: Vec<u64> = policy["subsections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["status"] == "missing")
+    let missing: Vec<u64> = missing(policy)
         .map(|s| s["line"].as_u64().unwrap())
         .collect();
     assert!(!missing.is_empty());
@@ -375,11 +371,7 @@ fn shipped_policies_encode_or_mark_their_whole_statute() {
     let run = juris(&["coverage", "policies", "--format", "json", "--min", "100"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     for policy in report["policies"].as_array().unwrap() {
-        let missing: Vec<&str> = policy["subsections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["status"] == "missing")
+        let missing: Vec<&str> = missing(policy)
             .map(|s| s["cite"].as_str().unwrap())
             .collect();
         assert!(missing.is_empty(), "{}: {missing:?}", policy["policy"]);
@@ -543,4 +535,13 @@ fn diff_of_the_oregon_policy_with_itself_finds_nothing() {
     let result = juris::diff::diff(&policy, &policy, juris::diff::Options::default());
     assert!(result.differences.is_empty());
     assert!(!result.truncated, "explored {}", result.explored);
+}
+
+/// The subsections a policy's JSON coverage report lists as missing.
+fn missing(policy: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    policy["subsections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "missing")
 }
