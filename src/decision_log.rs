@@ -216,8 +216,12 @@ impl DecisionLog {
         request: &Json,
         decision: &Json,
     ) -> Result<Receipt, LogError> {
-        let receipt =
-            crate::receipt::receipt(stamp, request, decision, crate::receipt::now_nanos());
+        let receipt = crate::receipt::receipt(
+            stamp,
+            crate::receipt::request_sha256(request),
+            decision,
+            crate::receipt::now_nanos(),
+        );
         self.append(&receipt, request, decision)?;
         Ok(receipt)
     }

@@ -209,7 +209,10 @@ impl Engine {
         self.request_from_document(&document)
     }
 
-    fn request_from_document(
+    /// Validates a request already read into a [`Document`] (by
+    /// [`Document::read_slice`]): what [`Engine::request_from_slice`] does after reading,
+    /// for a caller that keeps the document (the service hashes the request from it).
+    pub fn request_from_document(
         &self,
         document: &Document,
     ) -> Result<(&Arc<Policy>, Request), Vec<RequestError>> {

@@ -13,6 +13,7 @@
 //!   fields, without the explanation).
 
 use crate::ir::Policy;
+use crate::request::{Document, Node};
 use serde::Serialize;
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -112,28 +113,101 @@ pub fn bundle_sha256(policy: &Policy) -> String {
 /// per request (it reparses every member name to sort it) — half the service's cost per
 /// decision; a property test holds it to `serde_json_canonicalizer`'s output.
 pub fn canonical_json(value: &Json) -> String {
+    canonical(value)
+}
+
+/// A request in its RFC 8785 canonical form, written from the decoder's [`Document`]
+/// (the service hashes what it read, without reading the body a second time); `None`
+/// when the document is not the whole request ([`Document::is_whole`]). The same writer
+/// as [`canonical_json`]; a property test holds the two alike.
+pub fn canonical_document(document: &Document) -> Option<String> {
+    document
+        .is_whole()
+        .then(|| canonical(Read(document, document.root())))
+}
+
+fn canonical<'a>(tree: impl Tree<'a>) -> String {
     let mut out = Vec::with_capacity(256);
-    write_canonical(&mut out, value);
+    write_canonical(&mut out, tree);
     // Only valid UTF-8 is written: the JSON punctuation, and strings and numbers as
     // serde_json and ryu-js write them.
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_canonical(out: &mut Vec<u8>, value: &Json) {
-    match value {
-        Json::Null => out.extend_from_slice(b"null"),
-        Json::Bool(true) => out.extend_from_slice(b"true"),
-        Json::Bool(false) => out.extend_from_slice(b"false"),
-        // Every number as the double it is read as (an integer too), as ECMAScript would;
-        // a `Value` holds only finite numbers.
-        Json::Number(n) => match n.as_f64().filter(|f| f.is_finite()) {
-            Some(f) => out.extend_from_slice(ryu_js::Buffer::new().format_finite(f).as_bytes()),
-            None => out.extend_from_slice(n.to_string().as_bytes()),
-        },
-        Json::String(text) => write_string(out, text),
-        Json::Array(items) => {
+/// What the canonical writer reads of a JSON tree, one node at a time: a
+/// `serde_json::Value`, or a request as the decoder read it.
+trait Tree<'a>: Copy {
+    fn shape(self) -> Shape<'a, Self>;
+}
+
+enum Shape<'a, T> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(&'a str),
+    Array(Vec<T>),
+    Object(Vec<(&'a str, T)>),
+}
+
+impl<'a> Tree<'a> for &'a Json {
+    fn shape(self) -> Shape<'a, Self> {
+        match self {
+            Json::Null => Shape::Null,
+            Json::Bool(b) => Shape::Bool(*b),
+            // A `Value` holds only finite numbers, each read as a double (an integer too).
+            Json::Number(n) => Shape::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Json::String(text) => Shape::String(text),
+            Json::Array(items) => Shape::Array(items.iter().collect()),
+            Json::Object(members) => {
+                Shape::Object(members.iter().map(|(k, v)| (k.as_str(), v)).collect())
+            }
+        }
+    }
+}
+
+/// A node of a document, with the document.
+#[derive(Clone, Copy)]
+struct Read<'a>(&'a Document, Node);
+
+impl<'a> Tree<'a> for Read<'a> {
+    fn shape(self) -> Shape<'a, Self> {
+        let Read(document, node) = self;
+        match node {
+            Node::Null => Shape::Null,
+            Node::Bool(b) => Shape::Bool(b),
+            Node::Number(n) => Shape::Number(n),
+            Node::Str(start, end) => Shape::String(document.str(start, end)),
+            Node::Array { items, .. } => Shape::Array(
+                (items.0..items.1)
+                    .filter_map(|i| document.item(i))
+                    .map(|(start, end)| Read(document, Node::Str(start, end)))
+                    .collect(),
+            ),
+            Node::Object(start, end) => Shape::Object(
+                document
+                    .members(start, end)
+                    .map(|(k, v)| (k, Read(document, v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn write_canonical<'a>(out: &mut Vec<u8>, tree: impl Tree<'a>) {
+    match tree.shape() {
+        Shape::Null => out.extend_from_slice(b"null"),
+        Shape::Bool(true) => out.extend_from_slice(b"true"),
+        Shape::Bool(false) => out.extend_from_slice(b"false"),
+        // Numbers as ECMAScript writes a double; neither reader keeps a number that is not
+        // finite, and JSON has none.
+        Shape::Number(f) if f.is_finite() => {
+            out.extend_from_slice(ryu_js::Buffer::new().format_finite(f).as_bytes())
+        }
+        Shape::Number(_) => out.extend_from_slice(b"null"),
+        Shape::String(text) => write_string(out, text),
+        Shape::Array(items) => {
             out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.into_iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -141,11 +215,10 @@ fn write_canonical(out: &mut Vec<u8>, value: &Json) {
             }
             out.push(b']');
         }
-        Json::Object(members) => {
-            let mut sorted: Vec<(&String, &Json)> = members.iter().collect();
-            sorted.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        Shape::Object(mut members) => {
+            members.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
             out.push(b'{');
-            for (i, (name, item)) in sorted.into_iter().enumerate() {
+            for (i, (name, item)) in members.into_iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
@@ -207,9 +280,13 @@ pub fn rfc3339(nanos: u128) -> String {
     )
 }
 
-/// Makes the receipt of a decision.
-pub fn receipt(stamp: &PolicyStamp, request: &Json, decision: &Json, nanos: u128) -> Receipt {
-    let request_sha256 = request_sha256(request);
+/// Makes the receipt of a decision, given the hash of its request ([`request_sha256`]).
+pub fn receipt(
+    stamp: &PolicyStamp,
+    request_sha256: String,
+    decision: &Json,
+    nanos: u128,
+) -> Receipt {
     Receipt {
         decision_id: decision_id(&stamp.bundle_sha256, &request_sha256, nanos),
         decided_at: rfc3339(nanos),
@@ -279,6 +356,32 @@ mod tests {
         fn canonical_json_is_what_the_rfc_8785_crate_writes(value in any_json()) {
             let expected = serde_json_canonicalizer::to_string(&value).unwrap();
             proptest::prop_assert_eq!(canonical_json(&value), expected);
+        }
+
+        /// The service hashes a request from the decoder's document: the same canonical
+        /// text as from the value, whenever the document holds the whole of it (and it
+        /// says so exactly when no array holds anything but strings).
+        #[test]
+        fn a_document_is_written_as_its_value_is(value in any_json()) {
+            fn strings_only(v: &Json) -> bool {
+                match v {
+                    Json::Array(items) => items.iter().all(|i| i.is_string()),
+                    Json::Object(members) => members.values().all(strings_only),
+                    _ => true,
+                }
+            }
+            let text = serde_json::to_string(&value).unwrap();
+            let mut document = Document::with_limits(crate::request::Limits::DEFAULT);
+            document.read_slice(text.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(document.is_whole(), strings_only(&value));
+            if document.is_whole() {
+                proptest::prop_assert_eq!(
+                    canonical_document(&document).unwrap(),
+                    canonical_json(&value)
+                );
+            } else {
+                proptest::prop_assert_eq!(canonical_document(&document), None);
+            }
         }
     }
 

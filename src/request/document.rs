@@ -91,6 +91,9 @@ pub struct Document {
     depth: usize,
     /// Whether a key holds a `.` (then flat and nested keys may name one fact twice).
     dotted: bool,
+    /// Whether an array held an item other than a string (not kept: the document is then
+    /// not the whole of what was read).
+    lossy: bool,
     /// The address and length of the bytes being read (keys read in place are placed by
     /// it).
     base: (usize, usize),
@@ -195,7 +198,14 @@ impl Document {
         self.path.clear();
         self.depth = 0;
         self.dotted = false;
+        self.lossy = false;
         self.failure = None;
+    }
+
+    /// Whether the document holds the whole of what was read: every array held only
+    /// strings (only string items are kept). A request the vocabulary accepts always does.
+    pub fn is_whole(&self) -> bool {
+        !self.lossy
     }
 
     /// The dotted key of the member being read (`customer.usage_amw`).
@@ -464,6 +474,11 @@ impl Document {
             .map(|&(s, e)| self.str(s, e))
     }
 
+    /// An array's item `i` (of an array's items range), as a range of the text.
+    pub fn item(&self, i: u32) -> Option<(u32, u32)> {
+        self.items.get(i as usize).copied()
+    }
+
     /// A node as a `serde_json::Value` (for messages that quote it).
     pub fn to_value(&self, node: Node) -> Json {
         match node {
@@ -628,6 +643,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         }
         let end = doc.items.len() as u32;
         doc.depth -= 1;
+        doc.lossy |= !strings;
         Ok(doc.push(Node::Array {
             items: (start, end),
             strings,

@@ -4,11 +4,11 @@
 use super::{Loaded, Service};
 use crate::explain;
 use crate::receipt;
-use crate::request::{document::too_large, RequestError};
+use crate::request::{document::too_large, Document, RequestError};
 use crate::source::SourceFile;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -64,13 +64,18 @@ impl Service {
     }
 
     /// Decides a request given as bytes, with its receipt (and explanation when asked),
-    /// logging it when a decision log is open: the body of `POST /v1/decide`.
-    pub fn decide(&self, bytes: &[u8], explained: bool) -> Result<Value, Refusal> {
+    /// logging it when a decision log is open: the body of `POST /v1/decide`, as the JSON
+    /// it answers with (the decision object, then `decision_id` and `receipt`).
+    pub fn decide(&self, bytes: &[u8], explained: bool) -> Result<Vec<u8>, Refusal> {
         let started = Instant::now();
         let loaded = self.current();
         let engine = &loaded.engine;
+        let mut document = Document::with_limits(self.options.limits);
+        document
+            .read_slice(bytes)
+            .map_err(|e| Refusal::Request(vec![e]))?;
         let (policy, request) = engine
-            .request_from_slice(bytes, self.options.limits)
+            .request_from_document(&document)
             .map_err(Refusal::Request)?;
         let decision = if explained {
             engine.decide_explained(policy, &request)
@@ -78,34 +83,45 @@ impl Service {
             engine.decide(policy, &request)
         };
         let plain = explain::decision_json(policy, &decision);
-        let mut body = if explained {
-            explain::to_json(policy, &decision, &request)
-        } else {
-            plain.clone()
-        };
-        // The reader accepted it, so it is JSON a `Value` holds.
-        let request_json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
         let stamp = loaded
             .stamp_of(policy)
             .cloned()
             .unwrap_or_else(|| receipt::PolicyStamp::of(policy));
         let receipt = match &self.log {
-            Some(log) => match log.record(&stamp, &request_json, &plain) {
-                Ok(receipt) => receipt,
-                Err(e) => {
+            // The log keeps the request as it was sent.
+            Some(log) => {
+                let request_json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+                log.record(&stamp, &request_json, &plain).map_err(|e| {
                     self.metrics.error();
                     tracing::error!(error = %e, "the decision log cannot be written");
-                    return Err(Refusal::Log(e.to_string()));
-                }
-            },
-            None => receipt::receipt(&stamp, &request_json, &plain, receipt::now_nanos()),
+                    Refusal::Log(e.to_string())
+                })?
+            }
+            None => {
+                let canonical = receipt::canonical_document(&document).unwrap_or_else(|| {
+                    receipt::canonical_json(&serde_json::from_slice(bytes).unwrap_or(Value::Null))
+                });
+                receipt::receipt(
+                    &stamp,
+                    receipt::sha256_hex(canonical.as_bytes()),
+                    &plain,
+                    receipt::now_nanos(),
+                )
+            }
         };
-        if let Some(object) = body.as_object_mut() {
-            object.insert("decision_id".into(), json!(receipt.decision_id));
-            object.insert(
-                "receipt".into(),
-                serde_json::to_value(&receipt).unwrap_or(Value::Null),
-            );
+        let mut body = Vec::with_capacity(if explained { 8192 } else { 1024 });
+        let written = if explained {
+            explain::write_json(&mut body, policy, &decision, &request)
+        } else {
+            explain::write_decision(&mut body, policy, &decision)
+        };
+        // The decision's object, its id and receipt added as its last members.
+        if written.is_ok() && body.pop() == Some(b'}') {
+            body.extend_from_slice(b",\"decision_id\":");
+            let _ = serde_json::to_writer(&mut body, &receipt.decision_id);
+            body.extend_from_slice(b",\"receipt\":");
+            let _ = serde_json::to_writer(&mut body, &receipt);
+            body.push(b'}');
         }
         self.metrics.decided(decision.outcome, started.elapsed());
         Ok(body)
@@ -168,7 +184,14 @@ async fn decide(
         }
     };
     match service.decide(&bytes, query.explain) {
-        Ok(decision) => Json(decision).into_response(),
+        Ok(decision) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            decision,
+        )
+            .into_response(),
         Err(Refusal::Request(errors)) => refused(&service, &bytes, &errors),
         Err(Refusal::Log(why)) => error_response(
             StatusCode::SERVICE_UNAVAILABLE,

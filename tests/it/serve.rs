@@ -752,6 +752,7 @@ fn decides_only_valid_requests(service: &juris::serve::Service, body: &[u8]) {
     let engine = &service.current().engine;
     match service.decide(body, false) {
         Ok(decision) => {
+            let decision: Value = serde_json::from_slice(&decision).expect("a decision is JSON");
             let value: Value = serde_json::from_slice(body).expect("a decided body is JSON");
             assert!(engine.request_from_json(&value).is_ok(), "decided: {value}");
             assert!(decision["decision"].is_string() && decision["receipt"].is_object());
