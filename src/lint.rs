@@ -15,7 +15,7 @@
 //! `juris.toml` ([`crate::config`]) allows or denies rules per project.
 
 use crate::config::{self, Config, Level};
-use crate::diagnostic::{code, Diagnostic, FileDiagnostics, Severity};
+use crate::diagnostic::{code, Code, Diagnostic, FileDiagnostics, Severity};
 use crate::eval::Footprint;
 use crate::ir::{LeafId, Policy};
 use crate::source::{SourceFile, Span};
@@ -28,6 +28,7 @@ mod coverage;
 mod domain;
 mod pairs;
 mod search;
+pub mod suppress;
 mod test_cites;
 mod unreachable;
 mod unused_definition;
@@ -188,8 +189,11 @@ pub struct Allowed {
     pub source: SourceFile,
     /// The finding.
     pub diagnostic: Diagnostic,
-    /// Why it is allowed, as `juris.toml` says.
+    /// Why it is allowed, as `juris.toml` or the suppression says.
     pub reason: Option<String>,
+    /// Whether a `// juris: allow` comment in the policy suppresses it (else `juris.toml`
+    /// allows it).
+    pub in_source: bool,
 }
 
 /// The findings on a set of policies, with `juris.toml` applied.
@@ -219,6 +223,17 @@ impl Linted {
             .flat_map(|f| &f.diagnostics)
             .filter(|d| d.severity == Severity::Error && config::is_rule(d.code))
             .count()
+    }
+
+    /// Keeps only the findings of lint rules `keep` selects (`--select`, `--ignore`),
+    /// reported or allowed; other problems (a `juris.toml` that cannot be used) stay.
+    pub fn retain_rules(&mut self, keep: impl Fn(&Code) -> bool) {
+        let kept = |d: &Diagnostic| !config::is_rule(d.code) || keep(d.code);
+        for file in &mut self.files {
+            file.diagnostics.retain(kept);
+        }
+        self.files.retain(|f| !f.diagnostics.is_empty());
+        self.allowed.retain(|a| kept(&a.diagnostic));
     }
 
     /// Whether a `juris.toml` could not be used (`L009`): an input error.
@@ -271,16 +286,47 @@ pub fn lint_policies(policies: &[Arc<Policy>], options: &Options) -> Linted {
     linted
 }
 
-/// Applies a configuration to findings: allowed ones are set aside, denied ones become
-/// errors.
+/// Applies the suppressions written in the file ([`suppress`]) and a configuration to
+/// findings: suppressed and allowed ones are set aside, denied ones become errors; unused
+/// and malformed suppressions are reported (and configured like any finding).
 pub fn apply(
     config: &Config,
     source: &SourceFile,
     findings: Vec<Diagnostic>,
     allowed: &mut Vec<Allowed>,
 ) -> Vec<Diagnostic> {
+    let (suppressions, mut problems) = suppress::parse(source);
+    let mut used = vec![false; suppressions.len()];
+    let mut kept = Vec::new();
+    for d in findings {
+        let line = d
+            .labels
+            .first()
+            .map(|l| source.line_col(l.span.start as usize).0);
+        let covering = suppressions
+            .iter()
+            .position(|s| Some(s.line) == line && s.codes.iter().any(|c| c.code == d.code.code));
+        match covering {
+            Some(i) if config::is_rule(d.code) => {
+                used[i] = true;
+                allowed.push(Allowed {
+                    source: source.clone(),
+                    diagnostic: d,
+                    reason: Some(suppressions[i].reason.clone()),
+                    in_source: true,
+                });
+            }
+            _ => kept.push(d),
+        }
+    }
+    for (s, used) in suppressions.iter().zip(used) {
+        if !used {
+            problems.push(suppress::unused(s));
+        }
+    }
+    kept.extend(problems);
     let mut shown = Vec::new();
-    for mut d in findings {
+    for mut d in kept {
         if !config::is_rule(d.code) {
             shown.push(d);
             continue;
@@ -290,6 +336,7 @@ pub fn apply(
                 source: source.clone(),
                 diagnostic: d,
                 reason,
+                in_source: false,
             }),
             Level::Deny => {
                 d.severity = Severity::Error;

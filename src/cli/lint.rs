@@ -5,7 +5,7 @@
 //! findings of rules denied in `juris.toml`.
 
 use super::{default_paths, emit_diagnostics, format_of, is_usage, ExitStatus, Format, Io};
-use crate::diagnostic::{Colour, FileDiagnostics, Severity};
+use crate::diagnostic::{lookup, Code, Colour, FileDiagnostics, Severity};
 use crate::ir::Program;
 use crate::lint::{self, Allowed, Linted, Options};
 use crate::load;
@@ -24,6 +24,35 @@ pub struct Args {
     /// question, L007, unless juris.toml denies it), `error` (errors only), `never`.
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "warning")]
     pub fail_on: super::FailOn,
+    /// Report only these rules (codes or names, comma-separated: `L001,unused-fact`).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules (codes or names, comma-separated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+/// The lint rules named by `--select` or `--ignore`; a name that is not a lint rule is a
+/// usage error, reported on standard error.
+fn rules(flag: &str, names: &[String], io: &mut Io) -> Result<Vec<&'static Code>, ExitStatus> {
+    let mut codes = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        match lookup(name) {
+            Some(c) if crate::config::is_rule(c) => codes.push(c),
+            found => {
+                let why = match found {
+                    Some(c) => format!("{} is not a lint rule", c.code),
+                    None => "no rule has this code or name".to_string(),
+                };
+                let _ = writeln!(
+                    io.stderr,
+                    "error: `--{flag} {name}`: {why}\n  help: `juris explain` lists the lint rules (L001–L011), by code or name"
+                );
+                return Err(ExitStatus::Invalid);
+            }
+        }
+    }
+    Ok(codes)
 }
 
 /// Runs `juris lint`: exit 0 when nothing is reported, 1 on findings (a policy that does
@@ -33,6 +62,13 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     let format = match format_of(args.format, io, super::FINDINGS) {
         Ok(f) => f,
         Err(code) => return code,
+    };
+    let (select, ignore) = match (
+        rules("select", &args.select, io),
+        rules("ignore", &args.ignore, io),
+    ) {
+        (Ok(select), Ok(ignore)) => (select, ignore),
+        (Err(code), _) | (_, Err(code)) => return code,
     };
     let paths = default_paths(args.paths);
     let files = match load::find_policies(&paths) {
@@ -51,7 +87,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             Err(diagnostics) => reported.extend(diagnostics),
         }
     }
-    let linted = lint::lint_policies(&policies, &Options::default());
+    let mut linted = lint::lint_policies(&policies, &Options::default());
+    linted.retain_rules(|c| {
+        (select.is_empty() || select.iter().any(|s| s.code == c.code))
+            && !ignore.iter().any(|i| i.code == c.code)
+    });
     let usage = is_usage(&reported) || linted.config_invalid();
     reported.extend(linted.files.iter().cloned());
     emit_findings(&reported, &linted.allowed, format, io);
@@ -156,8 +196,8 @@ pub(super) fn check_program(
             } else if !linted.allowed.is_empty() {
                 let _ = writeln!(
                     io.stdout,
-                    "{} allowed by juris.toml",
-                    plural(linted.allowed.len(), "lint finding", "lint findings")
+                    "{}",
+                    allowed_note(&linted).trim_start_matches(", ")
                 );
             }
             if linted.config_invalid() {
@@ -199,14 +239,24 @@ pub(super) fn emit_findings(
     }
 }
 
+/// `, 2 findings allowed by juris.toml, 1 suppressed in the policy` (empty when none is).
 fn allowed_note(linted: &Linted) -> String {
-    match linted.allowed.len() {
-        0 => String::new(),
-        n => format!(
+    let in_source = linted.allowed.iter().filter(|a| a.in_source).count();
+    let by_config = linted.allowed.len() - in_source;
+    let mut note = String::new();
+    if by_config > 0 {
+        note.push_str(&format!(
             ", {} allowed by juris.toml",
-            plural(n, "finding", "findings")
-        ),
+            plural(by_config, "finding", "findings")
+        ));
     }
+    if in_source > 0 {
+        note.push_str(&format!(
+            ", {} suppressed in the policy",
+            plural(in_source, "finding", "findings")
+        ));
+    }
+    note
 }
 
 /// Policies that did not check clean (and so were not linted), counted once each.

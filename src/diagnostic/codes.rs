@@ -389,6 +389,21 @@ codes! {
          total = 5000000           # steps all questions on one policy may take together\n\
          Rules are named by code (`L004`) or name (`unused-fact`); only lint rules can be \
          allowed or denied. A budget is a whole number of steps from 1 to 10^12.";
+    unused_suppression = "L010" "unused-suppression" Warning
+        "a `// juris: allow` comment suppresses no finding"
+        "A suppression in the policy (`// juris: allow L004 \"reason\"`) that no finding of \
+         its rule is reported under hides nothing: the finding it was written for is gone, \
+         or it is on the wrong line. Remove it, so that it cannot hide a later finding \
+         nobody has looked at.\n\nA suppression covers the line it ends, or, written alone \
+         on its line, the line below it (a provision's findings are reported on its first \
+         line).";
+    invalid_suppression = "L011" "invalid-suppression" Warning
+        "a `// juris: allow` comment names no lint rule, a rule that does not exist, or gives no reason"
+        "A finding is suppressed in the policy with a comment that names the rules, by code \
+         or name, and says why, in quotes:\n    (2)(h) when data is meter_number  \
+         // juris: allow L001 \"(2)(h) and (3) are reconciled by (13)\"\n\nA suppression \
+         without a reason, or naming what is not a lint rule, suppresses nothing. Rules \
+         allowed for a whole project go in `juris.toml` (`[lint] allow`).";
 }
 
 /// Looks a code up by identifier (`C006`) or name (`unknown-cite`), case-insensitively.

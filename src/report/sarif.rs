@@ -1,7 +1,8 @@
 //! Diagnostics as SARIF 2.1.0, for code-scanning dashboards: one run of the `juris` tool,
 //! its rules taken from the code table, one result per diagnostic with the policy line and
 //! column (in Unicode code points), secondary labels and statute-text notes as related
-//! locations, and findings allowed in `juris.toml` as results with an external suppression.
+//! locations, and findings allowed in `juris.toml` as results with an external suppression, and
+//! findings suppressed by a `// juris: allow` comment with an in-source one.
 
 use crate::diagnostic::{Code, Diagnostic, FileDiagnostics, Severity, CODES};
 use crate::lint::Allowed;
@@ -133,7 +134,11 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
     }
     if let Some(a) = allowed {
         let mut suppression = sarif::Suppression::builder()
-            .kind(serde_json::json!("external"))
+            .kind(serde_json::json!(if a.in_source {
+                "inSource"
+            } else {
+                "external"
+            }))
             .status(serde_json::json!("accepted"))
             .build();
         suppression.justification = a.reason.clone();

@@ -221,6 +221,97 @@ fn lint_github() {
     crate::settings().bind(|| insta::assert_snapshot!(run.stdout));
 }
 
+const SUPPRESSED: &str = "tests/it/fixtures/lint/suppress";
+
+/// `// juris: allow RULE "reason"`: on a finding's line, or alone on the line above it; an
+/// unused suppression is `L010`, one without a reason or naming no rule `L011` (and hides
+/// nothing).
+#[test]
+fn suppressions_in_the_policy_hide_findings_with_their_reason() {
+    let run = juris(&["lint", SUPPRESSED, "--format", "human"]);
+    assert_eq!(run.code, 1);
+    crate::settings().bind(|| insta::assert_snapshot!("lint_suppressed_human", run.stdout));
+
+    let run = juris(&["lint", SUPPRESSED, "--format", "json"]);
+    let reported: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = reported
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["L005", "L011", "L011", "L010"]);
+    // Without the comments, the two L004 findings are reported.
+    let text = std::fs::read_to_string(format!("{SUPPRESSED}/suppressed.juris")).unwrap();
+    let (_, bare) = lint_fixture(Path::new(&format!("{SUPPRESSED}/suppressed.juris")));
+    assert_eq!(bare.iter().filter(|d| d.code.code == "L004").count(), 2);
+    assert!(text.contains("// juris: allow L004"));
+
+    // SARIF lists the suppressed findings as suppressed in source, with their reasons.
+    let run = juris(&["lint", SUPPRESSED, "--format", "sarif"]);
+    let log = assert_valid_sarif(&run.stdout);
+    let suppressed: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let s = &r["suppressions"][0];
+            s.is_object().then(|| {
+                (
+                    s["kind"].as_str().unwrap().to_string(),
+                    s["justification"].as_str().unwrap().to_string(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        suppressed,
+        [
+            ("inSource".to_string(), "kept for the audit log".to_string()),
+            (
+                "inSource".to_string(),
+                "the term is all the lawyers need of it, for now".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules_reported() {
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["lint", SUPPRESSED, "--format", "json"];
+        all.extend(args);
+        let run = juris(&all);
+        let reported: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        reported
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap()[..4].to_string())
+            .collect()
+    };
+    assert_eq!(codes(&["--select", "L005"]), ["L005"]);
+    assert_eq!(
+        codes(&["--select", "unused-definition,L010"]),
+        ["L005", "L010"]
+    );
+    assert_eq!(
+        codes(&["--ignore", "L011", "--ignore", "unused-suppression"]),
+        ["L005"]
+    );
+    // Only rules are named; anything else is a usage error.
+    for bad in ["C001", "L999"] {
+        let run = juris(&["lint", SUPPRESSED, "--select", bad]);
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(run.stdout.is_empty());
+        crate::settings()
+            .bind(|| insta::assert_snapshot!(format!("lint_select_{bad}"), run.stderr));
+    }
+    // Selecting away every finding: clean.
+    let run = juris(&["lint", SUPPRESSED, "--select", "L001"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
 fn sarif_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string("tests/it/fixtures/sarif-schema-2.1.0.json").unwrap();
     // The schema's pattern for `run.language` ends in an unescaped `]`, which only the
@@ -505,11 +596,11 @@ fn every_lint_code_is_exercised() {
         ..Options::default()
     };
     seen.extend(lint::lint(&policy, &tiny).iter().map(|d| d.code.code));
-    // L008 and L009: juris.toml.
-    for dir in ["no-reason", "invalid"] {
+    // L008 and L009: juris.toml; L010 and L011: suppressions in the policy.
+    for dir in ["config/no-reason", "config/invalid", "suppress"] {
         let run = juris(&[
             "lint",
-            &format!("tests/it/fixtures/lint/config/{dir}"),
+            &format!("tests/it/fixtures/lint/{dir}"),
             "--format",
             "json",
         ]);
