@@ -23,6 +23,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod baseline;
 mod conflict;
 mod coverage;
 mod domain;
@@ -181,8 +182,8 @@ fn summarize_undecided(policy: &Policy, cx: &Context, out: &mut Vec<Diagnostic>)
     );
 }
 
-/// A finding that `juris.toml` allows: not reported, but kept (SARIF lists it as
-/// suppressed, with the reason).
+/// A finding set aside — allowed by `juris.toml`, suppressed in the policy, or recorded in
+/// a baseline: not reported, but kept (SARIF lists it as suppressed, with the reason).
 #[derive(Clone, Debug)]
 pub struct Allowed {
     /// The policy file.
@@ -191,9 +192,19 @@ pub struct Allowed {
     pub diagnostic: Diagnostic,
     /// Why it is allowed, as `juris.toml` or the suppression says.
     pub reason: Option<String>,
-    /// Whether a `// juris: allow` comment in the policy suppresses it (else `juris.toml`
-    /// allows it).
-    pub in_source: bool,
+    /// What sets it aside.
+    pub by: AllowedBy,
+}
+
+/// What sets a finding aside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllowedBy {
+    /// `juris.toml` allows its rule.
+    Config,
+    /// A `// juris: allow` comment in the policy ([`suppress`]).
+    Comment,
+    /// The baseline records it ([`baseline`]).
+    Baseline,
 }
 
 /// The findings on a set of policies, with `juris.toml` applied.
@@ -313,7 +324,7 @@ pub fn apply(
                     source: source.clone(),
                     diagnostic: d,
                     reason: Some(suppressions[i].reason.clone()),
-                    in_source: true,
+                    by: AllowedBy::Comment,
                 });
             }
             _ => kept.push(d),
@@ -336,7 +347,7 @@ pub fn apply(
                 source: source.clone(),
                 diagnostic: d,
                 reason,
-                in_source: false,
+                by: AllowedBy::Config,
             }),
             Level::Deny => {
                 d.severity = Severity::Error;

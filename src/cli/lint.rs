@@ -7,7 +7,7 @@
 use super::{default_paths, emit_diagnostics, format_of, is_usage, ExitStatus, Format, Io};
 use crate::diagnostic::{lookup, Code, Colour, FileDiagnostics, Severity};
 use crate::ir::Program;
-use crate::lint::{self, Allowed, Linted, Options};
+use crate::lint::{self, baseline::Baseline, Allowed, AllowedBy, Linted, Options};
 use crate::load;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +30,12 @@ pub struct Args {
     /// Do not report these rules (codes or names, comma-separated).
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Report only findings this baseline does not record (docs/ci.md).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings reported now in the --baseline file, and exit 0.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 /// The lint rules named by `--select` or `--ignore`; a name that is not a lint rule is a
@@ -92,6 +98,43 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         (select.is_empty() || select.iter().any(|s| s.code == c.code))
             && !ignore.iter().any(|i| i.code == c.code)
     });
+    if let Some(file) = &args.baseline {
+        if args.update_baseline {
+            let recorded = Baseline::record(&linted);
+            if let Err(e) = std::fs::write(file, recorded.to_text()) {
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot write the baseline `{}`: {e}",
+                    file.display()
+                );
+                return ExitStatus::Invalid;
+            }
+            let _ = writeln!(
+                io.stdout,
+                "recorded {} in {}",
+                plural(recorded.findings.len(), "finding", "findings"),
+                file.display()
+            );
+            return ExitStatus::Ok;
+        }
+        let read = std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Baseline::read(&text));
+        match read {
+            Ok(recorded) => {
+                recorded.apply(&mut linted);
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot read the baseline `{}`: {why}\n  help: record one with `juris lint --baseline {} --update-baseline`",
+                    file.display(),
+                    file.display()
+                );
+                return ExitStatus::Invalid;
+            }
+        }
+    }
     let usage = is_usage(&reported) || linted.config_invalid();
     reported.extend(linted.files.iter().cloned());
     emit_findings(&reported, &linted.allowed, format, io);
@@ -241,8 +284,12 @@ pub(super) fn emit_findings(
 
 /// `, 2 findings allowed by juris.toml, 1 suppressed in the policy` (empty when none is).
 fn allowed_note(linted: &Linted) -> String {
-    let in_source = linted.allowed.iter().filter(|a| a.in_source).count();
-    let by_config = linted.allowed.len() - in_source;
+    let count = |by: AllowedBy| linted.allowed.iter().filter(|a| a.by == by).count();
+    let (by_config, in_source, known) = (
+        count(AllowedBy::Config),
+        count(AllowedBy::Comment),
+        count(AllowedBy::Baseline),
+    );
     let mut note = String::new();
     if by_config > 0 {
         note.push_str(&format!(
@@ -254,6 +301,12 @@ fn allowed_note(linted: &Linted) -> String {
         note.push_str(&format!(
             ", {} suppressed in the policy",
             plural(in_source, "finding", "findings")
+        ));
+    }
+    if known > 0 {
+        note.push_str(&format!(
+            ", {} in the baseline",
+            plural(known, "known finding", "known findings")
         ));
     }
     note

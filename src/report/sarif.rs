@@ -5,7 +5,7 @@
 //! findings suppressed by a `// juris: allow` comment with an in-source one.
 
 use crate::diagnostic::{Code, Diagnostic, FileDiagnostics, Severity, CODES};
-use crate::lint::Allowed;
+use crate::lint::{Allowed, AllowedBy};
 use crate::source::{SourceFile, Span};
 use serde_sarif::sarif;
 
@@ -116,6 +116,16 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
         .message(sarif::Message::builder().text(message).build());
     let mut result = builder.build();
     result.rule_index = rule_index(d.code);
+    if crate::config::is_rule(d.code) {
+        result.partial_fingerprints = Some(
+            [(
+                crate::lint::baseline::SARIF_KEY.to_string(),
+                crate::lint::baseline::fingerprint(source.name(), d),
+            )]
+            .into_iter()
+            .collect(),
+        );
+    }
     if !is_file(source) {
         result.locations = Some(Vec::new());
     } else {
@@ -134,10 +144,9 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
     }
     if let Some(a) = allowed {
         let mut suppression = sarif::Suppression::builder()
-            .kind(serde_json::json!(if a.in_source {
-                "inSource"
-            } else {
-                "external"
+            .kind(serde_json::json!(match a.by {
+                AllowedBy::Comment => "inSource",
+                AllowedBy::Config | AllowedBy::Baseline => "external",
             }))
             .status(serde_json::json!("accepted"))
             .build();

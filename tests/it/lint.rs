@@ -312,6 +312,98 @@ fn select_and_ignore_choose_the_rules_reported() {
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 
+/// A baseline round trip: record five findings, move every line, add one finding: only the
+/// new one is reported (and fails); SARIF carries the same fingerprints.
+#[test]
+fn a_baseline_reports_only_new_findings() {
+    let dir = std::env::temp_dir().join(format!("juris-baseline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::copy(
+        "tests/it/fixtures/lint/statute.txt",
+        dir.join("statute.txt"),
+    )
+    .unwrap();
+    let policy = dir.join("rules/policy.juris");
+    let fixture =
+        std::fs::read_to_string("tests/it/fixtures/lint/rules/unused-fact.juris").unwrap();
+    let vocabulary = "  customer.age: number \"the customer's age\"\n";
+    assert!(fixture.contains(vocabulary));
+    // Five findings: the fixture's three, and two more facts nothing reads.
+    let five = fixture.replace(
+        vocabulary,
+        &format!("{vocabulary}  customer.segment: text \"a segment\"\n  customer.tier: text \"a tier\"\n"),
+    );
+    std::fs::write(&policy, &five).unwrap();
+    let baseline = dir.join("juris-baseline.json");
+    let (p, b) = (policy.to_str().unwrap(), baseline.to_str().unwrap());
+
+    let run = juris(&["lint", p, "--baseline", b]);
+    assert_eq!(run.code, 2, "no baseline yet: {}", run.stderr);
+    assert!(run.stderr.contains("--update-baseline"), "{}", run.stderr);
+    let run = juris(&["lint", p, "--baseline", b, "--update-baseline"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("recorded 5 findings in {b}\n"));
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    assert_eq!(recorded["findings"].as_array().unwrap().len(), 5);
+
+    // Known findings do not fail, even after every line has moved.
+    std::fs::write(&policy, format!("// moved down\n\n{five}")).unwrap();
+    let run = juris(&["lint", p, "--baseline", b, "--format", "human"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.stdout,
+        "1 policy linted clean, 5 known findings in the baseline\n"
+    );
+
+    // One new finding: only it is reported, and it fails.
+    let six = five.replace(
+        vocabulary,
+        &format!("{vocabulary}  customer.nickname: text \"a nickname\"\n"),
+    );
+    std::fs::write(&policy, format!("// moved down\n\n{six}")).unwrap();
+    let run = juris(&["lint", p, "--baseline", b, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let reported: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let reported = reported.as_array().unwrap();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert!(reported[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("customer.nickname"));
+
+    // SARIF: every result has its fingerprint; the known ones are suppressed (external),
+    // with the baseline's fingerprints.
+    let run = juris(&["lint", p, "--baseline", b, "--format", "sarif"]);
+    let log = assert_valid_sarif(&run.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    let mut known: Vec<&str> = results
+        .iter()
+        .filter(|r| r["suppressions"][0]["kind"] == "external")
+        .map(|r| r["partialFingerprints"]["juris/v1"].as_str().unwrap())
+        .collect();
+    known.sort();
+    let mut recorded: Vec<&str> = recorded["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    recorded.sort();
+    assert_eq!(known, recorded);
+    // A baseline that is not one: a usage error.
+    std::fs::write(&baseline, "{\"version\": 9, \"findings\": []}").unwrap();
+    let run = juris(&["lint", p, "--baseline", b]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("version 9 is not known"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn sarif_schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string("tests/it/fixtures/sarif-schema-2.1.0.json").unwrap();
     // The schema's pattern for `run.language` ends in an unescaped `]`, which only the
