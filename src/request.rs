@@ -718,6 +718,20 @@ impl crate::ir::Test {
 }
 
 impl Request {
+    /// The facts the request gave (not those it left unknown or to their defaults), in
+    /// the vocabulary's order: the inverse of [`Request::with_givens`].
+    pub fn givens(&self) -> Vec<(crate::ir::FactId, crate::value::Value)> {
+        self.values
+            .iter()
+            .zip(&self.origins)
+            .enumerate()
+            .filter_map(|(i, (value, origin))| match (value, origin) {
+                (Some(v), Origin::Given) => Some((crate::ir::FactId(i as u32), v.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The request that gives these facts, every other fact unknown or at its default.
     pub fn with_givens(
         policy: &Policy,

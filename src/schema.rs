@@ -83,6 +83,48 @@ impl Group {
     }
 }
 
+/// The request vocabulary as the fields of a form (the workbench's "try facts" and
+/// interview): one per fact, in the vocabulary's order ([`field`]).
+pub fn form_fields(policy: &Policy) -> Json {
+    Json::Array(policy.facts.iter().map(field).collect())
+}
+
+/// A fact as a form's field: its `name`, `meaning`, `type` (`bool`, `number`, `date`,
+/// `text`, `enum`, `set`), the `options` of an enumeration or a set with their labels in
+/// plain words (`null` where the vocabulary gives none), the range of a number or a date
+/// (`min`/`max`: `{"value", "inclusive"}` or `null`; a date's as `YYYY-MM-DD`) and the
+/// `default` a request that does not give the fact gets (`null`: none, it is unknown).
+pub fn field(fact: &Fact) -> Json {
+    let (ty, members): (&str, &[String]) = match &fact.ty {
+        Type::Bool => ("bool", &[]),
+        Type::Number => ("number", &[]),
+        Type::Date => ("date", &[]),
+        Type::Text => ("text", &[]),
+        Type::Enum(m) => ("enum", m),
+        Type::Set(m) => ("set", m),
+    };
+    let options: Vec<Json> = members
+        .iter()
+        .map(|m| json!({"value": m, "label": fact.member_label(m)}))
+        .collect();
+    let bound = |b: Option<(f64, bool)>| match b {
+        Some((x, inclusive)) if matches!(fact.ty, Type::Date) => {
+            json!({"value": fact.show_bound(x), "inclusive": inclusive})
+        }
+        Some((x, inclusive)) => json!({"value": number(x), "inclusive": inclusive}),
+        None => Json::Null,
+    };
+    json!({
+        "name": fact.name,
+        "meaning": fact.meaning,
+        "type": ty,
+        "options": options,
+        "min": bound(fact.range.lo),
+        "max": bound(fact.range.hi),
+        "default": fact.default.as_ref().map_or(Json::Null, |d| fact.to_json(d)),
+    })
+}
+
 fn fact_schema(fact: &Fact) -> Json {
     let mut schema = Map::new();
     match &fact.ty {

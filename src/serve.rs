@@ -27,6 +27,7 @@ use std::time::{Duration, SystemTime};
 pub mod metrics;
 mod openapi;
 mod routes;
+pub mod workbench;
 
 pub use openapi::openapi;
 pub use routes::{refusal_json, Refusal};
@@ -48,6 +49,10 @@ pub struct Options {
     pub log_mask: Vec<String>,
     /// How often the policy files are looked at for changes (`None`: never).
     pub watch: Option<Duration>,
+    /// Whether the workbench's page is served at `/` (`--ui`).
+    pub ui: bool,
+    /// Whether the workbench may add a test to a policy's tests file (`--allow-write`).
+    pub allow_write: bool,
 }
 
 impl Default for Options {
@@ -60,6 +65,8 @@ impl Default for Options {
             decision_log: None,
             log_mask: Vec::new(),
             watch: Some(Duration::from_secs(2)),
+            ui: false,
+            allow_write: false,
         }
     }
 }

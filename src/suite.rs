@@ -5,7 +5,7 @@
 
 mod new_test;
 
-pub use new_test::{test_for_near_miss, test_for_provision, NewTest, NoTest};
+pub use new_test::{test_for_near_miss, test_for_provision, test_for_request, NewTest, NoTest};
 
 use crate::eval::{self, Decision};
 use crate::ir::{Policy, Test};

@@ -30,6 +30,12 @@ pub struct Args {
     /// Worker threads (default: one per core).
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Serve the workbench, a page for lawyers, at `/` (docs/workbench.md).
+    #[arg(long)]
+    pub ui: bool,
+    /// Let the workbench add a saved test to the policy's tests file.
+    #[arg(long)]
+    pub allow_write: bool,
     /// Limits each request (each batch line) is read within.
     #[command(flatten)]
     pub limits: super::LimitArgs,
@@ -48,6 +54,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         );
         return ExitStatus::Invalid;
     };
+    let ui = args.ui;
     let options = Options {
         paths: default_paths(args.paths),
         limits: args.limits.limits(),
@@ -56,6 +63,8 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         decision_log: args.log.decision_log,
         log_mask: args.log.log_mask,
         watch: seconds(args.watch_interval),
+        ui: args.ui,
+        allow_write: args.allow_write,
     };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -106,6 +115,9 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             tracing::info!(jurisdiction = %stamp.jurisdiction, citation = %stamp.citation, bundle = %stamp.bundle_sha256, "policy loaded");
         }
         let _ = writeln!(io.stdout, "juris serve: listening on http://{address}");
+        if ui {
+            let _ = writeln!(io.stdout, "juris serve: the workbench is at http://{address}/");
+        }
         let _ = io.stdout.flush();
         match crate::serve::serve(service, listener, crate::serve::shutdown_signal()).await {
             Ok(()) => ExitStatus::Ok,

@@ -38,7 +38,7 @@ pub fn openapi(loaded: &Loaded) -> Value {
     let explain = json!({"name": "explain", "in": "query", "required": false,
         "schema": {"type": "boolean", "default": false},
         "description": "add the explanation (as `juris eval --format json` writes it)"});
-    json!({
+    let mut description = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Juris decision service",
@@ -108,7 +108,78 @@ pub fn openapi(loaded: &Loaded) -> Value {
                 "responses": {"200": {"description": "the Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}}}
         },
         "components": {"schemas": schemas}
-    })
+    });
+    if let Some(paths) = description["paths"].as_object_mut() {
+        paths.extend(workbench_paths());
+    }
+    description
+}
+
+/// The workbench's routes (`docs/workbench.md`).
+fn workbench_paths() -> Map<String, Value> {
+    let jurisdiction = json!({"name": "jurisdiction", "in": "path", "required": true, "schema": {"type": "string"}});
+    let object = json!({"application/json": {"schema": {"type": "object"}}});
+    let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+    let refused = json!({"description": "the request is refused (R-codes; positions are within `request`)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Refusal"}}}});
+    let with_request = |extra: Value| {
+        let mut properties = json!({"request": {"$ref": "#/components/schemas/Request"}});
+        if let (Some(p), Some(extra)) = (properties.as_object_mut(), extra.as_object()) {
+            p.extend(extra.clone());
+        }
+        json!({"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["request"], "additionalProperties": false,
+            "properties": properties}}}})
+    };
+    let not_found =
+        json!({"description": "no loaded policy has this jurisdiction", "content": error});
+    let paths = json!({
+        "/v1/policies/{jurisdiction}/workbench": {"get": {
+            "summary": "A policy as the workbench shows it: coverage, files, tests, form fields",
+            "operationId": "workbench",
+            "parameters": [jurisdiction],
+            "responses": {"200": {"description": "the policy", "content": object}, "404": not_found}
+        }},
+        "/v1/interview": {"post": {
+            "summary": "Decide a partial request and name the one fact to ask next",
+            "operationId": "interview",
+            "requestBody": with_request(json!({"skipped": {"type": "array", "items": {"type": "string"}}})),
+            "responses": {"200": {"description": "`decision` (with its explanation) and `next` (a field, or null)", "content": object},
+                "400": refused}
+        }},
+        "/v1/policies/{jurisdiction}/tests": {"post": {
+            "summary": "Write a test of what the policy decides for a request (added to its tests file with --allow-write)",
+            "operationId": "saveTest",
+            "parameters": [jurisdiction],
+            "requestBody": with_request(json!({"name": {"type": "string"}})),
+            "responses": {"200": {"description": "`name`, `text`, `file`, `written`", "content": object},
+                "400": refused,
+                "404": not_found,
+                "409": {"description": "the answer still depends on facts the request does not give", "content": error}}
+        }},
+        "/v1/policies/{jurisdiction}/versions": {"get": {
+            "summary": "The versions of a policy a diff compares: the one served, then its folder's last commits",
+            "operationId": "versions",
+            "parameters": [jurisdiction],
+            "responses": {"200": {"description": "`versions`: `id` and `label` of each", "content": object}, "404": not_found}
+        }},
+        "/v1/policies/{jurisdiction}/diff": {"post": {
+            "summary": "The requests two versions decide differently (as `juris diff --format json`)",
+            "operationId": "diff",
+            "parameters": [jurisdiction],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["old", "new"], "additionalProperties": false,
+                "properties": {"old": {"type": "string"}, "new": {"type": "string"},
+                    "limit": {"type": "integer", "minimum": 1}}}}}},
+            "responses": {"200": {"description": "the differences", "content": object},
+                "400": {"description": "not a diff, or a version not listed", "content": error},
+                "404": not_found}
+        }}
+    });
+    match paths {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
 }
 
 fn decision() -> Value {

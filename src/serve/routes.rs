@@ -1,7 +1,7 @@
 //! The routes: each handler reads, calls the library, and writes; the decision itself is
 //! [`Service::decide`], which knows nothing of HTTP.
 
-use super::{Loaded, Service};
+use super::{workbench, Loaded, Service};
 use crate::explain;
 use crate::receipt;
 use crate::request::{document::too_large, Document, RequestError};
@@ -43,6 +43,20 @@ impl Service {
             .route("/v1/policies", get(policies))
             .route("/v1/policies/{jurisdiction}/schema", get(schema))
             .route("/v1/openapi.json", get(openapi))
+            .route("/v1/interview", post(workbench::interview))
+            .route(
+                "/v1/policies/{jurisdiction}/workbench",
+                get(workbench::workbench),
+            )
+            .route(
+                "/v1/policies/{jurisdiction}/tests",
+                post(workbench::save_test),
+            )
+            .route(
+                "/v1/policies/{jurisdiction}/versions",
+                get(workbench::list_versions),
+            )
+            .route("/v1/policies/{jurisdiction}/diff", post(workbench::diff))
             .layer(concurrency.clone())
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
@@ -52,9 +66,19 @@ impl Service {
         let streamed = Router::new()
             .route("/v1/batch", post(batch))
             .layer(concurrency);
+        // The workbench's page, with `--ui`.
+        let page = if self.options.ui {
+            Router::new()
+                .route("/", get(workbench::index))
+                .route("/app.js", get(workbench::app_js))
+                .route("/app.css", get(workbench::app_css))
+        } else {
+            Router::new()
+        };
         Router::new()
             .merge(timed)
             .merge(streamed)
+            .merge(page)
             .route("/healthz", get(healthz))
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics))
@@ -151,13 +175,13 @@ struct ExplainQuery {
 }
 
 /// Why a body could not be read.
-enum BodyError {
+pub(super) enum BodyError {
     TooLarge,
     Read(String),
 }
 
 /// Reads a body, refusing it as soon as it grows past `most` bytes.
-async fn read_body(body: Body, most: usize) -> Result<Vec<u8>, BodyError> {
+pub(super) async fn read_body(body: Body, most: usize) -> Result<Vec<u8>, BodyError> {
     let mut stream = body.into_data_stream();
     let mut bytes = Vec::new();
     while let Some(chunk) = stream.next().await {
@@ -202,7 +226,7 @@ async fn decide(
 }
 
 /// A refused request: 400 (413 when too large) with its diagnostics as JSON.
-fn refused(service: &Service, bytes: &[u8], errors: &[RequestError]) -> Response {
+pub(super) fn refused(service: &Service, bytes: &[u8], errors: &[RequestError]) -> Response {
     if let Some(first) = errors.first() {
         service.metrics.refused(first.code.code);
     }
@@ -249,7 +273,7 @@ pub fn refusal_json(bytes: &[u8], errors: &[RequestError]) -> Value {
     json!({"error": all.first().cloned().unwrap_or(Value::Null), "errors": all})
 }
 
-fn error_response(status: StatusCode, name: &str, message: &str) -> Response {
+pub(super) fn error_response(status: StatusCode, name: &str, message: &str) -> Response {
     (
         status,
         Json(json!({"error": {"name": name, "message": message}})),
@@ -294,7 +318,9 @@ async fn ask(State(service): State<Arc<Service>>, body: Body) -> Response {
     match crate::ask::interpret(&loaded.engine, &question) {
         Ok(interpretation) => {
             let decision = crate::ask::decide(&interpretation);
-            Json(crate::ask::to_json(&interpretation, &decision)).into_response()
+            let mut answer = crate::ask::to_json(&interpretation, &decision);
+            answer["memo"] = memo_json(&interpretation, &decision);
+            Json(answer).into_response()
         }
         Err(unplaced) => match &unplaced.out_of_scope {
             Some(reason) => Json(crate::ask::out_of_scope_json(&question, reason)).into_response(),
@@ -420,25 +446,43 @@ async fn schema(State(service): State<Arc<Service>>, Path(jurisdiction): Path<St
     let loaded = service.current();
     match loaded.engine.policy_for(&jurisdiction) {
         Some(policy) => Json(crate::schema::request_schema(policy)).into_response(),
-        None => {
-            let code = &crate::diagnostic::code::unknown_jurisdiction;
-            let known: Vec<&str> = loaded
-                .engine
-                .policies()
-                .iter()
-                .map(|p| p.jurisdiction.as_str())
-                .collect();
-            (
-                StatusCode::NOT_FOUND,
-                Json(json!({"error": {
-                    "code": code.code, "name": code.name,
-                    "message": format!("no loaded policy has jurisdiction `{}`", crate::diagnostic::excerpt(&jurisdiction)),
-                    "help": format!("the loaded policies are for {}", known.join(", ")),
-                }})),
-            )
-                .into_response()
-        }
+        None => unknown_jurisdiction(&loaded, &jurisdiction),
     }
+}
+
+/// The memo of an answered question, in Markdown: its short answer and the whole of it.
+fn memo_json(interpretation: &crate::ask::Interpretation, decision: &crate::Decision) -> Value {
+    use crate::ask::memo::{self, Style};
+    let (short, _) = memo::short_answer(interpretation, decision, Style::Markdown);
+    let text = memo::render(
+        interpretation,
+        decision,
+        memo::Options {
+            style: Style::Markdown,
+            show_reading: true,
+        },
+    );
+    json!({"short_answer": short, "text": text})
+}
+
+/// 404 for a jurisdiction no loaded policy has, naming those that are loaded.
+pub(super) fn unknown_jurisdiction(loaded: &Loaded, jurisdiction: &str) -> Response {
+    let code = &crate::diagnostic::code::unknown_jurisdiction;
+    let known: Vec<&str> = loaded
+        .engine
+        .policies()
+        .iter()
+        .map(|p| p.jurisdiction.as_str())
+        .collect();
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": {
+            "code": code.code, "name": code.name,
+            "message": format!("no loaded policy has jurisdiction `{}`", crate::diagnostic::excerpt(jurisdiction)),
+            "help": format!("the loaded policies are for {}", known.join(", ")),
+        }})),
+    )
+        .into_response()
 }
 
 async fn openapi(State(service): State<Arc<Service>>) -> Response {

@@ -30,6 +30,8 @@ pub enum NoTest {
     NeverDecides,
     /// The search could not find a request under which it decides within its budget.
     NotFound,
+    /// The request's answer still depends on facts it does not give.
+    Undetermined,
 }
 
 impl std::fmt::Display for NoTest {
@@ -38,6 +40,9 @@ impl std::fmt::Display for NoTest {
             NoTest::NeverDecides => "the provision never decides, so no test can exercise it",
             NoTest::NotFound => {
                 "no request under which the provision decides was found within the search budget"
+            }
+            NoTest::Undetermined => {
+                "the answer still depends on facts the request does not give, so there is no decision to pin"
             }
         })
     }
@@ -89,6 +94,43 @@ fn test_from(
             all[at].1 = was;
         }
     }
+    write_test(policy, all, |outcome| name(policy, leaf, outcome))
+}
+
+/// Writes a test of the request `givens` make (a lawyer's facts, saved as a test from the
+/// workbench): the decision, cites and obligations the policy gives it today, named
+/// `name` or, when `None`, after the first provision that decides
+/// (`(2)(h) decides: required`). No test is written for an undetermined decision (the
+/// answer still depends on a fact: [`NoTest::Undetermined`]).
+pub fn test_for_request(
+    policy: &Policy,
+    givens: Vec<(crate::ir::FactId, Value)>,
+    name: Option<&str>,
+) -> Result<NewTest, NoTest> {
+    let decision = eval::decide(
+        policy,
+        &crate::request::Request::with_givens(policy, &givens),
+    );
+    if decision.outcome == eval::Outcome::Undetermined {
+        return Err(NoTest::Undetermined);
+    }
+    let first = decision.cites.first().copied();
+    write_test(policy, givens, |outcome| match (name, first) {
+        (Some(name), _) => unique(policy, name.trim().to_string()),
+        (None, Some(leaf)) => self::name(policy, leaf, outcome),
+        (None, None) => unique(
+            policy,
+            format!("{} decides: {}", policy.citation, outcome.as_str()),
+        ),
+    })
+}
+
+/// The test of the request `all` make, named by `name` from its outcome, checked to pass.
+fn write_test(
+    policy: &Policy,
+    all: Vec<(crate::ir::FactId, Value)>,
+    name: impl FnOnce(eval::Outcome) -> String,
+) -> Result<NewTest, NoTest> {
     // What the background gives already is not written again.
     let own: Vec<_> = all
         .iter()
@@ -112,7 +154,7 @@ fn test_from(
         .map(str::to_string)
         .collect();
     let obligations = super::obligation_cites(policy, &decision);
-    test.name = name(policy, leaf, decision.outcome);
+    test.name = name(decision.outcome);
     test.outcome = decision.outcome;
     test.cites = Some(cites.clone());
     test.obligations = (!obligations.is_empty()).then(|| obligations.clone());
@@ -164,7 +206,11 @@ fn name(policy: &Policy, leaf: LeafId, outcome: eval::Outcome) -> String {
             let _ = write!(cite, " rule {}", i + 1);
         }
     }
-    let base = format!("{cite} decides: {}", outcome.as_str());
+    unique(policy, format!("{cite} decides: {}", outcome.as_str()))
+}
+
+/// `base`, or followed by ` (2)`, ` (3)`, … when a test of the policy has that name.
+fn unique(policy: &Policy, base: String) -> String {
     let taken = |n: &str| policy.tests.iter().any(|t| t.name == n);
     if !taken(&base) {
         return base;

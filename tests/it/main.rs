@@ -39,6 +39,8 @@
 //!   properties of `/v1/decide` on arbitrary bodies.
 //! - `syntax`: the grammar through the lowered syntax tree (readings, bounds).
 //! - `tutorial`: `docs/tutorial.md` run step by step; `juris new` on both shipped texts.
+//! - `workbench`: the workbench's routes: the law beside its encoding, the form, the
+//!   interview, a test saved from the facts, versions and their diff, `/v1/ask`'s memo.
 //!
 //! Snapshots are reviewed with `cargo insta review`; paths are scrubbed to `[ROOT]`.
 
@@ -67,6 +69,7 @@ mod semantics;
 mod serve;
 mod syntax;
 mod tutorial;
+mod workbench;
 
 use std::path::{Path, PathBuf};
 

@@ -144,7 +144,7 @@ fn unchunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 /// A fresh folder under the system's temporary folder.
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("juris-serve-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -152,7 +152,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// A copy of the Oregon policy (its files, not its goldens) in `dir`.
-fn copy_oregon(dir: &Path) -> PathBuf {
+pub(crate) fn copy_oregon(dir: &Path) -> PathBuf {
     for entry in std::fs::read_dir("policies/oregon").unwrap() {
         let path = entry.unwrap().path();
         if path.is_file() {
@@ -163,7 +163,7 @@ fn copy_oregon(dir: &Path) -> PathBuf {
 }
 
 /// An amendment: the meter number joins the items (3) forbids (overriding (2)(h)).
-fn amend(policy: &Path) {
+pub(crate) fn amend(policy: &Path) {
     let text = std::fs::read_to_string(policy).unwrap();
     let amended = text.replace(
         "  (e) when data is drivers_license\n",
@@ -314,6 +314,11 @@ fn every_route_answers() {
         "/healthz",
         "/readyz",
         "/metrics",
+        "/v1/interview",
+        "/v1/policies/{jurisdiction}/workbench",
+        "/v1/policies/{jurisdiction}/tests",
+        "/v1/policies/{jurisdiction}/versions",
+        "/v1/policies/{jurisdiction}/diff",
     ] {
         assert!(openapi["paths"][path].is_object(), "{path} is described");
     }
