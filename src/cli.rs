@@ -74,6 +74,8 @@ pub enum Format {
     /// An lcov tracefile (`coverage`): the statute's subsections and the policy's
     /// provisions as lines, for coverage dashboards.
     Lcov,
+    /// JUnit XML (`test`), for CI test reports.
+    Junit,
 }
 
 /// The formats of a command that writes for people or as JSON.
@@ -84,7 +86,30 @@ pub(crate) const FINDINGS: &[Format] =
     &[Format::Human, Format::Json, Format::Sarif, Format::Github];
 
 /// The formats of `coverage`.
-pub(crate) const COVERAGE: &[Format] = &[Format::Human, Format::Json, Format::Lcov];
+pub(crate) const COVERAGE: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Lcov,
+    Format::Github,
+    Format::Sarif,
+];
+
+/// The formats of `test`.
+pub(crate) const TESTS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Junit,
+    Format::Github,
+    Format::Sarif,
+];
+
+/// The formats of `diff`.
+pub(crate) const DIFF: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Github,
+    Format::Markdown,
+];
 
 /// The formats of `ask`.
 pub(crate) const MEMO: &[Format] = &[Format::Human, Format::Markdown, Format::Json];
@@ -147,8 +172,9 @@ pub enum Command {
     Test {
         /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
         paths: Vec<PathBuf>,
-        /// Output format (default: human).
-        #[arg(long, value_parser = formats(HUMAN_JSON))]
+        /// Output format (default: human): `github` and `sarif` report each failing test at
+        /// its line; `junit` writes the JUnit XML report.
+        #[arg(long, value_parser = formats(TESTS))]
         format: Option<Format>,
         /// Rewrite the golden explanation files that are missing or differ, and say which.
         #[arg(long)]
@@ -674,10 +700,11 @@ fn test(
     junit: Option<PathBuf>,
     io: &mut Io,
 ) -> ExitStatus {
-    let format = match format_of(format, io, HUMAN_JSON) {
+    let format = match format_of(format, io, TESTS) {
         Ok(f) => f,
         Err(code) => return code,
     };
+    let human = format == Format::Human;
     let paths = default_paths(paths);
     let program = match load::load(&paths) {
         Ok(p) => p,
@@ -711,7 +738,7 @@ fn test(
     let mut failures: Vec<(Vec<FileDiagnostics>, Option<String>)> = Vec::new();
     for run in &runs {
         let policy = run.policy;
-        if format != Format::Json {
+        if human {
             let tests = policy.tests_file().name();
             if tests == policy.source.name() {
                 let _ = writeln!(io.stdout, "{} ({})", policy.source.name(), policy.citation);
@@ -740,31 +767,52 @@ fn test(
             if let Some(path) = &wrote {
                 written.push(path.clone());
             }
-            match format {
-                Format::Json => json.push(test_json(policy, result, line)),
-                _ => {
-                    let status = if result.passed() { "ok  " } else { "FAIL" };
-                    let note = wrote.map(|p| format!("  (wrote {p})")).unwrap_or_default();
-                    let _ = writeln!(
-                        io.stdout,
-                        "  {status} {}  [line {line}]{note}",
-                        result.test.name
-                    );
-                    if !result.passed() {
-                        failures.push((
-                            test_failure(policy, result),
-                            result.golden_diff().map(str::to_string),
-                        ));
-                    }
-                }
+            if format == Format::Json {
+                json.push(test_json(policy, result, line));
+            }
+            if human {
+                let status = if result.passed() { "ok  " } else { "FAIL" };
+                let note = wrote.map(|p| format!("  (wrote {p})")).unwrap_or_default();
+                let _ = writeln!(
+                    io.stdout,
+                    "  {status} {}  [line {line}]{note}",
+                    result.test.name
+                );
+            }
+            if !result.passed() {
+                failures.push((
+                    test_failure(policy, result),
+                    result.golden_diff().map(str::to_string),
+                ));
             }
         }
     }
+    // Each failing test as a finding at its line (`T001`), for the CI formats.
+    let failing: Vec<FileDiagnostics> = failures
+        .iter()
+        .flat_map(|(files, _)| files.iter().cloned())
+        .collect();
     match format {
         Format::Json => {
             let report = serde_json::json!({"passed": passed, "failed": failed, "written": written, "tests": json});
             let _ = io.stdout.write_all(pretty(&report).as_bytes());
         }
+        Format::Github => {
+            let _ = io
+                .stdout
+                .write_all(crate::report::github::commands(&failing).as_bytes());
+        }
+        Format::Sarif => {
+            let _ = io
+                .stdout
+                .write_all(crate::report::sarif::to_string(&failing, &[]).as_bytes());
+        }
+        Format::Junit => match crate::report::junit::report(&runs) {
+            Ok(xml) => {
+                let _ = io.stdout.write_all(xml.as_bytes());
+            }
+            Err(e) => return usage(io, &format!("cannot write the JUnit report: {e}")),
+        },
         _ => {
             for (file, diff) in &failures {
                 let _ = writeln!(io.stdout);

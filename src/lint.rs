@@ -297,6 +297,31 @@ pub fn lint_policies(policies: &[Arc<Policy>], options: &Options) -> Linted {
     linted
 }
 
+/// What `juris coverage` reports in its CI formats: the subsections nothing encodes or
+/// marks (`L003`, found as the linter finds them) and each deciding provision no test
+/// exercises (`T002`), given the policy's coverage report.
+pub fn coverage_findings(policy: &Policy, report: &crate::coverage::Coverage) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    coverage::check(policy, &mut out);
+    for p in report.provisions.iter().filter(|p| p.tests.is_empty()) {
+        let node = policy.node(policy.leaf(p.leaf).node);
+        let what = match p.rule {
+            Some(n) => format!("rule {n} of `{}`", p.cite),
+            None => format!("`{}`", p.cite),
+        };
+        out.push(
+            Diagnostic::new(
+                &code::untested_provision,
+                format!("no test exercises {what}"),
+                node.label_span,
+            )
+            .label(format!("decides `{}`, untested", crate::explain::effect_name(p.effect)))
+            .help("add a test whose request makes it decide (the language server's \"Add a test for …\" writes one)"),
+        );
+    }
+    out
+}
+
 /// Applies the suppressions written in the file ([`suppress`]) and a configuration to
 /// findings: suppressed and allowed ones are set aside, denied ones become errors; unused
 /// and malformed suppressions are reported (and configured like any finding).

@@ -87,6 +87,23 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         // The tracefile alone: a dashboard reads it from standard output or a file; the
         // exit code says whether `--min` and `--min-tests` were met.
         Format::Lcov => reports.iter().map(coverage::to_lcov).collect(),
+        // What is not covered, as findings: each subsection nothing encodes or marks
+        // (`L003`) and each provision no test exercises (`T002`), at the policy's line.
+        Format::Github | Format::Sarif => {
+            let files: Vec<_> = program
+                .policies
+                .iter()
+                .zip(&reports)
+                .flat_map(|(policy, report)| {
+                    policy.file_diagnostics(crate::lint::coverage_findings(policy, report))
+                })
+                .collect();
+            if format == Format::Github {
+                crate::report::github::commands(&files)
+            } else {
+                crate::report::sarif::to_string(&files, &[])
+            }
+        }
         _ => {
             let mut out = String::new();
             for c in &reports {

@@ -17,8 +17,9 @@ pub struct Args {
     pub old: PathBuf,
     /// The new version: a `.juris` file (its statute text is found beside it).
     pub new: PathBuf,
-    /// Output format (default: human).
-    #[arg(long, value_parser = super::formats(super::HUMAN_JSON))]
+    /// Output format (default: human): `github` annotates each difference at the new
+    /// version's deciding provision, `markdown` is a table for a pull-request comment.
+    #[arg(long, value_parser = super::formats(super::DIFF))]
     pub format: Option<Format>,
     /// The most requests to evaluate; past it the diff stops and says it was truncated.
     #[arg(long, value_name = "N", default_value_t = diff::DEFAULT_LIMIT)]
@@ -40,7 +41,7 @@ enumeration before any difference was found (\"no difference\" is then not prove
 /// request is decided differently, 2 on errors (and when the enumeration was cut short
 /// before finding any difference: "no difference" is then not known).
 pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let format = match format_of(args.format, io, super::HUMAN_JSON) {
+    let format = match format_of(args.format, io, super::DIFF) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -65,6 +66,8 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     );
     let text = match format {
         Format::Json => pretty(&diff::to_json(&old, &new, &result)),
+        Format::Github => github(&old, &new, &result),
+        Format::Markdown => markdown(&old, &new, &result),
         _ => render(&old, &new, &result),
     };
     let _ = io.stdout.write_all(text.as_bytes());
@@ -94,6 +97,156 @@ fn compile(path: &Path) -> Result<Policy, Vec<crate::diagnostic::FileDiagnostics
         return Err(vec![load::usage_error(d)]);
     }
     load::compile_file(path)
+}
+
+/// Each difference as a GitHub Actions notice, at the line of the new version's first
+/// deciding provision (at the top of the new file when it refuses the request), and a
+/// notice when the enumeration stopped early.
+fn github(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
+    let mut out = String::new();
+    for d in &result.differences {
+        let line = match &d.new {
+            Side::Decided { cites, .. } => cites
+                .first()
+                .and_then(|c| c.source.rsplit(':').next())
+                .and_then(|l| l.parse::<usize>().ok())
+                .unwrap_or(1),
+            Side::Refused(_) => 1,
+        };
+        let message = format!(
+            "when {}\nold: {}\nnew: {}",
+            when(d),
+            side_words(old, &d.old),
+            side_words(new, &d.new)
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::report::github::command(
+                "notice",
+                Some((new.source.name(), line)),
+                &format!("juris diff: {}", transition(d)),
+                &message
+            )
+        );
+    }
+    if result.truncated {
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::report::github::command(
+                "warning",
+                None,
+                "juris diff: truncated",
+                &format!(
+                    "the enumeration stopped at --limit {}; there may be more differences",
+                    result.limit
+                )
+            )
+        );
+    }
+    out
+}
+
+/// The differences as Markdown for a pull-request comment: a heading with the counts, a
+/// table (when, old, new), and what was explored.
+fn markdown(old: &Policy, new: &Policy, result: &SemanticDiff) -> String {
+    let mut out = String::new();
+    let n = result.differences.len();
+    let _ = writeln!(
+        out,
+        "### juris diff: {}\n\n`{}` → `{}`\n",
+        new.citation,
+        old.source.name(),
+        new.source.name()
+    );
+    if n == 0 {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            if result.truncated {
+                "No difference found before the enumeration stopped."
+            } else {
+                "No difference: the two versions decide every request alike."
+            }
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**{n} {} decided differently.**\n",
+            if n == 1 {
+                "kind of request is"
+            } else {
+                "kinds of request are"
+            }
+        );
+        let _ = writeln!(out, "| # | when | old | new |\n|---:|---|---|---|");
+        for (i, d) in result.differences.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                i + 1,
+                cell(&when(d)),
+                cell(&side_words(old, &d.old)),
+                cell(&side_words(new, &d.new))
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{} {} evaluated in both versions{}.",
+        result.explored,
+        if result.explored == 1 {
+            "request"
+        } else {
+            "requests"
+        },
+        if result.truncated {
+            format!(
+                " — **truncated** at `--limit {}`: there may be more differences",
+                result.limit
+            )
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
+/// The conditions of a difference in words.
+fn when(d: &diff::Difference) -> String {
+    if d.when.is_empty() {
+        return "every request".to_string();
+    }
+    d.when
+        .iter()
+        .map(|(f, c)| c.describe(f))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `prohibited → required`.
+fn transition(d: &diff::Difference) -> String {
+    format!("{} → {}", outcome_of(&d.old), outcome_of(&d.new))
+}
+
+/// A side in words: `prohibited (3)(h), (3)(i)` or `refused: …`.
+fn side_words(policy: &Policy, side: &Side) -> String {
+    match side {
+        Side::Decided { outcome, cites, .. } => {
+            let list: Vec<&str> = cites.iter().map(|c| local(policy, &c.cite)).collect();
+            format!("{} {}", outcome.as_str(), list.join(", "))
+                .trim_end()
+                .to_string()
+        }
+        Side::Refused(reason) => format!("refused: {reason}"),
+    }
+}
+
+/// Text for a Markdown table cell: pipes escaped, on one line.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// A cite without the policy's citation prefix, when it has it.

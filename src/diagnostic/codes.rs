@@ -290,6 +290,14 @@ codes! {
         "a policy test's decision differs from what it expects"
         "A test states a request and the decision, cites, obligations and unknown facts it \
          expects. The report shows expected and actual side by side.";
+    untested_provision = "T002" "untested-provision" Warning
+        "a deciding provision no test of the policy exercises"
+        "`juris coverage` counts a deciding provision (each rule of one) as exercised when a \
+         test cites it, or it decides a case of an undetermined test. One no test exercises \
+         can change without any test noticing. Its CI formats (`--format github`, `sarif`) \
+         report each as a finding at the provision, next to the subsections nothing \
+         encodes or marks (`L003`). The language server's \"Add a test for …\" writes a \
+         test that makes the provision decide.";
 
     // ------------------------------------------------------------------ lint
     conflict = "L001" "conflict" Warning

@@ -53,6 +53,18 @@ pub fn commands(files: &[FileDiagnostics]) -> String {
     out
 }
 
+/// One workflow command: `::notice file=F,line=L,title=T::message` (no file for a
+/// command about the run as a whole).
+pub fn command(kind: &str, at: Option<(&str, usize)>, title: &str, message: &str) -> String {
+    let mut properties = Vec::new();
+    if let Some((file, line)) = at {
+        properties.push(format!("file={}", property(file)));
+        properties.push(format!("line={line}"));
+    }
+    properties.push(format!("title={}", property(title)));
+    format!("::{kind} {}::{}", properties.join(","), data(message))
+}
+
 /// Escapes a command's message.
 fn data(s: &str) -> String {
     s.replace('%', "%25")

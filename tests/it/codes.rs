@@ -99,7 +99,7 @@ fn lookup_finds_every_code_by_code_and_by_name() {
 
 /// Codes exercised by the command line rather than by a fixture file: each has a test here
 /// that produces it.
-const BY_CLI: [&str; 5] = ["U001", "U002", "U003", "Q001", "R008"];
+const BY_CLI: [&str; 6] = ["U001", "U002", "U003", "Q001", "R008", "T002"];
 
 /// Lint findings (`L…`) come from `juris lint`, whose own tests exercise them.
 fn is_lint(code: &str) -> bool {

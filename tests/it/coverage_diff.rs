@@ -545,3 +545,254 @@ fn missing(policy: &serde_json::Value) -> impl Iterator<Item = &serde_json::Valu
         .iter()
         .filter(|s| s["status"] == "missing")
 }
+
+// ------------------------------------------------------------------ CI formats
+
+/// What `--help` says `--format` takes (its possible values, as clap lists them).
+fn help_formats(command: &str) -> String {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let sub = cli.find_subcommand(command).expect("the command exists");
+    let format = sub
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .expect("it takes --format");
+    format
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `test` in every CI format: GitHub annotations and SARIF results at each failing test's
+/// `expect` line (`T001`), JUnit XML on standard output (as `--junit FILE` writes it).
+#[test]
+fn test_speaks_every_ci_format() {
+    assert_eq!(help_formats("test"), "human, json, junit, github, sarif");
+    let run = snapshot(
+        "test-github",
+        &["test", GOLDENS_FAIL, "--format", "github"],
+        1,
+    );
+    assert_eq!(
+        run.stdout.lines().count(),
+        3,
+        "one annotation per failing test"
+    );
+    assert!(run.stdout.lines().all(|l| l.starts_with("::error file=")));
+
+    let run = juris(&["test", GOLDENS_FAIL, "--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let log = crate::lint::assert_valid_sarif(&run.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let json = juris(&["test", GOLDENS_FAIL, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let failing_lines: Vec<u64> = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["passed"] == false)
+        .map(|t| t["line"].as_u64().unwrap())
+        .collect();
+    for (r, test_line) in results.iter().zip(&failing_lines) {
+        assert_eq!(r["ruleId"], "T001");
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        // The `expect` line of the test that starts at `test_line`.
+        let line = region["startLine"].as_u64().unwrap();
+        assert!(
+            line > *test_line && line < test_line + 12,
+            "{line} vs {test_line}"
+        );
+    }
+
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("coverage-diff-junit-stdout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.xml");
+    let run = juris(&[
+        "test",
+        GOLDENS_FAIL,
+        "--format",
+        "junit",
+        "--junit",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1);
+    let times = |xml: &str| {
+        let mut out = String::new();
+        let mut rest = xml;
+        while let Some(at) = rest.find("time=\"") {
+            out.push_str(&rest[..at + 6]);
+            rest = &rest[at + 6..];
+            rest = &rest[rest.find('"').unwrap()..];
+        }
+        out.push_str(rest);
+        out
+    };
+    assert!(run.stdout.starts_with("<?xml"));
+    assert_eq!(
+        times(&run.stdout),
+        times(&std::fs::read_to_string(&file).unwrap())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `coverage` for CI: each subsection nothing encodes or marks (`L003`, as the linter
+/// reports it) and each provision no test exercises (`T002`), as annotations or SARIF.
+#[test]
+fn coverage_speaks_github_and_sarif() {
+    assert_eq!(help_formats("coverage"), "human, json, lcov, github, sarif");
+    let run = snapshot(
+        "coverage-gaps-github",
+        &["coverage", GAPS, "--format", "github"],
+        0,
+    );
+    let lint = juris(&["lint", GAPS, "--format", "json", "--select", "L003"]);
+    let gaps: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    let l003 = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("title=L003"))
+        .count();
+    assert_eq!(l003, gaps.as_array().unwrap().len());
+    assert!(l003 > 0);
+    let json = juris(&["coverage", GAPS, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let untested = report["policies"][0]["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["tests"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.contains("title=T002"))
+            .count(),
+        untested
+    );
+    assert!(untested > 0);
+
+    let run = juris(&["coverage", GAPS, "--format", "sarif", "--min", "100"]);
+    assert_eq!(run.code, 1, "--min still decides the exit code");
+    let log = crate::lint::assert_valid_sarif(&run.stdout);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        l003 + untested
+    );
+    // Nothing to report on a complete policy with every provision tested.
+    let run = juris(&["coverage", "policies", "--format", "github"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+}
+
+/// `diff` for pull requests: a notice per difference at the new version's deciding
+/// provision, and a Markdown table for a comment.
+#[test]
+fn diff_speaks_github_and_markdown() {
+    assert_eq!(help_formats("diff"), "human, json, github, markdown");
+    let (old, new) = pair("override-removed");
+    let run = snapshot(
+        "diff-override-removed-github",
+        &["diff", &old, &new, "--format", "github"],
+        1,
+    );
+    assert!(run.stdout.lines().all(|l| l.starts_with("::notice file=")));
+    snapshot(
+        "diff-override-removed-markdown",
+        &["diff", &old, &new, "--format", "markdown"],
+        1,
+    );
+    let (old, new) = pair("unchanged");
+    let run = snapshot(
+        "diff-unchanged-markdown",
+        &["diff", &old, &new, "--format", "markdown"],
+        0,
+    );
+    assert!(run.stdout.contains("No difference"));
+    let run = juris(&["diff", &old, &new, "--format", "github"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+}
+
+/// `T002` from the command line (the table's codes test names this test).
+#[test]
+fn t002_untested_provision_from_the_cli() {
+    let run = juris(&["coverage", COMPLETE, "--format", "github"]);
+    assert!(
+        run.stdout
+            .contains("title=T002 untested-provision::no test exercises"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The juris commands of a shell line: `juris …` up to a redirection, a pipe, `||`, `&&`
+/// or a comment, split into arguments (no quoting is used in these lines).
+fn juris_commands(line: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("juris ") {
+        let before = &rest[..at];
+        // Not `cargo install juris`: the crate, not the command.
+        let command_start = (before.is_empty() || before.ends_with([' ', '(', ':', '`']))
+            && !before.trim_end().ends_with("install");
+        let tail = &rest[at..];
+        let end = ["#", ">", "|", "&&", ";", "`", ")"]
+            .iter()
+            .filter_map(|stop| tail.find(stop))
+            .min()
+            .unwrap_or(tail.len());
+        if command_start {
+            found.push(tail[..end].split_whitespace().map(str::to_string).collect());
+        }
+        rest = &tail[end.max(6)..];
+    }
+    found
+}
+
+/// Every juris command the CI page shows and every pre-commit hook runs parses as the
+/// command line reads it (a renamed flag or format fails here, not in a user's CI).
+#[test]
+fn the_ci_recipes_are_valid_command_lines() {
+    let mut commands = Vec::new();
+    let hooks = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let mut ids = Vec::new();
+    for line in hooks.lines() {
+        if let Some(entry) = line.trim().strip_prefix("entry: ") {
+            commands.extend(juris_commands(entry));
+        }
+        if let Some(id) = line.trim().strip_prefix("- id: ") {
+            ids.push(id.to_string());
+        }
+    }
+    assert_eq!(
+        ids,
+        ["juris-fmt", "juris-check", "juris-lint", "juris-test"]
+    );
+    let page = std::fs::read_to_string("docs/ci.md").unwrap();
+    let mut in_code = false;
+    for line in page.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            commands.extend(juris_commands(line));
+        }
+    }
+    assert!(commands.len() >= 20, "{commands:?}");
+    for mut args in commands {
+        // Paths the recipes name: a placeholder the parser accepts as any path.
+        args.iter_mut()
+            .filter(|a| a.contains('$'))
+            .for_each(|a| *a = "x.juris".into());
+        let parsed = Cli::try_parse_from(&args);
+        assert!(
+            parsed.is_ok(),
+            "`{}`: {}",
+            args.join(" "),
+            parsed.err().unwrap()
+        );
+    }
+}
