@@ -65,6 +65,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Notes in other files.
     pub related: Vec<Related>,
+    /// A request that shows the finding, as request JSON runnable with `juris eval`: for
+    /// `L001`, one decided `conflict`; for `L002`, one under which the provision applies
+    /// and is set aside.
+    pub witness: Option<Box<serde_json::Value>>,
 }
 
 impl Diagnostic {
@@ -80,7 +84,14 @@ impl Diagnostic {
             }],
             help: None,
             related: Vec::new(),
+            witness: None,
         }
+    }
+
+    /// Sets the witness request ([`Diagnostic::witness`]).
+    pub fn with_witness(mut self, request: serde_json::Value) -> Self {
+        self.witness = Some(Box::new(request));
+        self
     }
 
     /// Sets the primary label's text.

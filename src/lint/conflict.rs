@@ -219,6 +219,10 @@ fn finding(policy: &Policy, pairs: &[Pair]) -> Diagnostic {
         leaf_local(policy, a),
         first.json
     ));
+    // The same request, structured: the witness was read back from this JSON (`witness`).
+    if let Ok(request) = serde_json::from_str(&first.json) {
+        d = d.with_witness(request);
+    }
     if pairs.len() > 1 {
         let rest: Vec<String> = pairs
             .iter()

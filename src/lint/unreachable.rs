@@ -156,6 +156,16 @@ fn always_set_aside(cx: &Context, leaf: LeafId) -> Diagnostic {
         )
     });
     let names: Vec<String> = core.iter().map(|&o| super::leaf_name(policy, o)).collect();
+    // A request under which it applies, and so is set aside: its witness.
+    let witness = match cx.search.find(&Goal {
+        holds: holds.clone(),
+        opposed: None,
+        blocked: Vec::new(),
+        ranges: ranges.clone(),
+    }) {
+        Found::Yes(request) => serde_json::from_str(&super::request_json(policy, &request)).ok(),
+        _ => None,
+    };
     let mut d = Diagnostic::new(
         &code::unreachable,
         format!(
@@ -181,6 +191,9 @@ fn always_set_aside(cx: &Context, leaf: LeafId) -> Diagnostic {
             text,
             format!("{} {text}", leaf_name(policy, o)),
         );
+    }
+    if let Some(request) = witness {
+        d = d.with_witness(request);
     }
     d.help("narrow the exception's `overrides` or its conditions; if the provision is never meant to decide, remove it")
 }

@@ -1,4 +1,5 @@
-//! Diagnostics as JSON: one object per diagnostic, stable field names.
+//! Diagnostics as JSON: one object per diagnostic, stable field names; a lint finding
+//! with a witness request (`L001`, `L002`) has it as `witness`.
 
 use crate::diagnostic::FileDiagnostics;
 use serde_json::{json, Value};
@@ -10,7 +11,7 @@ pub fn diagnostics(files: &[FileDiagnostics]) -> Value {
         for d in &file.diagnostics {
             let span = d.span();
             let (line, column) = file.source.line_col(span.start as usize);
-            out.push(json!({
+            let mut object = json!({
                 "file": file.source.name(),
                 "code": d.code.code,
                 "name": d.code.name,
@@ -21,7 +22,11 @@ pub fn diagnostics(files: &[FileDiagnostics]) -> Value {
                 "span": {"start": span.start, "end": span.end},
                 "labels": d.labels.iter().map(|l| json!({"start": l.span.start, "end": l.span.end, "text": l.text})).collect::<Vec<_>>(),
                 "help": d.help,
-            }));
+            });
+            if let (Some(witness), Some(map)) = (&d.witness, object.as_object_mut()) {
+                map.insert("witness".into(), (**witness).clone());
+            }
+            out.push(object);
         }
     }
     Value::Array(out)

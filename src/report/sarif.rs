@@ -116,6 +116,12 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
         .message(sarif::Message::builder().text(message).build());
     let mut result = builder.build();
     result.rule_index = rule_index(d.code);
+    if let Some(witness) = &d.witness {
+        let mut bag = sarif::PropertyBag::builder().build();
+        bag.additional_properties
+            .insert("witness".to_string(), (**witness).clone());
+        result.properties = Some(bag);
+    }
     if crate::config::is_rule(d.code) {
         result.partial_fingerprints = Some(
             [(

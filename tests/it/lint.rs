@@ -69,14 +69,73 @@ fn each_rule_on_its_fixtures() {
     });
 }
 
-/// The text after `decided `conflict`: ` in a finding's help: the witness request.
+/// A conflict's witness request: the structured field, which is the request the help
+/// quotes after `decided `conflict`: `.
 fn witness(d: &Diagnostic) -> serde_json::Value {
     let help = d.help.as_deref().unwrap_or_default();
     let note = help
         .split_once("this request is decided `conflict`: ")
         .map(|(_, json)| json)
         .unwrap_or_else(|| panic!("no witness in {d:#?}"));
-    serde_json::from_str(note).unwrap()
+    let quoted: serde_json::Value = serde_json::from_str(note).unwrap();
+    assert_eq!(d.witness.as_deref(), Some(&quoted), "{}", d.message);
+    quoted
+}
+
+/// L001 and L002 (set aside) carry their witness as JSON (`witness`; SARIF
+/// `properties.witness`), and `juris eval` of it shows the finding: a conflict of the two
+/// provisions named, or the provision applying and set aside by the one named.
+#[test]
+fn witnesses_are_structured_and_runnable() {
+    let dir = std::env::temp_dir().join(format!("juris-witness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut checked = 0;
+    for fixture in [CONFLICT, "tests/it/fixtures/lint/rules/unreachable.juris"] {
+        let run = juris(&["lint", fixture, "--format", "json"]);
+        let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let sarif = assert_valid_sarif(&juris(&["lint", fixture, "--format", "sarif"]).stdout);
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        for (i, f) in findings.as_array().unwrap().iter().enumerate() {
+            let message = f["message"].as_str().unwrap();
+            assert_eq!(results[i]["properties"]["witness"], f["witness"]);
+            let never = message.contains("can never apply");
+            assert_eq!(f["witness"].is_null(), never, "{message}");
+            if never {
+                continue;
+            }
+            let file = dir.join("witness.json");
+            std::fs::write(&file, f["witness"].to_string()).unwrap();
+            let eval = juris(&[
+                "eval",
+                fixture,
+                "--request",
+                file.to_str().unwrap(),
+                "--format",
+                "json",
+            ]);
+            let decision: serde_json::Value = serde_json::from_str(&eval.stdout).unwrap();
+            let cites: Vec<&str> = decision["cites"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let named: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+            if f["code"] == "L001" {
+                assert_eq!(decision["decision"], "conflict", "{message}");
+                for cite in &named[..2] {
+                    assert!(cites.contains(cite), "{cite} not in {cites:?}: {message}");
+                }
+            } else {
+                // `X never decides: whenever it applies, Y sets it aside`.
+                assert!(!cites.contains(&named[0]), "{message}: {cites:?}");
+                assert!(cites.contains(&named[1]), "{message}: {cites:?}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Every conflict's witness is decided `conflict`, citing the two provisions named.
