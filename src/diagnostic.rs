@@ -65,10 +65,21 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Notes in other files.
     pub related: Vec<Related>,
+    /// What a few findings carry besides (boxed: most carry nothing, and diagnostics are
+    /// moved around in `Result`s).
+    pub attached: Option<Box<Attached>>,
+}
+
+/// What a finding may carry for tools: a witness request, a fix.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Attached {
     /// A request that shows the finding, as request JSON runnable with `juris eval`: for
     /// `L001`, one decided `conflict`; for `L002`, one under which the provision applies
     /// and is set aside.
-    pub witness: Option<Box<serde_json::Value>>,
+    pub witness: Option<serde_json::Value>,
+    /// The safe fix the rule names, when it is not a "did you mean" of the help
+    /// ([`crate::fix::fix_for`] reads both).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Diagnostic {
@@ -84,13 +95,29 @@ impl Diagnostic {
             }],
             help: None,
             related: Vec::new(),
-            witness: None,
+            attached: None,
         }
     }
 
-    /// Sets the witness request ([`Diagnostic::witness`]).
+    /// The witness request ([`Attached::witness`]), if it has one.
+    pub fn witness(&self) -> Option<&serde_json::Value> {
+        self.attached.as_ref()?.witness.as_ref()
+    }
+
+    /// The fix the rule attached ([`Attached::fix`]), if any.
+    pub fn attached_fix(&self) -> Option<&crate::fix::Fix> {
+        self.attached.as_ref()?.fix.as_ref()
+    }
+
+    /// Sets the safe fix ([`Attached::fix`]).
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.attached.get_or_insert_with(Box::default).fix = Some(fix);
+        self
+    }
+
+    /// Sets the witness request ([`Attached::witness`]).
     pub fn with_witness(mut self, request: serde_json::Value) -> Self {
-        self.witness = Some(Box::new(request));
+        self.attached.get_or_insert_with(Box::default).witness = Some(request);
         self
     }
 

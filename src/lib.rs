@@ -37,6 +37,7 @@ pub mod diff;
 mod engine;
 pub mod eval;
 pub mod explain;
+pub mod fix;
 pub mod fmt;
 mod graph;
 pub mod ir;

@@ -36,6 +36,15 @@ pub struct Args {
     /// Record the findings reported now in the --baseline file, and exit 0.
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+    /// Apply the safe fixes (a single "did you mean" candidate; a `not encoded` marker with
+    /// a placeholder reason to review for a coverage gap; `juris fmt`), then report what is
+    /// left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show the safe fixes as a unified diff without writing them (exit 1 when there are
+    /// any).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// The lint rules named by `--select` or `--ignore`; a name that is not a lint rule is a
@@ -77,29 +86,12 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let paths = default_paths(args.paths);
-    let files = match load::find_policies(&paths) {
-        Ok(files) => files,
-        // A path that cannot be read: a usage error, on standard error (as `check` says it).
-        Err(usage) => {
-            emit_diagnostics(&usage, Format::Human, io.stderr, Colour::Plain);
-            return ExitStatus::Invalid;
-        }
-    };
-    let mut policies = Vec::new();
-    let mut reported: Vec<FileDiagnostics> = Vec::new();
-    for path in files {
-        match load::compile_file(&path) {
-            Ok(policy) => policies.push(Arc::new(policy)),
-            Err(diagnostics) => reported.extend(diagnostics),
-        }
-    }
-    let mut linted = lint::lint_policies(&policies, &Options::default());
-    linted.retain_rules(|c| {
-        (select.is_empty() || select.iter().any(|s| s.code == c.code))
-            && !ignore.iter().any(|i| i.code == c.code)
-    });
-    if let Some(file) = &args.baseline {
-        if args.update_baseline {
+    let baseline = match (&args.baseline, args.update_baseline) {
+        (Some(file), true) => {
+            let (_, _, linted) = match collect(&paths, &select, &ignore, None, io) {
+                Ok(found) => found,
+                Err(code) => return code,
+            };
             let recorded = Baseline::record(&linted);
             if let Err(e) = std::fs::write(file, recorded.to_text()) {
                 let _ = writeln!(
@@ -117,23 +109,96 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             );
             return ExitStatus::Ok;
         }
-        let read = std::fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|text| Baseline::read(&text));
-        match read {
-            Ok(recorded) => {
-                recorded.apply(&mut linted);
-            }
-            Err(why) => {
-                let _ = writeln!(
-                    io.stderr,
-                    "error: cannot read the baseline `{}`: {why}\n  help: record one with `juris lint --baseline {} --update-baseline`",
-                    file.display(),
-                    file.display()
-                );
-                return ExitStatus::Invalid;
+        (Some(file), false) => {
+            let read = std::fs::read_to_string(file)
+                .map_err(|e| e.to_string())
+                .and_then(|text| Baseline::read(&text));
+            match read {
+                Ok(recorded) => Some(recorded),
+                Err(why) => {
+                    let _ = writeln!(
+                        io.stderr,
+                        "error: cannot read the baseline `{}`: {why}\n  help: record one with `juris lint --baseline {} --update-baseline`",
+                        file.display(),
+                        file.display()
+                    );
+                    return ExitStatus::Invalid;
+                }
             }
         }
+        (None, _) => None,
+    };
+    let (mut policies, mut reported, mut linted) =
+        match collect(&paths, &select, &ignore, baseline.as_ref(), io) {
+            Ok(found) => found,
+            Err(code) => return code,
+        };
+    if args.fix || args.diff {
+        let mut all = reported.clone();
+        all.extend(linted.files.iter().cloned());
+        let changes = fixed_files(&all);
+        let fixes: usize = changes.iter().map(|c| c.fixes).sum();
+        // Standard output stays the format's own; the account goes to standard error
+        // unless the output is for people.
+        let human = format == Format::Human;
+        if args.diff {
+            for c in &changes {
+                let diff = similar::TextDiff::from_lines(&c.old, &c.new);
+                let _ = write!(
+                    io.stdout,
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(2)
+                        .header(&c.path, &c.path)
+                );
+            }
+            let _ = writeln!(
+                io.stdout,
+                "{} in {} (`--fix` applies {})",
+                plural(fixes, "fix", "fixes"),
+                plural(changes.len(), "file", "files"),
+                if fixes == 1 { "it" } else { "them" }
+            );
+            return ExitStatus::findings_if(!changes.is_empty());
+        }
+        // Fixing may make more fixes possible (a policy that checks once its typo is fixed
+        // is linted, and its gaps can be marked): fix, read again, until nothing changes.
+        let mut changes = changes;
+        let mut fixed = 0;
+        let mut touched: Vec<String> = Vec::new();
+        for _ in 0..MAX_FIX_ROUNDS {
+            if changes.is_empty() {
+                break;
+            }
+            for c in &changes {
+                if let Err(e) = std::fs::write(&c.path, &c.new) {
+                    let _ = writeln!(io.stderr, "error: cannot write `{}`: {e}", c.path);
+                    return ExitStatus::Invalid;
+                }
+                fixed += c.fixes;
+                if !touched.contains(&c.path) {
+                    touched.push(c.path.clone());
+                }
+            }
+            (policies, reported, linted) =
+                match collect(&paths, &select, &ignore, baseline.as_ref(), io) {
+                    Ok(found) => found,
+                    Err(code) => return code,
+                };
+            let mut all = reported.clone();
+            all.extend(linted.files.iter().cloned());
+            changes = fixed_files(&all);
+        }
+        let note = format!(
+            "fixed {} in {}",
+            plural(fixed, "finding", "findings"),
+            plural(touched.len(), "file", "files")
+        );
+        let _ = if human {
+            writeln!(io.stdout, "{note}")
+        } else {
+            writeln!(io.stderr, "{note}")
+        };
     }
     let usage = is_usage(&reported) || linted.config_invalid();
     reported.extend(linted.files.iter().cloned());
@@ -184,6 +249,106 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     } else {
         ExitStatus::findings_if(args.fail_on.fails(errors, failing))
     }
+}
+
+/// Loads and lints the policies under the paths: the policies that check, the problems of
+/// those that do not, and the lint findings with the rules selected and the baseline
+/// applied.
+type Found = (Vec<Arc<crate::ir::Policy>>, Vec<FileDiagnostics>, Linted);
+
+fn collect(
+    paths: &[PathBuf],
+    select: &[&'static Code],
+    ignore: &[&'static Code],
+    baseline: Option<&Baseline>,
+    io: &mut Io,
+) -> Result<Found, ExitStatus> {
+    let files = match load::find_policies(paths) {
+        Ok(files) => files,
+        // A path that cannot be read: a usage error, on standard error (as `check` says it).
+        Err(usage) => {
+            emit_diagnostics(&usage, Format::Human, io.stderr, Colour::Plain);
+            return Err(ExitStatus::Invalid);
+        }
+    };
+    let mut policies = Vec::new();
+    let mut reported: Vec<FileDiagnostics> = Vec::new();
+    for path in files {
+        match load::compile_file(&path) {
+            Ok(policy) => policies.push(Arc::new(policy)),
+            Err(diagnostics) => reported.extend(diagnostics),
+        }
+    }
+    let mut linted = lint::lint_policies(&policies, &Options::default());
+    linted.retain_rules(|c| {
+        (select.is_empty() || select.iter().any(|s| s.code == c.code))
+            && !ignore.iter().any(|i| i.code == c.code)
+    });
+    if let Some(baseline) = baseline {
+        baseline.apply(&mut linted);
+    }
+    Ok((policies, reported, linted))
+}
+
+/// The most times `--fix` fixes and reads the files again.
+const MAX_FIX_ROUNDS: usize = 5;
+
+/// A file the safe fixes change: its text before and after (formatted by `juris fmt`
+/// when it parses), and how many fixes went in.
+struct Changed {
+    path: String,
+    old: String,
+    new: String,
+    fixes: usize,
+}
+
+/// The files the safe fixes of the findings change ([`crate::fix`]).
+fn fixed_files(files: &[FileDiagnostics]) -> Vec<Changed> {
+    let mut by_file: Vec<(
+        &crate::source::SourceFile,
+        Vec<(crate::source::Span, String)>,
+    )> = Vec::new();
+    for file in files.iter().filter(|f| !f.source.name().starts_with('<')) {
+        for d in &file.diagnostics {
+            let Some(fix) = crate::fix::fix_for(d) else {
+                continue;
+            };
+            let edit = fix.edit(file.source.text());
+            match by_file
+                .iter_mut()
+                .find(|(s, _)| s.name() == file.source.name())
+            {
+                Some((_, edits)) => edits.push(edit),
+                None => by_file.push((&file.source, vec![edit])),
+            }
+        }
+    }
+    let mut changed = Vec::new();
+    for (source, edits) in by_file {
+        let (text, fixes) = crate::fix::apply(source.text(), &edits);
+        let name = source.name();
+        let kind = if name.ends_with(".terms.juris") {
+            Some(crate::ast::SiblingKind::Terms)
+        } else if name.ends_with(".tests.juris") {
+            Some(crate::ast::SiblingKind::Tests)
+        } else {
+            None
+        };
+        let formatted = match kind {
+            None => crate::fmt::format_source(&text),
+            Some(kind) => crate::fmt::format_sibling(&text, kind),
+        }
+        .unwrap_or(text);
+        if fixes > 0 && formatted != source.text() {
+            changed.push(Changed {
+                path: name.to_string(),
+                old: source.text().to_string(),
+                new: formatted,
+                fixes,
+            });
+        }
+    }
+    changed
 }
 
 /// `juris check` on a program that checked clean: lints it and shows the findings. Exit 1

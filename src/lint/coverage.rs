@@ -92,6 +92,7 @@ fn gap(policy: &Policy, id: SubsectionId, encoded_by: &HashMap<SubsectionId, Spa
         .help(format!(
             "encode it in a provision, or say why it is left: `not encoded {local} \"reason\"`"
         ))
+        .with_fix(crate::fix::Fix::MarkNotEncoded { path: local })
 }
 
 fn descendants(text: &StatuteText, id: SubsectionId) -> usize {

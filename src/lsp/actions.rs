@@ -16,8 +16,9 @@ use std::path::Path;
 pub const RUN_TEST: &str = "juris.runTest";
 
 /// The fixes for the diagnostics the client sends back (matched with those the server
-/// published, whose `data` says the fix): "did you mean" replaces the word; a coverage gap
-/// is marked `not encoded` at the end of the policy file.
+/// published, whose `data` says the fix, [`crate::fix`]): "did you mean" replaces the word;
+/// a coverage gap is marked `not encoded` at the end of the policy file, with the
+/// placeholder reason `juris lint --fix` writes.
 pub fn code_actions(
     analysis: &Analysis,
     path: &Path,
@@ -59,7 +60,7 @@ pub fn code_actions(
                 format!("Mark {cite} not encoded"),
                 ours,
                 uri,
-                append(file, &format!("not encoded {cite} \"reason\"")),
+                append(file, &crate::fix::Fix::marker_line(cite)),
             ));
         }
     }

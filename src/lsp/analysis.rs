@@ -6,7 +6,7 @@
 
 use super::text::{path_to_uri, LineIndex};
 use crate::ast::{self, SiblingKind};
-use crate::diagnostic::{self, code, FileDiagnostics, Severity};
+use crate::diagnostic::{self, FileDiagnostics, Severity};
 use crate::ir::Policy;
 use crate::load;
 use crate::source::SourceFile;
@@ -257,7 +257,7 @@ impl Analysis {
             let converted: Vec<lsp_types::Diagnostic> = file
                 .diagnostics
                 .iter()
-                .map(|d| to_lsp(&file.source, &lines, d, self.policy.as_deref()))
+                .map(|d| to_lsp(&file.source, &lines, d))
                 .collect();
             out.push((path, converted));
         }
@@ -312,7 +312,6 @@ fn to_lsp(
     source: &SourceFile,
     lines: &LineIndex,
     d: &diagnostic::Diagnostic,
-    policy: Option<&Policy>,
 ) -> lsp_types::Diagnostic {
     let text = source.text();
     let uri = path_to_uri(Path::new(source.name()));
@@ -367,32 +366,15 @@ fn to_lsp(
         message,
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: fix_data(d, policy),
+        data: fix_data(d),
     }
 }
 
-/// What a quick fix needs to know about a diagnostic.
-fn fix_data(d: &diagnostic::Diagnostic, policy: Option<&Policy>) -> Option<serde_json::Value> {
-    if let Some(word) = d.help.as_deref().and_then(suggested_word) {
-        return Some(json!({ "replace": word }));
+/// What a quick fix needs to know about a diagnostic: the library's fix
+/// ([`crate::fix::fix_for`]), as the diagnostic's `data`.
+fn fix_data(d: &diagnostic::Diagnostic) -> Option<serde_json::Value> {
+    match crate::fix::fix_for(d)? {
+        crate::fix::Fix::Replace { with, .. } => Some(json!({ "replace": with })),
+        crate::fix::Fix::MarkNotEncoded { path } => Some(json!({ "mark": path })),
     }
-    if d.code.code == code::coverage_gap.code {
-        // The gap's subsection: the one whose label the note on the statute text points at.
-        let policy = policy?;
-        let label = d.related.first()?.label.as_ref()?;
-        let text = &policy.statute.text;
-        let (_, sub) = text
-            .iter()
-            .find(|(_, s)| s.label.start == label.span.start as usize)?;
-        let path = crate::statute::StatuteText::display_path(&sub.path);
-        return Some(json!({ "mark": path }));
-    }
-    None
-}
-
-/// The word a "did you mean `x`?" help suggests.
-pub fn suggested_word(help: &str) -> Option<&str> {
-    let rest = help.strip_prefix("did you mean `")?;
-    let end = rest.find("`?")?;
-    Some(&rest[..end])
 }

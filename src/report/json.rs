@@ -23,8 +23,8 @@ pub fn diagnostics(files: &[FileDiagnostics]) -> Value {
                 "labels": d.labels.iter().map(|l| json!({"start": l.span.start, "end": l.span.end, "text": l.text})).collect::<Vec<_>>(),
                 "help": d.help,
             });
-            if let (Some(witness), Some(map)) = (&d.witness, object.as_object_mut()) {
-                map.insert("witness".into(), (**witness).clone());
+            if let (Some(witness), Some(map)) = (d.witness(), object.as_object_mut()) {
+                map.insert("witness".into(), witness.clone());
             }
             out.push(object);
         }

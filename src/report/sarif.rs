@@ -116,10 +116,13 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
         .message(sarif::Message::builder().text(message).build());
     let mut result = builder.build();
     result.rule_index = rule_index(d.code);
-    if let Some(witness) = &d.witness {
+    if let Some(fix) = crate::fix::fix_for(d).filter(|_| is_file(source)) {
+        result.fixes = Some(vec![sarif_fix(source, &fix)]);
+    }
+    if let Some(witness) = d.witness() {
         let mut bag = sarif::PropertyBag::builder().build();
         bag.additional_properties
-            .insert("witness".to_string(), (**witness).clone());
+            .insert("witness".to_string(), witness.clone());
         result.properties = Some(bag);
     }
     if crate::config::is_rule(d.code) {
@@ -160,6 +163,36 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
         result.suppressions = Some(vec![suppression]);
     }
     result
+}
+
+/// A fix as SARIF writes one: the region of the finding's file replaced (an empty region
+/// for an insertion) and the text put there — the edit `juris lint --fix` makes.
+fn sarif_fix(source: &SourceFile, fix: &crate::fix::Fix) -> sarif::Fix {
+    let (span, text) = fix.edit(source.text());
+    let (start_line, start_column) = position(source, span.start as usize);
+    let (end_line, end_column) = position(source, span.end as usize);
+    let region = sarif::Region::builder()
+        .start_line(start_line)
+        .start_column(start_column)
+        .end_line(end_line)
+        .end_column(end_column)
+        .build();
+    let replacement = sarif::Replacement::builder()
+        .deleted_region(region)
+        .inserted_content(sarif::ArtifactContent::builder().text(text).build())
+        .build();
+    let change = sarif::ArtifactChange::builder()
+        .artifact_location(
+            sarif::ArtifactLocation::builder()
+                .uri(uri(source.name()))
+                .build(),
+        )
+        .replacements(vec![replacement])
+        .build();
+    sarif::Fix::builder()
+        .description(sarif::Message::builder().text(fix.title()).build())
+        .artifact_changes(vec![change])
+        .build()
 }
 
 /// Whether a source is a file rather than the command line.

@@ -78,7 +78,7 @@ fn witness(d: &Diagnostic) -> serde_json::Value {
         .map(|(_, json)| json)
         .unwrap_or_else(|| panic!("no witness in {d:#?}"));
     let quoted: serde_json::Value = serde_json::from_str(note).unwrap();
-    assert_eq!(d.witness.as_deref(), Some(&quoted), "{}", d.message);
+    assert_eq!(d.witness(), Some(&quoted), "{}", d.message);
     quoted
 }
 
@@ -461,6 +461,93 @@ fn a_baseline_reports_only_new_findings() {
         "{}",
         run.stderr
     );
+}
+
+/// `--fix` applies the safe fixes — the single "did you mean", a `not encoded` marker with a
+/// placeholder reason for each gap (once the fixed policy checks and is linted), `fmt` —
+/// and `--diff` shows them without writing; SARIF carries the same edits as `fixes`.
+#[test]
+fn fixes_are_shown_applied_and_carried_in_sarif() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-fix");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["policy.juris", "statute.txt"] {
+        std::fs::copy(
+            format!("tests/it/fixtures/coverage/gaps/{file}"),
+            dir.join(file),
+        )
+        .unwrap();
+    }
+    let policy = dir.join("policy.juris");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let typo = text.replace("  (a) when data is name\n", "  (a) when data is nmae\n");
+    assert_ne!(typo, text);
+    std::fs::write(&policy, &typo).unwrap();
+    let folder = dir.to_str().unwrap();
+
+    let run = juris(&["lint", folder, "--diff"]);
+    assert_eq!(run.code, 1);
+    crate::settings().bind(|| insta::assert_snapshot!("lint_fix_diff", run.stdout));
+    assert_eq!(
+        std::fs::read_to_string(&policy).unwrap(),
+        typo,
+        "--diff writes nothing"
+    );
+
+    let run = juris(&["lint", folder, "--format", "sarif"]);
+    let log = assert_valid_sarif(&run.stdout);
+    let fixes: Vec<&serde_json::Value> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fixes"].as_array())
+        .flatten()
+        .collect();
+    assert_eq!(
+        fixes.len(),
+        1,
+        "the policy does not check: only the typo's fix"
+    );
+    let replacement = &fixes[0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "name");
+    assert_eq!(fixes[0]["description"]["text"], "Replace with `name`");
+
+    let run = juris(&["lint", folder, "--fix"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.stdout,
+        "fixed 5 findings in 1 file\n1 policy linted clean\n"
+    );
+    let fixed = std::fs::read_to_string(&policy).unwrap();
+    assert!(fixed.contains("  (a) when data is name\n"));
+    let marker = format!(" \"{}\"\n", juris::fix::PLACEHOLDER_REASON);
+    let marked: Vec<&str> = fixed
+        .lines()
+        .filter(|l| l.ends_with(marker.trim_end()))
+        .collect();
+    assert_eq!(marked.len(), 4, "{fixed}");
+    assert_eq!(juris(&["fmt", "--check", folder]).code, 0);
+    assert_eq!(juris(&["check", folder]).code, 0);
+    // Nothing is left to fix.
+    let run = juris(&["lint", folder, "--diff"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "0 fixes in 0 files (`--fix` applies them)\n")
+    );
+
+    // A gap's fix in SARIF: the marker line inserted at the end of the policy file.
+    std::fs::write(&policy, &text).unwrap();
+    let run = juris(&["lint", folder, "--format", "sarif", "--select", "L003"]);
+    let log = assert_valid_sarif(&run.stdout);
+    let result = &log["runs"][0]["results"][0];
+    let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert!(replacement["insertedContent"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("not encoded ("));
+    let region = &replacement["deletedRegion"];
+    assert_eq!(region["startLine"], region["endLine"]);
+    assert_eq!(region["startColumn"], region["endColumn"]);
 }
 
 fn sarif_schema() -> jsonschema::Validator {
