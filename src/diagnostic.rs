@@ -9,7 +9,7 @@ use crate::source::{SourceFile, Span};
 use std::fmt;
 
 mod codes;
-pub use codes::{code, lookup, Code, CODES};
+pub use codes::{code, lookup, rule_page, rules_index, Code, CODES};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -421,3 +421,97 @@ pub fn lookup(key: &str) -> Option<&'static Code> {
         .copied()
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name.eq_ignore_ascii_case(key))
 }
+
+/// The page of a code in `docs/rules/` (Markdown), made from the table: its name, severity,
+/// summary and explanation, the explanation's indented examples as code blocks. A test
+/// keeps the pages in step with the table; SARIF carries the same text as each rule's
+/// `help.markdown`.
+pub fn rule_page(c: &Code) -> String {
+    let kind = match c.code.as_bytes().first() {
+        Some(b'S') => "a syntax error of a policy",
+        Some(b'C') => "a check of a policy against its vocabulary and statute text",
+        Some(b'R') => "a request refused",
+        Some(b'Q') => "a question `juris ask` cannot place",
+        Some(b'U') => "a usage error of the command line",
+        Some(b'T') => "a policy's tests",
+        _ => "a lint rule",
+    };
+    let mut page = format!(
+        "# {} {}\n\n**{}** · {kind}\n\n{}.\n\n",
+        c.code,
+        c.name,
+        c.severity.as_str(),
+        capitalised(c.summary)
+    );
+    page.push_str(&markdown(c.explanation));
+    if crate::config::is_rule(c) {
+        page.push_str(&format!(
+            "\n\nAllow or deny it for a project in `juris.toml` (`[lint] allow = [\"{0}\"]`, with a \
+             reason under `[lint.reasons]`), suppress one finding with `// juris: allow {0} \
+             \"reason\"`, or choose it with `juris lint --select {0}` / `--ignore {0}`.",
+            c.code
+        ));
+    }
+    page.push_str(&format!(
+        "\n\n`juris explain {}` prints this in a terminal. [All codes](README.md)\n",
+        c.code
+    ));
+    page
+}
+
+/// The index of `docs/rules/`: every code, linked to its page.
+pub fn rules_index() -> String {
+    let mut page = String::from(
+        "# Diagnostic codes\n\nEvery diagnostic Juris reports has a code, a name and a page here, made from \
+         the table in `src/diagnostic/codes.rs` (a test keeps them in step: after changing \
+         the table, `JURIS_UPDATE_DOCS=1 cargo test --test it rule_pages` rewrites them).\n\n\
+         | code | name | severity | what |\n|---|---|---|---|\n",
+    );
+    for c in CODES {
+        page.push_str(&format!(
+            "| [{0}]({0}.md) | {1} | {2} | {3} |\n",
+            c.code,
+            c.name,
+            c.severity.as_str(),
+            c.summary.replace('|', "\\|")
+        ));
+    }
+    page
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// An explanation as Markdown: its paragraphs as they are, its lines indented by four
+/// spaces (examples) as fenced code blocks.
+fn markdown(explanation: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for line in explanation.lines() {
+        let code = line.starts_with("    ");
+        if code && !in_code {
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str("```\n");
+            in_code = true;
+        } else if !code && in_code {
+            out.push_str("```\n");
+            if !line.is_empty() {
+                out.push('\n');
+            }
+            in_code = false;
+        }
+        out.push_str(line.strip_prefix("    ").unwrap_or(line));
+        out.push('\n');
+    }
+    if in_code {
+        out.push_str("```\n");
+    }
+    out.trim_end().to_string()
+}

@@ -26,8 +26,13 @@ pub fn log(files: &[FileDiagnostics], allowed: &[Allowed]) -> sarif::Sarif {
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .rules(CODES.iter().map(|c| rule(c)).collect::<Vec<_>>())
         .build();
+    // The run itself succeeded (findings or not): written only when juris ran to the end.
+    let invocation = sarif::Invocation::builder()
+        .execution_successful(true)
+        .build();
     let run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
+        .invocations(vec![invocation])
         .column_kind(serde_json::json!("unicodeCodePoints"))
         .results(results)
         .build();
@@ -67,10 +72,17 @@ fn rule(c: &Code) -> sarif::ReportingDescriptor {
         .full_description(text(
             c.explanation.split("\n\n").next().unwrap_or(c.summary),
         ))
-        .help(text(format!(
-            "{}\n\n`juris explain {}` shows this text.",
-            c.explanation, c.code
-        )))
+        .help(
+            sarif::MultiformatMessageString::builder()
+                .text(format!(
+                    "{}\n\n`juris explain {}` shows this text.",
+                    c.explanation, c.code
+                ))
+                // The page of docs/rules/, which code-scanning dashboards show as the rule's
+                // help.
+                .markdown(crate::diagnostic::rule_page(c))
+                .build(),
+        )
         .default_configuration(
             sarif::ReportingConfiguration::builder()
                 .level(serde_json::json!(level(c.severity).to_string()))

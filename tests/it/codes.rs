@@ -204,3 +204,38 @@ fn q001_unplaced_question_from_the_cli() {
         .stderr
         .contains("help: questions it can answer look like"));
 }
+
+/// `docs/rules/`: a page per code and the index, exactly as the table makes them (and no
+/// page of a code that is gone). `JURIS_UPDATE_DOCS=1` rewrites them.
+#[test]
+fn rule_pages_are_in_step_with_the_table() {
+    let dir = root().join("docs/rules");
+    let mut expected: Vec<(String, String)> = CODES
+        .iter()
+        .map(|c| (format!("{}.md", c.code), juris::diagnostic::rule_page(c)))
+        .collect();
+    expected.push(("README.md".to_string(), juris::diagnostic::rules_index()));
+    if std::env::var_os("JURIS_UPDATE_DOCS").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, page) in &expected {
+            std::fs::write(dir.join(name), page).unwrap();
+        }
+    }
+    let mut stale = Vec::new();
+    for (name, page) in &expected {
+        if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(page.as_str()) {
+            stale.push(name.clone());
+        }
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !expected.iter().any(|(n, _)| *n == name) {
+            stale.push(format!("{name} (no such code)"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is not what the code table makes: {stale:?}; run `JURIS_UPDATE_DOCS=1 cargo test --test it rule_pages`"
+    );
+}
