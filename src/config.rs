@@ -13,6 +13,11 @@
 //! search = 20000              # steps one conflict or reachability question may take
 //! total = 5000000             # steps all questions on one policy may take together
 //!
+//! [[lint.per-path]]           # rules allowed in some files only
+//! files = "legacy/*.juris"    # a glob, relative to this file's folder
+//! allow = ["L004"]
+//! reason = "the legacy vocabulary is shared with the billing system"
+//!
 //! policies = ["law/oregon", "law/oklahoma"]   # where commands look when given no path
 //! ```
 //!
@@ -41,6 +46,20 @@ pub struct LintConfig {
     /// `[lint.budget] total`: the most steps all questions on one policy may take
     /// together, when set.
     pub total_steps: Option<usize>,
+    /// `[[lint.per-path]]`: rules allowed in the files a glob matches (relative to the
+    /// folder of `juris.toml`), each with its reason.
+    pub per_path: Vec<PerPath>,
+}
+
+/// One `[[lint.per-path]]` table: `files = "legacy/**"`, `allow = ["L004"]`, `reason`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PerPath {
+    /// The glob, as written.
+    pub files: globset::Glob,
+    /// The rules allowed in those files.
+    pub allow: Vec<&'static Code>,
+    /// Why.
+    pub reason: Option<String>,
 }
 
 /// What becomes of a finding under a configuration.
@@ -55,6 +74,22 @@ pub enum Level {
 }
 
 impl LintConfig {
+    /// What becomes of findings with this code in this file (its path relative to the
+    /// folder of `juris.toml`, when known): a `[[lint.per-path]]` allowance that matches
+    /// the file first, then the project's `allow` and `deny`.
+    pub fn level_in(&self, code: &Code, file: Option<&Path>) -> Level {
+        if let Some(file) = file {
+            let matching = self.per_path.iter().find(|p| {
+                p.allow.iter().any(|c| c.code == code.code)
+                    && p.files.compile_matcher().is_match(file)
+            });
+            if let Some(p) = matching {
+                return Level::Allow(p.reason.clone());
+            }
+        }
+        self.level(code)
+    }
+
     /// What becomes of findings with this code.
     pub fn level(&self, code: &Code) -> Level {
         if let Some((_, reason)) = self.allow.iter().find(|(c, _)| c.code == code.code) {
@@ -166,6 +201,18 @@ struct RawLint {
     reasons: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     budget: Option<RawBudget>,
+    #[serde(default, rename = "per-path")]
+    per_path: Vec<RawPerPath>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerPath {
+    files: toml::Spanned<String>,
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    reason: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -284,6 +331,55 @@ pub fn parse(source: &SourceFile) -> (Config, Vec<Diagnostic>) {
         if !lint.allow.iter().any(|(a, _)| a.code == c.code) {
             lint.allow.push((c, reason));
         }
+    }
+    for table in &raw.per_path {
+        let files = match globset::GlobBuilder::new(table.files.get_ref())
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => glob,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        &code::invalid_config,
+                        format!("`{}` is not a glob: {}", table.files.get_ref(), e.kind()),
+                        spanned(&table.files),
+                    )
+                    .label("not a glob")
+                    .help("name files relative to this juris.toml's folder: `legacy/*.juris`, `**/old-*.juris`"),
+                );
+                continue;
+            }
+        };
+        let allow: Vec<&'static Code> = table
+            .allow
+            .iter()
+            .filter_map(|entry| rule(entry, &mut diagnostics))
+            .collect();
+        let reason = table
+            .reason
+            .as_ref()
+            .map(|r| r.get_ref().trim().to_string())
+            .filter(|r| !r.is_empty());
+        if reason.is_none() && !allow.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    &code::allow_without_reason,
+                    format!(
+                        "rules are allowed in `{}` without a reason",
+                        table.files.get_ref()
+                    ),
+                    spanned(&table.files),
+                )
+                .label("allowed here")
+                .help("say why in the same table: `reason = \"…\"`"),
+            );
+        }
+        lint.per_path.push(PerPath {
+            files,
+            allow,
+            reason,
+        });
     }
     for entry in &raw.deny {
         let Some(c) = rule(entry, &mut diagnostics) else {

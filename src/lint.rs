@@ -361,13 +361,24 @@ pub fn apply(
         }
     }
     kept.extend(problems);
+    // The file's path relative to the folder of `juris.toml`, for `[[lint.per-path]]`.
+    let relative = config.source.as_ref().and_then(|toml| {
+        let absolute = |p: &Path| {
+            std::fs::canonicalize(p)
+                .ok()
+                .or_else(|| std::env::current_dir().ok().map(|cwd| cwd.join(p)))
+        };
+        let folder = absolute(Path::new(toml.name()))?.parent()?.to_path_buf();
+        let file = absolute(Path::new(source.name()))?;
+        file.strip_prefix(&folder).ok().map(Path::to_path_buf)
+    });
     let mut shown = Vec::new();
     for mut d in kept {
         if !config::is_rule(d.code) {
             shown.push(d);
             continue;
         }
-        match config.lint.level(d.code) {
+        match config.lint.level_in(d.code, relative.as_deref()) {
             Level::Allow(reason) => allowed.push(Allowed {
                 source: source.clone(),
                 diagnostic: d,

@@ -394,7 +394,10 @@ codes! {
          reported\n    deny = [\"L001\"]           # rules whose findings fail `check`\n\n    \
          [lint.reasons]\n    L004 = \"why it is allowed\"\n\n    [lint.budget]\n    \
          search = 20000            # steps one conflict or reachability question may take\n    \
-         total = 5000000           # steps all questions on one policy may take together\n\
+         total = 5000000           # steps all questions on one policy may take together\n\n    \
+         [[lint.per-path]]         # rules allowed in some files only\n    \
+         files = \"legacy/*.juris\"  # a glob, relative to the folder of juris.toml\n    \
+         allow = [\"L004\"]\n    reason = \"why\"\n\
          Rules are named by code (`L004`) or name (`unused-fact`); only lint rules can be \
          allowed or denied. A budget is a whole number of steps from 1 to 10^12.";
     unused_suppression = "L010" "unused-suppression" Warning

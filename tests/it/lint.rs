@@ -759,6 +759,96 @@ fn juris_toml_denies_allows_and_asks_for_reasons() {
     crate::settings().bind(|| insta::assert_snapshot!("invalid_config", run.stdout));
 }
 
+/// `[[lint.per-path]]`: rules allowed in the files a glob matches, with a reason; a glob
+/// that is not one is `L009`, an allowance without a reason `L008`.
+#[test]
+fn juris_toml_allows_rules_per_path() {
+    let dir = "tests/it/fixtures/lint/config/per-path";
+    let run = juris(&["lint", dir, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let reported: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<String> = reported
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let folder = file.rsplit('/').nth(1).unwrap();
+            format!("{folder} {}", d["code"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "current L004",
+            "current L004",
+            "current L005",
+            "legacy L005"
+        ]
+    );
+    let run = juris(&["lint", dir, "--format", "sarif"]);
+    let log = assert_valid_sarif(&run.stdout);
+    let suppressed: Vec<(String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["suppressions"][0]["justification"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let reason = "the legacy vocabulary is shared with the billing system".to_string();
+    assert_eq!(
+        suppressed,
+        [
+            ("L004".to_string(), reason.clone()),
+            ("L004".to_string(), reason)
+        ]
+    );
+
+    // A glob that is not one, an allowance without a reason.
+    let scratch = std::env::temp_dir().join(format!("juris-per-path-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(scratch.join("rules")).unwrap();
+    std::fs::copy(
+        "tests/it/fixtures/lint/statute.txt",
+        scratch.join("statute.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        "tests/it/fixtures/lint/rules/unused-fact.juris",
+        scratch.join("rules/policy.juris"),
+    )
+    .unwrap();
+    std::fs::write(
+        scratch.join("juris.toml"),
+        "[[lint.per-path]]\nfiles = \"rules/[a\"\nallow = [\"L004\"]\nreason = \"x\"\n\n[[lint.per-path]]\nfiles = \"rules/*\"\nallow = [\"L005\"]\n",
+    )
+    .unwrap();
+    let run = juris(&["lint", scratch.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        run.code, 2,
+        "an unusable juris.toml is an input error: {}",
+        run.stdout
+    );
+    let reported: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = reported
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"].as_str().unwrap().ends_with("juris.toml"))
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["L009", "L008"]);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 #[test]
 fn juris_toml_sets_the_lint_budget() {
     // Too small a budget per question: one L007 that says so; `lint` still exits 0.
