@@ -354,11 +354,31 @@ fn git(folder: &std::path::Path, args: &[&str]) -> Option<Vec<u8>> {
     out.status.success().then_some(out.stdout)
 }
 
-/// The versions of a policy a diff can compare: the one served, then the last 20 commits
-/// that changed its folder, newest first (none when it is not in a git repository).
+/// The versions of a policy a diff can compare: the one served, the other policy files of
+/// its folder (an amendment kept beside it), then the last 20 commits that changed its
+/// folder, newest first (none when it is not in a git repository).
 pub fn versions(policy: &Policy) -> Vec<(String, String)> {
     let mut all = vec![("current".to_string(), "the policy being served".to_string())];
-    let (folder, _) = folder_of(policy);
+    let (folder, name) = folder_of(policy);
+    // Other versions kept beside it as files (`oar-860-086-0030.amended.juris`): every
+    // `.juris` file of its folder that is not the policy or one of its siblings.
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| {
+            f.ends_with(".juris")
+                && *f != name
+                && !f.ends_with(".terms.juris")
+                && !f.ends_with(".tests.juris")
+        })
+        .collect();
+    files.sort();
+    for file in files {
+        all.push((format!("file:{file}"), format!("the file {file} beside it")));
+    }
     if let Some(log) = git(
         &folder,
         &[
@@ -422,8 +442,19 @@ fn version(policy: &Arc<Policy>, id: &str) -> Result<Arc<Policy>, String> {
             policy.citation
         ));
     }
-    let sha = id.trim_start_matches("git:");
     let (folder, name) = folder_of(policy);
+    if let Some(file) = id.strip_prefix("file:") {
+        // Listed above: a file of the policy's folder, by its name.
+        return crate::load::compile_file(&folder.join(file))
+            .map(Arc::new)
+            .map_err(|files| {
+                format!(
+                    "{id} does not load:\n{}",
+                    crate::diagnostic::render_human(&files, crate::diagnostic::Colour::Plain, 100)
+                )
+            });
+    }
+    let sha = id.trim_start_matches("git:");
     let listed = git(&folder, &["ls-tree", sha, "--", "."])
         .ok_or_else(|| format!("git cannot list {sha}"))?;
     let dir = std::env::temp_dir().join(format!(

@@ -751,8 +751,9 @@ fn juris_commands(line: &str) -> Vec<Vec<String>> {
     found
 }
 
-/// Every juris command the CI page shows and every pre-commit hook runs parses as the
-/// command line reads it (a renamed flag or format fails here, not in a user's CI).
+/// Every juris command the CI page and the README's CI section show, and every pre-commit
+/// hook runs, parses as the command line reads it (a renamed flag or format fails here,
+/// not in a user's CI).
 #[test]
 fn the_ci_recipes_are_valid_command_lines() {
     let mut commands = Vec::new();
@@ -770,7 +771,14 @@ fn the_ci_recipes_are_valid_command_lines() {
         ids,
         ["juris-fmt", "juris-check", "juris-lint", "juris-test"]
     );
-    let page = std::fs::read_to_string("docs/ci.md").unwrap();
+    let ci = std::fs::read_to_string("docs/ci.md").unwrap();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    // The README's CI section.
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("Juris in CI"))
+        .expect("the README has a CI section");
+    let page = format!("{ci}\n{section}");
     let mut in_code = false;
     for line in page.lines() {
         if line.starts_with("```") {

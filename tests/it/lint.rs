@@ -136,6 +136,28 @@ fn witnesses_are_structured_and_runnable() {
     }
     assert_eq!(checked, 3);
     let _ = std::fs::remove_dir_all(&dir);
+
+    // One SARIF log with all three: fingerprints, a fix (the gaps' markers) and witnesses.
+    let run = juris(&[
+        "lint",
+        CONFLICT,
+        "tests/it/fixtures/coverage/gaps",
+        "--format",
+        "sarif",
+    ]);
+    let log = assert_valid_sarif(&run.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(results
+        .iter()
+        .all(|r| r["partialFingerprints"]["juris/v1"].is_string()));
+    assert!(results.iter().any(|r| r["fixes"].is_array()));
+    assert!(results
+        .iter()
+        .any(|r| r["properties"]["witness"].is_object()));
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
 }
 
 /// Every conflict's witness is decided `conflict`, citing the two provisions named.

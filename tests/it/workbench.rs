@@ -362,6 +362,31 @@ fn two_versions_are_diffed() {
     assert_eq!(diff["truncated"], false);
     drop(server);
 
+    // An amendment kept beside it as a file is a version too (the policy file is served,
+    // not the folder, which would load both).
+    let amended_file = dir.join("oar-860-086-0030.amended.juris");
+    std::fs::copy(&policy, &amended_file).unwrap();
+    crate::serve::amend(&amended_file);
+    let server = Server::start(&[policy.to_str().unwrap()]);
+    let versions = server.call("GET", "/v1/policies/OR/versions", b"").json();
+    let ids: Vec<&str> = versions["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["current", "file:oar-860-086-0030.amended.juris"]);
+    let body = json!({"old": "current", "new": "file:oar-860-086-0030.amended.juris"});
+    let diff = server
+        .call("POST", "/v1/policies/OR/diff", body.to_string().as_bytes())
+        .json();
+    assert!(
+        !diff["differences"].as_array().unwrap().is_empty(),
+        "{diff}"
+    );
+    drop(server);
+    std::fs::remove_file(&amended_file).unwrap();
+
     // Two commits: the policy, then its amendment (the meter number joins (3)).
     git(&dir, &["init", "-q"]);
     git(&dir, &["add", "."]);
