@@ -181,16 +181,8 @@ fn result(source: &SourceFile, d: &Diagnostic, allowed: Option<&Allowed>) -> sar
 /// for an insertion) and the text put there — the edit `juris lint --fix` makes.
 fn sarif_fix(source: &SourceFile, fix: &crate::fix::Fix) -> sarif::Fix {
     let (span, text) = fix.edit(source.text());
-    let (start_line, start_column) = position(source, span.start as usize);
-    let (end_line, end_column) = position(source, span.end as usize);
-    let region = sarif::Region::builder()
-        .start_line(start_line)
-        .start_column(start_column)
-        .end_line(end_line)
-        .end_column(end_column)
-        .build();
     let replacement = sarif::Replacement::builder()
-        .deleted_region(region)
+        .deleted_region(region(source, span))
         .inserted_content(sarif::ArtifactContent::builder().text(text).build())
         .build();
     let change = sarif::ArtifactChange::builder()
@@ -212,15 +204,20 @@ fn is_file(source: &SourceFile) -> bool {
     !source.name().starts_with('<')
 }
 
-fn location(source: &SourceFile, span: Span, message: Option<&str>) -> sarif::Location {
+/// The region of a span: its first and last line and column.
+fn region(source: &SourceFile, span: Span) -> sarif::Region {
     let (start_line, start_column) = position(source, span.start as usize);
     let (end_line, end_column) = position(source, span.end as usize);
-    let region = sarif::Region::builder()
+    sarif::Region::builder()
         .start_line(start_line)
         .start_column(start_column)
         .end_line(end_line)
         .end_column(end_column)
-        .build();
+        .build()
+}
+
+fn location(source: &SourceFile, span: Span, message: Option<&str>) -> sarif::Location {
+    let region = region(source, span);
     let physical = sarif::PhysicalLocation::builder()
         .artifact_location(
             sarif::ArtifactLocation::builder()

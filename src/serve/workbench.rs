@@ -445,14 +445,7 @@ fn version(policy: &Arc<Policy>, id: &str) -> Result<Arc<Policy>, String> {
     let (folder, name) = folder_of(policy);
     if let Some(file) = id.strip_prefix("file:") {
         // Listed above: a file of the policy's folder, by its name.
-        return crate::load::compile_file(&folder.join(file))
-            .map(Arc::new)
-            .map_err(|files| {
-                format!(
-                    "{id} does not load:\n{}",
-                    crate::diagnostic::render_human(&files, crate::diagnostic::Colour::Plain, 100)
-                )
-            });
+        return compile(id, &folder.join(file));
     }
     let sha = id.trim_start_matches("git:");
     let listed = git(&folder, &["ls-tree", sha, "--", "."])
@@ -483,17 +476,22 @@ fn version(policy: &Arc<Policy>, id: &str) -> Result<Arc<Policy>, String> {
                 std::fs::write(dir.join(&base), text).map_err(|e| e.to_string())?;
             }
         }
-        crate::load::compile_file(&dir.join(&name))
-            .map(Arc::new)
-            .map_err(|files| {
-                format!(
-                    "{id} does not load:\n{}",
-                    crate::diagnostic::render_human(&files, crate::diagnostic::Colour::Plain, 100)
-                )
-            })
+        compile(id, &dir.join(&name))
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+/// A version's policy file compiled, or why it does not load.
+fn compile(id: &str, file: &std::path::Path) -> Result<Arc<Policy>, String> {
+    crate::load::compile_file(file)
+        .map(Arc::new)
+        .map_err(|files| {
+            format!(
+                "{id} does not load:\n{}",
+                crate::diagnostic::render_human(&files, crate::diagnostic::Colour::Plain, 100)
+            )
+        })
 }
 
 /// `POST /v1/policies/{jurisdiction}/diff`: `{"old", "new"}` (version ids) → the requests
