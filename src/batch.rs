@@ -54,6 +54,10 @@ pub struct Options {
     /// The decision log each decision is appended to, in input order, with its receipt
     /// (refused lines are not decisions and are not logged).
     pub log: Option<Arc<DecisionLog>>,
+    /// Each policy's stamp (its bundle hash), in the engine's order, when the caller holds
+    /// them already (the service hashes its bundles once, when it loads them); empty: they
+    /// are hashed here when logging.
+    pub stamps: Vec<crate::receipt::PolicyStamp>,
 }
 
 impl Default for Options {
@@ -64,6 +68,7 @@ impl Default for Options {
             threads: None,
             limits: Limits::DEFAULT,
             log: None,
+            stamps: Vec::new(),
         }
     }
 }
@@ -164,6 +169,7 @@ pub fn run<R: Read + Send>(
     decoder.limits = options.limits;
     decoder.logging = options.log.is_some();
     let stamps: Vec<crate::receipt::PolicyStamp> = match options.log {
+        Some(_) if options.stamps.len() == engine.policies().len() => options.stamps.clone(),
         Some(_) => engine
             .policies()
             .iter()

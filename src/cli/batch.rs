@@ -74,6 +74,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         threads: args.jobs,
         limits: args.limits.limits(),
         log,
+        stamps: Vec::new(),
     };
     let file = if args.input == "-" {
         None

@@ -375,6 +375,11 @@ async fn batch(
         },
         limits: service.options.limits,
         log: service.log.clone(),
+        stamps: if service.log.is_some() {
+            loaded.stamps.clone()
+        } else {
+            Vec::new()
+        },
         ..crate::batch::Options::default()
     };
     tokio::task::spawn_blocking(move || {

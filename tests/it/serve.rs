@@ -738,8 +738,23 @@ fn the_service_logs_batch_decisions_too() {
     assert_eq!(reply.text().lines().count(), 3);
     let decide = server.post("/v1/decide", &example_1());
     assert_eq!(decide.status, 200);
+    // Every logged receipt names the bundle the service advertises (the batch's stamps are
+    // the service's own, hashed once at load).
+    let policies = server.get("/v1/policies").json();
+    let oregon = policies["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["jurisdiction"] == "OR")
+        .unwrap()["bundle_sha256"]
+        .clone();
     server.stop();
     chained(&log, 3);
+    let text = std::fs::read_to_string(&log).unwrap();
+    for line in text.lines() {
+        let entry: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(entry["policy"]["bundle_sha256"], oregon, "{line}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
