@@ -86,7 +86,9 @@ pub fn format_sibling(text: &str, kind: SiblingKind) -> Result<String, Vec<Diagn
     format_as(text, Some(kind))
 }
 
-fn format_as(text: &str, kind: Option<SiblingKind>) -> Result<String, Vec<Diagnostic>> {
+/// Formats the text of a policy file (`kind` `None`) or of one of its sibling files, as
+/// [`crate::load::sibling_kind`] tells them apart.
+pub fn format_as(text: &str, kind: Option<SiblingKind>) -> Result<String, Vec<Diagnostic>> {
     let parsed = Parsed::parse("<policy>", text, kind)?;
     let formatted = parsed.print(text, false);
     verify(text, &parsed, &formatted, kind)?;

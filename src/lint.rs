@@ -361,8 +361,13 @@ pub fn apply(
         }
     }
     kept.extend(problems);
-    // The file's path relative to the folder of `juris.toml`, for `[[lint.per-path]]`.
-    let relative = config.source.as_ref().and_then(|toml| {
+    // The file's path relative to the folder of `juris.toml`, for `[[lint.per-path]]`
+    // (only looked up when there are such tables: it reads the file system).
+    let per_path = config
+        .source
+        .as_ref()
+        .filter(|_| !config.lint.per_path.is_empty());
+    let relative = per_path.and_then(|toml| {
         let absolute = |p: &Path| {
             std::fs::canonicalize(p)
                 .ok()

@@ -59,11 +59,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
                 continue;
             }
         };
-        let formatted = match kind {
-            None => crate::fmt::format_source(&text),
-            Some(kind) => crate::fmt::format_sibling(&text, *kind),
-        };
-        let formatted = match formatted {
+        let formatted = match crate::fmt::format_as(&text, *kind) {
             Ok(formatted) => formatted,
             Err(diagnostics) => {
                 failed = true;

@@ -327,18 +327,8 @@ fn fixed_files(files: &[FileDiagnostics]) -> Vec<Changed> {
     for (source, edits) in by_file {
         let (text, fixes) = crate::fix::apply(source.text(), &edits);
         let name = source.name();
-        let kind = if name.ends_with(".terms.juris") {
-            Some(crate::ast::SiblingKind::Terms)
-        } else if name.ends_with(".tests.juris") {
-            Some(crate::ast::SiblingKind::Tests)
-        } else {
-            None
-        };
-        let formatted = match kind {
-            None => crate::fmt::format_source(&text),
-            Some(kind) => crate::fmt::format_sibling(&text, kind),
-        }
-        .unwrap_or(text);
+        let kind = load::sibling_kind(std::path::Path::new(name));
+        let formatted = crate::fmt::format_as(&text, kind).unwrap_or(text);
         if fixes > 0 && formatted != source.text() {
             changed.push(Changed {
                 path: name.to_string(),

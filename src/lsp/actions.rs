@@ -102,11 +102,7 @@ fn append(file: &FileState, line: &str) -> TextEdit {
 /// formatted already; an error message when it does not parse.
 pub fn format(file: &FileState) -> Result<Option<TextEdit>, String> {
     let text = file.text();
-    let formatted = match file.kind {
-        None => crate::fmt::format_source(text),
-        Some(kind) => crate::fmt::format_sibling(text, kind),
-    }
-    .map_err(|d| {
+    let formatted = crate::fmt::format_as(text, file.kind).map_err(|d| {
         let first = d.first().map_or(String::new(), |d| d.message.clone());
         format!("the file does not parse, so it is not formatted: {first}")
     })?;

@@ -202,6 +202,7 @@ pub async fn interview(State(service): State<Arc<Service>>, body: Body) -> Respo
         Ok(body) => body,
         Err(e) => return not_an_envelope(&service, "an interview", &e),
     };
+    let started = std::time::Instant::now();
     let loaded = service.current();
     let engine = &loaded.engine;
     let (policy, request) =
@@ -232,9 +233,7 @@ pub async fn interview(State(service): State<Arc<Service>>, body: Body) -> Respo
     remaining.depends_on.retain(|f| !skipped.contains(f));
     let next = crate::ask::most_decisive(&remaining)
         .map_or(Value::Null, |fact| crate::schema::field(policy.fact(fact)));
-    service
-        .metrics
-        .decided(decision.outcome, std::time::Duration::ZERO);
+    service.metrics.decided(decision.outcome, started.elapsed());
     Json(json!({
         "decision": crate::explain::to_json(policy, &decision, &request),
         "next": next,
@@ -371,8 +370,7 @@ pub fn versions(policy: &Policy) -> Vec<(String, String)> {
         .filter(|f| {
             f.ends_with(".juris")
                 && *f != name
-                && !f.ends_with(".terms.juris")
-                && !f.ends_with(".tests.juris")
+                && crate::load::sibling_kind(std::path::Path::new(f)).is_none()
         })
         .collect();
     files.sort();

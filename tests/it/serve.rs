@@ -66,6 +66,18 @@ impl Drop for Server {
     }
 }
 
+/// The entry of `GET /v1/policies` for a jurisdiction.
+fn advertised(server: &Server, jurisdiction: &str) -> Value {
+    let policies = server.get("/v1/policies").json();
+    policies["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["jurisdiction"] == jurisdiction)
+        .unwrap_or_else(|| panic!("{jurisdiction} is not served: {policies}"))
+        .clone()
+}
+
 fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .arg(format!("-{name}"))
@@ -237,13 +249,7 @@ fn every_route_answers() {
     assert_ne!(plain["decision_id"], explained["decision_id"]);
 
     // /v1/policies: the bundle hash is the receipt's.
-    let policies = server.get("/v1/policies").json();
-    let oregon = policies["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["jurisdiction"] == "OR")
-        .unwrap();
+    let oregon = advertised(&server, "OR");
     assert_eq!(oregon["bundle_sha256"], receipt["policy"]["bundle_sha256"]);
     assert_eq!(oregon["citation"], "OAR 860-086-0030");
     assert!(oregon["coverage"]["subsections"].as_u64().unwrap() > 0);
@@ -740,14 +746,7 @@ fn the_service_logs_batch_decisions_too() {
     assert_eq!(decide.status, 200);
     // Every logged receipt names the bundle the service advertises (the batch's stamps are
     // the service's own, hashed once at load).
-    let policies = server.get("/v1/policies").json();
-    let oregon = policies["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["jurisdiction"] == "OR")
-        .unwrap()["bundle_sha256"]
-        .clone();
+    let oregon = advertised(&server, "OR")["bundle_sha256"].clone();
     server.stop();
     chained(&log, 3);
     let text = std::fs::read_to_string(&log).unwrap();
