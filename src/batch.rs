@@ -30,6 +30,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::mpsc;
 use std::sync::Arc;
 
+pub mod table;
+
 /// What each output line holds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Detail {
@@ -124,6 +126,8 @@ pub enum BatchError {
     Write(std::io::Error),
     /// The decision log could not be written (the decisions before it were logged).
     Log(LogError),
+    /// A table cannot be read as requests (its columns), so nothing of it was decided.
+    Table(table::TableError),
 }
 
 impl fmt::Display for BatchError {
@@ -132,6 +136,7 @@ impl fmt::Display for BatchError {
             BatchError::Read(e) => write!(f, "cannot read the input: {e}"),
             BatchError::Write(e) => write!(f, "cannot write the output: {e}"),
             BatchError::Log(e) => write!(f, "cannot write the decision log: {e}"),
+            BatchError::Table(e) => write!(f, "{e}"),
         }
     }
 }
@@ -168,15 +173,7 @@ pub fn run<R: Read + Send>(
     let mut decoder = Decoder::new(engine, options.detail);
     decoder.limits = options.limits;
     decoder.logging = options.log.is_some();
-    let stamps: Vec<crate::receipt::PolicyStamp> = match options.log {
-        Some(_) if options.stamps.len() == engine.policies().len() => options.stamps.clone(),
-        Some(_) => engine
-            .policies()
-            .iter()
-            .map(|p| crate::receipt::PolicyStamp::of(p))
-            .collect(),
-        None => Vec::new(),
-    };
+    let stamps = stamps_for(engine, options);
     let chunk_lines = options.chunk_lines.max(1);
     let mut summary = Summary::default();
     std::thread::scope(|scope| {
@@ -210,6 +207,20 @@ pub fn run<R: Read + Send>(
         output.flush().map_err(BatchError::Write)?;
         Ok(summary)
     })
+}
+
+/// Each policy's stamp for the decision log (none when not logging): the caller's, else
+/// hashed here.
+fn stamps_for(engine: &Engine, options: &Options) -> Vec<crate::receipt::PolicyStamp> {
+    match options.log {
+        Some(_) if options.stamps.len() == engine.policies().len() => options.stamps.clone(),
+        Some(_) => engine
+            .policies()
+            .iter()
+            .map(|p| crate::receipt::PolicyStamp::of(p))
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// Lines a worker takes at a time.
@@ -393,12 +404,9 @@ impl<'e> Decoder<'e> {
         out: &mut Vec<u8>,
         summary: &mut Summary,
     ) {
-        summary.lines += 1;
-        let which = match self.decode(scratch, line) {
+        let which = match self.decide(scratch, line, number, summary) {
             Ok(which) => which,
             Err(errors) => {
-                summary.errors += 1;
-                summary.first_error = Some(summary.first_error.map_or(number, |f| f.min(number)));
                 write_error(out, number, line, &errors);
                 return;
             }
@@ -406,6 +414,39 @@ impl<'e> Decoder<'e> {
         let (Some(codec), Some(request)) = (self.policies.get(which), scratch.requests.get(which))
         else {
             return;
+        };
+        let decision = &scratch.decision;
+        let _ = if self.detail == Detail::Explained {
+            crate::explain::write_json(&mut *out, codec.policy, decision, request)
+        } else {
+            crate::explain::write_decision(&mut *out, codec.policy, decision)
+        };
+        out.push(b'\n');
+    }
+
+    /// Decodes and decides one request given as JSON bytes (numbered `number`, 1-based),
+    /// counting it in `summary` and keeping it for the log when logging: the decision is
+    /// left in the scratch's decision, and the index of its policy is returned. A request
+    /// that is not valid is counted as an error and its errors returned.
+    fn decide(
+        &self,
+        scratch: &mut Scratch,
+        bytes: &[u8],
+        number: u64,
+        summary: &mut Summary,
+    ) -> Result<usize, Vec<RequestError>> {
+        summary.lines += 1;
+        let which = match self.decode(scratch, bytes) {
+            Ok(which) => which,
+            Err(errors) => {
+                summary.errors += 1;
+                summary.first_error = Some(summary.first_error.map_or(number, |f| f.min(number)));
+                return Err(errors);
+            }
+        };
+        let (Some(codec), Some(request)) = (self.policies.get(which), scratch.requests.get(which))
+        else {
+            return Err(Vec::new());
         };
         if self.detail == Detail::Explained {
             codec
@@ -419,17 +460,12 @@ impl<'e> Decoder<'e> {
             summary.outcomes[i] += 1;
         }
         if self.logging {
-            // The reader accepted the line, so it is JSON a `Value` holds.
-            let request = serde_json::from_slice(line).unwrap_or(serde_json::Value::Null);
+            // The reader accepted the bytes, so they are JSON a `Value` holds.
+            let request = serde_json::from_slice(bytes).unwrap_or(serde_json::Value::Null);
             let plain = crate::explain::decision_json(codec.policy, decision);
             scratch.logged.push((which, request, plain));
         }
-        let _ = if self.detail == Detail::Explained {
-            crate::explain::write_json(&mut *out, codec.policy, decision, request)
-        } else {
-            crate::explain::write_decision(&mut *out, codec.policy, decision)
-        };
-        out.push(b'\n');
+        Ok(which)
     }
 
     /// Decodes a line into the scratch request of its policy ([`Request::fill_from`], as
@@ -478,7 +514,23 @@ fn invalid_json(message: &str) -> RequestError {
 /// Writes an error record: the first error (in the line's order) and, when there are
 /// several, all of them.
 fn write_error(out: &mut Vec<u8>, number: u64, line: &[u8], errors: &[RequestError]) {
-    let text = String::from_utf8_lossy(line);
+    let located = in_order(line, errors);
+    out.extend_from_slice(format!("{{\"line\":{number}").as_bytes());
+    if let Some(first) = located.first() {
+        out.extend_from_slice(b",\"error\":");
+        write_one_error(out, first);
+    }
+    if located.len() > 1 {
+        out.extend_from_slice(b",\"errors\":");
+        write_errors(out, &located);
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// A request's errors in the order of where each is in its text (the first is the one an
+/// error record names).
+fn in_order<'e>(text: &[u8], errors: &'e [RequestError]) -> Vec<&'e RequestError> {
+    let text = String::from_utf8_lossy(text);
     let mut located: Vec<(usize, &RequestError)> = errors
         .iter()
         .map(|e| {
@@ -495,41 +547,39 @@ fn write_error(out: &mut Vec<u8>, number: u64, line: &[u8], errors: &[RequestErr
         })
         .collect();
     located.sort_by_key(|(at, _)| *at);
-    // Written by hand to keep the contract's order: `line` first, then `code`, `name`,
-    // `message`, `key`, `help`.
-    let one = |out: &mut Vec<u8>, e: &RequestError| {
-        out.extend_from_slice(b"{\"code\":");
-        out.extend_from_slice(json_string(e.code.code).as_bytes());
-        out.extend_from_slice(b",\"name\":");
-        out.extend_from_slice(json_string(e.code.name).as_bytes());
-        out.extend_from_slice(b",\"message\":");
-        out.extend_from_slice(json_string(&e.message).as_bytes());
-        if !e.key.is_empty() {
-            out.extend_from_slice(b",\"key\":");
-            out.extend_from_slice(json_string(&e.key).as_bytes());
+    located.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Errors as a JSON array of error objects.
+fn write_errors(out: &mut Vec<u8>, errors: &[&RequestError]) {
+    out.push(b'[');
+    for (i, e) in errors.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        if let Some(h) = &e.help {
-            out.extend_from_slice(b",\"help\":");
-            out.extend_from_slice(json_string(h).as_bytes());
-        }
-        out.push(b'}');
-    };
-    out.extend_from_slice(format!("{{\"line\":{number}").as_bytes());
-    if let Some((_, first)) = located.first() {
-        out.extend_from_slice(b",\"error\":");
-        one(out, first);
+        write_one_error(out, e);
     }
-    if located.len() > 1 {
-        out.extend_from_slice(b",\"errors\":[");
-        for (i, (_, e)) in located.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            one(out, e);
-        }
-        out.push(b']');
+    out.push(b']');
+}
+
+/// One error object, written by hand to keep the contract's order: `code`, `name`,
+/// `message`, `key`, `help`.
+fn write_one_error(out: &mut Vec<u8>, e: &RequestError) {
+    out.extend_from_slice(b"{\"code\":");
+    out.extend_from_slice(json_string(e.code.code).as_bytes());
+    out.extend_from_slice(b",\"name\":");
+    out.extend_from_slice(json_string(e.code.name).as_bytes());
+    out.extend_from_slice(b",\"message\":");
+    out.extend_from_slice(json_string(&e.message).as_bytes());
+    if !e.key.is_empty() {
+        out.extend_from_slice(b",\"key\":");
+        out.extend_from_slice(json_string(&e.key).as_bytes());
     }
-    out.extend_from_slice(b"}\n");
+    if let Some(h) = &e.help {
+        out.extend_from_slice(b",\"help\":");
+        out.extend_from_slice(json_string(h).as_bytes());
+    }
+    out.push(b'}');
 }
 
 #[cfg(test)]

@@ -496,6 +496,42 @@ pub fn write_decision(
     serde_json::to_writer(out, &DecisionJson::plain(policy, decision))
 }
 
+/// Writes a decision's `cases` (the contract's array; empty unless it is undetermined), on
+/// one line: the table outputs of `juris batch` carry it as JSON text.
+pub fn write_cases(
+    out: &mut impl std::io::Write,
+    policy: &Policy,
+    decision: &Decision,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(
+        out,
+        &CasesJson {
+            policy,
+            cases: &decision.cases,
+        },
+    )
+}
+
+/// Writes a decision's `explanation` alone (what [`write_json`] writes under that key), on
+/// one line.
+pub fn write_explanation(
+    out: &mut impl std::io::Write,
+    policy: &Policy,
+    decision: &Decision,
+    request: &Request,
+) -> serde_json::Result<()> {
+    serde_json::to_writer(out, &ExplanationJson::new(policy, decision, request))
+}
+
+/// A decision's obligations, in the contract's order.
+pub fn obligations_of<'p>(
+    policy: &'p Policy,
+    ids: &'p [u32],
+) -> impl Iterator<Item = &'p crate::ir::Obligation> + 'p {
+    ids.iter()
+        .filter_map(|&o| policy.obligations.get(o as usize))
+}
+
 /// The decision contract's object: `decision`, `cites`, `obligations`, `depends_on`,
 /// `cases` and, when asked, `explanation`, in that order. Every command that writes a
 /// decision serialises this ([`to_json`], [`write_json`], [`write_decision`]), so the
@@ -599,13 +635,10 @@ struct ObligationsJson<'a> {
 impl Serialize for ObligationsJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(
-            self.ids
-                .iter()
-                .filter_map(|&o| self.policy.obligations.get(o as usize))
-                .map(|o| ObligationJson {
-                    text: &o.text,
-                    cite: &o.cite.full,
-                }),
+            obligations_of(self.policy, self.ids).map(|o| ObligationJson {
+                text: &o.text,
+                cite: &o.cite.full,
+            }),
         )
     }
 }

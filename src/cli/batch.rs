@@ -1,7 +1,9 @@
-//! `juris batch`: JSON Lines requests in, JSON Lines decisions out, in the same order, on
-//! all cores. The work is in [`crate::batch`].
+//! `juris batch`: requests in, decisions out, in the same order, on all cores: JSON Lines
+//! (the work is in [`crate::batch`]), or a table, Parquet, Arrow IPC or CSV, a request per
+//! row ([`crate::batch::table`]).
 
 use super::{default_paths, emit_diagnostics, ExitStatus, Format, Io};
+use crate::batch::table::{self, Format as TableFormat, Layout};
 use crate::batch::{self, BatchError, Detail, Options, Summary, OUTCOMES};
 use crate::diagnostic::{code, Colour, Diagnostic};
 use crate::engine::Engine;
@@ -18,10 +20,25 @@ use std::time::Instant;
 pub struct Args {
     /// Policy files or folders (default: `$JURIS_POLICIES`, the nearest juris.toml's `policies`, else `policies/`).
     pub paths: Vec<PathBuf>,
-    /// The requests: a JSON Lines file (one request object per line), or `-` for standard
-    /// input.
+    /// The requests: a JSON Lines file (one request object per line) or `-` for standard
+    /// input; or a table, a request per row: a Parquet, Arrow IPC or CSV file.
     #[arg(long, short, value_name = "FILE")]
     pub input: String,
+    /// Where the decisions go (default: standard output, for JSON Lines). A table's output is
+    /// a table, so it needs `--output FILE` (or `-` for standard output when it is not a
+    /// terminal).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<String>,
+    /// The input's format (default: from its extension, else JSON Lines).
+    #[arg(long, value_name = "FORMAT")]
+    pub input_format: Option<TableFormat>,
+    /// The output's format (default: from its extension, else the input's).
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<TableFormat>,
+    /// A table's column that tells its rows apart (`customer_id`): carried to the output
+    /// beside each decision, and never read as a fact.
+    #[arg(long, value_name = "COLUMN")]
+    pub key: Option<String>,
     /// Include each decision's `explanation` (as `juris eval --format json` gives it),
     /// what would change the answer included: a search of its own for each line.
     #[arg(long)]
@@ -42,17 +59,23 @@ pub struct Args {
 }
 
 const CONTRACT: &str = "\
-One output line per input line, in the same order: the decision (`decision`, `cites`,
-`obligations`, `depends_on`, `cases`, and `explanation` with --explain), or for a line that
-is not a valid request an error record, never a decision:
+JSON Lines: one output line per input line, in the same order: the decision (`decision`,
+`cites`, `obligations`, `depends_on`, `cases`, and `explanation` with --explain), or for a
+line that is not a valid request an error record, never a decision:
   {\"line\": 12, \"error\": {\"code\": \"R001\", \"name\": \"unknown-key\", \"message\": \"…\"}}
+Tables (Parquet, Arrow IPC, CSV): a request per row, each column a fact by its dotted name
+(`customer.usage_amw`) or `jurisdiction`; a null cell is an unknown fact. The output has a
+row per input row, in order: the --key column, `row`, `decision`, `cites`, `obligations`,
+`depends_on`, `cases` (JSON), `explanation` (JSON, with --explain), and for a row that is
+not a valid request `error_code`, `error_name`, `error_message`, `error_key`, `error_help`
+and `errors` instead of a decision. A column that is no fact refuses the whole table.
 A summary goes to standard error; a progress bar too when it is a terminal.
 Exit 0 when every line was decided, 1 when some lines were errors, 2 when the input cannot
 be read or the policies do not load.";
 
 /// Runs `juris batch`.
-pub fn run(args: Args, io: &mut Io) -> ExitStatus {
-    let paths = default_paths(args.paths);
+pub fn run(mut args: Args, io: &mut Io) -> ExitStatus {
+    let paths = default_paths(std::mem::take(&mut args.paths));
     let engine = match load::load(&paths) {
         Ok(program) => Engine::from_program(program),
         Err(files) => {
@@ -76,6 +99,47 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
         log,
         stamps: Vec::new(),
     };
+    let in_format = args
+        .input_format
+        .or_else(|| TableFormat::of_path(std::path::Path::new(&args.input)))
+        .unwrap_or(TableFormat::Jsonl);
+    let out_format = args
+        .output_format
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .filter(|o| *o != "-")
+                .and_then(|o| TableFormat::of_path(std::path::Path::new(o)))
+        })
+        .unwrap_or(in_format);
+    if in_format.is_table() != out_format.is_table() {
+        return usage(
+            io,
+            format!(
+                "the input is {} and the output {}: JSON Lines give JSON Lines, a table gives a table",
+                in_format.name(),
+                out_format.name()
+            ),
+            "give the output a table's extension (.parquet, .arrow, .csv) for a table, or .jsonl for JSON Lines",
+        );
+    }
+    if in_format.is_table() {
+        return run_table(args, io, &engine, options, in_format, out_format);
+    }
+    if args.key.is_some() {
+        return usage(
+            io,
+            "--key names a table's column, and the input is JSON Lines".to_string(),
+            "JSON Lines keep their order: the output's line N answers the input's line N",
+        );
+    }
+    let mut to_file = match args.output.as_deref() {
+        None | Some("-") => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => return unwritable(io, path, &e.to_string()),
+        },
+    };
     let file = if args.input == "-" {
         None
     } else {
@@ -87,7 +151,11 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     };
     let terminal = std::io::stderr().is_terminal();
     let started = Instant::now();
-    let mut out = BufWriter::with_capacity(1 << 20, &mut *io.stdout);
+    let target: &mut dyn Write = match &mut to_file {
+        Some(f) => f,
+        None => &mut *io.stdout,
+    };
+    let mut out = BufWriter::with_capacity(1 << 20, target);
     let (result, bar) = match file {
         None => {
             let bar = progress(terminal, None);
@@ -123,7 +191,7 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
-    let _ = writeln!(io.stderr, "{}", describe(&summary));
+    let _ = writeln!(io.stderr, "{}", describe(&summary, "line"));
     if terminal {
         let seconds = started.elapsed().as_secs_f64();
         let _ = writeln!(
@@ -136,8 +204,9 @@ pub fn run(args: Args, io: &mut Io) -> ExitStatus {
     ExitStatus::findings_if(summary.errors > 0)
 }
 
-/// The summary line: `10 lines: 3 required, 5 prohibited, 1 undetermined; 1 error (line 4)`.
-pub fn describe(summary: &Summary) -> String {
+/// The summary line: `10 lines: 3 required, 5 prohibited, 1 undetermined; 1 error (line 4)`
+/// (`unit` is `line` or `row`).
+pub fn describe(summary: &Summary, unit: &str) -> String {
     let counts: Vec<String> = OUTCOMES
         .iter()
         .zip(summary.outcomes)
@@ -151,12 +220,12 @@ pub fn describe(summary: &Summary) -> String {
     };
     let errors = match (summary.errors, summary.first_error) {
         (0, _) => "no errors".to_string(),
-        (1, Some(line)) => format!("1 error (line {line})"),
-        (n, Some(line)) => format!("{n} errors (the first on line {line})"),
+        (1, Some(line)) => format!("1 error ({unit} {line})"),
+        (n, Some(line)) => format!("{n} errors (the first on {unit} {line})"),
         (n, None) => format!("{n} errors"),
     };
-    let lines = if summary.lines == 1 { "line" } else { "lines" };
-    format!("{} {lines}: {decided}; {errors}", summary.lines)
+    let plural = if summary.lines == 1 { "" } else { "s" };
+    format!("{} {unit}{plural}: {decided}; {errors}", summary.lines)
 }
 
 /// A progress bar on standard error when it is a terminal, hidden otherwise: bytes of a
@@ -192,6 +261,144 @@ fn unreadable(io: &mut Io, input: &str, why: &str) -> ExitStatus {
         Span::default(),
     )
     .help("give a JSON Lines file, or `-` to read standard input");
+    emit_diagnostics(
+        &[load::usage_error(d)],
+        Format::Human,
+        io.stderr,
+        Colour::Plain,
+    );
+    ExitStatus::Invalid
+}
+
+/// `juris batch` on a table: a request per row, a table out.
+fn run_table(
+    args: Args,
+    io: &mut Io,
+    engine: &Engine,
+    options: Options,
+    in_format: TableFormat,
+    out_format: TableFormat,
+) -> ExitStatus {
+    if args.input == "-" {
+        return usage(
+            io,
+            format!("a {} table is read from a file, not standard input", in_format.name()),
+            "give the table's path: `juris batch --input requests.parquet --output decisions.parquet`",
+        );
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let source = match table::open(std::path::Path::new(&args.input), in_format) {
+        Ok(source) => source,
+        Err(e) => return table_error(io, &e),
+    };
+    let layout = Layout {
+        detail: options.detail,
+        key: args.key.clone(),
+        row_numbers: true,
+        text_cells: in_format == TableFormat::Csv,
+    };
+    // The plan is checked before the output is created, so a refused table leaves no file.
+    if let Err(e) = table::Plan::new(engine, source.schema.clone(), layout.clone(), &options) {
+        return table_error(io, &e);
+    }
+    let bar = progress_rows(terminal, source.rows);
+    let result = match args.output.as_deref() {
+        None => {
+            return usage(
+                io,
+                format!("a {} table's decisions are a table: name the file to write", in_format.name()),
+                "add `--output decisions.parquet` (or .arrow, .csv); `--output -` writes to standard output",
+            )
+        }
+        Some("-") => {
+            if out_format != TableFormat::Csv && std::io::stdout().is_terminal() {
+                return usage(
+                    io,
+                    format!("{} is binary and standard output is a terminal", out_format.name()),
+                    "write to a file (`--output decisions.parquet`) or pipe standard output",
+                );
+            }
+            let out = BufWriter::with_capacity(1 << 20, std::io::stdout());
+            table::run(engine, source, out, out_format, layout, &options, &|rows| bar.set_position(rows))
+        }
+        Some(path) => {
+            let file = match std::fs::File::create(path) {
+                Ok(f) => f,
+                Err(e) => return unwritable(io, path, &e.to_string()),
+            };
+            let out = BufWriter::with_capacity(1 << 20, file);
+            table::run(engine, source, out, out_format, layout, &options, &|rows| bar.set_position(rows))
+        }
+    };
+    bar.finish_and_clear();
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(BatchError::Table(e)) => return table_error(io, &e),
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            return ExitStatus::Invalid;
+        }
+    };
+    let _ = writeln!(io.stderr, "{}", describe(&summary, "row"));
+    if terminal {
+        let seconds = started.elapsed().as_secs_f64();
+        let _ = writeln!(
+            io.stderr,
+            "{:.2} s, {:.0} rows/s",
+            seconds,
+            summary.lines as f64 / seconds.max(1e-9)
+        );
+    }
+    ExitStatus::findings_if(summary.errors > 0)
+}
+
+/// A progress bar of rows on standard error when it is a terminal.
+fn progress_rows(terminal: bool, rows: Option<u64>) -> ProgressBar {
+    if !terminal {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(rows, ProgressDrawTarget::stderr());
+    let template = if rows.is_some() {
+        "{bar:40} {pos}/{len} rows {per_sec} eta {eta}"
+    } else {
+        "{spinner} {pos} rows {per_sec}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn table_error(io: &mut Io, e: &table::TableError) -> ExitStatus {
+    let d = Diagnostic::new(e.code, e.message.clone(), Span::default()).help(e.help.clone());
+    emit_diagnostics(
+        &[load::usage_error(d)],
+        Format::Human,
+        io.stderr,
+        Colour::Plain,
+    );
+    ExitStatus::Invalid
+}
+
+fn usage(io: &mut Io, message: String, help: &str) -> ExitStatus {
+    let d = Diagnostic::new(&code::unreadable_table, message, Span::default()).help(help);
+    emit_diagnostics(
+        &[load::usage_error(d)],
+        Format::Human,
+        io.stderr,
+        Colour::Plain,
+    );
+    ExitStatus::Invalid
+}
+
+fn unwritable(io: &mut Io, output: &str, why: &str) -> ExitStatus {
+    let d = Diagnostic::new(
+        &code::unreadable_path,
+        format!("cannot write the output `{output}`: {why}"),
+        Span::default(),
+    )
+    .help("give a file in a folder that exists and can be written");
     emit_diagnostics(
         &[load::usage_error(d)],
         Format::Human,

@@ -281,6 +281,16 @@ codes! {
          with numbered subsections (each label at the start of a line), a citation (the text's \
          `CITATION:` header line, or `--citation`), a jurisdiction code of letters, and files \
          that do not exist yet: it never overwrites.";
+    unreadable_table = "U004" "unreadable-table" Error
+        "`juris batch` cannot read a table of requests"
+        "A Parquet, Arrow IPC or CSV file given to `juris batch` (or a table given to the \
+         Python package) is read as one request per row: each column a fact by its dotted \
+         name (`customer.usage_amw`), `jurisdiction`, or the `--key` column carried to the \
+         output. The file cannot be read in the format its extension or `--input-format` \
+         names, or the `--key` column is missing or has an output column's name. Nothing of \
+         the table is decided. A column that is no fact is refused as `R001`, one of a type \
+         no fact has as `R002`; a row the vocabulary refuses is an error row, never a \
+         decision.";
     no_policies = "U002" "no-policies" Error
         "no `.juris` policy was found under the given paths"
         "Give a `.juris` file or a folder that holds some.";
