@@ -514,6 +514,11 @@ fn walk(
         } else {
             "each column is a fact's dotted name as a policy's `vocabulary` declares it, `jurisdiction`, or the --key column".to_string()
         };
+        let help = if layout.key.is_none() && !group {
+            format!("{help}; a column that tells rows apart is named with `--key {name}`")
+        } else {
+            help
+        };
         return Err(TableError {
             code: &code::unknown_key,
             column: Some(name.clone()),

@@ -99,7 +99,7 @@ fn lookup_finds_every_code_by_code_and_by_name() {
 
 /// Codes exercised by the command line rather than by a fixture file: each has a test here
 /// that produces it.
-const BY_CLI: [&str; 6] = ["U001", "U002", "U003", "Q001", "R008", "T002"];
+const BY_CLI: [&str; 7] = ["U001", "U002", "U003", "U004", "Q001", "R008", "T002"];
 
 /// Lint findings (`L…`) come from `juris lint`, whose own tests exercise them.
 fn is_lint(code: &str) -> bool {
@@ -122,6 +122,28 @@ fn every_code_has_a_fixture_or_a_cli_test() {
             "a fixture is named after `{code}`, which is not a code"
         );
     }
+}
+
+#[test]
+fn u004_unreadable_table_from_the_cli() {
+    let dir = std::env::temp_dir().join(format!("juris-u004-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("requests.parquet");
+    std::fs::write(&input, "not a parquet file\n").unwrap();
+    let out = run_cli(
+        &[
+            "batch",
+            "policies/oregon",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            "-",
+        ],
+        "",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("U004"), "{}", out.stderr);
 }
 
 #[test]

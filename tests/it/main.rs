@@ -2,6 +2,8 @@
 //!
 //! - `ask`: `juris ask`, the memo for questions in every format, the interactive flow.
 //! - `batch`: `juris batch`, JSON Lines in and out, error records, exit codes.
+//! - `batch_table`: `juris batch` on Parquet, Arrow IPC and CSV: each row decided and
+//!   refused as the same request in JSON Lines; tables refused whole.
 //! - `coverage_diff`: `juris test` with golden explanations and JUnit, `juris coverage`,
 //!   `juris diff`, on fixtures under `fixtures/goldens`, `fixtures/coverage`, `fixtures/diff`.
 //! - `diagnostics`: one fixture per scenario under `fixtures/diagnostics` (policies) and
@@ -49,6 +51,7 @@
 mod ask;
 mod ask_questions;
 mod batch;
+mod batch_table;
 mod cli;
 mod codes;
 mod contract;
