@@ -39,6 +39,7 @@ import os
 import shutil
 import tempfile
 import threading
+from urllib.parse import unquote
 from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import Engine
@@ -155,10 +156,28 @@ def decide(
     output_schema = engine.output_schema(input_schema, key=key, explain=explain)
     spark_schema = from_arrow_schema(output_schema)
 
+    # mapInArrow resolves each column by its name, and Spark reads `customer.usage_amw` as
+    # the field `usage_amw` of a column `customer`: the columns travel under escaped names
+    # (`customer%2Eusage_amw`) and get their own back in the worker, before deciding.
+    names = list(df.columns)
+    escaped = [_escape(n) for n in names]
+    if escaped != names:
+        df = df.toDF(*escaped)
+
     def decide_partition(batches: Iterator["object"]) -> Iterator["object"]:
+        import pyarrow as pa
+
         worker_engine = bundle.engine()
         for batch in batches:
+            if escaped != names:
+                batch = pa.RecordBatch.from_arrays(batch.columns, names=[unquote(n) for n in batch.schema.names])
             table = worker_engine.decide_batch(batch, key=key, explain=explain)
             yield from table.to_batches()
 
     return df.mapInArrow(decide_partition, spark_schema)
+
+
+def _escape(name: str) -> str:
+    """A column name Spark does not read as a path: `%`, `.` and backticks %-escaped
+    (undone exactly by ``urllib.parse.unquote``)."""
+    return name.replace("%", "%25").replace(".", "%2E").replace("`", "%60")

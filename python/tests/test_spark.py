@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import juris
+import juris.spark
 from conftest import OREGON, run_cli
 from oregon_requests import write_parquet
 
@@ -55,6 +56,11 @@ def free_port() -> int:
 
 def spark_session(master: str, app: str):
     from pyspark.sql import SparkSession
+
+    # pyspark starts its Python workers with $PYSPARK_PYTHON (else `python3` on PATH): this
+    # interpreter, where juris is installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
 
     return (
         SparkSession.builder.master(master)
