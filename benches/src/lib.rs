@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 pub mod juris_engine;
 pub mod oregon;
 pub mod scale;
+pub mod table;
 
 /// The rule every citation in this crate points into.
 pub const RULE: &str = "OAR 860-086-0030";
