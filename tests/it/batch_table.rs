@@ -740,3 +740,76 @@ fn with_explain_a_row_carries_the_explanation_eval_gives() {
     assert!(explained > 20, "{explained}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A date column reads as the `YYYY-MM-DD` string a request gives a date fact: the
+/// California contracts on either side of January 1, 2012 decide as their text does.
+#[test]
+fn a_date_column_reads_as_the_date_it_holds() {
+    let dir = temp("dates");
+    let days: Vec<Option<i32>> = vec![Some(16_587), Some(14_976), Some(14_975), None];
+    let texts: Vec<Option<&str>> = vec![
+        Some("2015-06-01"),
+        Some("2011-01-02"),
+        Some("2011-01-01"),
+        None,
+    ];
+    let n = days.len();
+    let batch = |entered: ArrayRef| {
+        RecordBatch::try_from_iter(vec![
+            (
+                "actor",
+                strings((0..n).map(|_| Some("electrical_corporation"))),
+            ),
+            ("action", strings((0..n).map(|_| Some("share")))),
+            ("recipient", strings((0..n).map(|_| Some("contractor")))),
+            (
+                "data",
+                strings((0..n).map(|_| Some("electrical_consumption_data"))),
+            ),
+            ("purpose", strings((0..n).map(|_| Some("demand_response")))),
+            ("customer.consented", bools((0..n).map(|_| Some(false)))),
+            ("contract.entered_on", entered),
+            (
+                "contract.requires_security",
+                bools((0..n).map(|_| Some(false))),
+            ),
+            (
+                "contract.prohibits_secondary_use",
+                bools((0..n).map(|_| Some(false))),
+            ),
+        ])
+        .unwrap()
+    };
+    let decide = |name: &str, b: RecordBatch| {
+        let input = dir.join(format!("{name}.parquet"));
+        let output = dir.join(format!("{name}.out.parquet"));
+        write_parquet(&input, &b);
+        let r = juris(&[
+            "batch",
+            "policies/california",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        table_rows(&read_parquet(&output))
+    };
+    let dated = decide(
+        "date32",
+        batch(Arc::new(arrow_array::Date32Array::from(days))),
+    );
+    let texted = decide("text", batch(strings(texts.into_iter())));
+    assert_eq!(dated, texted);
+    let decisions: Vec<&Value> = dated.iter().map(|r| &r["decision"]).collect();
+    assert_eq!(
+        decisions,
+        [
+            &json!("prohibited"),
+            &json!("prohibited"),
+            &json!("permitted"),
+            &json!("undetermined")
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
