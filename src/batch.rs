@@ -163,13 +163,7 @@ pub fn run<R: Read + Send>(
     options: &Options,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Summary, BatchError> {
-    let pool = match options.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .ok(),
-        None => None,
-    };
+    let pool = pool_of(options);
     let mut decoder = Decoder::new(engine, options.detail);
     decoder.limits = options.limits;
     decoder.logging = options.log.is_some();
@@ -207,6 +201,15 @@ pub fn run<R: Read + Send>(
         output.flush().map_err(BatchError::Write)?;
         Ok(summary)
     })
+}
+
+/// A pool of the workers asked for (`None`: rayon's global pool, one per core).
+fn pool_of(options: &Options) -> Option<rayon::ThreadPool> {
+    let n = options.threads?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n.max(1))
+        .build()
+        .ok()
 }
 
 /// Each policy's stamp for the decision log (none when not logging): the caller's, else

@@ -1075,13 +1075,7 @@ pub fn run<W: Write + Send>(
 ) -> Result<Summary, BatchError> {
     let plan =
         Plan::new(engine, source.schema.clone(), layout, options).map_err(BatchError::Table)?;
-    let pool = match options.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .ok(),
-        None => None,
-    };
+    let pool = super::pool_of(options);
     let stamps = super::stamps_for(engine, options);
     let mut sink = Sink::new(output, format, &plan.output).map_err(arrow_write)?;
     let mut summary = Summary::default();

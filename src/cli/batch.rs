@@ -191,17 +191,7 @@ pub fn run(mut args: Args, io: &mut Io) -> ExitStatus {
             return ExitStatus::Invalid;
         }
     };
-    let _ = writeln!(io.stderr, "{}", describe(&summary, "line"));
-    if terminal {
-        let seconds = started.elapsed().as_secs_f64();
-        let _ = writeln!(
-            io.stderr,
-            "{:.2} s, {:.0} lines/s",
-            seconds,
-            summary.lines as f64 / seconds.max(1e-9)
-        );
-    }
-    ExitStatus::findings_if(summary.errors > 0)
+    finished(io, &summary, "line", terminal.then_some(started))
 }
 
 /// The summary line: `10 lines: 3 required, 5 prohibited, 1 undetermined; 1 error (line 4)`
@@ -340,12 +330,18 @@ fn run_table(
             return ExitStatus::Invalid;
         }
     };
-    let _ = writeln!(io.stderr, "{}", describe(&summary, "row"));
-    if terminal {
+    finished(io, &summary, "row", terminal.then_some(started))
+}
+
+/// Writes the summary (and on a terminal, the time and rate) to standard error; exit 1 when
+/// some lines or rows were errors.
+fn finished(io: &mut Io, summary: &Summary, unit: &str, started: Option<Instant>) -> ExitStatus {
+    let _ = writeln!(io.stderr, "{}", describe(summary, unit));
+    if let Some(started) = started {
         let seconds = started.elapsed().as_secs_f64();
         let _ = writeln!(
             io.stderr,
-            "{:.2} s, {:.0} rows/s",
+            "{:.2} s, {:.0} {unit}s/s",
             seconds,
             summary.lines as f64 / seconds.max(1e-9)
         );
