@@ -8,8 +8,10 @@ and ``juris batch`` do. Nothing is checked or decided in Python.
 >>> engine = juris.Engine.load("policies/oregon")
 >>> engine.jurisdictions
 ['OR']
->>> engine.decide({"jurisdiction": "OR", "actor": "electric_company", ...})["decision"]
-'permitted'
+>>> engine.decide({"jurisdiction": "OR", "actor": "electric_company", "action": "transfer",
+...                "recipient": "administrator", "data": "meter_number",
+...                "customer": {"usage_amw": 0.3}})["decision"]
+'undetermined'
 
 Tables (``pyarrow``, pandas through ``pyarrow.Table.from_pandas``, Polars through
 ``DataFrame.to_arrow()`` or directly) are decided a row per request with

@@ -28,8 +28,10 @@ how a decision is matched to its request), ``decision``, ``cites``, ``obligation
 ``depends_on``, ``cases`` (JSON text), ``explanation`` (JSON text, with ``explain=True``) and
 the ``error_*`` columns of rows the vocabulary refuses.
 
-Executors need the ``juris`` wheel installed (or shipped with ``--py-files``/an archive), as
-for any Python UDF.
+Executors need the ``juris`` wheel installed in the Python they run (``PYSPARK_PYTHON``;
+pyspark falls back to ``python3`` on the PATH), or shipped in a packed environment
+(``spark.archives``), as for any Python UDF: the wheel is abi3, one file for CPython 3.9 and
+later on Linux x86-64.
 """
 
 from __future__ import annotations
