@@ -138,3 +138,23 @@ def test_policy_error(tmp_path):
 def test_missing_policy_path(tmp_path):
     with pytest.raises(juris.PolicyError):
         juris.Engine.load(tmp_path / "nothing-here")
+
+
+def test_decide_explained_matches_juris_eval(all_engine):
+    from conftest import run_cli
+
+    for path in sorted((ROOT / "examples").glob("*/*.json")):
+        done = run_cli("eval", str(ROOT / "policies"), "--request", str(path), "--format", "json")
+        assert done.returncode == 0, done.stderr
+        expected = json.loads(done.stdout)
+        assert all_engine.decide(json.loads(path.read_text()), explain=True) == expected, path
+
+
+def test_engine_is_shared_across_threads(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = generate(5000, seed=5)
+    expected = engine.decide_batch(table, key="customer_id")
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda _: engine.decide_batch(table, key="customer_id"), range(4)))
+    assert all(out.equals(expected) for out in outs)
