@@ -61,8 +61,9 @@ def spark_session(master: str, app: str):
     # interpreter, where juris is installed.
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 
-    return (
+    spark = (
         SparkSession.builder.master(master)
         .appName(app)
         .config("spark.driver.memory", "1g")
@@ -70,11 +71,14 @@ def spark_session(master: str, app: str):
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
         .getOrCreate()
     )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 def decide_and_compare(spark, requests: Path, cli: pa.Table, tmp: Path) -> None:
