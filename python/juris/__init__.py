@@ -143,3 +143,19 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"juris.Engine(jurisdictions={self.jurisdictions!r})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "a juris.Engine cannot be pickled (it holds compiled policies, not their files): "
+            "on Spark use juris.spark.decide, which ships the policy files to the workers, "
+            "or load an Engine where it is used"
+        )
+
+
+def __getattr__(name: str) -> Any:
+    # `juris.spark` without importing it first (pyspark is imported only when it is used).
+    if name == "spark":
+        import importlib
+
+        return importlib.import_module(".spark", __name__)
+    raise AttributeError(f"module 'juris' has no attribute {name!r}")

@@ -158,3 +158,14 @@ def test_engine_is_shared_across_threads(engine):
     with ThreadPoolExecutor(4) as pool:
         outs = list(pool.map(lambda _: engine.decide_batch(table, key="customer_id"), range(4)))
     assert all(out.equals(expected) for out in outs)
+
+
+def test_engine_is_not_pickled(engine):
+    import pickle
+
+    with pytest.raises(TypeError, match="juris.spark.decide"):
+        pickle.dumps(engine)
+
+
+def test_spark_module_is_an_attribute():
+    assert juris.spark.decide.__doc__
