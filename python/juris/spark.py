@@ -31,7 +31,10 @@ the ``error_*`` columns of rows the vocabulary refuses.
 Executors need the ``juris`` wheel installed in the Python they run (``PYSPARK_PYTHON``;
 pyspark falls back to ``python3`` on the PATH), or shipped in a packed environment
 (``spark.archives``), as for any Python UDF: the wheel is abi3, one file for CPython 3.9 and
-later on Linux x86-64.
+later on Linux x86-64. ``--py-files`` does not carry a native module. In ``local[N]`` from a
+virtual environment, set ``os.environ["PYSPARK_PYTHON"] = sys.executable`` before the
+session starts, or the workers start the PATH's ``python3``, where ``juris`` is not
+installed (``ModuleNotFoundError: No module named 'juris'`` in a task).
 """
 
 from __future__ import annotations
