@@ -48,17 +48,17 @@ def _paths(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
 
 
 def _arrow_input(data: Any) -> Any:
-    """Hands Arrow data to the native module as it is; a pandas DataFrame, which has
-    no Arrow interface of its own, is converted with ``pyarrow.Table.from_pandas``
-    (without its index), and a Polars DataFrame without the Arrow stream interface
-    with ``to_arrow()``."""
-    if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
-        return data
+    """Hands Arrow data to the native module as it is. A pandas DataFrame is converted
+    with ``pyarrow.Table.from_pandas`` without its index (its own Arrow export would carry a
+    filtered frame's index as a column ``__index_level_0__``, which is no fact); a Polars
+    DataFrame without the Arrow stream interface with ``to_arrow()``."""
     module = type(data).__module__ or ""
     if module.startswith("pandas"):
         import pyarrow as pa
 
         return pa.Table.from_pandas(data, preserve_index=False)
+    if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
+        return data
     if module.startswith("polars") and hasattr(data, "to_arrow"):
         return data.to_arrow()
     return data

@@ -59,6 +59,9 @@ def test_pandas_equals_cli(engine, requests, cli_output):
     out = engine.decide_batch(pa.Table.from_pandas(df, preserve_index=False), key="customer_id")
     assert rows(out) == rows(cli_output)
     assert rows(engine.decide_batch(df, key="customer_id")) == rows(cli_output)
+    # A filtered frame's index is not a column of requests.
+    odd = df[df.index % 2 == 1]
+    assert rows(engine.decide_batch(odd, key="customer_id")) == rows(cli_output)[1::2]
 
 
 def test_polars_equals_cli(engine, requests, cli_output):
