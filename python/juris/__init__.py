@@ -49,9 +49,9 @@ def _paths(paths: Union[PathLike, Iterable[PathLike]]) -> List[str]:
 
 def _arrow_input(data: Any) -> Any:
     """Hands Arrow data to the native module as it is. A pandas DataFrame is converted
-    with ``pyarrow.Table.from_pandas`` without its index (its own Arrow export would carry a
-    filtered frame's index as a column ``__index_level_0__``, which is no fact); a Polars
-    DataFrame without the Arrow stream interface with ``to_arrow()``."""
+    with ``pyarrow.Table.from_pandas(preserve_index=False)``, so that its index never
+    becomes a column (``__index_level_0__`` is no fact) whichever pandas exports it; a
+    Polars DataFrame without the Arrow stream interface with ``to_arrow()``."""
     module = type(data).__module__ or ""
     if module.startswith("pandas"):
         import pyarrow as pa
