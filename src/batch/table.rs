@@ -23,12 +23,12 @@
 //! `errors` (all of them as JSON, when there are several). A decided row has no error
 //! fields; an error row has no decision fields.
 
-use super::{in_order, write_errors, BatchError, Decoder, Detail, Options, Summary};
+use super::{BatchError, Decoder, Detail, Options, Summary};
 use crate::diagnostic::{code, Code};
 use crate::engine::Engine;
 use crate::ir::Type;
 use crate::request::RequestError;
-use arrow_array::builder::{ListBuilder, StringBuilder, StructBuilder, UInt64Builder};
+
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -36,8 +36,8 @@ use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef};
 use rayon::prelude::*;
 use std::fmt;
 use std::io::Write;
-use std::path::Path;
-use std::sync::{mpsc, Arc};
+
+use std::sync::Arc;
 
 /// What a table's output holds besides each row's decision.
 #[derive(Clone, Debug, Default)]
@@ -76,7 +76,7 @@ impl fmt::Display for TableError {
 
 impl std::error::Error for TableError {}
 
-fn unreadable(message: String, help: &str) -> TableError {
+pub(super) fn unreadable(message: String, help: &str) -> TableError {
     TableError {
         code: &code::unreadable_table,
         column: None,
@@ -85,48 +85,12 @@ fn unreadable(message: String, help: &str) -> TableError {
     }
 }
 
-/// The formats `juris batch` reads and writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// JSON Lines: one request object per line.
-    Jsonl,
-    /// Apache Parquet.
-    Parquet,
-    /// Arrow IPC, as a file (Feather 2) or a stream.
-    Arrow,
-    /// CSV with a header row; each cell is read as its fact's type.
-    Csv,
-}
+mod files;
+mod output;
 
-impl Format {
-    /// The format a file's extension names: `.parquet`/`.pq`, `.arrow`/`.arrows`/`.ipc`/
-    /// `.feather`, `.csv`, `.jsonl`/`.ndjson`/`.json`; `None` for any other.
-    pub fn of_path(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match extension.as_str() {
-            "parquet" | "pq" => Format::Parquet,
-            "arrow" | "arrows" | "ipc" | "feather" => Format::Arrow,
-            "csv" => Format::Csv,
-            "jsonl" | "ndjson" | "json" => Format::Jsonl,
-            _ => return None,
-        })
-    }
-
-    /// Whether it is a table (not JSON Lines).
-    pub fn is_table(self) -> bool {
-        self != Format::Jsonl
-    }
-
-    /// Its name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Jsonl => "jsonl",
-            Format::Parquet => "parquet",
-            Format::Arrow => "arrow",
-            Format::Csv => "csv",
-        }
-    }
-}
+use files::{arrow_read, arrow_write};
+pub use files::{open, run, Format, Source};
+use output::Builders;
 
 // ------------------------------------------------------------------ columns
 
@@ -219,7 +183,7 @@ fn decision_fields(layout: &Layout) -> Vec<Field> {
     fields
 }
 
-fn obligation_fields() -> Fields {
+pub(super) fn obligation_fields() -> Fields {
     Fields::from(vec![
         Field::new("text", DataType::Utf8, true),
         Field::new("cite", DataType::Utf8, true),
@@ -718,400 +682,4 @@ fn is_json_number(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-// ------------------------------------------------------------------ output
-
-/// The output columns of a piece, as they are built.
-struct Builders {
-    row: Option<UInt64Builder>,
-    decision: StringBuilder,
-    cites: ListBuilder<StringBuilder>,
-    obligations: ListBuilder<StructBuilder>,
-    depends_on: ListBuilder<StringBuilder>,
-    cases: StringBuilder,
-    explanation: Option<StringBuilder>,
-    error: [StringBuilder; 6],
-    json: Vec<u8>,
-}
-
-impl Builders {
-    fn new(rows: usize, layout: &Layout) -> Builders {
-        let strings = || StringBuilder::with_capacity(rows, rows * 8);
-        Builders {
-            row: layout
-                .row_numbers
-                .then(|| UInt64Builder::with_capacity(rows)),
-            decision: strings(),
-            cites: ListBuilder::new(strings()),
-            obligations: ListBuilder::new(StructBuilder::from_fields(obligation_fields(), rows)),
-            depends_on: ListBuilder::new(strings()),
-            cases: strings(),
-            explanation: (layout.detail == Detail::Explained).then(strings),
-            error: std::array::from_fn(|_| StringBuilder::new()),
-            json: Vec::new(),
-        }
-    }
-
-    fn decided(
-        &mut self,
-        policy: &crate::ir::Policy,
-        decision: &crate::eval::Decision,
-        request: &crate::request::Request,
-        detail: Detail,
-    ) {
-        self.decision.append_value(decision.outcome.as_str());
-        for cite in crate::eval::cite_strings(policy, decision) {
-            self.cites.values().append_value(cite);
-        }
-        self.cites.append(true);
-        let obligations = self.obligations.values();
-        for o in crate::explain::obligations_of(policy, &decision.obligations) {
-            if let Some(b) = obligations.field_builder::<StringBuilder>(0) {
-                b.append_value(&o.text);
-            }
-            if let Some(b) = obligations.field_builder::<StringBuilder>(1) {
-                b.append_value(&o.cite.full);
-            }
-            obligations.append(true);
-        }
-        self.obligations.append(true);
-        for &f in &decision.depends_on {
-            self.depends_on.values().append_value(&policy.fact(f).name);
-        }
-        self.depends_on.append(true);
-        self.json.clear();
-        let _ = crate::explain::write_cases(&mut self.json, policy, decision);
-        self.cases
-            .append_value(std::str::from_utf8(&self.json).unwrap_or("[]"));
-        if let (Some(b), Detail::Explained) = (&mut self.explanation, detail) {
-            self.json.clear();
-            let _ = crate::explain::write_explanation(&mut self.json, policy, decision, request);
-            b.append_value(std::str::from_utf8(&self.json).unwrap_or("{}"));
-        }
-        for b in &mut self.error {
-            b.append_null();
-        }
-    }
-
-    fn refused(&mut self, text: &[u8], errors: &[RequestError]) {
-        self.decision.append_null();
-        self.cites.append(false);
-        self.obligations.append(false);
-        self.depends_on.append(false);
-        self.cases.append_null();
-        if let Some(b) = &mut self.explanation {
-            b.append_null();
-        }
-        let ordered = in_order(text, errors);
-        let [code, name, message, key, help, all] = &mut self.error;
-        match ordered.first() {
-            Some(e) => {
-                code.append_value(e.code.code);
-                name.append_value(e.code.name);
-                message.append_value(&e.message);
-                if e.key.is_empty() {
-                    key.append_null();
-                } else {
-                    key.append_value(&e.key);
-                }
-                help.append_option(e.help.as_deref());
-            }
-            None => {
-                for b in [code, name, message, key, help] {
-                    b.append_null();
-                }
-            }
-        }
-        if ordered.len() > 1 {
-            self.json.clear();
-            write_errors(&mut self.json, &ordered);
-            all.append_value(std::str::from_utf8(&self.json).unwrap_or("[]"));
-        } else {
-            all.append_null();
-        }
-    }
-
-    fn finish(mut self) -> Vec<ArrayRef> {
-        let mut columns: Vec<ArrayRef> = Vec::new();
-        if let Some(b) = &mut self.row {
-            columns.push(Arc::new(b.finish()));
-        }
-        columns.push(Arc::new(self.decision.finish()));
-        columns.push(Arc::new(self.cites.finish()));
-        columns.push(Arc::new(self.obligations.finish()));
-        columns.push(Arc::new(self.depends_on.finish()));
-        columns.push(Arc::new(self.cases.finish()));
-        if let Some(b) = &mut self.explanation {
-            columns.push(Arc::new(b.finish()));
-        }
-        for b in &mut self.error {
-            columns.push(Arc::new(b.finish()));
-        }
-        columns
-    }
-}
-
-// ------------------------------------------------------------------ files
-
-fn arrow_read(e: ArrowError) -> BatchError {
-    BatchError::Read(std::io::Error::other(e))
-}
-
-fn arrow_write(e: ArrowError) -> BatchError {
-    BatchError::Write(std::io::Error::other(e))
-}
-
-/// A table being read: its schema and its record batches.
-pub struct Source {
-    /// The columns.
-    pub schema: SchemaRef,
-    /// Its rows, if the format says before reading (Parquet).
-    pub rows: Option<u64>,
-    batches: Box<dyn Iterator<Item = Result<RecordBatch, ArrowError>> + Send>,
-}
-
-/// Rows per record batch read.
-const BATCH_ROWS: usize = 16 * 1024;
-
-/// Opens a table file of the given format (not JSON Lines).
-pub fn open(path: &Path, format: Format) -> Result<Source, TableError> {
-    let cannot = |e: &dyn fmt::Display| {
-        unreadable(
-            format!("cannot read {} as {}: {e}", path.display(), format.name()),
-            "give --input-format when the extension does not say the format (parquet, arrow, csv, jsonl)",
-        )
-    };
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-    match format {
-        Format::Parquet => {
-            let builder =
-                parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-                    .map_err(|e| cannot(&e))?;
-            let rows = u64::try_from(builder.metadata().file_metadata().num_rows()).ok();
-            let reader = builder
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| cannot(&e))?;
-            Ok(Source {
-                schema: arrow_array::RecordBatchReader::schema(&reader),
-                rows,
-                batches: Box::new(reader),
-            })
-        }
-        Format::Arrow => {
-            let mut magic = [0u8; 6];
-            let is_file = {
-                use std::io::Read;
-                let mut f = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-                f.read_exact(&mut magic).is_ok() && &magic == b"ARROW1"
-            };
-            if is_file {
-                let reader =
-                    arrow_ipc::reader::FileReader::try_new(file, None).map_err(|e| cannot(&e))?;
-                let rows = None;
-                Ok(Source {
-                    schema: reader.schema(),
-                    rows,
-                    batches: Box::new(reader),
-                })
-            } else {
-                let reader =
-                    arrow_ipc::reader::StreamReader::try_new(std::io::BufReader::new(file), None)
-                        .map_err(|e| cannot(&e))?;
-                Ok(Source {
-                    schema: reader.schema(),
-                    rows: None,
-                    batches: Box::new(reader),
-                })
-            }
-        }
-        Format::Csv => {
-            let (header, _) = arrow_csv::reader::Format::default()
-                .with_header(true)
-                .infer_schema(std::io::BufReader::new(file), Some(0))
-                .map_err(|e| cannot(&e))?;
-            let fields: Vec<Field> = header
-                .fields()
-                .iter()
-                .map(|f| Field::new(f.name(), DataType::Utf8, true))
-                .collect();
-            let schema = Arc::new(Schema::new(fields));
-            let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
-            let reader = arrow_csv::ReaderBuilder::new(schema.clone())
-                .with_header(true)
-                .with_batch_size(BATCH_ROWS)
-                .build(file)
-                .map_err(|e| cannot(&e))?;
-            Ok(Source {
-                schema,
-                rows: None,
-                batches: Box::new(reader),
-            })
-        }
-        Format::Jsonl => Err(unreadable(
-            format!("{} is JSON Lines, not a table", path.display()),
-            "JSON Lines are read line by line (`juris batch --input FILE.jsonl`)",
-        )),
-    }
-}
-
-/// A table being written.
-enum Sink<W: Write + Send> {
-    Parquet(parquet::arrow::ArrowWriter<W>),
-    Arrow(arrow_ipc::writer::FileWriter<W>),
-    Csv(arrow_csv::Writer<W>, SchemaRef),
-}
-
-impl<W: Write + Send> Sink<W> {
-    fn new(out: W, format: Format, schema: &SchemaRef) -> Result<Sink<W>, ArrowError> {
-        Ok(match format {
-            Format::Parquet => {
-                let properties = parquet::file::properties::WriterProperties::builder()
-                    .set_compression(parquet::basic::Compression::SNAPPY)
-                    .set_max_row_group_row_count(Some(128 * 1024))
-                    .build();
-                Sink::Parquet(
-                    parquet::arrow::ArrowWriter::try_new(out, schema.clone(), Some(properties))
-                        .map_err(|e| ArrowError::ExternalError(Box::new(e)))?,
-                )
-            }
-            Format::Arrow => Sink::Arrow(arrow_ipc::writer::FileWriter::try_new(out, schema)?),
-            Format::Csv | Format::Jsonl => Sink::Csv(
-                arrow_csv::WriterBuilder::new().with_header(true).build(out),
-                flat_schema(schema),
-            ),
-        })
-    }
-
-    fn write(&mut self, batch: &RecordBatch) -> Result<(), ArrowError> {
-        match self {
-            Sink::Parquet(w) => w
-                .write(batch)
-                .map_err(|e| ArrowError::ExternalError(Box::new(e))),
-            Sink::Arrow(w) => w.write(batch),
-            Sink::Csv(w, schema) => w.write(&flatten(batch, schema)?),
-        }
-    }
-
-    fn finish(self) -> Result<(), ArrowError> {
-        match self {
-            Sink::Parquet(w) => w
-                .close()
-                .map(|_| ())
-                .map_err(|e| ArrowError::ExternalError(Box::new(e))),
-            Sink::Arrow(mut w) => w.finish(),
-            Sink::Csv(..) => Ok(()),
-        }
-    }
-}
-
-/// The schema of an output written as CSV: its lists as JSON text.
-fn flat_schema(schema: &SchemaRef) -> SchemaRef {
-    let fields: Vec<Field> = schema
-        .fields()
-        .iter()
-        .map(|f| match f.data_type() {
-            DataType::List(_) => Field::new(f.name(), DataType::Utf8, true),
-            _ => f.as_ref().clone(),
-        })
-        .collect();
-    Arc::new(Schema::new(fields))
-}
-
-/// An output batch with its lists as JSON text, for CSV.
-fn flatten(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
-    let columns = batch
-        .columns()
-        .iter()
-        .map(|c| match c.data_type() {
-            DataType::List(_) => {
-                let list = c.as_list::<i32>();
-                let mut b = StringBuilder::with_capacity(list.len(), list.len() * 16);
-                for i in 0..list.len() {
-                    if list.is_null(i) {
-                        b.append_null();
-                        continue;
-                    }
-                    let items = list.value(i);
-                    let json = match items.data_type() {
-                        DataType::Struct(_) => {
-                            let s = items.as_struct();
-                            let text = s.column(0).as_string::<i32>();
-                            let cite = s.column(1).as_string::<i32>();
-                            let v: Vec<serde_json::Value> = (0..s.len())
-                                .map(|j| serde_json::json!({"text": text.value(j), "cite": cite.value(j)}))
-                                .collect();
-                            serde_json::to_string(&v)
-                        }
-                        _ => {
-                            let strings = items.as_string::<i32>();
-                            let v: Vec<&str> = (0..strings.len()).map(|j| strings.value(j)).collect();
-                            serde_json::to_string(&v)
-                        }
-                    };
-                    b.append_value(json.unwrap_or_default());
-                }
-                Arc::new(b.finish()) as ArrayRef
-            }
-            _ => c.clone(),
-        })
-        .collect();
-    RecordBatch::try_new(schema.clone(), columns)
-}
-
-/// Decides every row of `source`, writing the output table in `format` to `output`, in row
-/// order, with `threads` workers (as [`super::run`] does for JSON Lines: a batch is read
-/// ahead while one is decided, so memory stays flat whatever the table's size).
-/// `progress` is told the rows done after each batch.
-pub fn run<W: Write + Send>(
-    engine: &Engine,
-    source: Source,
-    output: W,
-    format: Format,
-    layout: Layout,
-    options: &Options,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Summary, BatchError> {
-    let plan =
-        Plan::new(engine, source.schema.clone(), layout, options).map_err(BatchError::Table)?;
-    let pool = super::pool_of(options);
-    let stamps = super::stamps_for(engine, options);
-    let mut sink = Sink::new(output, format, &plan.output).map_err(arrow_write)?;
-    let mut summary = Summary::default();
-    let batches = source.batches;
-    std::thread::scope(|scope| {
-        let (send, receive) = mpsc::sync_channel::<Result<RecordBatch, ArrowError>>(1);
-        scope.spawn(move || {
-            for batch in batches {
-                let stop = batch.is_err();
-                if send.send(batch).is_err() || stop {
-                    return;
-                }
-            }
-        });
-        let mut next = 1u64;
-        for batch in receive {
-            let batch = batch.map_err(arrow_read)?;
-            let mut decide = || plan.decide(&batch, next, &mut summary);
-            let (out, logged) = match &pool {
-                Some(pool) => pool.install(decide)?,
-                None => decide()?,
-            };
-            if let Some(log) = &options.log {
-                for (which, request, decision) in &logged {
-                    if let Some(stamp) = stamps.get(*which) {
-                        log.record(stamp, request, decision)
-                            .map_err(BatchError::Log)?;
-                    }
-                }
-            }
-            sink.write(&out).map_err(arrow_write)?;
-            next += batch.num_rows() as u64;
-            progress(next - 1);
-        }
-        Ok::<(), BatchError>(())
-    })?;
-    sink.finish().map_err(arrow_write)?;
-    Ok(summary)
 }
