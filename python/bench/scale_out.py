@@ -54,8 +54,10 @@ print(rows)
 """
 
 SPARK_LAYER = r"""
-import sys, time
+import os, sys, time
 started = time.perf_counter()
+# The Python workers run this interpreter, the one the juris wheel is installed in.
+os.environ["PYSPARK_PYTHON"] = sys.executable
 from pyspark.sql import SparkSession
 import juris.spark
 source, target = sys.argv[1], sys.argv[2]
