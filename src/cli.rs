@@ -196,7 +196,7 @@ pub enum Command {
     Coverage(coverage::Args),
     /// The requests whose decision or cites differ between two versions of a policy.
     Diff(diff::Args),
-    /// Decide a stream of JSON Lines requests on all cores.
+    /// Decide many requests on all cores: JSON Lines, or a Parquet, Arrow IPC or CSV table.
     Batch(batch::Args),
     /// Answer a question in plain words, like a lawyer's memo.
     Ask(ask::Args),
