@@ -27,7 +27,7 @@ use super::{BatchError, Decoder, Detail, Options, Summary};
 use crate::diagnostic::{code, Code};
 use crate::engine::Engine;
 use crate::ir::Type;
-use crate::request::RequestError;
+use crate::request::{Limits, RequestError};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
@@ -57,8 +57,9 @@ pub struct Layout {
 /// A table that cannot be read as requests at all: nothing of it is decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableError {
-    /// `R001` (no fact has the column's name), `R002` (no fact has the column's type) or
-    /// `U004` (the table cannot be read, or the key column is missing).
+    /// `R001` (no fact has the column's name), `R002` (no fact has the column's type),
+    /// `R009` (structs nested deeper than a request may nest) or `U004` (the table cannot be
+    /// read, or the key column is missing).
     pub code: &'static Code,
     /// The column it is about, if one.
     pub column: Option<String>,
@@ -447,6 +448,20 @@ fn walk(
     leaves: &mut Vec<Leaf>,
 ) -> Result<(), TableError> {
     if let DataType::Struct(children) = field.data_type() {
+        // A struct of facts nests a level or two; a hostile schema is refused before it is
+        // walked deeper than a request may nest.
+        if path.len() >= Limits::DEFAULT.max_depth {
+            return Err(TableError {
+                code: &code::too_deep,
+                column: Some(name.clone()),
+                message: format!(
+                    "the column `{}` nests structs deeper than {} levels",
+                    name.split('.').next().unwrap_or(&name),
+                    Limits::DEFAULT.max_depth
+                ),
+                help: "a struct column holds the facts of a group (`customer` with `usage_amw`); facts nest a level or two".to_string(),
+            });
+        }
         for (i, child) in children.iter().enumerate() {
             let mut p = path.clone();
             p.push(i);

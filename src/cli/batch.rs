@@ -322,6 +322,12 @@ fn run_table(
         }
     };
     bar.finish_and_clear();
+    if result.is_err() {
+        // A table cut short is not a table of decisions: none is left behind.
+        if let Some(path) = args.output.as_deref().filter(|p| *p != "-") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     let summary = match result {
         Ok(summary) => summary,
         Err(BatchError::Table(e)) => return table_error(io, &e),

@@ -586,6 +586,20 @@ fn csv_cells_read_as_their_facts_type() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A struct column nested `depth` levels, two rows, a boolean at the bottom.
+fn deep(depth: usize) -> ArrayRef {
+    let mut array: ArrayRef = bools([Some(true), Some(false)].into_iter());
+    for level in 0..depth {
+        let field = Arc::new(Field::new(
+            format!("l{level}"),
+            array.data_type().clone(),
+            true,
+        ));
+        array = Arc::new(StructArray::from(vec![(field, array)]));
+    }
+    array
+}
+
 /// Tables refused whole: the message, the code, the help, exit 2, no output file.
 #[test]
 fn a_table_the_vocabulary_cannot_read_is_refused_whole() {
@@ -619,6 +633,11 @@ fn a_table_the_vocabulary_cannot_read_is_refused_whole() {
                 "customer.usage_amw",
                 Arc::new(TimestampSecondArray::from(vec![1, 2])),
             )]),
+            vec!["--key", "customer_id"],
+        ),
+        (
+            "too-deep",
+            good(vec![("customer", deep(40))]),
             vec!["--key", "customer_id"],
         ),
         ("missing-key", good(vec![]), vec!["--key", "account_id"]),
@@ -875,5 +894,31 @@ fn a_tables_decisions_are_logged_and_replay_unchanged() {
     assert_eq!(verified.code, 0, "{}{}", verified.stdout, verified.stderr);
     let replayed = juris(&["replay", log.to_str().unwrap(), "policies"]);
     assert_eq!(replayed.code, 0, "{}{}", replayed.stdout, replayed.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A table that breaks off (a CSV row of the wrong width, after 20,000 good ones) stops with
+/// exit 2 and leaves no output file: a table cut short is not a table of decisions.
+#[test]
+fn a_table_that_breaks_off_leaves_no_output() {
+    let dir = temp("breaks");
+    let mut csv = String::from("jurisdiction,data\n");
+    for _ in 0..20_000 {
+        csv.push_str("OR,ssn\n");
+    }
+    csv.push_str("OR,ssn,extra\n");
+    std::fs::write(dir.join("in.csv"), csv).unwrap();
+    let output = dir.join("out.parquet");
+    let r = juris(&[
+        "batch",
+        "policies/oregon",
+        "--input",
+        dir.join("in.csv").to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot read the input"), "{}", r.stderr);
+    assert!(!output.exists(), "a table cut short is removed");
     let _ = std::fs::remove_dir_all(&dir);
 }
