@@ -362,9 +362,18 @@ impl Document {
     }
 
     /// Refuses a fact named twice, once flat (`"customer.x"`) and once nested
-    /// (`{"customer": {"x": …}}`): only looked for when a key holds a `.`.
+    /// (`{"customer": {"x": …}}`): only looked for when a key holds a `.` and an object is
+    /// nested in the request's (a request of flat dotted keys alone, as a table's row is
+    /// written, has had each key's uniqueness checked as it was read).
     fn check_dotted(&self, bytes: Option<&[u8]>) -> Result<(), RequestError> {
-        if !self.dotted {
+        if !self.dotted
+            || self
+                .nodes
+                .iter()
+                .filter(|n| matches!(n, Node::Object(..)))
+                .nth(1)
+                .is_none()
+        {
             return Ok(());
         }
         let mut leaves = Vec::new();
@@ -702,7 +711,21 @@ impl Document {
                 .map_or("", |m: &Member| self.str(m.key.0, m.key.1))
         };
         let twice = if members.len() <= 16 {
-            (1..members.len()).find_map(|j| (0..j).find(|&i| key(i) == key(j)).map(|i| (i, j)))
+            // Keys of one object often share a prefix (`customer.…`): compare their hashes
+            // first, and the keys only when two hashes are equal.
+            let hash = |k: &str| {
+                use std::hash::{Hash, Hasher};
+                let mut h = rustc_hash::FxHasher::default();
+                k.hash(&mut h);
+                h.finish()
+            };
+            let hashes: smallvec::SmallVec<[u64; 16]> =
+                (0..members.len()).map(|i| hash(key(i))).collect();
+            (1..members.len()).find_map(|j| {
+                (0..j)
+                    .find(|&i| hashes[i] == hashes[j] && key(i) == key(j))
+                    .map(|i| (i, j))
+            })
         } else {
             let mut order: Vec<usize> = (0..members.len()).collect();
             order.sort_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
