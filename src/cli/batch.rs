@@ -245,19 +245,12 @@ fn progress(terminal: bool, size: Option<u64>) -> ProgressBar {
 }
 
 fn unreadable(io: &mut Io, input: &str, why: &str) -> ExitStatus {
-    let d = Diagnostic::new(
+    refuse(
+        io,
         &code::unreadable_path,
         format!("cannot read the input `{input}`: {why}"),
-        Span::default(),
+        "give a JSON Lines file, or `-` to read standard input",
     )
-    .help("give a JSON Lines file, or `-` to read standard input");
-    emit_diagnostics(
-        &[load::usage_error(d)],
-        Format::Human,
-        io.stderr,
-        Colour::Plain,
-    );
-    ExitStatus::Invalid
 }
 
 /// `juris batch` on a table: a request per row, a table out.
@@ -373,34 +366,30 @@ fn progress_rows(terminal: bool, rows: Option<u64>) -> ProgressBar {
 }
 
 fn table_error(io: &mut Io, e: &table::TableError) -> ExitStatus {
-    let d = Diagnostic::new(e.code, e.message.clone(), Span::default()).help(e.help.clone());
-    emit_diagnostics(
-        &[load::usage_error(d)],
-        Format::Human,
-        io.stderr,
-        Colour::Plain,
-    );
-    ExitStatus::Invalid
+    refuse(io, e.code, e.message.clone(), &e.help)
 }
 
 fn usage(io: &mut Io, message: String, help: &str) -> ExitStatus {
-    let d = Diagnostic::new(&code::unreadable_table, message, Span::default()).help(help);
-    emit_diagnostics(
-        &[load::usage_error(d)],
-        Format::Human,
-        io.stderr,
-        Colour::Plain,
-    );
-    ExitStatus::Invalid
+    refuse(io, &code::unreadable_table, message, help)
 }
 
 fn unwritable(io: &mut Io, output: &str, why: &str) -> ExitStatus {
-    let d = Diagnostic::new(
+    refuse(
+        io,
         &code::unreadable_path,
         format!("cannot write the output `{output}`: {why}"),
-        Span::default(),
+        "give a file in a folder that exists and can be written",
     )
-    .help("give a file in a folder that exists and can be written");
+}
+
+/// Writes a usage diagnostic (no source span) to standard error; exit 2.
+fn refuse(
+    io: &mut Io,
+    code: &'static crate::diagnostic::Code,
+    message: String,
+    help: &str,
+) -> ExitStatus {
+    let d = Diagnostic::new(code, message, Span::default()).help(help);
     emit_diagnostics(
         &[load::usage_error(d)],
         Format::Human,
